@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.monitor.memory;
+
+import static org.kplugins.monitor.fault.FaultReport.formatAddress;
+
+import com.oracle.truffle.api.CompilerDirectives;
+import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
+import com.oracle.truffle.api.memory.ByteArraySupport;
+import com.oracle.truffle.api.nodes.Node;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
+import org.kplugins.monitor.fault.Access;
+import org.kplugins.monitor.fault.FaultKind;
+import org.kplugins.monitor.fault.PluginFault;
+
+/**
+ * The memory of one plugin instance: a 32-bit address space with a segment limit and a page
+ * table of 4 KiB pages.
+ *
+ * <p>Addresses are Java ints read as unsigned. Every access must end at or below the segment
+ * limit, or it raises {@link FaultKind#GENERAL_PROTECTION}. Every page it touches must be
+ * {@link PageFlags#PRESENT} ({@link FaultKind#PAGE_NOT_PRESENT} otherwise), and plugin writes also
+ * need {@link PageFlags#WRITABLE} ({@link FaultKind#PAGE_NOT_WRITABLE} otherwise). Page 0 is never
+ * present, so a null pointer access faults.
+ *
+ * <p>The backing store covers only {@code [0, end of the highest page ever mapped)} and grows by
+ * doubling, capped at the limit. Invariant: every present page lies inside the backing store, so
+ * an access that passes the page check never goes out of the array's bounds.
+ *
+ * <p>Not thread-safe: one plugin instance runs on one thread at a time, and callers that share an
+ * instance across threads must synchronize.
+ */
+public final class AddressSpace {
+
+    public static final int PAGE_SIZE = 4096;
+    public static final int PAGE_SHIFT = 12;
+
+    /**
+     * Largest segment limit in bytes: 2 GiB - 4 KiB, the largest page multiple that a Java byte
+     * array can hold. It also keeps every valid address non-negative as an int.
+     */
+    public static final int MAX_SEGMENT_LIMIT = 0x7FFF_F000;
+
+    private static final int PAGE_OFFSET_MASK = PAGE_SIZE - 1;
+    private static final int READ_FLAGS = PageFlags.PRESENT;
+    private static final int WRITE_FLAGS = PageFlags.PRESENT | PageFlags.WRITABLE;
+    private static final ByteArraySupport LITTLE_ENDIAN = ByteArraySupport.littleEndian();
+
+    private final String pluginName;
+    /** Size of the address space in bytes, a multiple of {@link #PAGE_SIZE}. */
+    private final int segmentLimit;
+    /** Page table: {@link PageFlags} bits, indexed by page number, one entry per page below the limit. */
+    private final byte[] pageFlags;
+    /** Backing store for addresses {@code [0, memory.length)}. {@link #map} replaces it when it grows. */
+    private byte[] memory = new byte[0];
+
+    /**
+     * Creates an address space with no pages mapped.
+     *
+     * @param pluginName   name of the plugin instance, shown in fault reports
+     * @param segmentLimit size of the address space in bytes: a positive multiple of
+     *                     {@link #PAGE_SIZE}, at most {@link #MAX_SEGMENT_LIMIT}
+     */
+    public AddressSpace(String pluginName, int segmentLimit) {
+        this.pluginName = Objects.requireNonNull(pluginName, "pluginName");
+        if (segmentLimit <= 0 || segmentLimit > MAX_SEGMENT_LIMIT || (segmentLimit & PAGE_OFFSET_MASK) != 0) {
+            throw new IllegalArgumentException("invalid segment limit " + formatAddress(segmentLimit)
+                            + ": expected a positive multiple of " + PAGE_SIZE + " bytes, at most "
+                            + formatAddress(MAX_SEGMENT_LIMIT));
+        }
+        this.segmentLimit = segmentLimit;
+        this.pageFlags = new byte[segmentLimit >>> PAGE_SHIFT];
+    }
+
+    public String pluginName() {
+        return pluginName;
+    }
+
+    /** Returns the size of the address space in bytes. */
+    public int segmentLimit() {
+        return segmentLimit;
+    }
+
+    /** Returns the size of the backing store in bytes: the memory this instance holds for data. */
+    public long residentBytes() {
+        return memory.length;
+    }
+
+    // ---- Page table ----
+
+    /**
+     * Maps the pages of {@code [address, address + size)} with {@code flags} plus
+     * {@link PageFlags#PRESENT}. Pages that were not present are zero-filled, and pages that were
+     * present keep their contents and get the new flags. Grows the backing store as needed.
+     *
+     * @param address page-aligned start address, not in page 0
+     * @param size    positive size in bytes, rounded up to whole pages
+     * @throws IllegalArgumentException if the range is unaligned, empty, includes page 0 or
+     *                                  exceeds the segment limit, or if flags has unknown bits
+     */
+    public void map(int address, int size, int flags) {
+        long end = checkPageRange("map", address, size);
+        checkFlags(flags);
+        if (address == 0) {
+            throw new IllegalArgumentException("cannot map " + size + " bytes at 0x00000000: page 0"
+                            + " is never present so that null pointer accesses fault");
+        }
+
+        ensureCapacity(end);
+        byte entry = (byte) (flags | PageFlags.PRESENT);
+        for (int page = address >>> PAGE_SHIFT; page < (int) (end >>> PAGE_SHIFT); page++) {
+            if ((pageFlags[page] & PageFlags.PRESENT) == 0) {
+                int pageStart = page << PAGE_SHIFT;
+                Arrays.fill(memory, pageStart, pageStart + PAGE_SIZE, (byte) 0);
+            }
+            pageFlags[page] = entry;
+        }
+    }
+
+    /**
+     * Unmaps the pages of {@code [address, address + size)}. Pages that are not present are
+     * skipped. The backing store does not shrink.
+     *
+     * @throws IllegalArgumentException if the range is unaligned, empty or exceeds the segment limit
+     */
+    public void unmap(int address, int size) {
+        long end = checkPageRange("unmap", address, size);
+        Arrays.fill(pageFlags, address >>> PAGE_SHIFT, (int) (end >>> PAGE_SHIFT), (byte) 0);
+    }
+
+    /**
+     * Sets the flags of the present pages of {@code [address, address + size)} to {@code flags}
+     * plus {@link PageFlags#PRESENT}. Use {@link #unmap} to remove pages.
+     *
+     * @throws IllegalArgumentException if the range is unaligned, empty or exceeds the segment
+     *                                  limit, if a page in it is not present, or if flags has
+     *                                  unknown bits
+     */
+    public void protect(int address, int size, int flags) {
+        long end = checkPageRange("protect", address, size);
+        checkFlags(flags);
+        int firstPage = address >>> PAGE_SHIFT;
+        int endPage = (int) (end >>> PAGE_SHIFT);
+        for (int page = firstPage; page < endPage; page++) {
+            if ((pageFlags[page] & PageFlags.PRESENT) == 0) {
+                throw new IllegalArgumentException("cannot protect " + size + " bytes at "
+                                + formatAddress(address) + ": page " + formatAddress(page << PAGE_SHIFT)
+                                + " is not present");
+            }
+        }
+        Arrays.fill(pageFlags, firstPage, endPage, (byte) (flags | PageFlags.PRESENT));
+    }
+
+    /** Returns the {@link PageFlags} of the page that contains {@code address}, 0 beyond the limit. */
+    public int flagsOf(int address) {
+        if (Integer.compareUnsigned(address, segmentLimit) >= 0) {
+            return 0;
+        }
+        return pageFlags[address >>> PAGE_SHIFT];
+    }
+
+    /** Validates a page range for map, unmap and protect, and returns its end rounded up to pages. */
+    private long checkPageRange(String operation, int address, int size) {
+        if ((address & PAGE_OFFSET_MASK) != 0 || size <= 0) {
+            throw new IllegalArgumentException("cannot " + operation + " " + size + " bytes at "
+                            + formatAddress(address) + ": expected a page-aligned address and a positive size");
+        }
+        long end = Integer.toUnsignedLong(address) + ((size + (long) PAGE_OFFSET_MASK) & ~PAGE_OFFSET_MASK);
+        if (end > segmentLimit) {
+            throw new IllegalArgumentException("cannot " + operation + " " + size + " bytes at "
+                            + formatAddress(address) + ": range exceeds segment limit "
+                            + formatAddress(segmentLimit));
+        }
+        return end;
+    }
+
+    private static void checkFlags(int flags) {
+        if ((flags & ~PageFlags.ALL) != 0) {
+            throw new IllegalArgumentException("invalid page flags 0x" + Integer.toHexString(flags)
+                            + ": only PRESENT, WRITABLE and EXECUTABLE are defined");
+        }
+    }
+
+    /** Grows the backing store to at least {@code end} bytes, doubling and capped at the limit. */
+    private void ensureCapacity(long end) {
+        if (end <= memory.length) {
+            return;
+        }
+        long doubled = Math.min(2L * memory.length, segmentLimit);
+        memory = Arrays.copyOf(memory, (int) Math.max(end, doubled));
+    }
+
+    // ---- Plugin accesses: little-endian, unaligned allowed ----
+
+    public byte loadI8(Node location, int address) {
+        checkRead(location, address, Byte.BYTES);
+        return memory[address];
+    }
+
+    public short loadI16(Node location, int address) {
+        checkRead(location, address, Short.BYTES);
+        return LITTLE_ENDIAN.getShort(memory, address);
+    }
+
+    public int loadI32(Node location, int address) {
+        checkRead(location, address, Integer.BYTES);
+        return LITTLE_ENDIAN.getInt(memory, address);
+    }
+
+    public long loadI64(Node location, int address) {
+        checkRead(location, address, Long.BYTES);
+        return LITTLE_ENDIAN.getLong(memory, address);
+    }
+
+    public void storeI8(Node location, int address, byte value) {
+        checkWrite(location, address, Byte.BYTES);
+        memory[address] = value;
+    }
+
+    public void storeI16(Node location, int address, short value) {
+        checkWrite(location, address, Short.BYTES);
+        LITTLE_ENDIAN.putShort(memory, address, value);
+    }
+
+    public void storeI32(Node location, int address, int value) {
+        checkWrite(location, address, Integer.BYTES);
+        LITTLE_ENDIAN.putInt(memory, address, value);
+    }
+
+    public void storeI64(Node location, int address, long value) {
+        checkWrite(location, address, Long.BYTES);
+        LITTLE_ENDIAN.putLong(memory, address, value);
+    }
+
+    /*
+     * The access checks. segmentLimit >= PAGE_SIZE > size, so segmentLimit - size cannot
+     * underflow, and an address that passes the unsigned compare is below the limit, so
+     * address + size - 1 cannot overflow and both page numbers index the page table. An access
+     * that stays in one page loads the same entry twice, which the compiler folds.
+     *
+     * The failing branch calls transferToInterpreter, which deoptimizes without invalidating the
+     * compiled code. The fault path is therefore never compiled, and a host that calls a faulting
+     * plugin again does not trigger a recompilation.
+     */
+
+    private void checkRead(Node location, int address, int size) {
+        byte[] flags = pageFlags;
+        if (Integer.compareUnsigned(address, segmentLimit - size) > 0
+                        || (flags[address >>> PAGE_SHIFT] & flags[(address + size - 1) >>> PAGE_SHIFT] & READ_FLAGS) != READ_FLAGS) {
+            CompilerDirectives.transferToInterpreter();
+            throw accessFault(location, address, size, Access.READ);
+        }
+    }
+
+    private void checkWrite(Node location, int address, int size) {
+        byte[] flags = pageFlags;
+        if (Integer.compareUnsigned(address, segmentLimit - size) > 0
+                        || (flags[address >>> PAGE_SHIFT] & flags[(address + size - 1) >>> PAGE_SHIFT] & WRITE_FLAGS) != WRITE_FLAGS) {
+            CompilerDirectives.transferToInterpreter();
+            throw accessFault(location, address, size, Access.WRITE);
+        }
+    }
+
+    /**
+     * Builds the fault for a single access that failed its check. The report names the first
+     * byte of the access, also when the access spans two pages and only the second page is at
+     * fault.
+     */
+    @TruffleBoundary
+    private PluginFault accessFault(Node location, int address, int size, Access access) {
+        String detail = describeAccess(size, access, address);
+        if (Integer.compareUnsigned(address, segmentLimit - size) > 0) {
+            return PluginFault.raise(FaultKind.GENERAL_PROTECTION, detail + beyondLimit(), Integer.toUnsignedLong(address),
+                            access, size, location, pluginName);
+        }
+        int combined = pageFlags[address >>> PAGE_SHIFT] & pageFlags[(address + size - 1) >>> PAGE_SHIFT];
+        FaultKind kind = (combined & PageFlags.PRESENT) == 0 ? FaultKind.PAGE_NOT_PRESENT : FaultKind.PAGE_NOT_WRITABLE;
+        return PluginFault.raise(kind, detail, Integer.toUnsignedLong(address), access, size, location, pluginName);
+    }
+
+    private static String describeAccess(int size, Access access, int address) {
+        String verb = access == Access.WRITE ? "write" : "read";
+        return size + "-byte " + verb + " at " + formatAddress(address);
+    }
+
+    private String beyondLimit() {
+        return " beyond segment limit " + formatAddress(segmentLimit);
+    }
+
+    // ---- Checked bulk operations ----
+
+    /**
+     * Copies {@code size} bytes from {@code src} to {@code dst} with {@code memmove} semantics:
+     * overlapping ranges copy as if through a temporary buffer. The whole source range is
+     * checked for reading, then the whole destination range for writing, before any byte is
+     * copied, so a fault leaves memory unchanged. A fault reports the first faulting byte as a
+     * 1-byte access.
+     *
+     * @param size byte count, read as unsigned
+     */
+    @TruffleBoundary
+    public void copy(Node location, int dst, int src, int size) {
+        String operation = "copy of " + Integer.toUnsignedString(size) + " bytes from " + formatAddress(src)
+                        + " to " + formatAddress(dst);
+        checkRange(location, src, size, READ_FLAGS, Access.READ, operation);
+        checkRange(location, dst, size, WRITE_FLAGS, Access.WRITE, operation);
+        System.arraycopy(memory, src, memory, dst, size);
+    }
+
+    /**
+     * Sets {@code size} bytes at {@code dst} to {@code value}. The whole range is checked before
+     * any byte is written. A fault reports the first faulting byte as a 1-byte write.
+     *
+     * @param size byte count, read as unsigned
+     */
+    @TruffleBoundary
+    public void fill(Node location, int dst, byte value, int size) {
+        String operation = "fill of " + Integer.toUnsignedString(size) + " bytes at " + formatAddress(dst);
+        checkRange(location, dst, size, WRITE_FLAGS, Access.WRITE, operation);
+        Arrays.fill(memory, dst, dst + size, value);
+    }
+
+    /**
+     * Reads the NUL-terminated string at {@code address}, mapping each byte to the char of the
+     * same value (ISO 8859-1). Reading stops before the NUL or after {@code maxLength} bytes.
+     * Only the bytes read are checked, so a fault names the first unreadable byte before the NUL.
+     *
+     * @throws IllegalArgumentException if maxLength is negative
+     */
+    @TruffleBoundary
+    public String readCString(Node location, int address, int maxLength) {
+        if (maxLength < 0) {
+            throw new IllegalArgumentException("invalid maxLength " + maxLength + ": must not be negative");
+        }
+        int length = 0;
+        while (length < maxLength) {
+            // Each pass ends at most at the end of a page below the limit, so position cannot wrap.
+            int position = address + length;
+            if (Integer.compareUnsigned(position, segmentLimit) >= 0 || (pageFlags[position >>> PAGE_SHIFT] & READ_FLAGS) == 0) {
+                throw rangeFault(location, position, Access.READ, "C string at " + formatAddress(address));
+            }
+            int pageEnd = (position | PAGE_OFFSET_MASK) + 1;
+            int chunk = Math.min(pageEnd - position, maxLength - length);
+            byte[] bytes = memory;
+            for (int i = 0; i < chunk; i++) {
+                if (bytes[position + i] == 0) {
+                    return new String(bytes, address, length + i, StandardCharsets.ISO_8859_1);
+                }
+            }
+            length += chunk;
+        }
+        return new String(memory, address, length, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Checks that every page of {@code [address, address + size)} has {@code required} flags and
+     * that the range ends at or below the limit. Throws the fault for the lowest failing byte.
+     */
+    private void checkRange(Node location, int address, int size, int required, Access access, String operation) {
+        long start = Integer.toUnsignedLong(address);
+        long end = start + Integer.toUnsignedLong(size);
+        long endBelowLimit = Math.min(end, segmentLimit);
+        for (long page = start & ~PAGE_OFFSET_MASK; page < endBelowLimit; page += PAGE_SIZE) {
+            if ((pageFlags[(int) (page >>> PAGE_SHIFT)] & required) != required) {
+                throw rangeFault(location, (int) Math.max(page, start), access, operation);
+            }
+        }
+        if (end > segmentLimit) {
+            throw rangeFault(location, (int) Math.max(start, segmentLimit), access, operation);
+        }
+    }
+
+    /** Builds the fault for byte {@code address} of a bulk operation, named in the detail. */
+    private PluginFault rangeFault(Node location, int address, Access access, String operation) {
+        String detail = describeAccess(1, access, address);
+        FaultKind kind;
+        if (Integer.compareUnsigned(address, segmentLimit) >= 0) {
+            kind = FaultKind.GENERAL_PROTECTION;
+            detail += beyondLimit();
+        } else if ((pageFlags[address >>> PAGE_SHIFT] & PageFlags.PRESENT) == 0) {
+            kind = FaultKind.PAGE_NOT_PRESENT;
+        } else {
+            kind = FaultKind.PAGE_NOT_WRITABLE;
+        }
+        detail += " (" + operation + ")";
+        return PluginFault.raise(kind, detail, Integer.toUnsignedLong(address), access, 1, location, pluginName);
+    }
+
+    // ---- Host accesses ----
+
+    /**
+     * Copies {@code length} bytes from {@code src} into the plugin memory at {@code address},
+     * ignoring {@link PageFlags#WRITABLE} so the host can fill read-only pages. Every page must
+     * still be present and the range must end at or below the limit.
+     *
+     * @throws IllegalArgumentException  if the plugin range is invalid, which is a host bug
+     * @throws IndexOutOfBoundsException if {@code [srcOffset, srcOffset + length)} is outside src
+     */
+    public void hostWrite(int address, byte[] src, int srcOffset, int length) {
+        Objects.checkFromIndexSize(srcOffset, length, src.length);
+        checkHostRange("hostWrite", address, length);
+        System.arraycopy(src, srcOffset, memory, address, length);
+    }
+
+    /**
+     * Copies {@code length} bytes of plugin memory at {@code address} into {@code dst}. Every page
+     * must be present and the range must end at or below the limit.
+     *
+     * @throws IllegalArgumentException  if the plugin range is invalid, which is a host bug
+     * @throws IndexOutOfBoundsException if {@code [dstOffset, dstOffset + length)} is outside dst
+     */
+    public void hostRead(int address, byte[] dst, int dstOffset, int length) {
+        Objects.checkFromIndexSize(dstOffset, length, dst.length);
+        checkHostRange("hostRead", address, length);
+        System.arraycopy(memory, address, dst, dstOffset, length);
+    }
+
+    private void checkHostRange(String operation, int address, int length) {
+        long start = Integer.toUnsignedLong(address);
+        long end = start + length;
+        if (end > segmentLimit) {
+            throw new IllegalArgumentException(operation + " of " + length + " bytes at " + formatAddress(address)
+                            + ": range exceeds segment limit " + formatAddress(segmentLimit));
+        }
+        for (long page = start & ~PAGE_OFFSET_MASK; page < end; page += PAGE_SIZE) {
+            if ((pageFlags[(int) (page >>> PAGE_SHIFT)] & PageFlags.PRESENT) == 0) {
+                throw new IllegalArgumentException(operation + " of " + length + " bytes at " + formatAddress(address)
+                                + ": page " + formatAddress(page) + " is not present");
+            }
+        }
+    }
+}
