@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.kpc.ast;
+
+/**
+ * One scalar store of an initializer: {@code value}, converted to {@code type}, stored at byte
+ * {@code offset} inside the variable. Brace lists and string initializers of char arrays are
+ * flattened into these items; members without an item are zero. For variables with static storage
+ * each value is a constant: an {@link Expr.IntConstant}, or an address constant built from
+ * {@link Expr.Decay}, {@link Expr.AddressOf}, {@link Expr.StringLiteral}, {@link Expr.Cast} and
+ * {@link Expr.PointerArithmetic} with constant indexes.
+ */
+public record InitItem(int offset, org.kplugins.kpc.types.CType type, Expr value) {
+}

@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.kpc.ast;
+
+import java.util.List;
+
+import org.kplugins.kpc.diagnostics.SourceFile;
+
+/**
+ * A parsed and type-checked plugin. {@code globals} lists each file-scope variable once, in order
+ * of first declaration; {@code functions} lists each function once, defined or only declared.
+ */
+public record TranslationUnit(SourceFile file, List<Variable> globals, List<Function> functions) {
+}

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.kpc.types;
+
+/**
+ * A C type under KPC's ILP32 data model: int, long and pointers are 32 bits, long long is 64, char
+ * is signed. Types are immutable; {@link #withConst} returns a const-qualified copy. Sizes and
+ * alignments are in bytes.
+ */
+public abstract sealed class CType
+        permits VoidType, IntegerType, PointerType, ArrayType, StructType, FunctionType {
+
+    private final boolean isConst;
+
+    protected CType(boolean isConst) {
+        this.isConst = isConst;
+    }
+
+    /** Size in bytes; 0 for void, functions and incomplete types. */
+    public abstract int size();
+
+    /** Alignment in bytes. */
+    public abstract int align();
+
+    public final boolean isConst() {
+        return isConst;
+    }
+
+    /** Returns this type with the const qualifier set or cleared. */
+    public abstract CType withConst(boolean constQualified);
+
+    /** Returns this type without qualifiers. */
+    public final CType unqualified() {
+        return isConst ? withConst(false) : this;
+    }
+
+    public boolean isInteger() {
+        return this instanceof IntegerType;
+    }
+
+    public boolean isPointer() {
+        return this instanceof PointerType;
+    }
+
+    /** Integers and pointers: the types that can be tested for zero and compared. */
+    public boolean isScalar() {
+        return this instanceof IntegerType || this instanceof PointerType;
+    }
+
+    public boolean isVoid() {
+        return this instanceof VoidType;
+    }
+
+    /** Whether an object of this type can be declared: not void, not a function, not incomplete. */
+    public boolean isComplete() {
+        return size() > 0 || this instanceof ArrayType a && a.length() == 0 && a.element().isComplete();
+    }
+
+    /** Structural type identity, ignoring top-level const (C's "compatible types", simplified). */
+    public abstract boolean sameAs(CType other);
+
+    /** Returns the type as C spells it, for diagnostics, e.g. {@code const uint8_t *}. */
+    public abstract String spelling();
+
+    @Override
+    public final String toString() {
+        return spelling();
+    }
+}
