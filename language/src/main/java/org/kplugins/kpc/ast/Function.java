@@ -16,7 +16,7 @@ public final class Function {
     private final String name;
     private FunctionType type;
     private final boolean isStatic;
-    private final SourceLocation location;
+    private SourceLocation location;
     private List<Variable> parameters = List.of();
     private Stmt.Block body;
     private final List<Variable> locals = new ArrayList<>();
@@ -48,6 +48,11 @@ public final class Function {
     /** The location of the first declaration, or of the definition once one is seen. */
     public SourceLocation location() {
         return location;
+    }
+
+    /** Moves {@link #location()} to the definition; the parser calls it when it reads the body. */
+    public void setLocation(SourceLocation location) {
+        this.location = location;
     }
 
     public List<Variable> parameters() {

@@ -4,8 +4,10 @@ package org.kplugins.kpc.ast;
 /**
  * One scalar store of an initializer: {@code value}, converted to {@code type}, stored at byte
  * {@code offset} inside the variable. Brace lists and string initializers of char arrays are
- * flattened into these items; members without an item are zero. For variables with static storage
- * each value is a constant: an {@link Expr.IntConstant}, or an address constant built from
+ * flattened into these items; members without an item are zero. A local initialized from a struct
+ * value ({@code struct point q = *p;}, or a struct element of a brace list) gets one item of that
+ * struct type, which copies {@code type().size()} bytes as {@link Expr.Assign} does. For variables
+ * with static storage each value is a constant: an {@link Expr.IntConstant}, or an address constant built from
  * {@link Expr.Decay}, {@link Expr.AddressOf}, {@link Expr.StringLiteral}, {@link Expr.Cast} and
  * {@link Expr.PointerArithmetic} with constant indexes.
  */

@@ -41,7 +41,8 @@ public final class PointerType extends CType {
     @Override
     public String spelling() {
         String inner = pointee instanceof FunctionType || pointee instanceof ArrayType
-                ? pointee.spelling() + " (*)" : pointee.spelling() + " *";
+                ? pointee.spelling() + " (*)"
+                : pointee.spelling() + (pointee instanceof PointerType && !pointee.isConst() ? "*" : " *");
         return isConst() ? inner + "const" : inner;
     }
 }
