@@ -99,7 +99,21 @@ final class TokenCursor {
         if (at(spelling)) {
             return next();
         }
-        throw syntaxError(peek(), "expected '" + spelling + "'" + (context.isEmpty() ? "" : " " + context));
+        String message = "expected '" + spelling + "'" + (context.isEmpty() ? "" : " " + context);
+        if (spelling.equals(";") && position > 0) {
+            // As in clang, a missing ';' is reported just after the token it should follow,
+            // which is where the user types it, not at the next token (often on the next line).
+            sink.report(Diagnostic.Kind.SYNTAX, endOf(tokens.get(position - 1)), message);
+            throw new ParseError();
+        }
+        throw syntaxError(peek(), message);
+    }
+
+    /** Returns the location just after {@code token}, for a caret where a token is missing. */
+    private static SourceLocation endOf(Token token) {
+        SourceLocation at = token.location();
+        return new SourceLocation(at.file(), at.line(), at.column() + token.text().length(),
+                at.offset() + token.text().length(), 0);
     }
 
     /** Consumes the closing bracket matching {@code open}, or reports the open bracket's position. */

@@ -15,12 +15,12 @@ class DiagnosticsTest {
 
     @Test
     void missingSemicolonAfterExpression() {
-        assertErrors("void f(int x) {\n  x = 1\n}\n", "3:1: expected ';' after expression");
+        assertErrors("void f(int x) {\n  x = 1\n}\n", "2:8: expected ';' after expression");
     }
 
     @Test
     void missingSemicolonAtEndOfDeclaration() {
-        assertErrors("int x\nint y;\n", "2:1: expected ';' at end of declaration");
+        assertErrors("int x\nint y;\n", "1:6: expected ';' at end of declaration");
     }
 
     @Test
@@ -260,7 +260,7 @@ class DiagnosticsTest {
                 "2:7: expected expression",
                 "3:7: use of undeclared identifier 'b'",
                 "4:18: expected ')' to match this '(' at test.kpc:4:16",
-                "6:1: expected ';' after return statement",
+                "5:11: expected ';' after return statement",
                 "7:22: use of undeclared identifier 'c'");
     }
 

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.kpc;
+
+import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
+import com.oracle.truffle.api.TruffleLanguage.ContextReference;
+import com.oracle.truffle.api.TruffleLanguage.Env;
+import com.oracle.truffle.api.nodes.Node;
+import java.io.BufferedOutputStream;
+import java.io.PrintStream;
+import org.graalvm.options.OptionValues;
+import org.kplugins.kpc.runtime.KpcScope;
+import org.kplugins.kpc.runtime.PluginInstance;
+
+/**
+ * The state of KPC in one polyglot context: the option values, the buffered standard output
+ * that printk writes to, and the plugin instance evaluated last, whose functions the bindings
+ * show.
+ */
+public final class KpcContext {
+
+    private static final ContextReference<KpcContext> REFERENCE = ContextReference.create(KpcLanguage.class);
+
+    private final Env env;
+    private final PrintStream output;
+    private final long budget;
+    private final int stackSize;
+    private final int memoryLimit;
+    private final int heapSize;
+    private final KpcScope scope;
+    private PluginInstance lastPlugin;
+
+    KpcContext(Env env) {
+        this.env = env;
+        this.output = new PrintStream(new BufferedOutputStream(env.out()), false);
+        OptionValues options = env.getOptions();
+        this.budget = options.get(KpcLanguage.Budget);
+        this.stackSize = options.get(KpcLanguage.StackSize);
+        this.memoryLimit = options.get(KpcLanguage.MemoryLimit);
+        this.heapSize = options.get(KpcLanguage.HeapSize);
+        this.scope = new KpcScope(this);
+    }
+
+    public static KpcContext get(Node node) {
+        return REFERENCE.get(node);
+    }
+
+    public Env env() {
+        return env;
+    }
+
+    /** Returns the context's buffered standard output, which every call from the host flushes at its end. */
+    public PrintStream output() {
+        return output;
+    }
+
+    @TruffleBoundary
+    public void flushOutput() {
+        output.flush();
+    }
+
+    /** kpc.Budget: steps per call from the host, 0 for unlimited. */
+    public long budget() {
+        return budget;
+    }
+
+    /** kpc.StackSize in bytes. */
+    public int stackSize() {
+        return stackSize;
+    }
+
+    /** kpc.MemoryLimit: the segment limit in bytes. */
+    public int memoryLimit() {
+        return memoryLimit;
+    }
+
+    /** kpc.HeapSize in bytes. */
+    public int heapSize() {
+        return heapSize;
+    }
+
+    public KpcScope scope() {
+        return scope;
+    }
+
+    public PluginInstance lastPlugin() {
+        return lastPlugin;
+    }
+
+    public void setLastPlugin(PluginInstance plugin) {
+        this.lastPlugin = plugin;
+    }
+}

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.kpc;
+
+import com.oracle.truffle.api.CallTarget;
+import com.oracle.truffle.api.Option;
+import com.oracle.truffle.api.TruffleFile;
+import com.oracle.truffle.api.TruffleLanguage;
+import com.oracle.truffle.api.source.Source;
+import com.oracle.truffle.api.source.SourceSection;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import org.graalvm.options.OptionCategory;
+import org.graalvm.options.OptionDescriptors;
+import org.graalvm.options.OptionKey;
+import org.graalvm.options.OptionStability;
+import org.graalvm.options.OptionType;
+import org.graalvm.options.OptionValues;
+import org.kplugins.kpc.ast.Function;
+import org.kplugins.kpc.ast.TranslationUnit;
+import org.kplugins.kpc.builtins.HostExport;
+import org.kplugins.kpc.diagnostics.CompileException;
+import org.kplugins.kpc.diagnostics.Diagnostic;
+import org.kplugins.kpc.diagnostics.DiagnosticSink;
+import org.kplugins.kpc.diagnostics.SourceFile;
+import org.kplugins.kpc.diagnostics.SourceLocation;
+import org.kplugins.kpc.lexer.Token;
+import org.kplugins.kpc.nodes.KpcPluginRootNode;
+import org.kplugins.kpc.nodes.NodeBuilder;
+import org.kplugins.kpc.parser.Parser;
+import org.kplugins.kpc.preprocess.IncludeResolver;
+import org.kplugins.kpc.preprocess.Preprocessor;
+import org.kplugins.kpc.runtime.PluginProgram;
+import org.kplugins.monitor.memory.AddressSpace;
+
+/**
+ * KPC, Kernel Plugin C: a C subset compiled to Truffle nodes and run isolated in a plugin address
+ * space. Evaluating a source preprocesses, parses, type-checks and links it, and returns a new
+ * plugin instance (see {@link org.kplugins.kpc.runtime.PluginInstance}) whose members are the
+ * exported functions; a compile or link error is a syntax error with every diagnostic rendered.
+ *
+ * <p>Language features and the nodes that implement them:
+ * <ul>
+ *   <li>integer constants, string literals and global addresses: {@code KpcIntConstantNode},
+ *       {@code KpcLongConstantNode};
+ *   <li>arithmetic with C's wrapping, unsigned and x86 shift semantics: {@code KpcAddNode},
+ *       {@code KpcSubtractNode}, {@code KpcMultiplyNode}, {@code KpcDivideNode},
+ *       {@code KpcUnsignedDivideNode}, {@code KpcRemainderNode}, {@code KpcUnsignedRemainderNode},
+ *       {@code KpcNegateNode}, {@code KpcShiftLeftNode}, {@code KpcShiftRightNode},
+ *       {@code KpcUnsignedShiftRightNode}, {@code KpcBitwiseAndNode}, {@code KpcBitwiseOrNode},
+ *       {@code KpcBitwiseXorNode}, {@code KpcBitwiseNotNode};
+ *   <li>comparisons, signed, unsigned and of pointers: {@code KpcEqualNode}, {@code KpcNotEqualNode},
+ *       {@code KpcLessThanNode}, {@code KpcLessOrEqualNode}, {@code KpcGreaterThanNode},
+ *       {@code KpcGreaterOrEqualNode};
+ *   <li>{@code && || ! ?: ,}: {@code KpcLogicalAndNode}, {@code KpcLogicalOrNode},
+ *       {@code KpcLogicalNotNode}, {@code KpcConditionalNode}, {@code KpcCommaNode};
+ *   <li>conversions: {@code KpcTruncateNode}, {@code KpcIntToLongNode}, {@code KpcLongToIntNode},
+ *       {@code KpcToBoolNode}, {@code KpcDiscardNode};
+ *   <li>pointer difference: {@code KpcPointerDifferenceNode} (pointer arithmetic is add and multiply);
+ *   <li>scalar locals and parameters in frame slots: {@code KpcReadLocalNode},
+ *       {@code KpcWriteLocalNode}, {@code KpcReadArgumentNode}; locals in the plugin stack frame:
+ *       {@code KpcFrameAddressNode};
+ *   <li>loads and stores of each width through the address space: {@code KpcLoadI8Node} to
+ *       {@code KpcLoadI64Node}, {@code KpcStoreI8Node} to {@code KpcStoreI64Node}; struct
+ *       assignment: {@code KpcStructCopyNode}; zeroing of local objects: {@code KpcZeroFillNode};
+ *   <li>statements: {@code KpcBlockNode}, {@code KpcExpressionStatementNode}, {@code KpcIfNode},
+ *       {@code KpcLoopNode} (while, do-while, for), {@code KpcSwitchNode}, {@code KpcBreakNode},
+ *       {@code KpcContinueNode}, {@code KpcReturnNode};
+ *   <li>functions and calls: {@code KpcFunctionRootNode}, {@code KpcCallNode}; host exports:
+ *       {@code KpcPrintkNode}, {@code KpcAllocNode}, {@code KpcFreeNode}.
+ * </ul>
+ */
+@TruffleLanguage.Registration(id = KpcLanguage.ID, name = "KPC", version = "0.1", defaultMimeType = KpcLanguage.MIME_TYPE,
+                characterMimeTypes = KpcLanguage.MIME_TYPE, fileTypeDetectors = KpcFileDetector.class,
+                contextPolicy = TruffleLanguage.ContextPolicy.SHARED)
+public final class KpcLanguage extends TruffleLanguage<KpcContext> {
+
+    public static final String ID = "kpc";
+    public static final String MIME_TYPE = "application/x-kpc";
+
+    private static final int PAGE_SIZE = AddressSpace.PAGE_SIZE;
+
+    @Option(help = "Execution budget of each call from the host, in steps: every loop iteration and every call"
+                    + " costs one step, and a call that uses up its budget faults with WATCHDOG. 0 means unlimited."
+                    + " Default: 0.", category = OptionCategory.USER, stability = OptionStability.STABLE)
+    static final OptionKey<Long> Budget = new OptionKey<>(0L, new OptionType<>("steps", KpcLanguage::parseSteps));
+
+    @Option(help = "Size of each plugin instance's stack, in bytes: a multiple of 4096 from 4096 to 64 MiB."
+                    + " Default: 65536.", category = OptionCategory.USER, stability = OptionStability.STABLE)
+    static final OptionKey<Integer> StackSize = new OptionKey<>(65536,
+                    bytesType("kpc.StackSize", PAGE_SIZE, 64 << 20));
+
+    @Option(help = "Segment limit of each plugin instance, in bytes: every address at or above it faults with"
+                    + " GENERAL_PROTECTION. A multiple of 4096 from 64 KiB to 2147479552. Default: 268435456 (256 MiB).",
+                    category = OptionCategory.USER, stability = OptionStability.STABLE)
+    static final OptionKey<Integer> MemoryLimit = new OptionKey<>(256 << 20,
+                    bytesType("kpc.MemoryLimit", 64 << 10, AddressSpace.MAX_SEGMENT_LIMIT));
+
+    @Option(help = "Size of each plugin instance's kp_alloc heap, in bytes: a multiple of 4096 from 4096 to 1 GiB."
+                    + " Default: 16777216 (16 MiB).", category = OptionCategory.USER, stability = OptionStability.STABLE)
+    static final OptionKey<Integer> HeapSize = new OptionKey<>(16 << 20, bytesType("kpc.HeapSize", PAGE_SIZE, 1 << 30));
+
+    private static Long parseSteps(String text) {
+        long steps;
+        try {
+            steps = Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("invalid kpc.Budget '" + text + "': expected a whole number of steps,"
+                            + " 0 for unlimited");
+        }
+        if (steps < 0) {
+            throw new IllegalArgumentException("invalid kpc.Budget " + steps + ": expected 0 (unlimited) or a positive"
+                            + " number of steps");
+        }
+        return steps;
+    }
+
+    /** An option type for a byte size that must be a page multiple in {@code [min, max]}. */
+    private static OptionType<Integer> bytesType(String name, int min, int max) {
+        return new OptionType<>("bytes", text -> {
+            long bytes;
+            try {
+                bytes = Long.parseLong(text.strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("invalid " + name + " '" + text + "': expected a size in bytes");
+            }
+            if (bytes < min || bytes > max || bytes % PAGE_SIZE != 0) {
+                throw new IllegalArgumentException("invalid " + name + " " + bytes + ": expected a multiple of "
+                                + PAGE_SIZE + " bytes from " + min + " to " + max);
+            }
+            return (int) bytes;
+        });
+    }
+
+    @Override
+    protected KpcContext createContext(Env env) {
+        return new KpcContext(env);
+    }
+
+    @Override
+    protected OptionDescriptors getOptionDescriptors() {
+        return new KpcLanguageOptionDescriptors();
+    }
+
+    /**
+     * Contexts can share code when it was built for the same stack size, which fixes the addresses
+     * of static data, and for the same budget mode, which decides whether loops count steps.
+     */
+    @Override
+    protected boolean areOptionsCompatible(OptionValues first, OptionValues second) {
+        return first.get(StackSize).equals(second.get(StackSize))
+                        && (first.get(Budget) == 0) == (second.get(Budget) == 0);
+    }
+
+    @Override
+    protected boolean isThreadAccessAllowed(Thread thread, boolean singleThreaded) {
+        return singleThreaded;
+    }
+
+    @Override
+    protected Object getScope(KpcContext context) {
+        return context.scope();
+    }
+
+    @Override
+    protected CallTarget parse(ParsingRequest request) throws Exception {
+        Source source = request.getSource();
+        KpcContext context = KpcContext.get(null);
+        SourceFile file = new SourceFile(source.getName(), source.getCharacters().toString(), source);
+        DiagnosticSink sink = new DiagnosticSink();
+        try {
+            List<Token> tokens = new Preprocessor(sink, includeResolver(context, source)).preprocess(file);
+            sink.throwIfErrors();
+            TranslationUnit unit = new Parser(tokens, file, sink).parseTranslationUnit();
+            sink.throwIfErrors();
+            Map<Function, HostExport> imports = org.kplugins.kpc.runtime.PluginLinker.link(unit, sink);
+            sink.throwIfErrors();
+            PluginProgram program = NodeBuilder.build(this, pluginName(source), unit, imports, context.stackSize(),
+                            context.budget() != 0);
+            return new KpcPluginRootNode(this, program).getCallTarget();
+        } catch (CompileException e) {
+            throw new KpcCompileError(e, firstLocation(e));
+        }
+    }
+
+    /** Returns the plugin's name: the source name without {@code .kpc}. */
+    private static String pluginName(Source source) {
+        String name = source.getName();
+        return name.endsWith(".kpc") ? name.substring(0, name.length() - 4) : name;
+    }
+
+    private static SourceSection firstLocation(CompileException e) {
+        for (Diagnostic diagnostic : e.diagnostics()) {
+            SourceLocation location = diagnostic.location();
+            Source source = location.file().truffleSource();
+            if (source != null && location.offset() + location.length() <= source.getLength()) {
+                return source.createSection(location.offset(), location.length());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Resolves {@code #include "name"} to a file in the plugin's directory or below it, read
+     * through the context's file system. Sources without a path include nothing.
+     */
+    private static IncludeResolver includeResolver(KpcContext context, Source source) {
+        String path = source.getPath();
+        if (path == null) {
+            return IncludeResolver.NONE;
+        }
+        return name -> {
+            try {
+                TruffleFile directory = context.env().getPublicTruffleFile(path).getAbsoluteFile().getParent();
+                if (directory == null) {
+                    return null;
+                }
+                TruffleFile directoryPath = directory.normalize();
+                TruffleFile file = directoryPath.resolve(name).normalize();
+                if (!file.startsWith(directoryPath) || !file.isRegularFile()) {
+                    return null;
+                }
+                Source included = Source.newBuilder(ID, file).name(name).build();
+                return new SourceFile(name, included.getCharacters().toString(), included);
+            } catch (IOException | SecurityException | UnsupportedOperationException | IllegalArgumentException e) {
+                return null;
+            }
+        };
+    }
+}

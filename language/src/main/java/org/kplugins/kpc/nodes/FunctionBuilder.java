@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.kpc.nodes;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.kplugins.kpc.ast.Function;
+import org.kplugins.kpc.ast.InitItem;
+import org.kplugins.kpc.ast.Stmt;
+import org.kplugins.kpc.ast.Variable;
+import org.kplugins.kpc.nodes.controlflow.KpcBlockNode;
+import org.kplugins.kpc.nodes.controlflow.KpcBreakNode;
+import org.kplugins.kpc.nodes.controlflow.KpcContinueNode;
+import org.kplugins.kpc.nodes.controlflow.KpcExpressionStatementNode;
+import org.kplugins.kpc.nodes.controlflow.KpcIfNode;
+import org.kplugins.kpc.nodes.controlflow.KpcLoopNode;
+import org.kplugins.kpc.nodes.controlflow.KpcReturnNode;
+import org.kplugins.kpc.nodes.controlflow.KpcSwitchNode;
+import org.kplugins.kpc.nodes.expression.KpcIntConstantNode;
+import org.kplugins.kpc.nodes.expression.KpcLongConstantNode;
+import org.kplugins.kpc.nodes.local.KpcFrameAddressNode;
+import org.kplugins.kpc.nodes.local.KpcReadArgumentNode;
+import org.kplugins.kpc.nodes.local.KpcWriteLocalNode;
+import org.kplugins.kpc.nodes.memory.KpcZeroFillNode;
+import org.kplugins.kpc.types.CType;
+
+/** Builds the root node of one defined function: its frame, parameter copies and statements. */
+final class FunctionBuilder {
+
+    private final NodeBuilder program;
+    private final Function function;
+    private final FrameLayout frame;
+    private final ExpressionBuilder expressions;
+    private final ValueKind returnKind;
+
+    FunctionBuilder(NodeBuilder program, Function function) {
+        this.program = program;
+        this.function = function;
+        this.returnKind = ValueKind.of(function.type().returnType());
+        this.frame = new FrameLayout(returnKind);
+        this.expressions = new ExpressionBuilder(program, frame);
+    }
+
+    KpcFunctionRootNode build() {
+        for (Variable parameter : function.parameters()) {
+            frame.declare(parameter);
+        }
+        for (Variable local : function.locals()) {
+            frame.declare(local);
+        }
+
+        List<Variable> parameters = function.parameters();
+        KpcStatementNode[] parameterCopies = new KpcStatementNode[parameters.size()];
+        for (int i = 0; i < parameterCopies.length; i++) {
+            parameterCopies[i] = copyParameter(parameters.get(i), i);
+        }
+        KpcStatementNode body = statement(function.body());
+
+        return new KpcFunctionRootNode(program.language(), frame.buildDescriptor(), function.name(),
+                        program.section(function.location()), frame.stackFrameSize(), returnKind, frame.intSlots(),
+                        frame.longSlots(), parameterCopies, body);
+    }
+
+    /** Copies argument {@code index} into the parameter's slot or stack-frame memory. */
+    private KpcStatementNode copyParameter(Variable parameter, int index) {
+        KpcExpressionNode argument = new KpcReadArgumentNode(index);
+        CType type = parameter.type();
+        Integer slot = frame.slotOf(parameter);
+        KpcExpressionNode copy = slot != null
+                        ? new KpcWriteLocalNode(slot, ValueKind.of(type) == ValueKind.LONG, argument)
+                        : ExpressionBuilder.storeTo(type, new KpcFrameAddressNode(frame.memoryOffsetOf(parameter)), argument);
+        copy.setSourceSection(program.section(parameter.location()));
+        return new KpcExpressionStatementNode(copy);
+    }
+
+    private KpcStatementNode statement(Stmt s) {
+        KpcStatementNode node = switch (s) {
+            case Stmt.Block b -> block(b.statements());
+            case Stmt.ExprStmt e -> new KpcExpressionStatementNode(expressions.effect(e.expression()));
+            case Stmt.Declaration d -> declaration(d.variable());
+            case Stmt.If i -> new KpcIfNode(expressions.condition(i.condition()), statement(i.thenBranch()),
+                            i.elseBranch() == null ? null : statement(i.elseBranch()));
+            case Stmt.While w -> new KpcLoopNode(expressions.condition(w.condition()), statement(w.body()), null, true,
+                            program.budgetEnabled());
+            case Stmt.DoWhile d -> new KpcLoopNode(expressions.condition(d.condition()), statement(d.body()), null,
+                            false, program.budgetEnabled());
+            case Stmt.For f -> forLoop(f);
+            case Stmt.Switch w -> switchStatement(w);
+            case Stmt.Break b -> new KpcBreakNode();
+            case Stmt.Continue c -> new KpcContinueNode();
+            case Stmt.Return r -> new KpcReturnNode(r.value() == null ? null
+                            : new KpcWriteLocalNode(KpcFunctionRootNode.RETURN_SLOT, returnKind == ValueKind.LONG,
+                                            expressions.value(r.value())));
+            case Stmt.Empty e -> new KpcBlockNode(new KpcStatementNode[0]);
+        };
+        node.setSourceSection(program.section(s.location()));
+        return node;
+    }
+
+    private KpcStatementNode block(List<Stmt> statements) {
+        KpcStatementNode[] nodes = new KpcStatementNode[statements.size()];
+        for (int i = 0; i < nodes.length; i++) {
+            nodes[i] = statement(statements.get(i));
+        }
+        return new KpcBlockNode(nodes);
+    }
+
+    private KpcStatementNode forLoop(Stmt.For f) {
+        KpcExpressionNode condition = f.condition() == null ? null : expressions.condition(f.condition());
+        KpcExpressionNode step = f.step() == null ? null : expressions.effect(f.step());
+        KpcLoopNode loop = new KpcLoopNode(condition, statement(f.body()), step, true, program.budgetEnabled());
+        if (f.init() == null) {
+            return loop;
+        }
+        loop.setSourceSection(program.section(f.location()));
+        return new KpcBlockNode(new KpcStatementNode[]{statement(f.init()), loop});
+    }
+
+    private KpcStatementNode switchStatement(Stmt.Switch s) {
+        List<Stmt.SwitchCase> cases = s.cases();
+        long[] values = new long[cases.size()];
+        int[] indexes = new int[cases.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = cases.get(i).value();
+            indexes[i] = cases.get(i).statementIndex();
+        }
+        List<Stmt> body = s.body().statements();
+        KpcStatementNode[] statements = new KpcStatementNode[body.size()];
+        for (int i = 0; i < statements.length; i++) {
+            statements[i] = statement(body.get(i));
+        }
+        boolean selectorIsLong = ValueKind.of(s.selector().type()) == ValueKind.LONG;
+        return new KpcSwitchNode(expressions.value(s.selector()), selectorIsLong, values, indexes, s.defaultIndex(),
+                        statements);
+    }
+
+    /**
+     * Builds a local definition. A frame-resident scalar is set to its initial value or 0. A local
+     * in plugin memory is zero-filled, unless its initializer stores every byte, and then each
+     * initializer item is stored.
+     */
+    private KpcStatementNode declaration(Variable variable) {
+        CType type = variable.type();
+        List<InitItem> items = variable.initializer();
+        Integer slot = frame.slotOf(variable);
+        boolean isLong = ValueKind.of(type) == ValueKind.LONG;
+        List<KpcStatementNode> steps = new ArrayList<>();
+        if (slot != null) {
+            KpcExpressionNode initial;
+            if (items == null || items.isEmpty()) {
+                initial = isLong ? new KpcLongConstantNode(0) : new KpcIntConstantNode(0);
+            } else {
+                InitItem item = items.get(0);
+                initial = ExpressionBuilder.convert(expressions.value(item.value()), item.value().type(), type);
+            }
+            steps.add(new KpcExpressionStatementNode(new KpcWriteLocalNode(slot, isLong, initial)));
+        } else {
+            int offset = frame.memoryOffsetOf(variable);
+            if (items == null || !coversEveryByte(items, type.size())) {
+                steps.add(new KpcExpressionStatementNode(new KpcZeroFillNode(new KpcFrameAddressNode(offset), type.size())));
+            }
+            if (items != null) {
+                for (InitItem item : items) {
+                    KpcExpressionNode value = ExpressionBuilder.convert(expressions.value(item.value()),
+                                    item.value().type(), item.type());
+                    KpcExpressionNode store = ExpressionBuilder.storeTo(item.type(),
+                                    new KpcFrameAddressNode(offset + item.offset()), value);
+                    store.setSourceSection(program.section(item.value().location()));
+                    steps.add(new KpcExpressionStatementNode(store));
+                }
+            }
+        }
+        for (KpcStatementNode step : steps) {
+            step.setSourceSection(program.section(variable.location()));
+        }
+        return steps.size() == 1 ? steps.get(0) : new KpcBlockNode(steps.toArray(new KpcStatementNode[0]));
+    }
+
+    private static boolean coversEveryByte(List<InitItem> items, int size) {
+        boolean[] covered = new boolean[size];
+        for (InitItem item : items) {
+            int end = Math.min(size, item.offset() + item.type().size());
+            for (int i = Math.max(0, item.offset()); i < end; i++) {
+                covered[i] = true;
+            }
+        }
+        for (boolean byteCovered : covered) {
+            if (!byteCovered) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.kpc.nodes;
+
+import com.oracle.truffle.api.CallTarget;
+import com.oracle.truffle.api.source.Source;
+import com.oracle.truffle.api.source.SourceSection;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.kplugins.kpc.KpcLanguage;
+import org.kplugins.kpc.ast.Function;
+import org.kplugins.kpc.ast.TranslationUnit;
+import org.kplugins.kpc.builtins.HostExport;
+import org.kplugins.kpc.diagnostics.SourceLocation;
+import org.kplugins.kpc.nodes.call.KpcCallNode;
+import org.kplugins.kpc.runtime.FunctionEntry;
+import org.kplugins.kpc.runtime.PluginLayout;
+import org.kplugins.kpc.runtime.PluginProgram;
+import org.kplugins.kpc.runtime.StringLiterals;
+
+/**
+ * Builds the Truffle nodes of a linked translation unit: one {@link KpcFunctionRootNode} per
+ * defined function, with calls bound to their callees' call targets, and the plugin's layout.
+ */
+public final class NodeBuilder {
+
+    private final KpcLanguage language;
+    private final TranslationUnit unit;
+    private final Map<Function, HostExport> imports;
+    private final boolean budgetEnabled;
+    private final PluginLayout layout;
+    private final List<Map.Entry<KpcCallNode, Function>> pendingCalls = new ArrayList<>();
+
+    private NodeBuilder(KpcLanguage language, TranslationUnit unit, Map<Function, HostExport> imports, int stackSize,
+                    boolean budgetEnabled) {
+        this.language = language;
+        this.unit = unit;
+        this.imports = imports;
+        this.budgetEnabled = budgetEnabled;
+        this.layout = PluginLayout.create(unit, StringLiterals.collect(unit), stackSize);
+    }
+
+    /**
+     * Builds the plugin {@code name}.
+     *
+     * @param imports       the host export behind each function the plugin declares but does not define
+     * @param stackSize     kpc.StackSize in bytes, which fixes where static data starts
+     * @param budgetEnabled whether loops and calls count steps of kpc.Budget
+     */
+    public static PluginProgram build(KpcLanguage language, String name, TranslationUnit unit,
+                    Map<Function, HostExport> imports, int stackSize, boolean budgetEnabled) {
+        return new NodeBuilder(language, unit, imports, stackSize, budgetEnabled).build(name);
+    }
+
+    private PluginProgram build(String name) {
+        Map<Function, KpcFunctionRootNode> roots = new IdentityHashMap<>();
+        Map<String, FunctionEntry> exports = new LinkedHashMap<>();
+        for (Function function : unit.functions()) {
+            if (!function.isDefined()) {
+                continue;
+            }
+            KpcFunctionRootNode root = new FunctionBuilder(this, function).build();
+            CallTarget target = root.getCallTarget();
+            roots.put(function, root);
+            if (!function.isStatic()) {
+                exports.put(function.name(), new FunctionEntry(function.name(), function.type(), target));
+            }
+        }
+        for (Map.Entry<KpcCallNode, Function> call : pendingCalls) {
+            KpcFunctionRootNode callee = roots.get(call.getValue());
+            call.getKey().link(callee.getCallTarget(), callee.stackFrameSize());
+        }
+        return new PluginProgram(name, layout, exports);
+    }
+
+    KpcLanguage language() {
+        return language;
+    }
+
+    PluginLayout layout() {
+        return layout;
+    }
+
+    boolean budgetEnabled() {
+        return budgetEnabled;
+    }
+
+    /** Returns the host export that a call of {@code callee} goes to, or null for a plugin function. */
+    HostExport hostExport(Function callee) {
+        return callee.isDefined() ? null : imports.get(callee);
+    }
+
+    void addPendingCall(KpcCallNode node, Function callee) {
+        pendingCalls.add(Map.entry(node, callee));
+    }
+
+    /**
+     * Returns the section of the operator token of a binary expression or assignment that spans
+     * {@code whole}: the last {@code spelling} before the right operand starts. Falls back to the
+     * whole expression when the operator is not found, for example in a macro expansion.
+     */
+    SourceSection operatorSection(SourceLocation whole, SourceLocation rightOperand, String spelling) {
+        if (whole == null || rightOperand == null || rightOperand.file() != whole.file()) {
+            return section(whole);
+        }
+        String text = whole.file().text();
+        int index = text.lastIndexOf(spelling, rightOperand.offset() - 1);
+        if (index < whole.offset() || index + spelling.length() > rightOperand.offset()) {
+            return section(whole);
+        }
+        return section(new SourceLocation(whole.file(), whole.line(), whole.column(), index, spelling.length()));
+    }
+
+    /** Returns the source section of {@code location}, or null for code without a Truffle source (built-in headers). */
+    SourceSection section(SourceLocation location) {
+        if (location == null || location.file() == null || location.file().truffleSource() == null) {
+            return null;
+        }
+        Source source = location.file().truffleSource();
+        int length = source.getLength();
+        int start = Math.max(0, Math.min(location.offset(), length));
+        int end = Math.max(start, Math.min(location.offset() + location.length(), length));
+        return source.createSection(start, end - start);
+    }
+}

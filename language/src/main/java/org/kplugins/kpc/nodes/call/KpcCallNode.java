@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.kpc.nodes.call;
+
+import com.oracle.truffle.api.CallTarget;
+import com.oracle.truffle.api.CompilerDirectives;
+import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
+import com.oracle.truffle.api.frame.VirtualFrame;
+import com.oracle.truffle.api.nodes.DirectCallNode;
+import com.oracle.truffle.api.nodes.ExplodeLoop;
+import com.oracle.truffle.api.nodes.NodeInfo;
+import org.kplugins.kpc.nodes.KpcExpressionNode;
+import org.kplugins.kpc.runtime.Faults;
+import org.kplugins.kpc.runtime.PluginInstance;
+import org.kplugins.kpc.runtime.PluginLayout;
+
+/**
+ * A call of a function defined in the plugin. The frame arguments are the plugin instance followed
+ * by the C arguments as Integer or Long; a struct argument is passed as its address and the
+ * callee copies it. The callee's call target is set by {@link #link} once every function of the
+ * plugin has a root node, which lets functions call each other in any order. A call that would
+ * push the callee's frame below the bottom of the plugin stack raises STACK_OVERFLOW here, in the
+ * caller.
+ */
+@NodeInfo(shortName = "call")
+public final class KpcCallNode extends KpcExpressionNode {
+
+    @Children private final KpcExpressionNode[] arguments;
+    @CompilationFinal(dimensions = 1) private final boolean[] argumentIsLong;
+    private final boolean budgetEnabled;
+    /** Bytes the callee takes on the plugin stack; set by {@link #link}. */
+    private int calleeStackFrameSize;
+    @Child private DirectCallNode callNode;
+
+    public KpcCallNode(KpcExpressionNode[] arguments, boolean[] argumentIsLong, boolean budgetEnabled) {
+        this.arguments = arguments;
+        this.argumentIsLong = argumentIsLong;
+        this.budgetEnabled = budgetEnabled;
+    }
+
+    /** Binds the call to the callee; called once while the plugin is built. */
+    public void link(CallTarget callee, int stackFrameSize) {
+        this.calleeStackFrameSize = stackFrameSize;
+        this.callNode = insert(DirectCallNode.create(callee));
+    }
+
+    @ExplodeLoop
+    private Object call(VirtualFrame frame) {
+        Object[] frameArguments = new Object[arguments.length + 1];
+        PluginInstance instance = instance(frame);
+        frameArguments[0] = instance;
+        for (int i = 0; i < arguments.length; i++) {
+            if (argumentIsLong[i]) {
+                frameArguments[i + 1] = arguments[i].executeLong(frame);
+            } else {
+                frameArguments[i + 1] = arguments[i].executeInt(frame);
+            }
+        }
+        if (budgetEnabled) {
+            PluginInstance.consumeStep(instance, this);
+        }
+        if (instance.stackPointer - calleeStackFrameSize < PluginLayout.STACK_BOTTOM) {
+            CompilerDirectives.transferToInterpreter();
+            throw Faults.stackOverflow(this, instance);
+        }
+        try {
+            return callNode.call(frameArguments);
+        } catch (StackOverflowError e) {
+            CompilerDirectives.transferToInterpreter();
+            throw Faults.hostStackOverflow(this, instance);
+        }
+    }
+
+    @Override
+    public int executeInt(VirtualFrame frame) {
+        return (Integer) call(frame);
+    }
+
+    @Override
+    public long executeLong(VirtualFrame frame) {
+        return (Long) call(frame);
+    }
+
+    @Override
+    public void executeVoid(VirtualFrame frame) {
+        call(frame);
+    }
+}

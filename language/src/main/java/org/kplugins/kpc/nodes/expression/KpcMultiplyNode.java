@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.kpc.nodes.expression;
+
+import com.oracle.truffle.api.frame.VirtualFrame;
+import com.oracle.truffle.api.nodes.NodeInfo;
+import org.kplugins.kpc.nodes.KpcExpressionNode;
+
+/** Multiplication, keeping the low 32 or 64 bits, which are the same for signed and unsigned operands. */
+@NodeInfo(shortName = "*")
+public final class KpcMultiplyNode extends KpcBinaryNode {
+
+    public KpcMultiplyNode(KpcExpressionNode left, KpcExpressionNode right) {
+        super(left, right);
+    }
+
+    @Override
+    public int executeInt(VirtualFrame frame) {
+        int a = left.executeInt(frame);
+        int b = right.executeInt(frame);
+        return a * b;
+    }
+
+    @Override
+    public long executeLong(VirtualFrame frame) {
+        long a = left.executeLong(frame);
+        long b = right.executeLong(frame);
+        return a * b;
+    }
+}

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.kpc.runtime;
+
+import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
+import com.oracle.truffle.api.nodes.Node;
+import org.kplugins.monitor.fault.Access;
+import org.kplugins.monitor.fault.FaultKind;
+import org.kplugins.monitor.fault.FaultReport;
+import org.kplugins.monitor.fault.PluginFault;
+
+/**
+ * Builds the faults that the KPC nodes raise themselves; memory faults come from the address
+ * space. Callers throw the result after {@code CompilerDirectives.transferToInterpreter()}, so the
+ * message building stays out of compiled code.
+ */
+public final class Faults {
+
+    private Faults() {
+    }
+
+    @TruffleBoundary
+    public static PluginFault divisionByZero(Node location, PluginInstance instance) {
+        return raise(FaultKind.DIVIDE_ERROR, "division by zero", location, instance);
+    }
+
+    /** {@code INT_MIN / -1} and {@code INT_MIN % -1}, and their 64-bit forms, which x86 traps. */
+    @TruffleBoundary
+    public static PluginFault divisionOverflow(Node location, PluginInstance instance) {
+        return raise(FaultKind.DIVIDE_ERROR, "INT_MIN / -1 overflows", location, instance);
+    }
+
+    @TruffleBoundary
+    public static PluginFault stackOverflow(Node location, PluginInstance instance) {
+        return raise(FaultKind.STACK_OVERFLOW, "stack of " + instance.stackSize() + " bytes exhausted", location,
+                        instance);
+    }
+
+    /**
+     * The Java thread ran out of stack before the plugin stack did, which deep recursion in the
+     * interpreter can cause when the plugin stack is large.
+     */
+    @TruffleBoundary
+    public static PluginFault hostStackOverflow(Node location, PluginInstance instance) {
+        return raise(FaultKind.STACK_OVERFLOW, "call nesting exceeds the host thread's stack", location, instance);
+    }
+
+    @TruffleBoundary
+    public static PluginFault budgetUsedUp(Node location, PluginInstance instance) {
+        return raise(FaultKind.WATCHDOG, "budget of " + instance.budget() + " steps used up", location, instance);
+    }
+
+    private static PluginFault raise(FaultKind kind, String detail, Node location, PluginInstance instance) {
+        return PluginFault.raise(kind, detail, FaultReport.NO_ADDRESS, Access.NONE, 0, location, instance.name());
+    }
+}

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.kpc.runtime;
+
+import com.oracle.truffle.api.TruffleLanguage.Env;
+import com.oracle.truffle.api.interop.ArityException;
+import com.oracle.truffle.api.interop.InteropLibrary;
+import com.oracle.truffle.api.interop.InvalidArrayIndexException;
+import com.oracle.truffle.api.interop.UnsupportedMessageException;
+import com.oracle.truffle.api.interop.UnsupportedTypeException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.kplugins.kpc.KpcContext;
+import org.kplugins.kpc.types.CType;
+import org.kplugins.kpc.types.IntegerType;
+import org.kplugins.kpc.types.PointerType;
+
+/**
+ * Converts between host values and the C values of an exported function's parameters and result.
+ *
+ * <p>Arguments, by parameter type:
+ * <ul>
+ *   <li>integer: a number that fits in 64 bits, or a boolean (1 or 0), converted to the parameter
+ *       type as a C cast does; _Bool takes any nonzero number as 1;
+ *   <li>pointer: null is NULL and a number is a plugin address. A buffer (a host
+ *       {@code ByteBuffer}, a host {@code byte[]} or any interop buffer) is mapped for the call,
+ *       read-only when the pointee is const or the buffer is read-only, and a writable mapping is
+ *       copied back after the call. A string, for a pointer to char, is mapped as NUL-terminated
+ *       UTF-8 bytes. An array of strings, for {@code char **}, is mapped as a NULL-terminated
+ *       argv array. An array of numbers, for a pointer to an integer type, is mapped as an array
+ *       of that type and copied back like a buffer.
+ * </ul>
+ * {@code main(int argc, char **argv)} may be called without arguments, as {@code main(0, NULL)}.
+ *
+ * <p>Results: integer types up to 32 bits as Integer, except unsigned int and unsigned long,
+ * which are Long so that values above INT_MAX stay positive; long long and unsigned long long as
+ * Long (the latter in two's complement); pointers and structs as their Integer address; void as
+ * an interop null.
+ */
+final class HostArguments {
+
+    private HostArguments() {
+    }
+
+    static Object[] toFrameArguments(PluginInstance instance, FunctionEntry entry, Object[] arguments,
+                    HostMappings mappings) throws ArityException, UnsupportedTypeException {
+        List<CType> parameters = entry.type().parameterTypes();
+        if (arguments.length == 0 && isMainWithArguments(entry)) {
+            return new Object[]{instance, 0, 0};
+        }
+        if (arguments.length != parameters.size()) {
+            throw ArityException.create(parameters.size(), parameters.size(), arguments.length);
+        }
+        Object[] frameArguments = new Object[arguments.length + 1];
+        frameArguments[0] = instance;
+        for (int i = 0; i < arguments.length; i++) {
+            try {
+                frameArguments[i + 1] = toCValue(parameters.get(i), arguments[i], mappings);
+            } catch (UnsupportedMessageException e) {
+                throw UnsupportedTypeException.create(arguments, "argument " + (i + 1) + " of " + entry.name()
+                                + "() cannot be read as '" + parameters.get(i).spelling() + "'");
+            }
+        }
+        return frameArguments;
+    }
+
+    private static boolean isMainWithArguments(FunctionEntry entry) {
+        List<CType> parameters = entry.type().parameterTypes();
+        return entry.name().equals("main") && parameters.size() == 2 && parameters.get(0).isInteger()
+                        && parameters.get(1).isPointer();
+    }
+
+    private static Object toCValue(CType type, Object value, HostMappings mappings)
+                    throws UnsupportedTypeException, UnsupportedMessageException {
+        InteropLibrary interop = InteropLibrary.getUncached(value);
+        if (type instanceof IntegerType integer) {
+            return toInteger(integer, value, interop);
+        }
+        if (type instanceof PointerType pointer) {
+            return toPointer(pointer, value, interop, mappings);
+        }
+        throw UnsupportedTypeException.create(new Object[]{value},
+                        "parameters of type '" + type.spelling() + "' cannot be passed from the host");
+    }
+
+    private static Object toInteger(IntegerType type, Object value, InteropLibrary interop)
+                    throws UnsupportedTypeException, UnsupportedMessageException {
+        long number;
+        if (interop.isBoolean(value)) {
+            number = interop.asBoolean(value) ? 1 : 0;
+        } else if (interop.fitsInLong(value)) {
+            number = interop.asLong(value);
+        } else if (interop.fitsInBigInteger(value)) {
+            number = interop.asBigInteger(value).longValue();
+        } else {
+            throw UnsupportedTypeException.create(new Object[]{value},
+                            "expected an integer or a boolean for a parameter of type '" + type.spelling() + "'");
+        }
+        if (type.isBool()) {
+            return number != 0 ? 1 : 0;
+        }
+        if (type.is64Bit()) {
+            return number;
+        }
+        return switch (type.size()) {
+            case 1 -> type.isSigned() ? (int) (byte) number : (int) number & 0xFF;
+            case 2 -> type.isSigned() ? (int) (short) number : (int) number & 0xFFFF;
+            default -> (int) number;
+        };
+    }
+
+    private static Object toPointer(PointerType type, Object value, InteropLibrary interop, HostMappings mappings)
+                    throws UnsupportedTypeException, UnsupportedMessageException {
+        CType pointee = type.pointee();
+        boolean writable = !pointee.isConst();
+        if (interop.isNull(value)) {
+            return 0;
+        }
+        if (interop.fitsInLong(value)) {
+            return (int) interop.asLong(value);
+        }
+        if (interop.isString(value) && isChar(pointee)) {
+            return mappings.mapBytes(cString(interop.asString(value)), writable);
+        }
+        Object host = hostObject(value);
+        if (interop.hasBufferElements(value) || host instanceof byte[]) {
+            return mappings.mapBuffer(value, host, interop, writable);
+        }
+        if (interop.hasArrayElements(value)) {
+            if (pointee instanceof PointerType inner && isChar(inner.pointee())) {
+                return mapArgv(value, interop, mappings, writable);
+            }
+            if (pointee instanceof IntegerType element) {
+                return mappings.mapNumberArray(value, interop, element.size(), element.isSigned(), writable);
+            }
+        }
+        throw UnsupportedTypeException.create(new Object[]{value}, "expected NULL, an address, a buffer, a string"
+                        + " or an array for a parameter of type '" + type.spelling() + "'");
+    }
+
+    /** Maps an array of strings as C's argv: pointers to NUL-terminated strings, then a NULL pointer. */
+    private static int mapArgv(Object value, InteropLibrary interop, HostMappings mappings, boolean writable)
+                    throws UnsupportedTypeException, UnsupportedMessageException {
+        long count = interop.getArraySize(value);
+        if (count > 1 << 20) {
+            throw UnsupportedTypeException.create(new Object[]{value}, "argv array of " + count + " strings is too large");
+        }
+        int[] addresses = new int[(int) count + 1];
+        for (int i = 0; i < count; i++) {
+            Object element;
+            try {
+                element = interop.readArrayElement(value, i);
+            } catch (InvalidArrayIndexException e) {
+                throw UnsupportedTypeException.create(new Object[]{value}, "array changed size while it was read");
+            }
+            InteropLibrary elementInterop = InteropLibrary.getUncached(element);
+            if (!elementInterop.isString(element)) {
+                throw UnsupportedTypeException.create(new Object[]{value}, "argv element " + i + " is not a string");
+            }
+            addresses[i] = mappings.mapBytes(cString(elementInterop.asString(element)), writable);
+        }
+        byte[] table = new byte[addresses.length * 4];
+        for (int i = 0; i < addresses.length; i++) {
+            for (int b = 0; b < 4; b++) {
+                table[4 * i + b] = (byte) (addresses[i] >>> (8 * b));
+            }
+        }
+        return mappings.mapBytes(table, writable);
+    }
+
+    private static boolean isChar(CType type) {
+        return type instanceof IntegerType integer && integer.size() == 1 && !integer.isBool();
+    }
+
+    private static byte[] cString(String s) {
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = new byte[utf8.length + 1];
+        System.arraycopy(utf8, 0, bytes, 0, utf8.length);
+        return bytes;
+    }
+
+    /** Returns the Java object behind a host value, or null when the value is not a host object. */
+    static Object hostObject(Object value) {
+        Env env = KpcContext.get(null).env();
+        return env.isHostObject(value) ? env.asHostObject(value) : null;
+    }
+
+    /** Converts a function's result from its frame representation to the value the host receives. */
+    static Object toHostValue(CType returnType, Object result) {
+        if (returnType.isVoid()) {
+            return KpcNull.INSTANCE;
+        }
+        if (returnType instanceof IntegerType integer && !integer.isSigned() && integer.size() == 4) {
+            return Integer.toUnsignedLong((Integer) result);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.kpc.runtime;
+
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.kplugins.kpc.ast.BinaryOp;
+import org.kplugins.kpc.ast.Expr;
+import org.kplugins.kpc.ast.InitItem;
+import org.kplugins.kpc.ast.TranslationUnit;
+import org.kplugins.kpc.ast.Variable;
+import org.kplugins.kpc.types.CType;
+import org.kplugins.kpc.types.IntegerType;
+import org.kplugins.kpc.types.StructType;
+import org.kplugins.monitor.memory.AddressSpace;
+
+/**
+ * Where a plugin's stack and static data live in its address space, and the initial bytes of its
+ * static data. Every instance of a plugin uses the same layout, so the nodes hold global and
+ * string addresses as constants. From address 0 up:
+ *
+ * <pre>
+ * 0x00000000  page 0, never present, so NULL accesses fault
+ * 0x00001000  guard page, not present, below the stack
+ * 0x00002000  stack (kpc.StackSize bytes, writable), growing down from its top
+ * stack top   read-only data: string literals, then const globals (read-only pages)
+ * next page   writable data: the other globals
+ * next page   heap for kp_alloc (kpc.HeapSize bytes, mapped on demand by PluginHeap)
+ * heap end    host mappings: buffers and strings passed by the host, mapped for one call
+ * limit       kpc.MemoryLimit: every access at or above it raises GENERAL_PROTECTION
+ * </pre>
+ *
+ * The heap and host regions depend on options that do not change the layout below them, so
+ * {@link PluginInstance} places them.
+ */
+public final class PluginLayout {
+
+    public static final int PAGE_SIZE = AddressSpace.PAGE_SIZE;
+    /** Lowest stack address: above page 0 and the guard page. */
+    public static final int STACK_BOTTOM = 2 * PAGE_SIZE;
+
+    private final int stackSize;
+    private final int readOnlyStart;
+    private final byte[] readOnlyData;
+    private final int writableStart;
+    private final byte[] writableData;
+    private final Map<Variable, Integer> globalAddresses;
+    private final Map<String, Integer> stringAddresses;
+
+    private PluginLayout(int stackSize, int readOnlyStart, byte[] readOnlyData, int writableStart,
+                    byte[] writableData, Map<Variable, Integer> globalAddresses, Map<String, Integer> stringAddresses) {
+        this.stackSize = stackSize;
+        this.readOnlyStart = readOnlyStart;
+        this.readOnlyData = readOnlyData;
+        this.writableStart = writableStart;
+        this.writableData = writableData;
+        this.globalAddresses = globalAddresses;
+        this.stringAddresses = stringAddresses;
+    }
+
+    /**
+     * Lays out the defined globals of {@code unit} and the string literals in {@code strings}
+     * (their bytes without the NUL), and evaluates the globals' initializers.
+     *
+     * @param stackSize stack size in bytes, a multiple of the page size
+     */
+    public static PluginLayout create(TranslationUnit unit, Set<String> strings, int stackSize) {
+        int readOnlyStart = STACK_BOTTOM + stackSize;
+        Map<Variable, Integer> globalAddresses = new IdentityHashMap<>();
+        Map<String, Integer> stringAddresses = new LinkedHashMap<>();
+
+        int address = readOnlyStart;
+        for (String s : strings) {
+            stringAddresses.put(s, address);
+            address += s.length() + 1;
+        }
+        for (Variable global : unit.globals()) {
+            if (global.isDefined() && global.isReadOnly()) {
+                address = StructType.alignUp(address, global.type().align());
+                globalAddresses.put(global, address);
+                address += global.type().size();
+            }
+        }
+        int readOnlyEnd = address;
+
+        int writableStart = alignToPage(readOnlyEnd);
+        address = writableStart;
+        for (Variable global : unit.globals()) {
+            if (global.isDefined() && !global.isReadOnly()) {
+                address = StructType.alignUp(address, global.type().align());
+                globalAddresses.put(global, address);
+                address += global.type().size();
+            }
+        }
+        int writableEnd = address;
+
+        PluginLayout layout = new PluginLayout(stackSize, readOnlyStart, new byte[readOnlyEnd - readOnlyStart],
+                        writableStart, new byte[writableEnd - writableStart], globalAddresses, stringAddresses);
+        layout.writeStrings();
+        for (Variable global : unit.globals()) {
+            if (global.isDefined() && global.initializer() != null) {
+                layout.writeInitializer(global);
+            }
+        }
+        return layout;
+    }
+
+    static int alignToPage(long address) {
+        return (int) ((address + PAGE_SIZE - 1) & -PAGE_SIZE);
+    }
+
+    private void writeStrings() {
+        for (Map.Entry<String, Integer> entry : stringAddresses.entrySet()) {
+            String bytes = entry.getKey();
+            int offset = entry.getValue() - readOnlyStart;
+            for (int i = 0; i < bytes.length(); i++) {
+                readOnlyData[offset + i] = (byte) bytes.charAt(i);
+            }
+        }
+    }
+
+    private void writeInitializer(Variable global) {
+        int base = globalAddresses.get(global);
+        for (InitItem item : global.initializer()) {
+            long value = constantValue(item.value());
+            if (item.type() instanceof IntegerType integer && integer.isBool()) {
+                value = value != 0 ? 1 : 0;
+            }
+            writeLittleEndian(base + item.offset(), item.type().size(), value);
+        }
+    }
+
+    private void writeLittleEndian(int address, int size, long value) {
+        byte[] image = address >= writableStart ? writableData : readOnlyData;
+        int offset = address - (address >= writableStart ? writableStart : readOnlyStart);
+        for (int i = 0; i < size; i++) {
+            image[offset + i] = (byte) (value >>> (8 * i));
+        }
+    }
+
+    /**
+     * Evaluates a constant of a static initializer: an integer constant or an address constant.
+     * The parser accepts only those forms, so any other expression is a compiler bug.
+     */
+    private long constantValue(Expr e) {
+        return switch (e) {
+            case Expr.IntConstant c -> c.value();
+            case Expr.Cast c -> convertConstant(constantValue(c.operand()), c.operand().type(), c.type());
+            case Expr.Decay d -> constantAddress(d.array());
+            case Expr.AddressOf a -> constantAddress(a.operand());
+            case Expr.StringLiteral s -> stringAddress(s.bytes());
+            case Expr.PointerArithmetic p -> {
+                long offset = constantValue(p.index()) * p.elementSize();
+                long pointer = constantValue(p.pointer());
+                yield (p.op() == BinaryOp.SUB ? pointer - offset : pointer + offset) & 0xFFFF_FFFFL;
+            }
+            default -> throw new IllegalStateException("not a constant of a static initializer: " + e);
+        };
+    }
+
+    private long constantAddress(Expr lvalue) {
+        return switch (lvalue) {
+            case Expr.VariableRef v -> Integer.toUnsignedLong(globalAddress(v.variable()));
+            case Expr.StringLiteral s -> Integer.toUnsignedLong(stringAddress(s.bytes()));
+            case Expr.MemberAccess m -> constantAddress(m.struct()) + m.member().offset();
+            case Expr.Dereference d -> constantValue(d.pointer());
+            default -> throw new IllegalStateException("not an address constant: " + lvalue);
+        };
+    }
+
+    /** Converts a constant as C converts a value: truncates to the target's width, extending by the source's sign. */
+    private static long convertConstant(long value, CType from, CType to) {
+        long widened = from instanceof IntegerType f && !f.isSigned() && f.size() < 8
+                        ? value & ((1L << (8 * f.size())) - 1) : value;
+        if (to instanceof IntegerType t) {
+            if (t.isBool()) {
+                return widened != 0 ? 1 : 0;
+            }
+            return switch (t.size()) {
+                case 1 -> t.isSigned() ? (byte) widened : widened & 0xFF;
+                case 2 -> t.isSigned() ? (short) widened : widened & 0xFFFF;
+                case 4 -> t.isSigned() ? (int) widened : widened & 0xFFFF_FFFFL;
+                default -> widened;
+            };
+        }
+        return widened & 0xFFFF_FFFFL;
+    }
+
+    public int stackSize() {
+        return stackSize;
+    }
+
+    /** The address above the stack, where the stack pointer starts at each call from the host. */
+    public int stackTop() {
+        return STACK_BOTTOM + stackSize;
+    }
+
+    public int readOnlyStart() {
+        return readOnlyStart;
+    }
+
+    /** The initial bytes of the read-only data; callers must not change them. */
+    byte[] readOnlyData() {
+        return readOnlyData;
+    }
+
+    public int writableStart() {
+        return writableStart;
+    }
+
+    /** The initial bytes of the writable data; callers must not change them. */
+    byte[] writableData() {
+        return writableData;
+    }
+
+    /** The first address above the static data, page-aligned: where the heap starts. */
+    public int dataEnd() {
+        return alignToPage(Math.max((long) writableStart, writableStart + (long) writableData.length));
+    }
+
+    public int globalAddress(Variable global) {
+        Integer address = globalAddresses.get(global);
+        if (address == null) {
+            throw new IllegalStateException("global '" + global.name() + "' has no address: it is not defined");
+        }
+        return address;
+    }
+
+    public int stringAddress(String bytes) {
+        Integer address = stringAddresses.get(bytes);
+        if (address == null) {
+            throw new IllegalStateException("string literal \"" + bytes + "\" was not laid out");
+        }
+        return address;
+    }
+
+    /** Returns the names and addresses of the globals, for diagnostics and tests. */
+    public List<Map.Entry<String, Integer>> globals() {
+        return globalAddresses.entrySet().stream().map(e -> Map.entry(e.getKey().name(), e.getValue())).toList();
+    }
+}

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.launcher;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The kpc command line after parsing: the command, the kpc options, and the arguments for the
+ * plugin. Options that kpc does not define (polyglot options such as {@code --engine.*},
+ * {@code --log.*} and {@code --kpc.*}, and {@code --help}) are returned by {@link #parse} for
+ * launcher-common to handle.
+ */
+final class Arguments {
+
+    /** The name of the subcommand that transcodes an image. */
+    static final String IMAGE_COMMAND = "image";
+
+    /**
+     * The default {@code kpc.Budget}, in steps per call, where each loop iteration and each call
+     * is one step.
+     *
+     * <p>examples/boxblur.kpc takes 44 steps per pixel (it faults on the 512x512 astronaut with
+     * a budget of 11,400,000 and completes with 11,600,000), so a 4096x4096 image needs about
+     * 738 million steps, 2.7 times less than this default. An endless loop uses the budget up in
+     * a call of 4.4 to 5.0 s in the jit tier and about 14 s in the interp tier (7 ns per step),
+     * measured with --stats on a 2-core AMD EPYC VM with a load average of 4.
+     */
+    static final long DEFAULT_BUDGET = 2_000_000_000L;
+
+    /** The figures behind {@link #DEFAULT_BUDGET}, for the help text. */
+    static final String DEFAULT_BUDGET_REASON = "This is 2.7 times the steps of a 3x3 box blur of a 4096x4096 image"
+                    + " (examples/boxblur.kpc), and an endless loop uses it up in about 5 s in the jit tier and 14 s in the"
+                    + " interp tier (measured on a 2-core AMD EPYC VM).";
+
+    static final String DEFAULT_FUNCTION = "transcode";
+
+    private static final Pattern C_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    /** The two kpc commands. */
+    enum Command {
+        /** {@code kpc FILE.kpc [ARGS...]}: call main. */
+        RUN,
+        /** {@code kpc image ...}: call a transcode function on an image. */
+        IMAGE
+    }
+
+    Command command = Command.RUN;
+    Tier tier = Tier.JIT;
+    boolean stats;
+    boolean versionRequested;
+
+    /** The plugin source file; null until parsed. */
+    Path plugin;
+    /** The text of the plugin argument as given, used as argv[0]. */
+    String pluginArgument;
+    /** The arguments after FILE.kpc, passed to main as argv[1..]. */
+    final List<String> programArguments = new ArrayList<>();
+
+    Path inputImage;
+    Path outputImage;
+    String function = DEFAULT_FUNCTION;
+    int repeat = 1;
+
+    /**
+     * Parses {@code arguments}, storing kpc options in this object and the budget and tier in
+     * {@code polyglotOptions}. Returns the arguments that kpc does not define, in order.
+     *
+     * @throws InvalidInputException for an invalid value or a misplaced option
+     */
+    List<String> parse(List<String> arguments, Map<String, String> polyglotOptions) {
+        List<String> unrecognized = new ArrayList<>();
+        boolean budgetGiven = false;
+
+        for (int i = 0; i < arguments.size(); i++) {
+            String argument = arguments.get(i);
+
+            if (!argument.startsWith("-")) {
+                if (command == Command.RUN && plugin == null && argument.equals(IMAGE_COMMAND) && i == firstPositional(arguments)) {
+                    command = Command.IMAGE;
+                    continue;
+                }
+                if (command == Command.IMAGE) {
+                    throw new InvalidInputException("unexpected argument '" + argument + "' for 'kpc image'; give the files with --plugin, --in and --out");
+                }
+                pluginArgument = argument;
+                plugin = Path.of(argument);
+                programArguments.addAll(arguments.subList(i + 1, arguments.size()));
+                break;
+            }
+
+            int equals = argument.indexOf('=');
+            String name = equals < 0 ? argument : argument.substring(0, equals);
+            String inlineValue = equals < 0 ? null : argument.substring(equals + 1);
+
+            if (!takesValue(name)) {
+                switch (name) {
+                    case "--stats" -> stats = true;
+                    case "--version" -> versionRequested = true;
+                    default -> unrecognized.add(argument);
+                }
+                if (inlineValue != null && (name.equals("--stats") || name.equals("--version"))) {
+                    throw new InvalidInputException("option " + name + " takes no value");
+                }
+                continue;
+            }
+
+            String value = inlineValue;
+            if (value == null) {
+                if (i + 1 >= arguments.size()) {
+                    throw new InvalidInputException("missing value for " + name);
+                }
+                value = arguments.get(++i);
+            }
+            if (isImageOption(name) && command != Command.IMAGE) {
+                throw new InvalidInputException("option " + name + " belongs to 'kpc image'; write it after the word image");
+            }
+
+            switch (name) {
+                case "--tier" -> tier = Tier.parse(value);
+                case "--budget" -> {
+                    polyglotOptions.put("kpc.Budget", Long.toString(parsePositiveLong(name, value)));
+                    budgetGiven = true;
+                }
+                case "--plugin" -> {
+                    pluginArgument = value;
+                    plugin = Path.of(value);
+                }
+                case "--in" -> inputImage = Path.of(value);
+                case "--out" -> outputImage = Path.of(value);
+                case "--function" -> function = parseFunctionName(value);
+                case "--repeat" -> repeat = (int) Math.min(Integer.MAX_VALUE, parsePositiveLong(name, value));
+                default -> throw new IllegalStateException("option without a case: " + name);
+            }
+        }
+
+        tier.addEngineOptions(polyglotOptions);
+        if (!budgetGiven) {
+            polyglotOptions.put("kpc.Budget", Long.toString(DEFAULT_BUDGET));
+        }
+        return unrecognized;
+    }
+
+    /**
+     * Checks that the options the command needs are present. Runs after --help and --version
+     * have had their chance, so {@code kpc --help} works without a file.
+     */
+    void validate() {
+        if (command == Command.RUN && plugin == null) {
+            throw new InvalidInputException("missing plugin file; usage: kpc [OPTIONS] FILE.kpc [ARGS...] (see kpc --help)");
+        }
+        if (command == Command.IMAGE) {
+            requireOption(plugin, "--plugin FILE.kpc");
+            requireOption(inputImage, "--in IMAGE");
+            requireOption(outputImage, "--out IMAGE");
+        }
+    }
+
+    private static void requireOption(Object value, String option) {
+        if (value == null) {
+            throw new InvalidInputException("missing option " + option + " for 'kpc image' (see kpc --help)");
+        }
+    }
+
+    private static int firstPositional(List<String> arguments) {
+        for (int i = 0; i < arguments.size(); i++) {
+            String argument = arguments.get(i);
+            if (!argument.startsWith("-")) {
+                return i;
+            }
+            if (argument.indexOf('=') < 0 && takesValue(argument)) {
+                i++;
+            }
+        }
+        return -1;
+    }
+
+    /** Returns whether {@code name} is a kpc option with a value (given as {@code --x=v} or {@code --x v}). */
+    static boolean takesValue(String name) {
+        return switch (name) {
+            case "--tier", "--budget", "--plugin", "--in", "--out", "--function", "--repeat" -> true;
+            default -> false;
+        };
+    }
+
+    private static boolean isImageOption(String name) {
+        return switch (name) {
+            case "--plugin", "--in", "--out", "--function", "--repeat" -> true;
+            default -> false;
+        };
+    }
+
+    private static long parsePositiveLong(String option, String value) {
+        long parsed;
+        try {
+            parsed = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            parsed = -1;
+        }
+        if (parsed <= 0 || !value.chars().allMatch(Character::isDigit)) {
+            throw new InvalidInputException("invalid value '" + value + "' for " + option + ": expected a positive integer");
+        }
+        return parsed;
+    }
+
+    private static String parseFunctionName(String value) {
+        if (!C_IDENTIFIER.matcher(value).matches()) {
+            throw new InvalidInputException("invalid value '" + value + "' for --function: expected a C identifier");
+        }
+        return value;
+    }
+}

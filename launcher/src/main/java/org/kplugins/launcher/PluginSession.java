@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.launcher;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.Value;
+
+/**
+ * A polyglot context with one compiled and linked plugin in it, and the time each step took.
+ * Compile and link errors and plugin faults leave as {@code PolyglotException}, which
+ * {@link KpcMain} prints.
+ */
+final class PluginSession implements AutoCloseable {
+
+    /**
+     * The name Truffle 25.0.1 gives its fallback runtime ({@code DefaultTruffleRuntime}), which
+     * has no compiler. Any other runtime name means that Graal compiles hot code.
+     */
+    static final String FALLBACK_RUNTIME_NAME = "Interpreted";
+
+    private final Context context;
+    private final Path file;
+    private final Value plugin;
+    private final long contextNanos;
+    private final long compileNanos;
+
+    private PluginSession(Context context, Path file, Value plugin, long contextNanos, long compileNanos) {
+        this.context = context;
+        this.file = file;
+        this.plugin = plugin;
+        this.contextNanos = contextNanos;
+        this.compileNanos = compileNanos;
+    }
+
+    /**
+     * Creates a context from {@code builder} and evaluates the plugin source, which compiles and
+     * links it.
+     *
+     * @throws InvalidInputException if the plugin file is missing or unreadable
+     */
+    static PluginSession open(Context.Builder builder, Path file) {
+        ImageFiles.requireReadableFile(file, "plugin");
+        Source source;
+        try {
+            source = Source.newBuilder(KpcMain.LANGUAGE_ID, new File(file.toString())).build();
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot read plugin '" + file + "': " + e.getMessage());
+        }
+
+        long start = System.nanoTime();
+        Context context = builder.build();
+        long contextReady = System.nanoTime();
+        try {
+            Value plugin = context.eval(source);
+            long compiled = System.nanoTime();
+            return new PluginSession(context, file, plugin, contextReady - start, compiled - contextReady);
+        } catch (RuntimeException | Error e) {
+            context.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Returns the exported function {@code name}.
+     *
+     * @throws InvalidInputException if the plugin exports no function of that name
+     */
+    Value function(String name) {
+        Value function = plugin.hasMembers() ? plugin.getMember(name) : null;
+        if (function == null || function.isNull()) {
+            function = context.getBindings(KpcMain.LANGUAGE_ID).getMember(name);
+        }
+        if (function == null || !function.canExecute()) {
+            throw new InvalidInputException("plugin '" + file + "' exports no function '" + name + "'");
+        }
+        return function;
+    }
+
+    /** Returns the time to create the context, in nanoseconds. */
+    long contextNanos() {
+        return contextNanos;
+    }
+
+    /** Returns the time from source to linked plugin (the eval call), in nanoseconds. */
+    long compileNanos() {
+        return compileNanos;
+    }
+
+    /**
+     * Returns the tier the plugin actually runs in. A JIT request on a JVM without the Graal
+     * compiler runs in Truffle's fallback runtime, which only interprets.
+     */
+    String effectiveTier(Tier requested) {
+        if (requested == Tier.JIT && !compilesAtRuntime()) {
+            return Tier.INTERP.optionValue() + " (jit requested, but the Truffle runtime cannot compile: start with bin/kpc)";
+        }
+        return requested.optionValue();
+    }
+
+    /** Returns whether this context's engine runs on a Truffle runtime with a compiler. */
+    boolean compilesAtRuntime() {
+        return !FALLBACK_RUNTIME_NAME.equals(context.getEngine().getImplementationName());
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.launcher;
+
+import java.util.Map;
+
+/** The execution tier of plugin code: the Truffle interpreter alone, or with Graal compiling hot code. */
+enum Tier {
+    /** Truffle AST interpreter only ({@code engine.Compilation=false}). */
+    INTERP("interp"),
+    /** Truffle interpreter first, then the Graal compiler compiles hot functions and loops. */
+    JIT("jit");
+
+    private final String optionValue;
+
+    Tier(String optionValue) {
+        this.optionValue = optionValue;
+    }
+
+    /** Returns the spelling used by {@code --tier=} and in the summary line. */
+    String optionValue() {
+        return optionValue;
+    }
+
+    /** Returns the tier named {@code value}, or throws {@link InvalidInputException}. */
+    static Tier parse(String value) {
+        for (Tier tier : values()) {
+            if (tier.optionValue.equals(value)) {
+                return tier;
+            }
+        }
+        throw new InvalidInputException("invalid value '" + value + "' for --tier: expected interp or jit");
+    }
+
+    /** Adds the engine options that select this tier. */
+    void addEngineOptions(Map<String, String> polyglotOptions) {
+        if (this == INTERP) {
+            polyglotOptions.put("engine.Compilation", "false");
+        }
+    }
+}

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kplugins.launcher.KpcRun.example;
+import static org.kplugins.launcher.KpcRun.testPlugin;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every kind of bad input exits with status 1, prints no stack trace, and leaves no output file
+ * (and no temporary file) behind.
+ */
+class BadInputTest {
+
+    private static final String ASTRONAUT = example("images/astronaut.png");
+    private static final String GRAYSCALE = example("grayscale.kpc");
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void missingPluginFile() {
+        Path plugin = folder.resolve("none.kpc");
+        KpcRun run = runImage(plugin.toString(), ASTRONAUT, "out.png");
+        assertRejected(run, "kpc: cannot read plugin '" + plugin + "': no such file");
+    }
+
+    @Test
+    void missingPluginFileForMain() {
+        KpcRun run = KpcRun.of(folder.resolve("none.kpc").toString());
+        assertRejected(run, "kpc: cannot read plugin '" + folder.resolve("none.kpc") + "': no such file");
+    }
+
+    @Test
+    void missingImageFile() {
+        Path image = folder.resolve("x.png");
+        KpcRun run = runImage(GRAYSCALE, image.toString(), "out.png");
+        assertRejected(run, "kpc: cannot read image '" + image + "': no such file");
+    }
+
+    @Test
+    void imageThatIsNoImage() throws IOException {
+        Path image = folder.resolve("x.png");
+        Files.writeString(image, "this is text, not a picture\n");
+        KpcRun run = runImage(GRAYSCALE, image.toString(), "out.png");
+        assertRejected(run, "kpc: cannot decode '" + image + "': not a PNG, JPEG, BMP or GIF image");
+    }
+
+    @Test
+    void truncatedPng() throws IOException {
+        Path image = folder.resolve("truncated.png");
+        byte[] whole = Files.readAllBytes(Path.of(ASTRONAUT));
+        Files.write(image, java.util.Arrays.copyOf(whole, 2000));
+        KpcRun run = runImage(GRAYSCALE, image.toString(), "out.png");
+        assertRejectedStartingWith(run, "kpc: cannot decode '" + image + "': corrupt PNG data (");
+    }
+
+    @Test
+    void unsupportedOutputExtension() {
+        KpcRun run = runImage(GRAYSCALE, ASTRONAUT, "out.tiff");
+        assertRejected(run, "kpc: cannot write image '" + folder.resolve("out.tiff")
+                        + "': extension '.tiff' is not supported; use .png, .jpg, .jpeg, .bmp or .gif");
+    }
+
+    @Test
+    void outputFolderMissing() {
+        Path output = folder.resolve("missing").resolve("out.png");
+        KpcRun run = KpcRun.of("image", "--plugin", GRAYSCALE, "--in", ASTRONAUT, "--out", output.toString());
+        assertRejected(run, "kpc: cannot write image '" + output + "': no such directory '" + output.getParent() + "'");
+    }
+
+    @Test
+    void budgetThatIsNoNumber() {
+        KpcRun run = KpcRun.of("image", "--budget=abc", "--plugin", GRAYSCALE, "--in", ASTRONAUT, "--out", folder.resolve("out.png").toString());
+        assertRejected(run, "kpc: invalid value 'abc' for --budget: expected a positive integer");
+    }
+
+    @Test
+    void repeatOfZero() {
+        KpcRun run = KpcRun.of("image", "--repeat", "0", "--plugin", GRAYSCALE, "--in", ASTRONAUT, "--out", folder.resolve("out.png").toString());
+        assertRejected(run, "kpc: invalid value '0' for --repeat: expected a positive integer");
+    }
+
+    @Test
+    void unknownTier() {
+        KpcRun run = KpcRun.of("--tier=fast", GRAYSCALE);
+        assertRejected(run, "kpc: invalid value 'fast' for --tier: expected interp or jit");
+    }
+
+    @Test
+    void unknownOption() {
+        KpcRun run = KpcRun.of("image", "--colour", "--plugin", GRAYSCALE, "--in", ASTRONAUT, "--out", folder.resolve("out.png").toString());
+        assertRejected(run, "kpc: unrecognized option '--colour' (see kpc --help for the options)");
+    }
+
+    @Test
+    void imageOptionWithoutImageCommand() {
+        KpcRun run = KpcRun.of("--in", ASTRONAUT, GRAYSCALE);
+        assertRejected(run, "kpc: option --in belongs to 'kpc image'; write it after the word image");
+    }
+
+    @Test
+    void missingOutOption() {
+        KpcRun run = KpcRun.of("image", "--plugin", GRAYSCALE, "--in", ASTRONAUT);
+        assertRejected(run, "kpc: missing option --out IMAGE for 'kpc image' (see kpc --help)");
+    }
+
+    @Test
+    void noPluginFileForMain() {
+        KpcRun run = KpcRun.of("--stats");
+        assertRejected(run, "kpc: missing plugin file; usage: kpc [OPTIONS] FILE.kpc [ARGS...] (see kpc --help)");
+    }
+
+    @Test
+    void compileErrorPrintsDiagnostics() throws IOException {
+        KpcRun run = runImage(testPlugin("syntax_error.kpc"), ASTRONAUT, "out.png");
+
+        assertEquals(1, run.status(), run::toString);
+        assertTrue(run.err().contains("syntax_error.kpc:"), run::toString);
+        assertTrue(run.err().contains(": error: expected ';'"), run::toString);
+        assertNoStackTrace(run);
+        assertNoFilesLeft();
+    }
+
+    @Test
+    void pluginFaultPrintsReport() throws IOException {
+        KpcRun run = runImage(testPlugin("null_write.kpc"), ASTRONAUT, "out.png");
+
+        assertEquals(1, run.status(), run::toString);
+        assertTrue(run.err().contains("null_write.kpc:8:"), run::toString);
+        assertTrue(run.err().contains("fault:"), run::toString);
+        assertTrue(run.err().contains("in transcode()"), run::toString);
+        assertNoStackTrace(run);
+        assertNoFilesLeft();
+    }
+
+    @Test
+    void budgetStopsEndlessLoop() throws IOException {
+        KpcRun run = KpcRun.of("image", "--budget=1000000", "--plugin", testPlugin("spin.kpc"), "--in", ASTRONAUT,
+                        "--out", folder.resolve("out.png").toString());
+
+        assertEquals(1, run.status(), run::toString);
+        assertTrue(run.err().contains("spin.kpc:"), run::toString);
+        assertTrue(run.err().contains("fault:"), run::toString);
+        assertNoStackTrace(run);
+        assertNoFilesLeft();
+    }
+
+    @Test
+    void defaultBudgetStopsEndlessLoop() throws IOException {
+        KpcRun run = runImage(testPlugin("spin.kpc"), ASTRONAUT, "out.png");
+
+        assertEquals(1, run.status(), run::toString);
+        assertTrue(run.err().contains("budget of " + Arguments.DEFAULT_BUDGET + " steps"), run::toString);
+        assertNoFilesLeft();
+    }
+
+    @Test
+    void nonZeroReturnWritesNothing() {
+        KpcRun run = runImage(testPlugin("returns_three.kpc"), ASTRONAUT, "out.png");
+        assertRejected(run, "kpc: plugin transcode returned 3; no output written");
+    }
+
+    @Test
+    void failureKeepsExistingOutput() throws IOException {
+        Path output = folder.resolve("out.png");
+        Files.writeString(output, "previous output");
+
+        KpcRun run = runImage(testPlugin("returns_three.kpc"), ASTRONAUT, "out.png");
+
+        assertEquals(1, run.status(), run::toString);
+        assertEquals("previous output", Files.readString(output, StandardCharsets.UTF_8));
+        assertEquals(List.of(output), filesIn(folder));
+    }
+
+    @Test
+    void missingFunction() {
+        String plugin = testPlugin("no_transcode.kpc");
+        KpcRun run = runImage(plugin, ASTRONAUT, "out.png");
+        assertRejected(run, "kpc: plugin '" + plugin + "' exports no function 'transcode'");
+    }
+
+    @Test
+    void missingMain() {
+        String plugin = testPlugin("no_transcode.kpc");
+        KpcRun run = KpcRun.of(plugin);
+        assertRejected(run, "kpc: plugin '" + plugin + "' exports no function 'main'");
+    }
+
+    private KpcRun runImage(String plugin, String input, String outputName) {
+        return KpcRun.of("image", "--plugin", plugin, "--in", input, "--out", folder.resolve(outputName).toString());
+    }
+
+    /** Checks exit status 1, exactly {@code line} on stderr, nothing on stdout, and no files left. */
+    private void assertRejected(KpcRun run, String line) {
+        assertEquals(1, run.status(), run::toString);
+        assertEquals(line + System.lineSeparator(), run.err(), run::toString);
+        assertEquals("", run.out(), run::toString);
+        assertNoFilesLeft();
+    }
+
+    private void assertRejectedStartingWith(KpcRun run, String prefix) {
+        assertEquals(1, run.status(), run::toString);
+        assertTrue(run.err().startsWith(prefix), run::toString);
+        assertEquals(1, run.err().lines().count(), run::toString);
+        assertNoFilesLeft();
+    }
+
+    private static void assertNoStackTrace(KpcRun run) {
+        assertFalse(run.err().contains("\tat "), run::toString);
+        assertFalse(run.err().contains("Exception"), run::toString);
+    }
+
+    /** Checks that the folder holds only the inputs the test created: no output, no temporary file. */
+    private void assertNoFilesLeft() {
+        List<Path> left = filesIn(folder).stream()
+                        .filter(file -> file.getFileName().toString().startsWith("out") || file.getFileName().toString().endsWith(".tmp"))
+                        .toList();
+        assertEquals(List.of(), left, "files left behind");
+    }
+
+    private static List<Path> filesIn(Path folder) {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.sorted().toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.kplugins.launcher.KpcRun.testPlugin;
+
+import org.junit.jupiter.api.Test;
+
+/** {@code kpc FILE.kpc [ARGS...]}: argv reaches main, and main's return value & 255 is the exit status. */
+class RunCommandTest {
+
+    @Test
+    void exitStatusIsMainResultModulo256() {
+        KpcRun run = KpcRun.of(testPlugin("exit_status.kpc"));
+
+        assertEquals(1000 & 255, run.status(), run::toString);
+    }
+
+    @Test
+    void argumentsAfterFileReachMain() {
+        KpcRun run = KpcRun.of(testPlugin("exit_status.kpc"), "first", "--second");
+
+        assertEquals(1002 & 255, run.status(), run::toString);
+        assertTrue(run.out().contains("argv[1] = first\n"), run::toString);
+        assertTrue(run.out().contains("argv[2] = --second\n"), run::toString);
+    }
+
+    @Test
+    void interpTierGivesSameStatus() {
+        KpcRun run = KpcRun.of("--tier=interp", "--stats", testPlugin("exit_status.kpc"), "one");
+
+        assertEquals(1001 & 255, run.status(), run::toString);
+        assertTrue(run.err().contains("kpc stats: compile and link "), run::toString);
+        assertTrue(run.err().contains("kpc stats: call main "), run::toString);
+    }
+
+    @Test
+    void mainWithoutParametersIgnoresArguments() {
+        KpcRun run = KpcRun.of(testPlugin("main_void.kpc"), "unused");
+
+        assertEquals(7, run.status(), run::toString);
+    }
+}
