@@ -49,9 +49,9 @@ public record FaultReport(String plugin, String function, String file, int line,
      * {@code error:}:
      *
      * <pre>
-     * grayscale.kpc:12:9: fault: page fault (write to read-only page): 1-byte write at 0x00021000 in transcode() of plugin grayscale
-     *     out[i] = y;
-     *     ^
+     * grayscale.kpc:12:12: fault: page fault (write to read-only page): 1-byte write at 0x00021000 in transcode() of plugin grayscale
+     *         out[i] = y;
+     *                ^
      * </pre>
      *
      * Without a source location ({@code line == 0}) the first line starts with the plugin name

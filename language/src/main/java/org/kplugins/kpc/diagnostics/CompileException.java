@@ -13,7 +13,15 @@ public final class CompileException extends Exception {
     private final transient List<Diagnostic> diagnostics;
 
     public CompileException(List<Diagnostic> diagnostics) {
-        super(render(diagnostics), null, false, false);
+        this(diagnostics, 0);
+    }
+
+    /**
+     * @param omitted the number of further errors that were found but not kept, because a run
+     *     keeps at most {@link DiagnosticSink#MAX_ERRORS}
+     */
+    public CompileException(List<Diagnostic> diagnostics, int omitted) {
+        super(render(diagnostics, omitted), null, false, false);
         this.diagnostics = List.copyOf(diagnostics);
     }
 
@@ -21,7 +29,7 @@ public final class CompileException extends Exception {
         return diagnostics;
     }
 
-    private static String render(List<Diagnostic> diagnostics) {
+    private static String render(List<Diagnostic> diagnostics, int omitted) {
         StringBuilder out = new StringBuilder();
         for (Diagnostic d : diagnostics) {
             if (!out.isEmpty()) {
@@ -29,7 +37,11 @@ public final class CompileException extends Exception {
             }
             out.append(d.render());
         }
-        int count = diagnostics.size();
+        if (omitted > 0) {
+            out.append("\n").append(omitted).append(omitted == 1 ? " more error" : " more errors")
+                    .append(" not shown: a run reports at most ").append(DiagnosticSink.MAX_ERRORS).append('.');
+        }
+        int count = diagnostics.size() + omitted;
         out.append('\n').append(count).append(count == 1 ? " error" : " errors").append(" generated.");
         return out.toString();
     }

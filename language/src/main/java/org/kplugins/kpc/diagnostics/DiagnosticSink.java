@@ -14,10 +14,14 @@ public final class DiagnosticSink {
     public static final int MAX_ERRORS = 50;
 
     private final List<Diagnostic> diagnostics = new ArrayList<>();
+    /** Errors reported after the first {@link #MAX_ERRORS}, counted but not kept. */
+    private int omitted;
 
     public void report(Diagnostic.Kind kind, SourceLocation location, String message) {
         if (diagnostics.size() < MAX_ERRORS) {
             diagnostics.add(new Diagnostic(kind, location, message));
+        } else {
+            omitted++;
         }
     }
 
@@ -32,7 +36,7 @@ public final class DiagnosticSink {
     /** Throws the collected diagnostics, if any. */
     public void throwIfErrors() throws CompileException {
         if (!diagnostics.isEmpty()) {
-            throw new CompileException(diagnostics);
+            throw new CompileException(diagnostics, omitted);
         }
     }
 }
