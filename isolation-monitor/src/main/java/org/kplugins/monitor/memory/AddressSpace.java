@@ -28,6 +28,11 @@ import org.kplugins.monitor.fault.PluginFault;
  * doubling, capped at the limit. Invariant: every present page lies inside the backing store, so
  * an access that passes the page check never goes out of the array's bounds.
  *
+ * <p>Two {@link AccessWindows} tables, one for reads and one for writes, list address ranges in
+ * which every page allows the access. The load and store methods that take a window index check
+ * only that window's bounds, and fall back to the full check when the access lies outside it.
+ * Callers such as Truffle nodes keep the index of the window their accesses usually hit.
+ *
  * <p>Not thread-safe: one plugin instance runs on one thread at a time, and callers that share an
  * instance across threads must synchronize.
  */
@@ -54,6 +59,10 @@ public final class AddressSpace {
     private final byte[] pageFlags;
     /** Backing store for addresses {@code [0, memory.length)}. {@link #map} replaces it when it grows. */
     private byte[] memory = new byte[0];
+    /** Ranges that plugin reads may access without the page-table check: present pages. */
+    private final AccessWindows readWindows = new AccessWindows(READ_FLAGS);
+    /** Ranges that plugin writes may access without the page-table check: present and writable pages. */
+    private final AccessWindows writeWindows = new AccessWindows(WRITE_FLAGS);
 
     /**
      * Creates an address space with no pages mapped.
@@ -109,13 +118,53 @@ public final class AddressSpace {
 
         ensureCapacity(end);
         byte entry = (byte) (flags | PageFlags.PRESENT);
-        for (int page = address >>> PAGE_SHIFT; page < (int) (end >>> PAGE_SHIFT); page++) {
+        int firstPage = address >>> PAGE_SHIFT;
+        int endPage = (int) (end >>> PAGE_SHIFT);
+        for (int page = firstPage; page < endPage; page++) {
             if ((pageFlags[page] & PageFlags.PRESENT) == 0) {
                 int pageStart = page << PAGE_SHIFT;
                 Arrays.fill(memory, pageStart, pageStart + PAGE_SIZE, (byte) 0);
             }
             pageFlags[page] = entry;
         }
+        updateWindows(firstPage, endPage);
+    }
+
+    /**
+     * Maps the pages of {@code [address, address + size)} with {@code flags} plus
+     * {@link PageFlags#PRESENT}, and sets their contents in the same pass: the {@code length}
+     * bytes of {@code src} from {@code srcOffset}, then zeros up to the end of the last page.
+     * Pages that were already present are overwritten too. Unlike {@link #map} followed by
+     * {@link #hostWrite}, this writes each byte once, so the host can map read-only data without
+     * a zero-fill pass and a {@link #protect} afterwards.
+     *
+     * @param address page-aligned start address, not in page 0
+     * @param size    positive size in bytes, at least {@code length}, rounded up to whole pages
+     * @throws IllegalArgumentException  if the range is unaligned, empty, includes page 0 or
+     *                                   exceeds the segment limit, if flags has unknown bits, or
+     *                                   if {@code length} exceeds {@code size}
+     * @throws IndexOutOfBoundsException if {@code [srcOffset, srcOffset + length)} is outside src
+     */
+    public void mapWithData(int address, int size, int flags, byte[] src, int srcOffset, int length) {
+        long end = checkPageRange("map", address, size);
+        checkFlags(flags);
+        if (address == 0) {
+            throw new IllegalArgumentException("cannot map " + size + " bytes at 0x00000000: page 0"
+                            + " is never present so that null pointer accesses fault");
+        }
+        if (length < 0 || length > size) {
+            throw new IllegalArgumentException("cannot map " + size + " bytes at " + formatAddress(address)
+                            + " with " + length + " bytes of data: expected 0 to " + size + " bytes");
+        }
+        Objects.checkFromIndexSize(srcOffset, length, src.length);
+
+        ensureCapacity(end);
+        System.arraycopy(src, srcOffset, memory, address, length);
+        Arrays.fill(memory, address + length, (int) end, (byte) 0);
+        int firstPage = address >>> PAGE_SHIFT;
+        int endPage = (int) (end >>> PAGE_SHIFT);
+        Arrays.fill(pageFlags, firstPage, endPage, (byte) (flags | PageFlags.PRESENT));
+        updateWindows(firstPage, endPage);
     }
 
     /**
@@ -126,7 +175,10 @@ public final class AddressSpace {
      */
     public void unmap(int address, int size) {
         long end = checkPageRange("unmap", address, size);
-        Arrays.fill(pageFlags, address >>> PAGE_SHIFT, (int) (end >>> PAGE_SHIFT), (byte) 0);
+        int firstPage = address >>> PAGE_SHIFT;
+        int endPage = (int) (end >>> PAGE_SHIFT);
+        Arrays.fill(pageFlags, firstPage, endPage, (byte) 0);
+        updateWindows(firstPage, endPage);
     }
 
     /**
@@ -150,6 +202,21 @@ public final class AddressSpace {
             }
         }
         Arrays.fill(pageFlags, firstPage, endPage, (byte) (flags | PageFlags.PRESENT));
+        updateWindows(firstPage, endPage);
+    }
+
+    /** Brings both window tables up to date after the flags of pages {@code [firstPage, endPage)} changed. */
+    private void updateWindows(int firstPage, int endPage) {
+        readWindows.update(pageFlags, firstPage, endPage);
+        writeWindows.update(pageFlags, firstPage, endPage);
+    }
+
+    AccessWindows readWindows() {
+        return readWindows;
+    }
+
+    AccessWindows writeWindows() {
+        return writeWindows;
     }
 
     /** Returns the {@link PageFlags} of the page that contains {@code address}, 0 beyond the limit. */
@@ -191,45 +258,133 @@ public final class AddressSpace {
         memory = Arrays.copyOf(memory, (int) Math.max(end, doubled));
     }
 
+    // ---- Access windows ----
+
+    /** Window index that names no window: accesses that pass it always take the full check. */
+    public static final int NO_WINDOW = -1;
+
+    /**
+     * Returns whether a read of {@code size} bytes at {@code address} lies inside read window
+     * {@code window}, so that the load methods need no page-table check for it. Returns false
+     * for a negative index and for a window that has since been dropped.
+     *
+     * @param window an index from {@link #findReadWindow}, or a negative value
+     */
+    public boolean isInReadWindow(int window, int address, int size) {
+        return readWindows.contains(window, address, size);
+    }
+
+    /** Returns whether a write lies inside write window {@code window}; see {@link #isInReadWindow}. */
+    public boolean isInWriteWindow(int window, int address, int size) {
+        return writeWindows.contains(window, address, size);
+    }
+
+    /**
+     * Returns the index of the read window that contains a read of {@code size} bytes at
+     * {@code address}, or {@link #NO_WINDOW}. An index stays valid for this address space
+     * only; the same index in another address space may name another range or none.
+     */
+    public int findReadWindow(int address, int size) {
+        return readWindows.find(address, size);
+    }
+
+    /** Returns the index of the write window that contains the write, or {@link #NO_WINDOW}. */
+    public int findWriteWindow(int address, int size) {
+        return writeWindows.find(address, size);
+    }
+
     // ---- Plugin accesses: little-endian, unaligned allowed ----
 
+    /*
+     * Each load and store takes a window index. An access inside that window skips the full
+     * check, and any other access, including every access with NO_WINDOW, takes it.
+     */
+
     public byte loadI8(Node location, int address) {
-        checkRead(location, address, Byte.BYTES);
+        return loadI8(location, NO_WINDOW, address);
+    }
+
+    public byte loadI8(Node location, int window, int address) {
+        if (!readWindows.contains(window, address, Byte.BYTES)) {
+            checkRead(location, address, Byte.BYTES);
+        }
         return memory[address];
     }
 
     public short loadI16(Node location, int address) {
-        checkRead(location, address, Short.BYTES);
+        return loadI16(location, NO_WINDOW, address);
+    }
+
+    public short loadI16(Node location, int window, int address) {
+        if (!readWindows.contains(window, address, Short.BYTES)) {
+            checkRead(location, address, Short.BYTES);
+        }
         return LITTLE_ENDIAN.getShort(memory, address);
     }
 
     public int loadI32(Node location, int address) {
-        checkRead(location, address, Integer.BYTES);
+        return loadI32(location, NO_WINDOW, address);
+    }
+
+    public int loadI32(Node location, int window, int address) {
+        if (!readWindows.contains(window, address, Integer.BYTES)) {
+            checkRead(location, address, Integer.BYTES);
+        }
         return LITTLE_ENDIAN.getInt(memory, address);
     }
 
     public long loadI64(Node location, int address) {
-        checkRead(location, address, Long.BYTES);
+        return loadI64(location, NO_WINDOW, address);
+    }
+
+    public long loadI64(Node location, int window, int address) {
+        if (!readWindows.contains(window, address, Long.BYTES)) {
+            checkRead(location, address, Long.BYTES);
+        }
         return LITTLE_ENDIAN.getLong(memory, address);
     }
 
     public void storeI8(Node location, int address, byte value) {
-        checkWrite(location, address, Byte.BYTES);
+        storeI8(location, NO_WINDOW, address, value);
+    }
+
+    public void storeI8(Node location, int window, int address, byte value) {
+        if (!writeWindows.contains(window, address, Byte.BYTES)) {
+            checkWrite(location, address, Byte.BYTES);
+        }
         memory[address] = value;
     }
 
     public void storeI16(Node location, int address, short value) {
-        checkWrite(location, address, Short.BYTES);
+        storeI16(location, NO_WINDOW, address, value);
+    }
+
+    public void storeI16(Node location, int window, int address, short value) {
+        if (!writeWindows.contains(window, address, Short.BYTES)) {
+            checkWrite(location, address, Short.BYTES);
+        }
         LITTLE_ENDIAN.putShort(memory, address, value);
     }
 
     public void storeI32(Node location, int address, int value) {
-        checkWrite(location, address, Integer.BYTES);
+        storeI32(location, NO_WINDOW, address, value);
+    }
+
+    public void storeI32(Node location, int window, int address, int value) {
+        if (!writeWindows.contains(window, address, Integer.BYTES)) {
+            checkWrite(location, address, Integer.BYTES);
+        }
         LITTLE_ENDIAN.putInt(memory, address, value);
     }
 
     public void storeI64(Node location, int address, long value) {
-        checkWrite(location, address, Long.BYTES);
+        storeI64(location, NO_WINDOW, address, value);
+    }
+
+    public void storeI64(Node location, int window, int address, long value) {
+        if (!writeWindows.contains(window, address, Long.BYTES)) {
+            checkWrite(location, address, Long.BYTES);
+        }
         LITTLE_ENDIAN.putLong(memory, address, value);
     }
 
@@ -244,7 +399,14 @@ public final class AddressSpace {
      * plugin again does not trigger a recompilation.
      */
 
-    private void checkRead(Node location, int address, int size) {
+    /**
+     * Checks a plugin read of {@code size} bytes at {@code address} against the segment limit
+     * and the page table, as every load does.
+     *
+     * @param size access size in bytes, 1 to 8
+     * @throws PluginFault the fault that the load would raise
+     */
+    public void checkRead(Node location, int address, int size) {
         byte[] flags = pageFlags;
         if (Integer.compareUnsigned(address, segmentLimit - size) > 0
                         || (flags[address >>> PAGE_SHIFT] & flags[(address + size - 1) >>> PAGE_SHIFT] & READ_FLAGS) != READ_FLAGS) {
@@ -253,7 +415,14 @@ public final class AddressSpace {
         }
     }
 
-    private void checkWrite(Node location, int address, int size) {
+    /**
+     * Checks a plugin write of {@code size} bytes at {@code address} against the segment limit
+     * and the page table, as every store does.
+     *
+     * @param size access size in bytes, 1 to 8
+     * @throws PluginFault the fault that the store would raise
+     */
+    public void checkWrite(Node location, int address, int size) {
         byte[] flags = pageFlags;
         if (Integer.compareUnsigned(address, segmentLimit - size) > 0
                         || (flags[address >>> PAGE_SHIFT] & flags[(address + size - 1) >>> PAGE_SHIFT] & WRITE_FLAGS) != WRITE_FLAGS) {

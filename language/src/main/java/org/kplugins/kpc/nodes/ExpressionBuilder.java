@@ -151,6 +151,12 @@ final class ExpressionBuilder {
                 return new SlotPlace(slot, ref.type());
             }
         }
+        if (lvalue instanceof Expr.MemberAccess access) {
+            Variable root = ScalarReplacement.chainRoot(access);
+            if (root != null && frame.isScalarReplaced(root)) {
+                return new SlotPlace(frame.memberSlotOf(root, ScalarReplacement.chainOffset(access)), access.type());
+            }
+        }
         return new MemoryPlace(located(address(lvalue), lvalue.location()), lvalue.type());
     }
 
@@ -250,7 +256,7 @@ final class ExpressionBuilder {
                 saveAddress = null;
             } else {
                 slot = null;
-                addressSlot = frame.addSlot(false, "address temporary");
+                addressSlot = frame.addTemporarySlot(false, "address temporary");
                 saveAddress = new KpcWriteLocalNode(addressSlot, false, ((MemoryPlace) place).address());
             }
         }
@@ -295,7 +301,7 @@ final class ExpressionBuilder {
             return target.sequence(located(target.write(stepped(target.read(), type, i)), i.location()));
         }
         boolean isLong = ValueKind.of(type) == ValueKind.LONG;
-        int oldValue = frame.addSlot(isLong, "old value");
+        int oldValue = frame.addTemporarySlot(isLong, "old value");
         KpcExpressionNode update = located(target.write(stepped(new KpcReadLocalNode(oldValue), type, i)), i.location());
         KpcExpressionNode operation = new KpcCommaNode(new KpcWriteLocalNode(oldValue, isLong, target.read()),
                         new KpcCommaNode(update, new KpcReadLocalNode(oldValue)));

@@ -4,9 +4,11 @@ package org.kplugins.kpc.nodes;
 import com.oracle.truffle.api.frame.FrameDescriptor;
 import com.oracle.truffle.api.frame.FrameSlotKind;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.kplugins.kpc.ast.Variable;
 import org.kplugins.kpc.types.CType;
 import org.kplugins.kpc.types.IntegerType;
@@ -15,22 +17,29 @@ import org.kplugins.kpc.types.StructType;
 
 /**
  * The storage plan of one function's locals, filled in while the builder works on it. Scalar
- * locals whose address is never taken get a Truffle frame slot. Every other local (arrays,
- * structs, address-taken scalars) and every temporary for a struct result gets an offset in the
- * function's frame in plugin memory.
+ * locals whose address is never taken get a Truffle frame slot, and so does each scalar member of
+ * a struct local that {@link ScalarReplacement} accepts. Every other local (arrays, other structs,
+ * address-taken scalars) and every temporary for a struct result gets an offset in the function's
+ * frame in plugin memory.
  */
 final class FrameLayout {
 
     private final FrameDescriptor.Builder descriptor = FrameDescriptor.newBuilder();
-    private final List<Integer> intSlots = new ArrayList<>();
-    private final List<Integer> longSlots = new ArrayList<>();
+    /** The Int and Long slots that the function zeroes on entry, see {@link #addZeroedSlot}. */
+    private final List<Integer> zeroedIntSlots = new ArrayList<>();
+    private final List<Integer> zeroedLongSlots = new ArrayList<>();
     private final Map<Variable, Integer> slots = new IdentityHashMap<>();
+    /** For each scalar-replaced struct local: the slot of each scalar member by its byte offset. */
+    private final Map<Variable, Map<Integer, Integer>> memberSlots = new IdentityHashMap<>();
     private final Map<Variable, Integer> memoryOffsets = new IdentityHashMap<>();
+    private final Set<Variable> scalarReplaced;
     private int memorySize;
 
-    FrameLayout(ValueKind returnKind) {
+    /** @param scalarReplaced the struct locals that get one slot per scalar member */
+    FrameLayout(ValueKind returnKind, Set<Variable> scalarReplaced) {
+        this.scalarReplaced = scalarReplaced;
         int frameBase = descriptor.addSlot(FrameSlotKind.Int, "frame base", null);
-        int returnValue = addSlot(returnKind == ValueKind.LONG, "return value");
+        int returnValue = addZeroedSlot(returnKind == ValueKind.LONG, "return value");
         assert frameBase == KpcFunctionRootNode.FRAME_BASE_SLOT && returnValue == KpcFunctionRootNode.RETURN_SLOT;
     }
 
@@ -40,20 +49,48 @@ final class FrameLayout {
         return (type instanceof IntegerType || type instanceof PointerType) && !variable.isAddressTaken();
     }
 
-    /** Gives a parameter or local its slot or memory offset. */
-    void declare(Variable variable) {
-        if (isFrameResident(variable)) {
-            slots.put(variable, addSlot(ValueKind.of(variable.type()) == ValueKind.LONG, variable.name()));
+    /** Gives a parameter its slot or memory offset. The function's entry stores the argument there. */
+    void declareParameter(Variable parameter) {
+        if (isFrameResident(parameter)) {
+            slots.put(parameter, addTemporarySlot(ValueKind.of(parameter.type()) == ValueKind.LONG, parameter.name()));
         } else {
-            CType type = variable.type();
-            memoryOffsets.put(variable, allocateMemory(type.size(), type.align()));
+            CType type = parameter.type();
+            memoryOffsets.put(parameter, allocateMemory(type.size(), type.align()));
         }
     }
 
-    int addSlot(boolean isLong, String name) {
-        int slot = descriptor.addSlot(isLong ? FrameSlotKind.Long : FrameSlotKind.Int, name, null);
-        (isLong ? longSlots : intSlots).add(slot);
+    /** Gives a local its slot, its member slots or its memory offset. */
+    void declareLocal(Variable local) {
+        if (isFrameResident(local)) {
+            slots.put(local, addZeroedSlot(ValueKind.of(local.type()) == ValueKind.LONG, local.name()));
+        } else if (scalarReplaced.contains(local)) {
+            Map<Integer, Integer> byOffset = new HashMap<>();
+            for (ScalarReplacement.ScalarMember member : ScalarReplacement.scalarMembers((StructType) local.type())) {
+                boolean isLong = ValueKind.of(member.type()) == ValueKind.LONG;
+                byOffset.put(member.offset(), addZeroedSlot(isLong, local.name() + member.path()));
+            }
+            memberSlots.put(local, byOffset);
+        } else {
+            CType type = local.type();
+            memoryOffsets.put(local, allocateMemory(type.size(), type.align()));
+        }
+    }
+
+    /**
+     * Adds a slot that the function sets to 0 on entry. A local's slot needs it even though its
+     * definition stores a value, because a {@code switch} can jump past the definition into the
+     * variable's scope. C leaves the value unspecified there, but Truffle rejects the read of a
+     * slot that was never written.
+     */
+    private int addZeroedSlot(boolean isLong, String name) {
+        int slot = addTemporarySlot(isLong, name);
+        (isLong ? zeroedLongSlots : zeroedIntSlots).add(slot);
         return slot;
+    }
+
+    /** Adds a slot that every path writes before it reads it, so the function does not zero it on entry. */
+    int addTemporarySlot(boolean isLong, String name) {
+        return descriptor.addSlot(isLong ? FrameSlotKind.Long : FrameSlotKind.Int, name, null);
     }
 
     /** Reserves {@code size} bytes of the memory frame and returns their offset from the frame base. */
@@ -66,6 +103,20 @@ final class FrameLayout {
     /** Returns the frame slot of a local, or null when it lives in plugin memory. */
     Integer slotOf(Variable variable) {
         return slots.get(variable);
+    }
+
+    /** Returns whether a struct local lives in one frame slot per scalar member. */
+    boolean isScalarReplaced(Variable variable) {
+        return memberSlots.containsKey(variable);
+    }
+
+    /** Returns the slot of the scalar member at byte {@code offset} of a scalar-replaced struct local. */
+    int memberSlotOf(Variable variable, int offset) {
+        Integer slot = memberSlots.get(variable).get(offset);
+        if (slot == null) {
+            throw new IllegalStateException("local '" + variable.name() + "' has no scalar member at offset " + offset);
+        }
+        return slot;
     }
 
     /** Returns the memory-frame offset of a local that lives in plugin memory. */
@@ -86,11 +137,14 @@ final class FrameLayout {
         return descriptor.build();
     }
 
-    int[] intSlots() {
-        return intSlots.stream().mapToInt(Integer::intValue).toArray();
+    /** Returns the Int slots to zero on entry: the return value and the locals' slots. */
+    int[] zeroedIntSlots() {
+        return zeroedIntSlots.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    int[] longSlots() {
-        return longSlots.stream().mapToInt(Integer::intValue).toArray();
+    /** Returns the Long slots to zero on entry: the return value and the locals' slots. */
+    int[] zeroedLongSlots() {
+        return zeroedLongSlots.stream().mapToInt(Integer::intValue).toArray();
     }
+
 }

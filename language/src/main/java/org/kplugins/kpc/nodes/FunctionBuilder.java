@@ -2,7 +2,9 @@
 package org.kplugins.kpc.nodes;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.kplugins.kpc.ast.Function;
 import org.kplugins.kpc.ast.InitItem;
 import org.kplugins.kpc.ast.Stmt;
@@ -22,6 +24,7 @@ import org.kplugins.kpc.nodes.local.KpcReadArgumentNode;
 import org.kplugins.kpc.nodes.local.KpcWriteLocalNode;
 import org.kplugins.kpc.nodes.memory.KpcZeroFillNode;
 import org.kplugins.kpc.types.CType;
+import org.kplugins.kpc.types.StructType;
 
 /** Builds the root node of one defined function: its frame, parameter copies and statements. */
 final class FunctionBuilder {
@@ -36,16 +39,16 @@ final class FunctionBuilder {
         this.program = program;
         this.function = function;
         this.returnKind = ValueKind.of(function.type().returnType());
-        this.frame = new FrameLayout(returnKind);
+        this.frame = new FrameLayout(returnKind, ScalarReplacement.replaceableLocals(function));
         this.expressions = new ExpressionBuilder(program, frame);
     }
 
     KpcFunctionRootNode build() {
         for (Variable parameter : function.parameters()) {
-            frame.declare(parameter);
+            frame.declareParameter(parameter);
         }
         for (Variable local : function.locals()) {
-            frame.declare(local);
+            frame.declareLocal(local);
         }
 
         List<Variable> parameters = function.parameters();
@@ -56,8 +59,8 @@ final class FunctionBuilder {
         KpcStatementNode body = statement(function.body());
 
         return new KpcFunctionRootNode(program.language(), frame.buildDescriptor(), function.name(),
-                        program.section(function.location()), frame.stackFrameSize(), returnKind, frame.intSlots(),
-                        frame.longSlots(), parameterCopies, body);
+                        program.section(function.location()), frame.stackFrameSize(), returnKind,
+                        frame.zeroedIntSlots(), frame.zeroedLongSlots(), parameterCopies, body);
     }
 
     /** Copies argument {@code index} into the parameter's slot or stack-frame memory. */
@@ -137,6 +140,7 @@ final class FunctionBuilder {
      * Builds a local definition. A frame-resident scalar is set to its initial value or 0. A local
      * in plugin memory is zero-filled, unless its initializer stores every byte, and then each
      * initializer item is stored.
+     * A scalar-replaced struct sets its member slots instead (see {@link #initializeMemberSlots}).
      */
     private KpcStatementNode declaration(Variable variable) {
         CType type = variable.type();
@@ -144,7 +148,9 @@ final class FunctionBuilder {
         Integer slot = frame.slotOf(variable);
         boolean isLong = ValueKind.of(type) == ValueKind.LONG;
         List<KpcStatementNode> steps = new ArrayList<>();
-        if (slot != null) {
+        if (frame.isScalarReplaced(variable)) {
+            initializeMemberSlots(variable, items, steps);
+        } else if (slot != null) {
             KpcExpressionNode initial;
             if (items == null || items.isEmpty()) {
                 initial = isLong ? new KpcLongConstantNode(0) : new KpcIntConstantNode(0);
@@ -173,6 +179,39 @@ final class FunctionBuilder {
             step.setSourceSection(program.section(variable.location()));
         }
         return steps.size() == 1 ? steps.get(0) : new KpcBlockNode(steps.toArray(new KpcStatementNode[0]));
+    }
+
+    /**
+     * Adds the steps that define a scalar-replaced struct local: each member without an initializer
+     * item is set to 0, as a zero-filled memory local would read, and then each item is stored in
+     * its member's slot.
+     */
+    private void initializeMemberSlots(Variable variable, List<InitItem> items, List<KpcStatementNode> steps) {
+        Set<Integer> initialized = new HashSet<>();
+        if (items != null) {
+            for (InitItem item : items) {
+                initialized.add(item.offset());
+            }
+        }
+        for (ScalarReplacement.ScalarMember member : ScalarReplacement.scalarMembers((StructType) variable.type())) {
+            if (!initialized.contains(member.offset())) {
+                boolean isLong = ValueKind.of(member.type()) == ValueKind.LONG;
+                KpcExpressionNode zero = isLong ? new KpcLongConstantNode(0) : new KpcIntConstantNode(0);
+                int slot = frame.memberSlotOf(variable, member.offset());
+                steps.add(new KpcExpressionStatementNode(new KpcWriteLocalNode(slot, isLong, zero)));
+            }
+        }
+        if (items == null) {
+            return;
+        }
+        for (InitItem item : items) {
+            KpcExpressionNode value = ExpressionBuilder.convert(expressions.value(item.value()), item.value().type(),
+                            item.type());
+            int slot = frame.memberSlotOf(variable, item.offset());
+            KpcExpressionNode store = new KpcWriteLocalNode(slot, ValueKind.of(item.type()) == ValueKind.LONG, value);
+            store.setSourceSection(program.section(item.value().location()));
+            steps.add(new KpcExpressionStatementNode(store));
+        }
     }
 
     private static boolean coversEveryByte(List<InitItem> items, int size) {

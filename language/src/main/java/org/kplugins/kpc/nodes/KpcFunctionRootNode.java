@@ -9,6 +9,7 @@ import com.oracle.truffle.api.nodes.ExplodeLoop;
 import com.oracle.truffle.api.nodes.RootNode;
 import com.oracle.truffle.api.source.SourceSection;
 import org.kplugins.kpc.KpcLanguage;
+import org.kplugins.kpc.nodes.call.KpcCallNode;
 import org.kplugins.kpc.nodes.controlflow.ReturnException;
 import org.kplugins.kpc.runtime.Faults;
 import org.kplugins.kpc.runtime.KpcNull;
@@ -16,17 +17,24 @@ import org.kplugins.kpc.runtime.PluginInstance;
 import org.kplugins.kpc.runtime.PluginLayout;
 
 /**
- * The root of one KPC function. On entry it pushes the function's stack frame onto the plugin
- * stack: the memory frame holding arrays, structs and address-taken locals, plus 16 bytes for the
- * return address and saved frame pointer that a native frame would hold. Crossing the bottom of
- * the stack raises STACK_OVERFLOW at the function's opening. It then zeroes the frame slots,
- * copies the parameters, runs the body and pops the frame. Calls from plugin code check the stack
- * before the call, so their fault points at the call site; this check covers calls from the host.
+ * The root of one KPC function. On entry it places the function's stack frame below the caller's
+ * stack pointer. The frame is the memory frame, which holds arrays, structs kept in memory and
+ * address-taken locals, plus 16 bytes for the return address and saved frame pointer that a
+ * native frame would hold. It then zeroes the return slot and the locals' frame slots, copies the parameters and
+ * runs the body.
  *
- * <p>Frame slot {@link #FRAME_BASE_SLOT} contains the frame's base address and
- * {@link #RETURN_SLOT} the return value. Returns Integer, Long or {@link KpcNull} by the
- * function's return kind. A faulting call does not pop its frame: every call from the host starts
- * again at the top of the stack.
+ * <p>The frame arguments are the plugin instance, the C arguments as Integer or Long, and, for a
+ * call from plugin code, the caller's stack pointer as a trailing Integer. That call's
+ * {@link KpcCallNode} has already checked that this frame fits on the stack, so the fault points
+ * at the call site. A call from the host has no trailing argument: the frame then starts at
+ * {@link PluginInstance#stackPointer}, which is the stack top, and crossing the bottom of the stack
+ * raises STACK_OVERFLOW at the function's opening. Passing the stack pointer down instead of
+ * keeping it in the instance means a call stores nothing in the heap, and nothing needs to be
+ * restored when a call faults.
+ *
+ * <p>Frame slot {@link #FRAME_BASE_SLOT} contains the frame's base address, which is also the stack
+ * pointer that this function passes to its callees, and {@link #RETURN_SLOT} the return value.
+ * Returns Integer, Long or {@link KpcNull} by the function's return kind.
  */
 public final class KpcFunctionRootNode extends RootNode {
 
@@ -41,35 +49,41 @@ public final class KpcFunctionRootNode extends RootNode {
     /** Bytes this function takes on the plugin stack, including {@link #LINKAGE_BYTES}. */
     private final int stackFrameSize;
     private final ValueKind returnKind;
-    @CompilationFinal(dimensions = 1) private final int[] intSlots;
-    @CompilationFinal(dimensions = 1) private final int[] longSlots;
+    /** The Int and Long slots that may be read before the body writes them. */
+    @CompilationFinal(dimensions = 1) private final int[] zeroedIntSlots;
+    @CompilationFinal(dimensions = 1) private final int[] zeroedLongSlots;
     @Children private final KpcStatementNode[] parameterCopies;
     @Child private KpcStatementNode body;
 
     public KpcFunctionRootNode(KpcLanguage language, FrameDescriptor frameDescriptor, String name,
-                    SourceSection section, int stackFrameSize, ValueKind returnKind, int[] intSlots, int[] longSlots,
-                    KpcStatementNode[] parameterCopies, KpcStatementNode body) {
+                    SourceSection section, int stackFrameSize, ValueKind returnKind, int[] zeroedIntSlots,
+                    int[] zeroedLongSlots, KpcStatementNode[] parameterCopies, KpcStatementNode body) {
         super(language, frameDescriptor);
         this.name = name;
         this.section = section;
         this.stackFrameSize = stackFrameSize;
         this.returnKind = returnKind;
-        this.intSlots = intSlots;
-        this.longSlots = longSlots;
+        this.zeroedIntSlots = zeroedIntSlots;
+        this.zeroedLongSlots = zeroedLongSlots;
         this.parameterCopies = parameterCopies;
         this.body = body;
     }
 
     @Override
     public Object execute(VirtualFrame frame) {
-        PluginInstance instance = CompilerDirectives.castExact(frame.getArguments()[0], PluginInstance.class);
-        int callerStackPointer = instance.stackPointer;
-        int base = callerStackPointer - stackFrameSize;
-        if (base < PluginLayout.STACK_BOTTOM) {
-            CompilerDirectives.transferToInterpreter();
-            throw Faults.stackOverflow(this, instance);
+        Object[] arguments = frame.getArguments();
+        int stackPointerIndex = parameterCopies.length + 1;
+        int base;
+        if (arguments.length > stackPointerIndex) {
+            base = (Integer) arguments[stackPointerIndex] - stackFrameSize;
+        } else {
+            PluginInstance instance = CompilerDirectives.castExact(arguments[0], PluginInstance.class);
+            base = instance.stackPointer - stackFrameSize;
+            if (base < PluginLayout.STACK_BOTTOM) {
+                CompilerDirectives.transferToInterpreter();
+                throw Faults.stackOverflow(this, instance);
+            }
         }
-        instance.stackPointer = base;
         initializeSlots(frame);
         frame.setInt(FRAME_BASE_SLOT, base);
         copyParameters(frame);
@@ -80,7 +94,6 @@ public final class KpcFunctionRootNode extends RootNode {
             // The return value, if any, is in RETURN_SLOT.
         }
 
-        instance.stackPointer = callerStackPointer;
         return switch (returnKind) {
             case INT -> frame.getInt(RETURN_SLOT);
             case LONG -> frame.getLong(RETURN_SLOT);
@@ -88,13 +101,13 @@ public final class KpcFunctionRootNode extends RootNode {
         };
     }
 
-    /** Sets every Int and Long slot to 0, so a read before the first write yields 0, not an error. */
+    /** Sets the return slot and the locals' slots to 0, so a read before any write yields 0. */
     @ExplodeLoop
     private void initializeSlots(VirtualFrame frame) {
-        for (int slot : intSlots) {
+        for (int slot : zeroedIntSlots) {
             frame.setInt(slot, 0);
         }
-        for (int slot : longSlots) {
+        for (int slot : zeroedLongSlots) {
             frame.setLong(slot, 0);
         }
     }

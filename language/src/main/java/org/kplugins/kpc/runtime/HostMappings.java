@@ -63,12 +63,10 @@ final class HostMappings {
         int address = regionTop;
         // NOTE: the host region lies above the whole heap range, so the first mapping grows the
         // address space's backing array past kpc.HeapSize bytes even when the heap is unused.
-        // map() also zero-fills pages that hostWrite then overwrites, one extra pass per call.
-        memory.map(address, (int) size, PageFlags.PRESENT | PageFlags.WRITABLE);
-        memory.hostWrite(address, bytes, offset, length);
-        if (!writable) {
-            memory.protect(address, (int) size, PageFlags.PRESENT);
-        }
+        // Later calls reuse that array: release() only clears page-table entries, and
+        // mapWithData writes each byte once (the value, then zeros to the end of its last page).
+        int flags = writable ? PageFlags.PRESENT | PageFlags.WRITABLE : PageFlags.PRESENT;
+        memory.mapWithData(address, (int) size, flags, bytes, offset, length);
         regionTop = (int) end;
         return address;
     }

@@ -45,7 +45,10 @@ public final class PluginInstance implements TruffleObject {
     private final long budget;
     private final Map<String, KpcFunction> functions = new LinkedHashMap<>();
 
-    /** The plugin stack pointer: the base of the innermost frame, or the stack top between calls. */
+    /**
+     * The stack pointer that a function called from the host starts its frame below: the stack
+     * top. Calls inside the plugin pass the stack pointer as a frame argument and leave this alone.
+     */
     public int stackPointer;
     /** Steps left in the current host call. Only counted when the budget is enabled. */
     private long remainingBudget;
@@ -89,14 +92,12 @@ public final class PluginInstance implements TruffleObject {
         memory.map(PluginLayout.STACK_BOTTOM, layout.stackSize(), PageFlags.PRESENT | PageFlags.WRITABLE);
         byte[] readOnly = layout.readOnlyData();
         if (readOnly.length > 0) {
-            memory.map(layout.readOnlyStart(), readOnly.length, PageFlags.PRESENT | PageFlags.WRITABLE);
-            memory.hostWrite(layout.readOnlyStart(), readOnly, 0, readOnly.length);
-            memory.protect(layout.readOnlyStart(), PluginLayout.alignToPage(readOnly.length), PageFlags.PRESENT);
+            memory.mapWithData(layout.readOnlyStart(), readOnly.length, PageFlags.PRESENT, readOnly, 0, readOnly.length);
         }
         byte[] writable = layout.writableData();
         if (writable.length > 0) {
-            memory.map(layout.writableStart(), writable.length, PageFlags.PRESENT | PageFlags.WRITABLE);
-            memory.hostWrite(layout.writableStart(), writable, 0, writable.length);
+            memory.mapWithData(layout.writableStart(), writable.length, PageFlags.PRESENT | PageFlags.WRITABLE,
+                            writable, 0, writable.length);
         }
         PluginHeap heap = new PluginHeap(memory, heapBase, context.heapSize());
         return new PluginInstance(program, context, memory, heap, (int) hostRegionStart);

@@ -186,4 +186,46 @@ class MemoryTest {
             assertEquals(-400, values[3]);
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(Tier.class)
+    void sharedHelperAcrossRegions(Tier tier) {
+        // The helpers' load and store nodes see the stack, static data, the heap and a host
+        // buffer in turn, so they move between access windows until they stop speculating, and
+        // must give the same results and faults throughout.
+        try (Run run = KpcTestSupport.open(tier, java.util.Map.of("kpc.HeapSize", "65536"))) {
+            Value p = run.eval("regions.kpc", """
+                    #include <kernel.h>
+                    static const uint8_t table[4] = {1, 2, 3, 4};
+                    uint8_t data[4];
+                    static int sum(const uint8_t *p, int n) { int s = 0; for (int i = 0; i < n; i++) s += p[i]; return s; }
+                    static void fill(uint8_t *p, int n, int v) { for (int i = 0; i < n; i++) p[i] = v + i; }
+                    int regions(uint8_t *host) {
+                        uint8_t local[4];
+                        uint8_t *heap = kp_alloc(4);
+                        int total = 0;
+                        for (int round = 0; round < 50; round++) {
+                            fill(local, 4, 1); fill(data, 4, 10); fill(heap, 4, 20); fill(host, 4, 30);
+                            total += sum(local, 4) + sum(data, 4) + sum(heap, 4) + sum(host, 4) + sum(table, 4);
+                        }
+                        kp_free(heap);
+                        return total;
+                    }
+                    int write_table(void) { fill((uint8_t *) table, 4, 0); return 0; }
+                    int read_null(void) { return sum(NULL, 1); }
+                    """);
+            ByteBuffer host = ByteBuffer.allocate(4);
+            int perRound = 10 + 46 + 86 + 126 + 10;
+            for (int call = 0; call < 3; call++) {
+                assertEquals(50 * perRound, p.invokeMember("regions", host).asInt(), "call " + call);
+            }
+            assertEquals(33, host.get(3));
+
+            PolyglotException write = assertThrows(PolyglotException.class, () -> p.invokeMember("write_table"));
+            assertEquals("PAGE_NOT_WRITABLE", write.getGuestObject().getMember("kind").asString());
+            PolyglotException read = assertThrows(PolyglotException.class, () -> p.invokeMember("read_null"));
+            assertEquals("PAGE_NOT_PRESENT", read.getGuestObject().getMember("kind").asString());
+            assertEquals(0L, read.getGuestObject().getMember("address").asLong());
+        }
+    }
 }

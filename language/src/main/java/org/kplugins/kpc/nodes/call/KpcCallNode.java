@@ -9,17 +9,19 @@ import com.oracle.truffle.api.nodes.DirectCallNode;
 import com.oracle.truffle.api.nodes.ExplodeLoop;
 import com.oracle.truffle.api.nodes.NodeInfo;
 import org.kplugins.kpc.nodes.KpcExpressionNode;
+import org.kplugins.kpc.nodes.KpcFunctionRootNode;
 import org.kplugins.kpc.runtime.Faults;
 import org.kplugins.kpc.runtime.PluginInstance;
 import org.kplugins.kpc.runtime.PluginLayout;
 
 /**
- * A call of a function defined in the plugin. The frame arguments are the plugin instance followed
- * by the C arguments as Integer or Long; a struct argument is passed as its address and the
- * callee copies it. The callee's call target is set by {@link #link} once every function of the
- * plugin has a root node, which lets functions call each other in any order. A call that would
- * push the callee's frame below the bottom of the plugin stack raises STACK_OVERFLOW here, in the
- * caller.
+ * A call of a function defined in the plugin. The frame arguments are the plugin instance, the C
+ * arguments as Integer or Long (a struct argument is passed as its address and the callee copies
+ * it), and this function's frame base as the callee's stack pointer, as
+ * {@link KpcFunctionRootNode} describes. The callee's call target is set by {@link #link} once
+ * every function of the plugin has a root node, which lets functions call each other in any
+ * order. A call that would place the callee's frame below the bottom of the plugin stack raises
+ * STACK_OVERFLOW here, in the caller.
  */
 @NodeInfo(shortName = "call")
 public final class KpcCallNode extends KpcExpressionNode {
@@ -45,7 +47,7 @@ public final class KpcCallNode extends KpcExpressionNode {
 
     @ExplodeLoop
     private Object call(VirtualFrame frame) {
-        Object[] frameArguments = new Object[arguments.length + 1];
+        Object[] frameArguments = new Object[arguments.length + 2];
         PluginInstance instance = instance(frame);
         frameArguments[0] = instance;
         for (int i = 0; i < arguments.length; i++) {
@@ -58,10 +60,12 @@ public final class KpcCallNode extends KpcExpressionNode {
         if (budgetEnabled) {
             PluginInstance.consumeStep(instance, this);
         }
-        if (instance.stackPointer - calleeStackFrameSize < PluginLayout.STACK_BOTTOM) {
+        int stackPointer = frame.getInt(KpcFunctionRootNode.FRAME_BASE_SLOT);
+        if (stackPointer - calleeStackFrameSize < PluginLayout.STACK_BOTTOM) {
             CompilerDirectives.transferToInterpreter();
             throw Faults.stackOverflow(this, instance);
         }
+        frameArguments[arguments.length + 1] = stackPointer;
         try {
             return callNode.call(frameArguments);
         } catch (StackOverflowError e) {

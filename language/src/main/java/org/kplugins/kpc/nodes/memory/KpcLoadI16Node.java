@@ -4,10 +4,11 @@ package org.kplugins.kpc.nodes.memory;
 import com.oracle.truffle.api.frame.VirtualFrame;
 import com.oracle.truffle.api.nodes.NodeInfo;
 import org.kplugins.kpc.nodes.KpcExpressionNode;
+import org.kplugins.monitor.memory.AddressSpace;
 
 /** Loads a short or unsigned short, sign- or zero-extended to int. */
 @NodeInfo(shortName = "*")
-public final class KpcLoadI16Node extends KpcExpressionNode {
+public final class KpcLoadI16Node extends KpcMemoryAccessNode {
 
     @Child private KpcExpressionNode address;
     private final boolean signed;
@@ -20,7 +21,8 @@ public final class KpcLoadI16Node extends KpcExpressionNode {
     @Override
     public int executeInt(VirtualFrame frame) {
         int at = address.executeInt(frame);
-        short value = memory(frame).loadI16(this, at);
+        AddressSpace memory = memory(frame);
+        short value = memory.loadI16(this, readWindow(memory, at, Short.BYTES), at);
         return signed ? value : value & 0xFFFF;
     }
 }

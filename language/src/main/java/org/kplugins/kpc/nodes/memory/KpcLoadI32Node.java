@@ -4,10 +4,11 @@ package org.kplugins.kpc.nodes.memory;
 import com.oracle.truffle.api.frame.VirtualFrame;
 import com.oracle.truffle.api.nodes.NodeInfo;
 import org.kplugins.kpc.nodes.KpcExpressionNode;
+import org.kplugins.monitor.memory.AddressSpace;
 
 /** Loads an int, long, their unsigned forms, or a pointer. */
 @NodeInfo(shortName = "*")
-public final class KpcLoadI32Node extends KpcExpressionNode {
+public final class KpcLoadI32Node extends KpcMemoryAccessNode {
 
     @Child private KpcExpressionNode address;
 
@@ -18,6 +19,7 @@ public final class KpcLoadI32Node extends KpcExpressionNode {
     @Override
     public int executeInt(VirtualFrame frame) {
         int at = address.executeInt(frame);
-        return memory(frame).loadI32(this, at);
+        AddressSpace memory = memory(frame);
+        return memory.loadI32(this, readWindow(memory, at, Integer.BYTES), at);
     }
 }

@@ -4,10 +4,11 @@ package org.kplugins.kpc.nodes.memory;
 import com.oracle.truffle.api.frame.VirtualFrame;
 import com.oracle.truffle.api.nodes.NodeInfo;
 import org.kplugins.kpc.nodes.KpcExpressionNode;
+import org.kplugins.monitor.memory.AddressSpace;
 
 /** Loads a long long or unsigned long long. */
 @NodeInfo(shortName = "*")
-public final class KpcLoadI64Node extends KpcExpressionNode {
+public final class KpcLoadI64Node extends KpcMemoryAccessNode {
 
     @Child private KpcExpressionNode address;
 
@@ -18,6 +19,7 @@ public final class KpcLoadI64Node extends KpcExpressionNode {
     @Override
     public long executeLong(VirtualFrame frame) {
         int at = address.executeInt(frame);
-        return memory(frame).loadI64(this, at);
+        AddressSpace memory = memory(frame);
+        return memory.loadI64(this, readWindow(memory, at, Long.BYTES), at);
     }
 }

@@ -4,13 +4,14 @@ package org.kplugins.kpc.nodes.memory;
 import com.oracle.truffle.api.frame.VirtualFrame;
 import com.oracle.truffle.api.nodes.NodeInfo;
 import org.kplugins.kpc.nodes.KpcExpressionNode;
+import org.kplugins.monitor.memory.AddressSpace;
 
 /**
  * Stores an int, long or pointer. Evaluates the address, then the value, which is already converted to
  * the target type, and yields the value stored.
  */
 @NodeInfo(shortName = "=")
-public final class KpcStoreI32Node extends KpcExpressionNode {
+public final class KpcStoreI32Node extends KpcMemoryAccessNode {
 
     @Child private KpcExpressionNode address;
     @Child private KpcExpressionNode value;
@@ -24,7 +25,8 @@ public final class KpcStoreI32Node extends KpcExpressionNode {
     public int executeInt(VirtualFrame frame) {
         int at = address.executeInt(frame);
         int stored = value.executeInt(frame);
-        memory(frame).storeI32(this, at, stored);
+        AddressSpace memory = memory(frame);
+        memory.storeI32(this, writeWindow(memory, at, Integer.BYTES), at, stored);
         return stored;
     }
 

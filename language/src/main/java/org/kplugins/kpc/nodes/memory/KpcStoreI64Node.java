@@ -4,13 +4,14 @@ package org.kplugins.kpc.nodes.memory;
 import com.oracle.truffle.api.frame.VirtualFrame;
 import com.oracle.truffle.api.nodes.NodeInfo;
 import org.kplugins.kpc.nodes.KpcExpressionNode;
+import org.kplugins.monitor.memory.AddressSpace;
 
 /**
  * Stores a long long. Evaluates the address, then the value, which is already converted to
  * the target type, and yields the value stored.
  */
 @NodeInfo(shortName = "=")
-public final class KpcStoreI64Node extends KpcExpressionNode {
+public final class KpcStoreI64Node extends KpcMemoryAccessNode {
 
     @Child private KpcExpressionNode address;
     @Child private KpcExpressionNode value;
@@ -24,7 +25,8 @@ public final class KpcStoreI64Node extends KpcExpressionNode {
     public long executeLong(VirtualFrame frame) {
         int at = address.executeInt(frame);
         long stored = value.executeLong(frame);
-        memory(frame).storeI64(this, at, stored);
+        AddressSpace memory = memory(frame);
+        memory.storeI64(this, writeWindow(memory, at, Long.BYTES), at, stored);
         return stored;
     }
 
