@@ -3,6 +3,7 @@ package org.kplugins.launcher;
 
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Value;
 
@@ -17,12 +18,37 @@ final class ImageCommand {
     /** The prototype the called function must have, with NAME for its name. */
     static final String PROTOTYPE = "int NAME(const uint8_t *in, uint8_t *out, uint32_t width, uint32_t height)";
 
+    /**
+     * {@link #PROTOTYPE} as the language shows a function's prototype: without parameter names
+     * and with the typedefs of {@code <stdint.h>} resolved.
+     */
+    static final String RESOLVED_PROTOTYPE = "int NAME(const unsigned char *, unsigned char *, unsigned int, unsigned int)";
+
+    /** The largest kpc.MemoryLimit the language accepts: 0x7FFFF000, one page below 2 GiB. */
+    static final long MAX_MEMORY_LIMIT = 0x7FFF_F000L;
+
+    /**
+     * The plugin memory below the stack: page 0 and a guard page, which the language never maps.
+     * With the stack, the static data and the kp_alloc heap, it lies below the region where the
+     * language maps host buffers.
+     */
+    private static final long PAGES_BELOW_STACK = 2 * 4096;
+
+    private static final long PAGE_SIZE = 4096;
+
     private final Arguments arguments;
+    private final Map<String, String> polyglotOptions;
     private final PrintStream out;
     private final PrintStream err;
 
-    ImageCommand(Arguments arguments, PrintStream out, PrintStream err) {
+    /**
+     * @param polyglotOptions the command line's polyglot options (option name to text value),
+     *                        from which the buffer size check reads kpc.MemoryLimit,
+     *                        kpc.StackSize and kpc.HeapSize
+     */
+    ImageCommand(Arguments arguments, Map<String, String> polyglotOptions, PrintStream out, PrintStream err) {
         this.arguments = arguments;
+        this.polyglotOptions = polyglotOptions;
         this.out = out;
         this.err = err;
     }
@@ -32,12 +58,14 @@ final class ImageCommand {
         ImageFiles.requireReadableFile(arguments.plugin, "plugin");
         ImageFiles.checkWritable(arguments.outputImage);
         RgbImage input = ImageFiles.read(arguments.inputImage);
-        byte[] outputPixels = allocateOutput(input);
 
         try (PluginSession session = PluginSession.open(builder, arguments.plugin)) {
             printStat("context", session.contextNanos());
             printStat("compile and link", session.compileNanos());
             Value function = session.function(arguments.function);
+            checkPrototype(function);
+            checkBuffersFit(session, input);
+            byte[] outputPixels = allocateOutput(input);
 
             // The input buffer is read-only on the host side too, so the plugin cannot change it
             // between repeated calls. The language copies the output buffer back after each call.
@@ -49,7 +77,7 @@ final class ImageCommand {
                 long start = System.nanoTime();
                 Value result;
                 try {
-                    result = callFunction(function, inputBuffer, outputBuffer, input);
+                    result = callFunction(function, inputBuffer, outputBuffer, input, session);
                 } finally {
                     long elapsed = System.nanoTime() - start;
                     times.add(elapsed);
@@ -64,6 +92,55 @@ final class ImageCommand {
         return 0;
     }
 
+    /**
+     * Rejects a function whose prototype differs from {@link #PROTOTYPE}. Value.execute would
+     * convert the arguments to any integer and pointer parameters, so a function with another
+     * prototype would run on misread arguments.
+     */
+    private void checkPrototype(Value function) {
+        String expected = RESOLVED_PROTOTYPE.replace("NAME", arguments.function);
+        String actual = PluginSession.prototype(function);
+        if (!actual.equals(expected)) {
+            throw new InvalidInputException("plugin '" + arguments.plugin + "' declares " + actual + ", but kpc image calls "
+                            + PROTOTYPE.replace("NAME", arguments.function));
+        }
+    }
+
+    /**
+     * Rejects an image whose input and output buffers cannot both fit in the plugin's host
+     * mapping region: the memory from the end of the heap up to kpc.MemoryLimit, where each
+     * buffer starts on a page of its own. The check counts the static data as empty, so it misses
+     * a plugin whose globals take the last pages; {@link #callFunction} reports that case.
+     */
+    private void checkBuffersFit(PluginSession session, RgbImage input) {
+        long memoryLimit = session.languageOption("kpc.MemoryLimit", polyglotOptions);
+        long stackSize = session.languageOption("kpc.StackSize", polyglotOptions);
+        long heapSize = session.languageOption("kpc.HeapSize", polyglotOptions);
+
+        long bufferSize = input.pixels().length;
+        long buffersSize = 2 * alignToPage(bufferSize);
+        long largestRegion = memoryLimit - PAGES_BELOW_STACK - stackSize - heapSize;
+        if (buffersSize <= largestRegion) {
+            return;
+        }
+
+        long requiredLimit = PAGES_BELOW_STACK + stackSize + heapSize + buffersSize;
+        String problem = "image of " + input.width() + "x" + input.height() + " pixels (" + bufferSize
+                        + " bytes) does not fit the plugin's memory: its input and output buffers need " + buffersSize
+                        + " bytes, but the host mapping region has at most " + Math.max(largestRegion, 0)
+                        + " bytes under kpc.MemoryLimit " + memoryLimit;
+        if (requiredLimit <= MAX_MEMORY_LIMIT) {
+            throw new InvalidInputException(problem + "; raise --kpc.MemoryLimit to at least " + requiredLimit
+                            + " (at most " + MAX_MEMORY_LIMIT + ")");
+        }
+        throw new InvalidInputException(problem + ", and the largest --kpc.MemoryLimit, " + MAX_MEMORY_LIMIT
+                        + ", is too small as well; use a smaller image or lower --kpc.HeapSize");
+    }
+
+    private static long alignToPage(long size) {
+        return (size + PAGE_SIZE - 1) & -PAGE_SIZE;
+    }
+
     private static byte[] allocateOutput(RgbImage input) {
         try {
             return new byte[input.pixels().length];
@@ -73,12 +150,21 @@ final class ImageCommand {
         }
     }
 
-    private Value callFunction(Value function, ByteBuffer inputBuffer, ByteBuffer outputBuffer, RgbImage input) {
+    private Value callFunction(Value function, ByteBuffer inputBuffer, ByteBuffer outputBuffer, RgbImage input,
+                    PluginSession session) {
         try {
             return function.execute(inputBuffer, outputBuffer, input.width(), input.height());
         } catch (IllegalArgumentException e) {
-            // Value.execute throws this for a wrong parameter count or types the plugin's
-            // prototype does not accept, so the plugin, not kpc, is at fault.
+            // Value.execute throws this when the language rejects an argument. checkPrototype has
+            // ruled out a wrong parameter list, so the remaining cause is a buffer that the host
+            // mapping region cannot hold, because the plugin's static data takes part of the memory.
+            if (e.getMessage() != null && e.getMessage().contains("host mapping region")) {
+                throw new InvalidInputException("image of " + input.width() + "x" + input.height() + " pixels ("
+                                + input.pixels().length + " bytes) does not fit the host mapping region of plugin '"
+                                + arguments.plugin + "' under kpc.MemoryLimit "
+                                + session.languageOption("kpc.MemoryLimit", polyglotOptions)
+                                + "; raise --kpc.MemoryLimit (at most " + MAX_MEMORY_LIMIT + ")");
+            }
             throw new InvalidInputException("cannot call '" + arguments.function + "' in plugin '" + arguments.plugin
                             + "' as " + PROTOTYPE.replace("NAME", arguments.function) + ": " + e.getMessage());
         }

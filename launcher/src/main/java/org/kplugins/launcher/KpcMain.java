@@ -40,6 +40,8 @@ public final class KpcMain extends AbstractLanguageLauncher {
     static final int EXIT_INVALID_INPUT = 1;
 
     private final Arguments arguments = new Arguments();
+    /** The polyglot options of the command line, such as kpc.MemoryLimit, as option name and text value. */
+    private final Map<String, String> polyglotOptions = new HashMap<>();
     private int exitStatus;
 
     public KpcMain() {
@@ -61,7 +63,6 @@ public final class KpcMain extends AbstractLanguageLauncher {
      * parsed options, so call this once per instance.
      */
     public int run(String... args) {
-        Map<String, String> polyglotOptions = new HashMap<>();
         try {
             List<String> unrecognized = preprocessArguments(List.of(args), polyglotOptions);
             parseUnrecognizedOptions(LANGUAGE_ID, polyglotOptions, unrecognized);
@@ -95,7 +96,7 @@ public final class KpcMain extends AbstractLanguageLauncher {
     protected void launch(Context.Builder builder) {
         exitStatus = switch (arguments.command) {
             case RUN -> new RunCommand(arguments, getError()).run(builder);
-            case IMAGE -> new ImageCommand(arguments, getOutput(), getError()).run(builder);
+            case IMAGE -> new ImageCommand(arguments, polyglotOptions, getOutput(), getError()).run(builder);
         };
     }
 

@@ -4,6 +4,8 @@ package org.kplugins.launcher;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
+import org.graalvm.options.OptionDescriptor;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
@@ -77,6 +79,33 @@ final class PluginSession implements AutoCloseable {
             throw new InvalidInputException("plugin '" + file + "' exports no function '" + name + "'");
         }
         return function;
+    }
+
+    /**
+     * Returns the C prototype of an exported function, with typedef names resolved, for example
+     * {@code int transcode(const unsigned char *, unsigned char *, unsigned int, unsigned int)}.
+     * KPC functions show their prototype as their display string.
+     */
+    static String prototype(Value function) {
+        return function.toString();
+    }
+
+    /**
+     * Returns the value of the integer language option {@code name} (such as kpc.MemoryLimit) in
+     * this context: the value in {@code givenOptions}, which contains the command line's polyglot
+     * options, or else the option's default.
+     */
+    long languageOption(String name, Map<String, String> givenOptions) {
+        String given = givenOptions.get(name);
+        if (given != null) {
+            // The context was built with this value, so the language has already accepted it.
+            return Long.parseLong(given.strip());
+        }
+        OptionDescriptor descriptor = context.getEngine().getLanguages().get(KpcMain.LANGUAGE_ID).getOptions().get(name);
+        if (descriptor == null) {
+            throw new IllegalStateException("language " + KpcMain.LANGUAGE_ID + " has no option " + name);
+        }
+        return ((Number) descriptor.getKey().getDefaultValue()).longValue();
     }
 
     /** Returns the time to create the context, in nanoseconds. */

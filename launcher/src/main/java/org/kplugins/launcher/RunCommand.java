@@ -46,19 +46,26 @@ final class RunCommand {
 
     /**
      * Calls {@code main(argc, argv)}, or {@code main()} when main is declared
-     * {@code int main(void)}. Value.execute throws IllegalArgumentException, not a guest
-     * exception, when the argument count does not match the parameters.
+     * {@code int main(void)}. It also accepts {@code const char **argv}, and rejects any other
+     * parameter list before calling. The return type is not checked: a main that returns no
+     * integer exits with 0.
      */
     private Value callMain(Value main, String[] argv) {
+        String prototype = PluginSession.prototype(main);
+        if (prototype.endsWith(" main(void)")) {
+            return main.execute();
+        }
+        if (!prototype.endsWith(" main(int, char **)") && !prototype.endsWith(" main(int, const char **)")) {
+            throw new InvalidInputException("main must be declared int main(void) or int main(int argc, char **argv); "
+                            + arguments.plugin + " declares " + prototype);
+        }
         try {
             return main.execute(argv.length, argv);
-        } catch (IllegalArgumentException withArguments) {
-            try {
-                return main.execute();
-            } catch (IllegalArgumentException withoutArguments) {
-                throw new InvalidInputException("cannot call main in plugin '" + arguments.plugin
-                                + "' as int main(int argc, char **argv) or int main(void): " + withArguments.getMessage());
-            }
+        } catch (IllegalArgumentException e) {
+            // The parameter list is right, so the language rejected the strings themselves: argv
+            // does not fit the plugin's host mapping region.
+            throw new InvalidInputException("cannot pass " + argv.length + " arguments to main in plugin '"
+                            + arguments.plugin + "': " + e.getMessage());
         }
     }
 

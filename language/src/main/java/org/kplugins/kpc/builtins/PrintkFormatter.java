@@ -9,15 +9,34 @@ import org.kplugins.monitor.memory.AddressSpace;
  * Formats the output of {@code printk} as the kernel's printk and C's printf do, for the
  * conversions KPC supports: {@code %d %i %u %x %X %c %s %p %%}, each integer conversion also with
  * the length modifiers {@code l} (32 bits under ILP32) and {@code ll} (64 bits). A conversion may
- * have the flags {@code -} and {@code 0}, a width (a number or {@code *}) and a precision. An
- * unknown conversion, or one without a matching argument, is printed as written.
+ * have the flags {@code -} and {@code 0}, a width (a number or {@code *}) and a precision (a
+ * number or {@code .*}). A negative {@code *} width means the {@code -} flag and its absolute
+ * value, and a negative {@code .*} precision counts as no precision, as in C. An unknown
+ * conversion, or one without a matching argument, is printed as written.
  *
- * <p>Output is bytes: {@code %s} copies the plugin string's bytes unchanged.
+ * <p>Output is bytes: {@code %s} copies the plugin string's bytes unchanged. With a precision,
+ * {@code %s} reads at most that many bytes, so the string needs no NUL within them.
+ *
+ * <p>The host allocates the output, so the plugin cannot make it unbounded:
+ * <ul>
+ *   <li>A width above {@link #MAX_FIELD_WIDTH} counts as {@code MAX_FIELD_WIDTH}, and so does the
+ *       precision of an integer conversion, so one conversion pads with at most that many spaces
+ *       or zeros. The precision of {@code %s} is a maximum length and is not clamped.
+ *   <li>One call produces at most {@link #MAX_OUTPUT_LENGTH} bytes. Formatting stops when the
+ *       output reaches that length: the rest of the format is dropped and its arguments are not
+ *       read, so a bad {@code %s} pointer after that point does not fault.
+ * </ul>
  */
 public final class PrintkFormatter {
 
     /** Longest string that {@code %s} reads, in bytes, so a missing NUL cannot run over all memory. */
     public static final int MAX_STRING_LENGTH = 1 << 20;
+
+    /** Largest field width, and largest precision of an integer conversion, that takes effect. */
+    public static final int MAX_FIELD_WIDTH = 4096;
+
+    /** Maximum number of bytes one printk call writes; the output is cut at this length. */
+    public static final int MAX_OUTPUT_LENGTH = 1 << 20;
 
     private final AddressSpace memory;
     private final Node location;
@@ -36,14 +55,17 @@ public final class PrintkFormatter {
         this.arguments = arguments;
     }
 
-    /** Formats the NUL-terminated format string at {@code formatAddress}, returning the output bytes. */
+    /**
+     * Formats the NUL-terminated format string at {@code formatAddress}, returning the output bytes:
+     * at most {@link #MAX_OUTPUT_LENGTH} of them.
+     */
     public byte[] format(int formatAddress) {
         String format = memory.readCString(location, formatAddress, MAX_STRING_LENGTH);
         int i = 0;
-        while (i < format.length()) {
+        while (i < format.length() && !outputFull()) {
             char c = format.charAt(i);
             if (c != '%') {
-                out.write(c);
+                write(c);
                 i++;
             } else {
                 i = conversion(format, i);
@@ -71,26 +93,33 @@ public final class PrintkFormatter {
             if (nextArgument >= arguments.length) {
                 return literal(format, start, i + 1);
             }
-            width = (int) arguments[nextArgument++];
-            if (width < 0) {
+            // The argument is an int; its absolute value is taken as a long so that INT_MIN stays positive.
+            long widthArgument = (int) arguments[nextArgument++];
+            if (widthArgument < 0) {
                 leftAlign = true;
-                width = -width;
             }
+            width = (int) Math.min(Math.abs(widthArgument), MAX_FIELD_WIDTH);
             i++;
         } else {
-            while (i < format.length() && Character.isDigit(format.charAt(i))) {
-                width = width * 10 + (format.charAt(i) - '0');
-                i++;
-            }
+            int digitsEnd = skipDigits(format, i);
+            width = Math.min(parseSaturated(format, i, digitsEnd), MAX_FIELD_WIDTH);
+            i = digitsEnd;
         }
 
         int precision = -1;
         if (i < format.length() && format.charAt(i) == '.') {
             i++;
-            precision = 0;
-            while (i < format.length() && Character.isDigit(format.charAt(i))) {
-                precision = precision * 10 + (format.charAt(i) - '0');
+            if (i < format.length() && format.charAt(i) == '*') {
+                if (nextArgument >= arguments.length) {
+                    return literal(format, start, i + 1);
+                }
+                int precisionArgument = (int) arguments[nextArgument++];
+                precision = precisionArgument < 0 ? -1 : precisionArgument;
                 i++;
+            } else {
+                int digitsEnd = skipDigits(format, i);
+                precision = parseSaturated(format, i, digitsEnd);
+                i = digitsEnd;
             }
         }
 
@@ -106,7 +135,7 @@ public final class PrintkFormatter {
         char conversion = format.charAt(i);
         int end = i + 1;
         if (conversion == '%' && longs == 0) {
-            out.write('%');
+            write('%');
             return end;
         }
         if ("diuxXcsp".indexOf(conversion) < 0 || longs > 0 && "diuxX".indexOf(conversion) < 0) {
@@ -134,16 +163,33 @@ public final class PrintkFormatter {
                 numeric = false;
             }
             default -> {
-                String s = memory.readCString(location, (int) argument, MAX_STRING_LENGTH);
-                text = precision >= 0 && precision < s.length() ? s.substring(0, precision) : s;
+                int maxLength = precision >= 0 ? Math.min(precision, MAX_STRING_LENGTH) : MAX_STRING_LENGTH;
+                text = memory.readCString(location, (int) argument, maxLength);
                 numeric = false;
             }
         }
         if (numeric && precision >= 0) {
-            text = applyPrecision(text, precision);
+            text = applyPrecision(text, Math.min(precision, MAX_FIELD_WIDTH));
         }
         pad(text, width, leftAlign, zeroPad && numeric && precision < 0);
         return end;
+    }
+
+    private static int skipDigits(String format, int start) {
+        int i = start;
+        while (i < format.length() && Character.isDigit(format.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    /** Parses the decimal digits in {@code [start, end)}, returning Integer.MAX_VALUE for a larger number. */
+    private static int parseSaturated(String format, int start, int end) {
+        long value = 0;
+        for (int i = start; i < end; i++) {
+            value = Math.min(value * 10 + (format.charAt(i) - '0'), Integer.MAX_VALUE);
+        }
+        return (int) value;
     }
 
     /** Pads the digits of a number with zeros to {@code precision} digits, keeping a leading minus. */
@@ -181,16 +227,29 @@ public final class PrintkFormatter {
         return end;
     }
 
+    private boolean outputFull() {
+        return out.size() >= MAX_OUTPUT_LENGTH;
+    }
+
+    /** Writes {@code count} copies of {@code c}, or as many as fit under the output limit. */
     private void repeat(char c, int count) {
-        for (int n = 0; n < count; n++) {
+        int fitting = Math.min(count, MAX_OUTPUT_LENGTH - out.size());
+        for (int n = 0; n < fitting; n++) {
             out.write(c);
         }
     }
 
-    /** Writes chars 0-255 as the bytes of the same value. */
+    /** Writes chars 0-255 as the bytes of the same value, dropping those beyond the output limit. */
     private void write(String text) {
-        for (int n = 0; n < text.length(); n++) {
+        int fitting = Math.min(text.length(), MAX_OUTPUT_LENGTH - out.size());
+        for (int n = 0; n < fitting; n++) {
             out.write(text.charAt(n));
+        }
+    }
+
+    private void write(char c) {
+        if (!outputFull()) {
+            out.write(c);
         }
     }
 }

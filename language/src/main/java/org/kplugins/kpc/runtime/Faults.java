@@ -23,10 +23,17 @@ public final class Faults {
         return raise(FaultKind.DIVIDE_ERROR, "division by zero", location, instance);
     }
 
-    /** {@code INT_MIN / -1} and {@code INT_MIN % -1}, and their 64-bit forms, which x86 traps. */
+    /**
+     * Builds the fault for {@code INT_MIN / -1} and {@code INT_MIN % -1}, and their 64-bit forms
+     * with {@code LLONG_MIN}, which x86's idiv traps.
+     *
+     * @param operator {@code '/'} or {@code '%'}, named in the detail
+     * @param is64Bit  whether the operands are long long, so that the dividend is LLONG_MIN
+     */
     @TruffleBoundary
-    public static PluginFault divisionOverflow(Node location, PluginInstance instance) {
-        return raise(FaultKind.DIVIDE_ERROR, "INT_MIN / -1 overflows", location, instance);
+    public static PluginFault divisionOverflow(Node location, PluginInstance instance, char operator, boolean is64Bit) {
+        String dividend = is64Bit ? "LLONG_MIN" : "INT_MIN";
+        return raise(FaultKind.DIVIDE_ERROR, dividend + " " + operator + " -1 overflows", location, instance);
     }
 
     @TruffleBoundary

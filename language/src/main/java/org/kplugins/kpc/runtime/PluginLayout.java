@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.kplugins.kpc.KpcContext;
+import org.kplugins.kpc.KpcException;
 import org.kplugins.kpc.ast.BinaryOp;
 import org.kplugins.kpc.ast.Expr;
 import org.kplugins.kpc.ast.InitItem;
@@ -13,7 +15,6 @@ import org.kplugins.kpc.ast.TranslationUnit;
 import org.kplugins.kpc.ast.Variable;
 import org.kplugins.kpc.types.CType;
 import org.kplugins.kpc.types.IntegerType;
-import org.kplugins.kpc.types.StructType;
 import org.kplugins.monitor.memory.AddressSpace;
 
 /**
@@ -65,39 +66,47 @@ public final class PluginLayout {
      * (their bytes without the NUL), and evaluates the globals' initializers.
      *
      * @param stackSize stack size in bytes, a multiple of the page size
+     * @throws KpcException if the static data does not fit under the current context's
+     *                      kpc.MemoryLimit with its kpc.HeapSize, checked before the data is allocated
      */
     public static PluginLayout create(TranslationUnit unit, Set<String> strings, int stackSize) {
         int readOnlyStart = STACK_BOTTOM + stackSize;
         Map<Variable, Integer> globalAddresses = new IdentityHashMap<>();
         Map<String, Integer> stringAddresses = new LinkedHashMap<>();
 
-        int address = readOnlyStart;
+        // Addresses are longs until checkFits has bounded them, because the globals' sizes can add
+        // up to more than an int holds.
+        long address = readOnlyStart;
         for (String s : strings) {
-            stringAddresses.put(s, address);
+            stringAddresses.put(s, (int) address);
             address += s.length() + 1;
         }
         for (Variable global : unit.globals()) {
             if (global.isDefined() && global.isReadOnly()) {
-                address = StructType.alignUp(address, global.type().align());
-                globalAddresses.put(global, address);
+                address = alignUp(address, global.type().align());
+                globalAddresses.put(global, (int) address);
                 address += global.type().size();
             }
         }
-        int readOnlyEnd = address;
+        long readOnlyEnd = address;
 
-        int writableStart = alignToPage(readOnlyEnd);
+        long writableStart = alignUp(readOnlyEnd, PAGE_SIZE);
         address = writableStart;
         for (Variable global : unit.globals()) {
             if (global.isDefined() && !global.isReadOnly()) {
-                address = StructType.alignUp(address, global.type().align());
-                globalAddresses.put(global, address);
+                address = alignUp(address, global.type().align());
+                globalAddresses.put(global, (int) address);
                 address += global.type().size();
             }
         }
-        int writableEnd = address;
+        long writableEnd = address;
 
-        PluginLayout layout = new PluginLayout(stackSize, readOnlyStart, new byte[readOnlyEnd - readOnlyStart],
-                        writableStart, new byte[writableEnd - writableStart], globalAddresses, stringAddresses);
+        KpcContext context = KpcContext.get(null);
+        checkFits(unit.file().name(), alignUp(writableEnd, PAGE_SIZE), context.memoryLimit(), context.heapSize());
+
+        PluginLayout layout = new PluginLayout(stackSize, readOnlyStart, new byte[(int) (readOnlyEnd - readOnlyStart)],
+                        (int) writableStart, new byte[(int) (writableEnd - writableStart)], globalAddresses,
+                        stringAddresses);
         layout.writeStrings();
         for (Variable global : unit.globals()) {
             if (global.isDefined() && global.initializer() != null) {
@@ -105,6 +114,33 @@ public final class PluginLayout {
             }
         }
         return layout;
+    }
+
+    /**
+     * Checks that static data ending at {@code dataEnd}, a heap of {@code heapSize} bytes and one
+     * page for host buffers fit under {@code memoryLimit}, as {@link PluginInstance#create} does
+     * again for each instance. Checking here too keeps a plugin with huge globals from allocating
+     * their initial bytes on the host first.
+     */
+    private static void checkFits(String fileName, long dataEnd, int memoryLimit, int heapSize) {
+        long required = dataEnd + heapSize + PAGE_SIZE;
+        if (required <= memoryLimit) {
+            return;
+        }
+        String pluginName = fileName.endsWith(".kpc") ? fileName.substring(0, fileName.length() - 4) : fileName;
+        String needs = "plugin '" + pluginName + "' needs a memory limit of at least " + required + " bytes (stack, static"
+                        + " data, a " + heapSize + "-byte heap and one page for host buffers), but kpc.MemoryLimit is "
+                        + memoryLimit;
+        long requiredWithSmallestHeap = dataEnd + 2 * PAGE_SIZE;
+        if (requiredWithSmallestHeap > AddressSpace.MAX_SEGMENT_LIMIT) {
+            throw new KpcException(needs + " and can be at most " + AddressSpace.MAX_SEGMENT_LIMIT
+                            + "; make the globals smaller or lower kpc.StackSize", null);
+        }
+        throw new KpcException(needs + "; raise kpc.MemoryLimit or lower kpc.StackSize or kpc.HeapSize", null);
+    }
+
+    private static long alignUp(long address, int alignment) {
+        return (address + alignment - 1) & -alignment;
     }
 
     static int alignToPage(long address) {

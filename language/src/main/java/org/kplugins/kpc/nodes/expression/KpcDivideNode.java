@@ -25,7 +25,7 @@ public final class KpcDivideNode extends KpcBinaryNode {
         }
         if (a == Integer.MIN_VALUE && b == -1) {
             CompilerDirectives.transferToInterpreter();
-            throw Faults.divisionOverflow(this, instance(frame));
+            throw Faults.divisionOverflow(this, instance(frame), '/', false);
         }
         return a / b;
     }
@@ -40,7 +40,7 @@ public final class KpcDivideNode extends KpcBinaryNode {
         }
         if (a == Long.MIN_VALUE && b == -1) {
             CompilerDirectives.transferToInterpreter();
-            throw Faults.divisionOverflow(this, instance(frame));
+            throw Faults.divisionOverflow(this, instance(frame), '/', true);
         }
         return a / b;
     }
