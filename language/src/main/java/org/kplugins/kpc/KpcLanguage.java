@@ -8,6 +8,7 @@ import com.oracle.truffle.api.TruffleLanguage;
 import com.oracle.truffle.api.source.Source;
 import com.oracle.truffle.api.source.SourceSection;
 import java.io.IOException;
+import java.nio.file.LinkOption;
 import java.util.List;
 import java.util.Map;
 import org.graalvm.options.OptionCategory;
@@ -201,8 +202,13 @@ public final class KpcLanguage extends TruffleLanguage<KpcContext> {
     }
 
     /**
-     * Resolves {@code #include "name"} to a file in the plugin's directory or below it, read
-     * through the context's file system. Sources without a path include nothing.
+     * Resolves {@code #include "name"} to a regular file in the plugin's directory or below it,
+     * read through the context's file system. Sources without a path include nothing.
+     *
+     * <p>Both the directory and the file are resolved to their real paths, with every symbolic
+     * link followed, before the file is checked to lie inside the directory. A link in the
+     * plugin's directory therefore cannot reach a file outside it. A file outside the directory and
+     * a missing file both give null, so the error does not reveal whether an outside file exists.
      */
     private static IncludeResolver includeResolver(KpcContext context, Source source) {
         String path = source.getPath();
@@ -215,11 +221,14 @@ public final class KpcLanguage extends TruffleLanguage<KpcContext> {
                 if (directory == null) {
                     return null;
                 }
-                TruffleFile directoryPath = directory.normalize();
-                TruffleFile file = directoryPath.resolve(name).normalize();
-                if (!file.startsWith(directoryPath) || !file.isRegularFile()) {
+                TruffleFile realDirectory = directory.getCanonicalFile();
+                // getCanonicalFile fails with an IOException when the file does not exist.
+                TruffleFile file = realDirectory.resolve(name).getCanonicalFile();
+                if (!file.startsWith(realDirectory) || !file.isRegularFile(LinkOption.NOFOLLOW_LINKS)) {
                     return null;
                 }
+                // NOTE: a directory on the checked path that is replaced by a symbolic link after
+                // the check and before the read below is still followed.
                 Source included = Source.newBuilder(ID, file).name(name).build();
                 return new SourceFile(name, included.getCharacters().toString(), included);
             } catch (IOException | SecurityException | UnsupportedOperationException | IllegalArgumentException e) {

@@ -16,6 +16,16 @@ class ArgumentsTest {
     private final Map<String, String> polyglotOptions = new HashMap<>();
 
     @Test
+    void lastBudgetOptionWins() {
+        arguments.parse(List.of("--kpc.Budget=0", "--budget=5", "p.kpc"), polyglotOptions);
+        assertEquals("5", polyglotOptions.get("kpc.Budget"));
+
+        Map<String, String> reversed = new HashMap<>();
+        new Arguments().parse(List.of("--budget=5", "--kpc.Budget=0", "p.kpc"), reversed);
+        assertEquals("0", reversed.get("kpc.Budget"), "--kpc.Budget=0 removes the limit");
+    }
+
+    @Test
     void runCommandKeepsArgumentsAfterFile() {
         List<String> unrecognized = arguments.parse(List.of("--stats", "--engine.TraceCompilation", "p.kpc", "--budget=5", "x"), polyglotOptions);
 

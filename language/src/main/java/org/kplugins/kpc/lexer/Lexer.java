@@ -48,6 +48,7 @@ public final class Lexer {
     /** The offset in the file's text where each line starts. */
     private int[] lineStarts;
 
+    private boolean startsWithByteOrderMark;
     private int pos;
     private boolean atLineStart;
     private boolean precededBySpace;
@@ -57,10 +58,18 @@ public final class Lexer {
         this.sink = sink;
     }
 
-    /** Returns the tokens of the whole file, ending with one EOF token. */
+    /** The byte order mark that some editors write at the start of a UTF-8 file. */
+    private static final char BYTE_ORDER_MARK = '\uFEFF';
+
+    /**
+     * Returns the tokens of the whole file, ending with one EOF token. A byte order mark at the
+     * start of the file is skipped, as gcc and clang do; anywhere else it is an unexpected
+     * character. Columns on the first line do not count it, because it is invisible, but offsets do.
+     */
     public List<Token> tokenize() {
         removeLineSplices();
-        pos = 0;
+        startsWithByteOrderMark = chars.length > 0 && chars[0] == BYTE_ORDER_MARK;
+        pos = startsWithByteOrderMark ? 1 : 0;
         atLineStart = true;
         precededBySpace = false;
         List<Token> tokens = new ArrayList<>();
@@ -360,6 +369,9 @@ public final class Lexer {
         int rawEnd = end > start ? rawOffsets[end - 1] + 1 : rawStart;
         int line = lineOf(rawStart);
         int column = rawStart - lineStarts[line - 1] + 1;
+        if (line == 1 && startsWithByteOrderMark && rawStart > 0) {
+            column--;
+        }
         return new SourceLocation(file, line, column, rawStart, rawEnd - rawStart);
     }
 

@@ -4,6 +4,7 @@ package org.kplugins.kpc.parser;
 import org.kplugins.kpc.ast.BinaryOp;
 import org.kplugins.kpc.ast.Expr;
 import org.kplugins.kpc.ast.Variable;
+import org.kplugins.kpc.diagnostics.SourceLocation;
 import org.kplugins.kpc.types.IntegerType;
 import org.kplugins.kpc.types.PointerType;
 
@@ -32,10 +33,42 @@ final class ConstantEvaluator {
     }
 
     /**
-     * Returns the value of {@code e} if it is an integer constant expression, or null. Division by
-     * zero and shifts by a negative count or by at least the width make an expression non-constant.
+     * An integer constant expression whose value C leaves undefined: a division or remainder by
+     * zero, or a signed division or remainder of the type's minimum by -1, whose quotient
+     * overflows. Such an operation faults at run time, and in a constant expression it is a compile
+     * error, as in gcc and clang.
+     */
+    static final class InvalidConstant extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient SourceLocation location;
+
+        InvalidConstant(SourceLocation location, String message) {
+            super(message, null, false, false);
+            this.location = location;
+        }
+    }
+
+    /**
+     * Returns the value of {@code e} if it is an integer constant expression, or null. An invalid
+     * division (see {@link InvalidConstant}) also gives null, for callers that only ask whether
+     * {@code e} is a particular constant.
      */
     static Long evaluate(Expr e) {
+        try {
+            return evaluateChecked(e);
+        } catch (InvalidConstant invalid) {
+            return null;
+        }
+    }
+
+    /**
+     * Returns the value of {@code e} if it is an integer constant expression, or null. A shift by
+     * a negative count or by at least the width makes an expression non-constant. The operand that
+     * {@code &&}, {@code ||} or {@code ?:} does not evaluate is not checked.
+     *
+     * @throws InvalidConstant if an evaluated division or remainder is by zero or overflows
+     */
+    static Long evaluateChecked(Expr e) throws InvalidConstant {
         if (!(e.type() instanceof IntegerType type)) {
             return null;
         }
@@ -44,11 +77,11 @@ final class ConstantEvaluator {
                 return constant.value();
             }
             case Expr.Cast cast -> {
-                Long operand = evaluate(cast.operand());
+                Long operand = evaluateChecked(cast.operand());
                 return operand == null ? null : normalize(operand, type);
             }
             case Expr.Unary unary -> {
-                Long operand = evaluate(unary.operand());
+                Long operand = evaluateChecked(unary.operand());
                 if (operand == null) {
                     return null;
                 }
@@ -62,11 +95,11 @@ final class ConstantEvaluator {
                 return evaluateBinary(binary, type);
             }
             case Expr.Conditional conditional -> {
-                Long condition = evaluate(conditional.condition());
+                Long condition = evaluateChecked(conditional.condition());
                 if (condition == null) {
                     return null;
                 }
-                return evaluate(condition != 0 ? conditional.whenTrue() : conditional.whenFalse());
+                return evaluateChecked(condition != 0 ? conditional.whenTrue() : conditional.whenFalse());
             }
             default -> {
                 return null;
@@ -74,8 +107,8 @@ final class ConstantEvaluator {
         }
     }
 
-    private static Long evaluateBinary(Expr.Binary binary, IntegerType type) {
-        Long left = evaluate(binary.left());
+    private static Long evaluateBinary(Expr.Binary binary, IntegerType type) throws InvalidConstant {
+        Long left = evaluateChecked(binary.left());
         if (left == null) {
             return null;
         }
@@ -85,7 +118,7 @@ final class ConstantEvaluator {
         if (binary.op() == BinaryOp.LOGICAL_OR && left != 0) {
             return 1L;
         }
-        Long right = evaluate(binary.right());
+        Long right = evaluateChecked(binary.right());
         if (right == null) {
             return null;
         }
@@ -113,9 +146,7 @@ final class ConstantEvaluator {
             case SUB -> value = l - r;
             case MUL -> value = l * r;
             case DIV, REM -> {
-                if (r == 0) {
-                    return null;
-                }
+                checkDivision(binary, type, l, r);
                 if (binary.op() == BinaryOp.DIV) {
                     value = unsigned64 ? Long.divideUnsigned(l, r) : l / r;
                 } else {
@@ -149,14 +180,39 @@ final class ConstantEvaluator {
     }
 
     /**
+     * Throws {@link InvalidConstant} for a division or remainder by zero, and for the minimum of a
+     * signed type divided by -1, whose quotient does not fit the type. Under ILP32, int and long
+     * are 32 bits wide and long long is 64.
+     */
+    private static void checkDivision(Expr.Binary binary, IntegerType type, long left, long right)
+            throws InvalidConstant {
+        if (right == 0) {
+            throw new InvalidConstant(binary.location(), "division by zero in constant expression");
+        }
+        long minimum = type.is64Bit() ? Long.MIN_VALUE : Integer.MIN_VALUE;
+        if (type.isSigned() && right == -1 && left == minimum) {
+            String minimumName = switch (type.rank()) {
+                case LONG -> "LONG_MIN";
+                case LONG_LONG -> "LLONG_MIN";
+                default -> "INT_MIN";
+            };
+            String operator = binary.op() == BinaryOp.DIV ? "/" : "%";
+            throw new InvalidConstant(binary.location(),
+                    "overflow in constant expression: " + minimumName + " " + operator + " -1");
+        }
+    }
+
+    /**
      * Folds the value of a static initializer item. Returns an {@link Expr.IntConstant} for an
      * integer constant expression, an address constant built only from {@link Expr.AddressOf},
      * {@link Expr.Decay}, {@link Expr.StringLiteral}, {@link Expr.Cast} and
      * {@link Expr.PointerArithmetic} with constant indexes, or null when {@code e} is not constant.
+     *
+     * @throws InvalidConstant if an evaluated division or remainder is by zero or overflows
      */
-    static Expr foldStaticInitializer(Expr e) {
+    static Expr foldStaticInitializer(Expr e) throws InvalidConstant {
         if (e.type() instanceof IntegerType type) {
-            Long value = evaluate(e);
+            Long value = evaluateChecked(e);
             return value == null ? null : new Expr.IntConstant(type, value, e.location());
         }
         if (e.type() instanceof PointerType) {
@@ -165,7 +221,7 @@ final class ConstantEvaluator {
         return null;
     }
 
-    private static Expr foldAddressConstant(Expr e) {
+    private static Expr foldAddressConstant(Expr e) throws InvalidConstant {
         switch (e) {
             case Expr.Cast cast -> {
                 Expr operand = cast.operand().type() instanceof IntegerType
@@ -188,7 +244,7 @@ final class ConstantEvaluator {
             }
             case Expr.PointerArithmetic arithmetic -> {
                 Expr pointer = foldAddressConstant(arithmetic.pointer());
-                Long index = evaluate(arithmetic.index());
+                Long index = evaluateChecked(arithmetic.index());
                 if (pointer == null || index == null) {
                     return null;
                 }
@@ -212,7 +268,7 @@ final class ConstantEvaluator {
      * Returns the address of a static lvalue as an address constant, or null. A member's address is
      * the struct's address plus the member offset, computed on a char pointer.
      */
-    private static Expr addressOfStaticLvalue(Expr lvalue) {
+    private static Expr addressOfStaticLvalue(Expr lvalue) throws InvalidConstant {
         switch (lvalue) {
             case Expr.VariableRef ref -> {
                 return isStaticLvalue(ref) ? new Expr.AddressOf(new PointerType(ref.type()), ref, ref.location()) : null;

@@ -341,8 +341,25 @@ final class DeclarationParser {
         return inner;
     }
 
-    /** Array suffixes {@code [N]} and function suffixes {@code (parameters)} after a declarator's name. */
+    /**
+     * Array suffixes {@code [N]} and function suffixes {@code (parameters)} after a declarator's
+     * name. Each suffix counts as one nesting level, because the suffixes after it are read by a
+     * recursive call.
+     */
     private CType parseDeclaratorSuffixes(CType type, List<List<Parameter>> parameters) {
+        if (!tokens.at("[") && !tokens.at("(")) {
+            return type;
+        }
+        parser.enterNesting(tokens.peek());
+        try {
+            return parseDeclaratorSuffix(type, parameters);
+        } finally {
+            parser.exitNesting();
+        }
+    }
+
+    /** Reads the suffix at the cursor, which is '[' or '(', and the suffixes after it. */
+    private CType parseDeclaratorSuffix(CType type, List<List<Parameter>> parameters) {
         if (tokens.at("[")) {
             Token open = tokens.next();
             long length = -1;
@@ -374,7 +391,7 @@ final class DeclarationParser {
             }
             return new FunctionType(returnType.unqualified(), parameterTypes, list.variadic());
         }
-        return type;
+        throw new IllegalStateException("no declarator suffix at " + tokens.peek());
     }
 
     private CType makeArray(CType element, long length, SourceLocation location) {
@@ -403,7 +420,13 @@ final class DeclarationParser {
             parser.typeError(size.location(), "size of array has non-integer type '" + size.type().spelling() + "'");
             return 1;
         }
-        Long value = ConstantEvaluator.evaluate(size);
+        Long value;
+        try {
+            value = ConstantEvaluator.evaluateChecked(size);
+        } catch (ConstantEvaluator.InvalidConstant invalid) {
+            parser.typeError(invalid.location, invalid.getMessage());
+            return 1;
+        }
         if (value == null) {
             parser.typeError(size.location(), "variable-length arrays are not supported in KPC");
             return 1;
@@ -547,48 +570,53 @@ final class DeclarationParser {
                 parser.scope.declareTag(tag, struct);
             }
         }
-        parseStructDeclarationList(struct, tokens.next());
+        // The nesting level is entered before the '{' is consumed, so that recovery from "nesting
+        // too deep" skips the whole brace-enclosed member list.
+        parser.enterNesting(tokens.peek());
+        try {
+            parseStructDeclarationList(struct, tokens.next());
+        } finally {
+            parser.exitNesting();
+        }
         return struct;
     }
 
     /** struct-declaration-list between braces; the '{' is already read. Completes {@code struct}. */
     private void parseStructDeclarationList(StructType struct, Token open) {
-        parser.enterNesting(open);
-        try {
-            List<String> names = new ArrayList<>();
-            List<CType> types = new ArrayList<>();
-            Set<String> seen = new HashSet<>();
-            while (!tokens.at("}") && !tokens.atEof()) {
-                try {
-                    parseStructDeclaration(names, types, seen);
-                } catch (ParseError e) {
-                    tokens.skipStatement();
+        List<String> names = new ArrayList<>();
+        List<CType> types = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        while (!tokens.at("}") && !tokens.atEof()) {
+            try {
+                parseStructDeclaration(names, types, seen);
+            } catch (ParseError e) {
+                if (e.nestingTooDeep) {
+                    throw e;
                 }
+                tokens.skipStatement();
             }
-            tokens.expectClosing("}", open);
-            if (names.isEmpty()) {
-                parser.typeError(open.location(), "empty structs are not supported in KPC");
-                names.add("<empty>");
-                types.add(IntegerType.CHAR);
-            }
-            long size = 0;
-            int depth = 0;
-            for (CType type : types) {
-                size = StructType.alignUp((int) Math.min(size, Integer.MAX_VALUE), type.align()) + (long) type.size();
-                depth = Math.max(depth, typeDepth(type));
-            }
-            if (size > Integer.MAX_VALUE) {
-                parser.typeError(open.location(), "struct is too large (" + size + " bytes)");
-                names.clear();
-                types.clear();
-                names.add("<too large>");
-                types.add(IntegerType.CHAR);
-            }
-            struct.complete(names, types);
-            structDepths.put(struct, depth + 1);
-        } finally {
-            parser.exitNesting();
         }
+        tokens.expectClosing("}", open);
+        if (names.isEmpty()) {
+            parser.typeError(open.location(), "empty structs are not supported in KPC");
+            names.add("<empty>");
+            types.add(IntegerType.CHAR);
+        }
+        long size = 0;
+        int depth = 0;
+        for (CType type : types) {
+            size = StructType.alignUp((int) Math.min(size, Integer.MAX_VALUE), type.align()) + (long) type.size();
+            depth = Math.max(depth, typeDepth(type));
+        }
+        if (size > Integer.MAX_VALUE) {
+            parser.typeError(open.location(), "struct is too large (" + size + " bytes)");
+            names.clear();
+            types.clear();
+            names.add("<too large>");
+            types.add(IntegerType.CHAR);
+        }
+        struct.complete(names, types);
+        structDepths.put(struct, depth + 1);
     }
 
     /** struct-declaration: specifiers and member declarators up to ';'. */

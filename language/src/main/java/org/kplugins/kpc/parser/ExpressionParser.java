@@ -76,17 +76,26 @@ final class ExpressionParser {
         }
     }
 
-    /** conditional-expression: logical-OR-expression ( ? expression : conditional-expression )?. */
+    /**
+     * conditional-expression: logical-OR-expression ( ? expression : conditional-expression )?.
+     * Each {@code ?} counts as one nesting level, because the false branch recurses here without
+     * passing through {@link #parseAssignment()}.
+     */
     Expr parseConditional() {
         Expr condition = parseBinaryExpression(1);
         if (!tokens.at("?")) {
             return condition;
         }
         Token question = tokens.next();
-        Expr whenTrue = parseExpression();
-        tokens.expectClosing(":", question);
-        Expr whenFalse = parseConditional();
-        return binaryOperators.buildConditional(question, condition, whenTrue, whenFalse);
+        parser.enterNesting(question);
+        try {
+            Expr whenTrue = parseExpression();
+            tokens.expectClosing(":", question);
+            Expr whenFalse = parseConditional();
+            return binaryOperators.buildConditional(question, condition, whenTrue, whenFalse);
+        } finally {
+            parser.exitNesting();
+        }
     }
 
     /**
@@ -681,7 +690,13 @@ final class ExpressionParser {
                     + e.type().spelling() + "'");
             return null;
         }
-        Long value = ConstantEvaluator.evaluate(e);
+        Long value;
+        try {
+            value = ConstantEvaluator.evaluateChecked(e);
+        } catch (ConstantEvaluator.InvalidConstant invalid) {
+            parser.typeError(invalid.location, invalid.getMessage());
+            return null;
+        }
         if (value == null) {
             parser.typeError(e.location(), "expression is not an integer constant expression");
         }

@@ -254,11 +254,15 @@ final class InitializerParser {
         Expr converted = rules.convertForAssignment(value, type, TypeRules.AssignmentContext.INITIALIZING,
                 value.location());
         if (staticStorage && !rules.isError(converted)) {
-            Expr folded = ConstantEvaluator.foldStaticInitializer(converted);
-            if (folded == null) {
-                parser.typeError(value.location(), "initializer element is not a compile-time constant");
-            } else {
-                converted = folded;
+            try {
+                Expr folded = ConstantEvaluator.foldStaticInitializer(converted);
+                if (folded == null) {
+                    parser.typeError(value.location(), "initializer element is not a compile-time constant");
+                } else {
+                    converted = folded;
+                }
+            } catch (ConstantEvaluator.InvalidConstant invalid) {
+                parser.typeError(invalid.location, invalid.getMessage());
             }
         }
         items.add(new InitItem(offset, type.unqualified(), converted));

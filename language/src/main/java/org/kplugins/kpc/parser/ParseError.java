@@ -9,7 +9,19 @@ package org.kplugins.kpc.parser;
 final class ParseError extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Whether the error is "nesting too deep". Only the outermost recovery point recovers from
+     * it, by skipping the whole statement or external declaration, because the tokens after the
+     * error still close the levels that were too deep.
+     */
+    final boolean nestingTooDeep;
+
     ParseError() {
+        this(false);
+    }
+
+    ParseError(boolean nestingTooDeep) {
         super(null, null, false, false);
+        this.nestingTooDeep = nestingTooDeep;
     }
 }

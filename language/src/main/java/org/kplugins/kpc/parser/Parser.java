@@ -80,9 +80,13 @@ public final class Parser {
      */
     public TranslationUnit parseTranslationUnit() {
         while (!tokens.atEof()) {
+            int start = tokens.position();
             try {
                 parseExternalDeclaration();
             } catch (ParseError e) {
+                if (e.nestingTooDeep) {
+                    tokens.reset(start);
+                }
                 tokens.skipExternalDeclaration();
                 scope = fileScope;
                 currentFunction = null;
@@ -95,13 +99,22 @@ public final class Parser {
 
     // Parser state shared by the parts.
 
-    /** Enters one more level of nesting, or reports "nesting too deep" and unwinds. */
+    /**
+     * Enters one more level of nesting, or reports "nesting too deep" and unwinds to the
+     * outermost recovery point (see {@link ParseError#nestingTooDeep}).
+     */
     void enterNesting(Token at) {
         if (nesting >= MAX_NESTING) {
-            throw tokens.syntaxError(at, "nesting too deep: KPC allows at most " + MAX_NESTING
+            tokens.report(Diagnostic.Kind.SYNTAX, at.location(), "nesting too deep: KPC allows at most " + MAX_NESTING
                     + " nested expressions, statements, declarators and initializers");
+            throw new ParseError(true);
         }
         nesting++;
+    }
+
+    /** Returns whether the parser is inside a counted nesting level, so it is not at an outermost recovery point. */
+    boolean isNested() {
+        return nesting > 0;
     }
 
     void exitNesting() {

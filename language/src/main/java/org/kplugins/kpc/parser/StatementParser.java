@@ -79,9 +79,17 @@ final class StatementParser {
                 }
                 return statements;
             }
+            int start = tokens.position();
             try {
                 parseBlockItem(statements, switchState);
             } catch (ParseError e) {
+                if (e.nestingTooDeep) {
+                    if (parser.isNested()) {
+                        throw e;
+                    }
+                    // This is a block item of the function body: skip all of it.
+                    tokens.reset(start);
+                }
                 tokens.skipStatement();
             }
         }

@@ -2,6 +2,7 @@
 package org.kplugins.kpc.parser;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -29,6 +30,11 @@ final class TokenCursor {
 
     private final List<Token> tokens;
     private final DiagnosticSink sink;
+    /**
+     * The diagnostics reported so far. A macro can place two copies of one faulty expression at
+     * the same use, and reporting the same message at the same location twice does not help.
+     */
+    private final Set<Diagnostic> reported = new HashSet<>();
     private int position;
 
     TokenCursor(List<Token> input, SourceFile mainFile, DiagnosticSink sink) {
@@ -103,7 +109,7 @@ final class TokenCursor {
         if (spelling.equals(";") && position > 0) {
             // As in clang, a missing ';' is reported just after the token it should follow,
             // which is where the user types it, not at the next token (often on the next line).
-            sink.report(Diagnostic.Kind.SYNTAX, endOf(tokens.get(position - 1)), message);
+            report(Diagnostic.Kind.SYNTAX, endOf(tokens.get(position - 1)), message);
             throw new ParseError();
         }
         throw syntaxError(peek(), message);
@@ -132,19 +138,24 @@ final class TokenCursor {
 
     /** Reports a syntax error at {@code token} and returns the exception that unwinds to recovery. */
     ParseError syntaxError(Token token, String message) {
-        sink.report(Diagnostic.Kind.SYNTAX, token.location(), message);
+        report(Diagnostic.Kind.SYNTAX, token.location(), message);
         return new ParseError();
     }
 
+    /** Reports a diagnostic unless one with the same kind, location and message was reported before. */
     void report(Diagnostic.Kind kind, SourceLocation location, String message) {
-        sink.report(kind, location, message);
+        if (reported.add(new Diagnostic(kind, location, message))) {
+            sink.report(kind, location, message);
+        }
     }
 
     /**
      * Skips tokens after a syntax error inside a block: up to and including the next ';' that is
      * not inside brackets, or up to (not including) a '}' that closes the enclosing block. A
      * bracketed block opened and closed during the skip ends it as well, so that
-     * {@code if (a b) { ... }} is skipped as a whole.
+     * {@code if (a b) { ... }} is skipped as a whole. The skip goes on past an {@code else} after
+     * the ';' or '}', because no statement starts with {@code else}, so a long {@code else if}
+     * chain is skipped to its end.
      */
     void skipStatement() {
         int start = position;
@@ -153,6 +164,9 @@ final class TokenCursor {
             Token token = peek();
             if (depth == 0 && token.is(";")) {
                 next();
+                if (at("else")) {
+                    continue;
+                }
                 return;
             }
             if (token.is("(") || token.is("[") || token.is("{")) {

@@ -43,10 +43,18 @@ final class IfExpression {
         }
     }
 
+    /**
+     * The deepest nesting of parentheses, unary operators and {@code ?:} that an expression may
+     * have. The evaluator recurses once per level, so the limit keeps hostile input from
+     * overflowing the Java stack. It matches the parser's limit for C expressions.
+     */
+    static final int MAX_NESTING = 256;
+
     private final List<Token> tokens;
     private final String directive;
     private final SourceLocation directiveLocation;
     private int position;
+    private int nesting;
 
     private IfExpression(List<Token> tokens, String directive, SourceLocation directiveLocation) {
         this.tokens = tokens;
@@ -78,14 +86,28 @@ final class IfExpression {
 
     private Value parseConditional(boolean evaluate) throws ExpressionError {
         Value condition = parseBinary(1, evaluate);
-        if (!accept("?")) {
+        if (position >= tokens.size() || !tokens.get(position).is("?")) {
             return condition;
         }
+        enterNesting(tokens.get(position++).location());
         Value whenTrue = parseConditional(evaluate && condition.isTrue());
         expect(":");
         Value whenFalse = parseConditional(evaluate && !condition.isTrue());
+        nesting--;
         boolean unsigned = whenTrue.unsigned() || whenFalse.unsigned();
         return new Value(condition.isTrue() ? whenTrue.bits() : whenFalse.bits(), unsigned);
+    }
+
+    /**
+     * Counts one more level of nesting at {@code location}, or stops the evaluation when there
+     * are too many. An error ends the whole evaluation, so the count is not unwound on errors.
+     */
+    private void enterNesting(SourceLocation location) throws ExpressionError {
+        if (nesting >= MAX_NESTING) {
+            throw new ExpressionError(location, "nesting too deep in '" + directive + "' expression: KPC allows at most "
+                    + MAX_NESTING + " nested parentheses, unary operators and conditional operators");
+        }
+        nesting++;
     }
 
     /** Parses binary operators of precedence {@code minimum} and higher, by precedence climbing. */
@@ -191,22 +213,25 @@ final class IfExpression {
         return value.unsigned() ? value.bits() >>> amount : value.bits() >> amount;
     }
 
+    /** Parses a unary expression. Each call is one nesting level, because parentheses and unary operators recurse through it. */
     private Value parseUnary(boolean evaluate) throws ExpressionError {
+        enterNesting(position < tokens.size() ? tokens.get(position).location() : endLocation());
+        Value value;
         if (accept("+")) {
-            return parseUnary(evaluate);
-        }
-        if (accept("-")) {
+            value = parseUnary(evaluate);
+        } else if (accept("-")) {
             Value operand = parseUnary(evaluate);
-            return new Value(-operand.bits(), operand.unsigned());
-        }
-        if (accept("~")) {
+            value = new Value(-operand.bits(), operand.unsigned());
+        } else if (accept("~")) {
             Value operand = parseUnary(evaluate);
-            return new Value(~operand.bits(), operand.unsigned());
+            value = new Value(~operand.bits(), operand.unsigned());
+        } else if (accept("!")) {
+            value = Value.signed(parseUnary(evaluate).isTrue() ? 0 : 1);
+        } else {
+            value = parsePrimary(evaluate);
         }
-        if (accept("!")) {
-            return Value.signed(parseUnary(evaluate).isTrue() ? 0 : 1);
-        }
-        return parsePrimary(evaluate);
+        nesting--;
+        return value;
     }
 
     private Value parsePrimary(boolean evaluate) throws ExpressionError {

@@ -24,6 +24,9 @@ import org.kplugins.kpc.preprocess.PreprocessingToken.Role;
  * follow. Tokens from the replacement list take the location of the macro use, spanning from the
  * macro name to the closing parenthesis. Tokens that come from an argument keep their own
  * location, so an error in an argument points at the argument.
+ *
+ * <p>Every token an expansion produces counts against the {@link PreprocessingLimits} of the
+ * translation unit. Once a limit is exceeded, no macro is expanded any more.
  */
 final class MacroExpander {
     private final Map<String, Macro> macros = new HashMap<>();
@@ -31,11 +34,19 @@ final class MacroExpander {
     private final DiagnosticSink sink;
     /** The deferred lexical errors of invalid numbers read from files, by token identity (see {@link PreprocessingToken#deferredErrors}). */
     private final Map<Token, List<Diagnostic>> numberErrors;
+    private final PreprocessingLimits limits;
+    /**
+     * The macro use written in the source, directly or as a macro argument, whose expansion is in
+     * progress. A limit error names it, because the tokens that reach the limit come from it.
+     */
+    private PreprocessingToken sourceUse;
 
-    MacroExpander(TokenInput input, DiagnosticSink sink, Map<Token, List<Diagnostic>> numberErrors) {
+    MacroExpander(TokenInput input, DiagnosticSink sink, Map<Token, List<Diagnostic>> numberErrors,
+            PreprocessingLimits limits) {
         this.input = input;
         this.sink = sink;
         this.numberErrors = numberErrors;
+        this.limits = limits;
         macros.put("__FILE__", new Macro("__FILE__", Macro.Kind.FILE, List.of(), false, List.of(), null));
         macros.put("__LINE__", new Macro("__LINE__", Macro.Kind.LINE, List.of(), false, List.of(), null));
     }
@@ -56,25 +67,36 @@ final class MacroExpander {
      * Expands {@code token} if it names a macro that may expand here: the name is not in the
      * token's hide set, and a function-like macro name is followed by {@code (}. The expansion
      * goes to the front of the input. Returns false, and reads nothing, if the token is not
-     * expanded.
+     * expanded. After a limit of {@link PreprocessingLimits} is exceeded, it expands nothing.
      */
     boolean expand(PreprocessingToken token) {
-        if (token.role != Role.ORDINARY || token.kind() != TokenKind.IDENTIFIER) {
+        if (token.role != Role.ORDINARY || token.kind() != TokenKind.IDENTIFIER || limits.exceeded()) {
             return false;
         }
         Macro macro = macros.get(token.token.text());
         if (macro == null || token.hideSet.contains(macro.name())) {
             return false;
         }
+        if (token.hideSet.isEmpty()) {
+            // Every token that an expansion produces has the macro's name in its hide set, so
+            // this one was written in the source.
+            sourceUse = token;
+        }
 
         SourceLocation use = token.token.location();
         switch (macro.kind()) {
             case FILE -> {
+                if (!spendTokens(1)) {
+                    return true;
+                }
                 String quoted = "\"" + escape(use.file().name()) + "\"";
                 input.pushFront(List.of(producedToken(relexOne(quoted, use), token)));
                 return true;
             }
             case LINE -> {
+                if (!spendTokens(1)) {
+                    return true;
+                }
                 Token line = new Token(
                         TokenKind.INTEGER, Integer.toString(use.line()), use, use.line(), "", true, null,
                         token.token.precededBySpace(), false);
@@ -84,7 +106,9 @@ final class MacroExpander {
             case OBJECT_LIKE -> {
                 Set<String> hideSet = PreprocessingToken.union(token.hideSet, Set.of(macro.name()));
                 List<PreprocessingToken> body = substitute(macro, List.of(), token, use);
-                input.pushFront(addHideSet(body, hideSet));
+                if (body != null) {
+                    input.pushFront(addHideSet(body, hideSet));
+                }
                 return true;
             }
             case FUNCTION_LIKE -> {
@@ -139,7 +163,9 @@ final class MacroExpander {
         Set<String> hideSet = PreprocessingToken.union(
                 PreprocessingToken.intersection(name.hideSet, closing.hideSet), Set.of(macro.name()));
         List<PreprocessingToken> body = substitute(macro, arguments, name, use);
-        input.pushFront(addHideSet(body, hideSet));
+        if (body != null) {
+            input.pushFront(addHideSet(body, hideSet));
+        }
         return true;
     }
 
@@ -170,7 +196,8 @@ final class MacroExpander {
      * Returns the replacement list of {@code macro} with its parameters replaced (C11 6.10.3.1 to
      * 6.10.3.3): {@code #param} becomes a string literal, a parameter next to {@code ##} becomes
      * the argument as written, any other parameter becomes the fully expanded argument, and then
-     * {@code ##} pastes its neighbors.
+     * {@code ##} pastes its neighbors. Returns null when the tokens or characters it produces
+     * exceed a limit of {@link PreprocessingLimits}, which is then reported.
      */
     private List<PreprocessingToken> substitute(
             Macro macro, List<List<PreprocessingToken>> arguments, PreprocessingToken name, SourceLocation use) {
@@ -185,7 +212,11 @@ final class MacroExpander {
             if (macro.kind() == Macro.Kind.FUNCTION_LIKE && token.is("#") && i + 1 < body.size()) {
                 int parameter = macro.parameterIndex(body.get(i + 1));
                 if (parameter >= 0) {
-                    Token string = relexOne(stringize(arguments.get(parameter)), use);
+                    String spelling = stringize(arguments.get(parameter));
+                    if (spelling == null || !spendTokens(1)) {
+                        return null;
+                    }
+                    Token string = relexOne(spelling, use);
                     Token placed = PreprocessingToken.relocate(string, use, token.precededBySpace());
                     sequence.add(new PreprocessingToken(placed, Set.of(), null, Role.ORDINARY, List.of()));
                     i++;
@@ -200,9 +231,15 @@ final class MacroExpander {
             }
             int parameter = macro.parameterIndex(token);
             if (parameter < 0) {
+                if (!spendTokens(1)) {
+                    return null;
+                }
                 sequence.add(bodyToken(token, use, token.precededBySpace()));
             } else if (nextToPaste) {
                 List<PreprocessingToken> argument = arguments.get(parameter);
+                if (!spendTokens(argument.size())) {
+                    return null;
+                }
                 if (argument.isEmpty()) {
                     sequence.add(PreprocessingToken.marker(Role.PLACEMARKER, use));
                 }
@@ -211,12 +248,18 @@ final class MacroExpander {
                 }
             } else {
                 List<PreprocessingToken> expanded =
-                        expandedArguments.computeIfAbsent(parameter, index -> expandAll(arguments.get(index)));
+                        expandedArguments.computeIfAbsent(parameter, index -> expandArgument(arguments.get(index)));
+                if (!spendTokens(expanded.size())) {
+                    return null;
+                }
                 sequence.addAll(expanded);
             }
         }
 
         List<PreprocessingToken> result = paste(sequence, use);
+        if (result == null) {
+            return null;
+        }
         if (!result.isEmpty()) {
             PreprocessingToken first = result.get(0);
             result.set(0, first.withToken(PreprocessingToken.relocate(
@@ -225,7 +268,10 @@ final class MacroExpander {
         return result;
     }
 
-    /** Applies the {@code ##} operators in {@code sequence} from left to right and removes placemarkers. */
+    /**
+     * Applies the {@code ##} operators in {@code sequence} from left to right and removes
+     * placemarkers. Returns null when the pasted text exceeds a limit of {@link PreprocessingLimits}.
+     */
     private List<PreprocessingToken> paste(List<PreprocessingToken> sequence, SourceLocation use) {
         List<PreprocessingToken> result = new ArrayList<>();
         for (int i = 0; i < sequence.size(); i++) {
@@ -247,15 +293,25 @@ final class MacroExpander {
             } else if (right.role == Role.PLACEMARKER) {
                 result.add(left);
             } else {
-                result.addAll(pasteTwo(left, right, use));
+                List<PreprocessingToken> pasted = pasteTwo(left, right, use);
+                if (pasted == null) {
+                    return null;
+                }
+                result.addAll(pasted);
             }
         }
         result.removeIf(token -> token.role == Role.PLACEMARKER);
         return result;
     }
 
-    /** Pastes two tokens into one. If the result is not one valid token, it reports an error and keeps both. */
+    /**
+     * Pastes two tokens into one. If the result is not one valid token, it reports an error and
+     * keeps both. Returns null when the pasted text exceeds a limit of {@link PreprocessingLimits}.
+     */
     private List<PreprocessingToken> pasteTwo(PreprocessingToken left, PreprocessingToken right, SourceLocation use) {
+        if (!spendCreatedCharacters(left.token.text().length() + (long) right.token.text().length())) {
+            return null;
+        }
         String text = left.token.text() + right.token.text();
         DiagnosticSink scratchSink = new DiagnosticSink();
         List<Token> tokens = new Lexer(new SourceFile("<paste>", text, null), scratchSink).tokenize();
@@ -273,9 +329,10 @@ final class MacroExpander {
     }
 
     /**
-     * Returns {@code tokens} fully macro-expanded on their own, as C expands an argument before
-     * substitution and the line of an {@code #if} or {@code #include}. A function-like macro name
-     * at the end does not reach past the list for its arguments.
+     * Returns {@code tokens} fully macro-expanded on their own, as C expands the line of an
+     * {@code #if} or {@code #include}. A function-like macro name at the end does not reach past
+     * the list for its arguments. When a limit of {@link PreprocessingLimits} is exceeded, the
+     * rest of the list is returned unexpanded.
      */
     List<PreprocessingToken> expandAll(List<PreprocessingToken> tokens) {
         ArrayDeque<PreprocessingToken> isolated = new ArrayDeque<>();
@@ -300,16 +357,34 @@ final class MacroExpander {
         return result;
     }
 
-    /** Returns the spelling of the string literal that {@code #} makes of an argument (C11 6.10.3.2). */
-    private static String stringize(List<PreprocessingToken> argument) {
+    /**
+     * Returns a macro argument fully macro-expanded, as C expands it before substitution. A macro
+     * use written in the argument is named in a limit error only while the argument is expanded.
+     */
+    private List<PreprocessingToken> expandArgument(List<PreprocessingToken> argument) {
+        PreprocessingToken enclosingUse = sourceUse;
+        List<PreprocessingToken> expanded = expandAll(argument);
+        sourceUse = enclosingUse;
+        return expanded;
+    }
+
+    /**
+     * Returns the spelling of the string literal that {@code #} makes of an argument (C11
+     * 6.10.3.2), or null when its length exceeds a limit of {@link PreprocessingLimits}.
+     */
+    private String stringize(List<PreprocessingToken> argument) {
         StringBuilder text = new StringBuilder("\"");
         for (int i = 0; i < argument.size(); i++) {
             Token token = argument.get(i).token;
+            boolean literal = token.kind() == TokenKind.STRING || token.kind() == TokenKind.CHARACTER;
+            String part = literal ? escape(token.text()) : token.text();
+            if (!spendCreatedCharacters(part.length() + 1L)) {
+                return null;
+            }
             if (i > 0 && token.precededBySpace()) {
                 text.append(' ');
             }
-            boolean literal = token.kind() == TokenKind.STRING || token.kind() == TokenKind.CHARACTER;
-            text.append(literal ? escape(token.text()) : token.text());
+            text.append(part);
         }
         return text.append('"').toString();
     }
@@ -348,6 +423,18 @@ final class MacroExpander {
 
     private static String plural(int count, String noun) {
         return count + " " + noun + (count == 1 ? "" : "s");
+    }
+
+    private boolean spendTokens(long count) {
+        return limits.spendTokens(count, sourceUse.token.location(), this::describeSourceUse);
+    }
+
+    private boolean spendCreatedCharacters(long count) {
+        return limits.spendCreatedCharacters(count, sourceUse.token.location(), this::describeSourceUse);
+    }
+
+    private String describeSourceUse() {
+        return "macro expansion of '" + sourceUse.token.text() + "'";
     }
 
     private void error(SourceLocation location, String message) {

@@ -82,6 +82,9 @@ final class PreprocessingToken {
         return new PreprocessingToken(newToken, hideSet, file, role, deferredErrors);
     }
 
+    // NOTE: each expansion copies the hide set of the macro use, so a chain of n macros that each
+    // expand to the next costs time quadratic in n. PreprocessingLimits does not bound this, and a
+    // chain of tens of thousands of macros takes many seconds.
     static Set<String> union(Set<String> a, Set<String> b) {
         if (b.isEmpty()) {
             return a;

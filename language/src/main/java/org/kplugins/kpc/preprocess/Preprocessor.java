@@ -36,10 +36,18 @@ import org.kplugins.kpc.lexer.TokenKind;
  * {@link Diagnostic.Kind#LEXICAL} one from the lexer, and the preprocessor keeps going so that one
  * run reports them all. A directive with an error is otherwise ignored. A lexical error inside a
  * group that {@code #if} skips is not reported, because C allows any text there.
+ *
+ * <p>The tokens that macro expansion and {@code #include} add are bounded by
+ * {@link PreprocessingLimits}. When a limit is exceeded, the preprocessor reports it and returns
+ * the tokens produced so far.
  */
 public final class Preprocessor {
     /** The maximum number of nested {@code #include} directives, which stops a file that includes itself. */
     public static final int MAX_INCLUDE_DEPTH = 64;
+
+    /** A file's tokens and the lexical errors that do not belong to one number, lexed once per translation unit. */
+    private record LexedFile(List<Token> tokens, List<Diagnostic> otherErrors) {
+    }
 
     /** An {@code #if}, {@code #ifdef} or {@code #ifndef} group whose {@code #endif} has not been read yet. */
     private static final class Conditional {
@@ -61,6 +69,14 @@ public final class Preprocessor {
 
     private TokenInput input;
     private MacroExpander macros;
+    private PreprocessingLimits limits;
+    /** The files already lexed, by identity, so that a header included many times is lexed once. */
+    private final Map<SourceFile, LexedFile> lexedFiles = new IdentityHashMap<>();
+    /**
+     * The result of the include resolver for each name in {@code #include "name"}, including
+     * null for a file not found, so that each name is looked up once.
+     */
+    private final Map<String, SourceFile> resolvedIncludes = new HashMap<>();
     private final Deque<Conditional> conditionals = new ArrayDeque<>();
     /** The lexer's errors for invalid numbers, held until the number is used (see {@link PreprocessingToken#deferredErrors}). */
     private final Map<Token, List<Diagnostic>> numberErrors = new IdentityHashMap<>();
@@ -80,13 +96,23 @@ public final class Preprocessor {
         input = new TokenInput(sink);
         numberErrors.clear();
         reportedNumberErrors.clear();
-        macros = new MacroExpander(input, sink, numberErrors);
+        lexedFiles.clear();
+        resolvedIncludes.clear();
+        limits = new PreprocessingLimits(sink);
+        macros = new MacroExpander(input, sink, numberErrors, limits);
         conditionals.clear();
         InputFile mainFile = open(main, 0);
+        PreprocessingToken mainEndOfFile = input.peekLast();
         open(BuiltinHeaders.PREDEFINED, 0);
 
         List<Token> output = new ArrayList<>();
         while (true) {
+            if (limits.exceeded()) {
+                // The error is reported. Reading on would only add errors caused by the tokens
+                // that were not produced.
+                output.add(mainEndOfFile.token);
+                return concatenateStrings(output);
+            }
             PreprocessingToken token = input.next();
             if (token.kind() == TokenKind.EOF) {
                 closeFile(token);
@@ -103,11 +129,23 @@ public final class Preprocessor {
         }
     }
 
-    /**
-     * Lexes {@code source} and puts its tokens in front of the input. An error that covers exactly
-     * one INTEGER token is an invalid number and stays with that token. The file keeps the others.
-     */
+    /** Puts the tokens of {@code source} in front of the input, lexing it if it was not lexed before. */
     private InputFile open(SourceFile source, int depth) {
+        LexedFile lexed = lexedFiles.computeIfAbsent(source, this::lex);
+        InputFile file = new InputFile(source, depth, lexed.otherErrors());
+        List<PreprocessingToken> wrapped = new ArrayList<>(lexed.tokens().size());
+        for (Token token : lexed.tokens()) {
+            wrapped.add(PreprocessingToken.fromFile(token, file, numberErrors.getOrDefault(token, List.of())));
+        }
+        input.pushFront(wrapped);
+        return file;
+    }
+
+    /**
+     * Lexes {@code source}. An error that covers exactly one INTEGER token is an invalid number
+     * and stays with that token in {@link #numberErrors}. The others are returned with the tokens.
+     */
+    private LexedFile lex(SourceFile source) {
         DiagnosticSink lexicalErrors = new DiagnosticSink();
         List<Token> tokens = new Lexer(source, lexicalErrors).tokenize();
 
@@ -127,13 +165,7 @@ public final class Preprocessor {
             }
         }
 
-        InputFile file = new InputFile(source, depth, otherErrors);
-        List<PreprocessingToken> wrapped = new ArrayList<>(tokens.size());
-        for (Token token : tokens) {
-            wrapped.add(PreprocessingToken.fromFile(token, file, numberErrors.getOrDefault(token, List.of())));
-        }
-        input.pushFront(wrapped);
-        return file;
+        return new LexedFile(tokens, List.copyOf(otherErrors));
     }
 
     private void reportDeferredErrors(PreprocessingToken token) {
@@ -201,6 +233,9 @@ public final class Preprocessor {
         input.setSkipping(false);
         if (!line.isEmpty() && !headerName) {
             line = macros.expandAll(line);
+            if (limits.exceeded()) {
+                return;
+            }
         }
 
         if (line.isEmpty()) {
@@ -253,7 +288,10 @@ public final class Preprocessor {
                 return;
             }
         } else {
-            file = resolver.resolve(name);
+            if (!resolvedIncludes.containsKey(name)) {
+                resolvedIncludes.put(name, resolver.resolve(name));
+            }
+            file = resolvedIncludes.get(name);
             if (file == null) {
                 file = BuiltinHeaders.find(name);
             }
@@ -263,7 +301,12 @@ public final class Preprocessor {
                 return;
             }
         }
-        open(file, directive.file.depth + 1);
+        LexedFile lexed = lexedFiles.computeIfAbsent(file, this::lex);
+        long size = lexed.tokens().size() + (long) lexed.otherErrors().size();
+        String spelled = angled ? "<" + name + ">" : "\"" + name + "\"";
+        if (limits.spendTokens(size, directive.token.location(), () -> "#include " + spelled)) {
+            open(file, directive.file.depth + 1);
+        }
     }
 
     // Macro definitions
@@ -524,8 +567,13 @@ public final class Preprocessor {
         if (replaced == null) {
             return false;
         }
+        List<PreprocessingToken> expandedLine = macros.expandAll(replaced);
+        if (limits.exceeded()) {
+            // The line may be cut short, so evaluating it would report errors that are not there.
+            return false;
+        }
         List<Token> expanded = new ArrayList<>();
-        for (PreprocessingToken token : macros.expandAll(replaced)) {
+        for (PreprocessingToken token : expandedLine) {
             reportDeferredErrors(token);
             expanded.add(token.token);
         }

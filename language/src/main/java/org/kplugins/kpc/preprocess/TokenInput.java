@@ -38,6 +38,11 @@ final class TokenInput {
         return tokens.peekFirst();
     }
 
+    /** Returns the last token, which the preprocessor reads after all the others. */
+    PreprocessingToken peekLast() {
+        return tokens.peekLast();
+    }
+
     /** Returns the token after the next one, or null. */
     PreprocessingToken peekSecond() {
         Iterator<PreprocessingToken> iterator = tokens.iterator();

@@ -286,4 +286,31 @@ class LexerTest {
                 + "    int x = 1.5;\n"
                 + "            ^", sink.diagnostics().get(0).render());
     }
+
+    @Test
+    void byteOrderMarkAtStartIsSkipped() {
+        List<Token> tokens = lex("\uFEFF#define X 1\nint x;");
+        assertEquals(List.of(), errors());
+        assertEquals("#", tokens.get(0).text());
+        assertTrue(tokens.get(0).atLineStart(), "a directive can start right after the byte order mark");
+        assertEquals(1, tokens.get(0).location().column(), "the byte order mark takes no column");
+        assertEquals(1, tokens.get(0).location().offset(), "offsets count the byte order mark");
+        assertEquals(9, tokens.get(2).location().column(), "column of X");
+        assertEquals(1, tokens.get(4).location().column(), "column of int on line 2");
+    }
+
+    @Test
+    void byteOrderMarkAloneIsAnEmptyFile() {
+        List<Token> tokens = lex("\uFEFF");
+        assertEquals(List.of(), errors());
+        assertEquals(1, tokens.size());
+    }
+
+    @Test
+    void byteOrderMarkElsewhereIsRejected() {
+        lex("int x;\uFEFF\n");
+        assertEquals(List.of("1:7: unexpected character '\uFEFF' (U+FEFF)"), errors());
+        lex("\uFEFF\uFEFFint x;");
+        assertEquals(List.of("1:1: unexpected character '\uFEFF' (U+FEFF)"), errors());
+    }
 }

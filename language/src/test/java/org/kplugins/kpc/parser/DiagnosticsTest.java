@@ -307,4 +307,18 @@ class DiagnosticsTest {
         String nested = "(".repeat(60) + "x" + ")".repeat(60);
         ParserTestSupport.parseClean("int f(int x) { return " + nested + " + 1; }");
     }
+
+    @Test
+    void duplicateMacroErrorReportedOnce() {
+        // Both F(1) tokens that the expansion leaves come from the use on line 3, so the two
+        // errors would have the same location and message.
+        assertErrors("#define F(x) F(x) + G(x)\n#define G(x) F(x)\nint y = F(1);\n",
+                "3:9: call to undeclared function 'F'; ISO C99 and later do not support implicit function declarations");
+    }
+
+    @Test
+    void sameErrorAtTwoLocationsReportedTwice() {
+        assertErrors("int f(void) {\n  return y + y;\n}\n",
+                "2:10: use of undeclared identifier 'y'", "2:14: use of undeclared identifier 'y'");
+    }
 }
