@@ -29,6 +29,10 @@ public abstract class KpcMemoryAccessNode extends KpcExpressionNode {
     /** Value of {@link #window} once the node has stopped speculating. */
     private static final int GENERIC = AddressSpace.NO_WINDOW;
 
+    // TODO: hoist the window check out of compiled loops. Today the compare here and the one in
+    // AddressSpace's windowed load both stay in the loop, and each access reloads the window table
+    // through the frame's instance. One loop-invariant read of the table and a single compare
+    // could let Graal move the check. Without any window check, grayscale takes 0.72 ms, not 1.0.
     @CompilationFinal private int window = UNSET;
     @CompilationFinal private int windowChanges;
 
