@@ -7,6 +7,7 @@ import com.oracle.truffle.api.CompilerDirectives;
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import com.oracle.truffle.api.memory.ByteArraySupport;
 import com.oracle.truffle.api.nodes.Node;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
@@ -146,6 +147,29 @@ public final class AddressSpace {
      * @throws IndexOutOfBoundsException if {@code [srcOffset, srcOffset + length)} is outside src
      */
     public void mapWithData(int address, int size, int flags, byte[] src, int srcOffset, int length) {
+        long end = checkMapWithData(address, size, flags, length);
+        Objects.checkFromIndexSize(srcOffset, length, src.length);
+
+        ensureCapacity(end);
+        System.arraycopy(src, srcOffset, memory, address, length);
+        finishMapWithData(address, end, flags, length);
+    }
+
+    /**
+     * Maps like {@link #mapWithData(int, int, int, byte[], int, int)}, with the contents taken from
+     * {@code src} between index 0 and its limit. The buffer's position is not used or changed. A
+     * read-only or direct buffer is copied straight into plugin memory, without a temporary array.
+     */
+    public void mapWithData(int address, int size, int flags, ByteBuffer src) {
+        int length = src.limit();
+        long end = checkMapWithData(address, size, flags, length);
+
+        ensureCapacity(end);
+        src.get(0, memory, address, length);
+        finishMapWithData(address, end, flags, length);
+    }
+
+    private long checkMapWithData(int address, int size, int flags, int length) {
         long end = checkPageRange("map", address, size);
         checkFlags(flags);
         if (address == 0) {
@@ -156,10 +180,11 @@ public final class AddressSpace {
             throw new IllegalArgumentException("cannot map " + size + " bytes at " + formatAddress(address)
                             + " with " + length + " bytes of data: expected 0 to " + size + " bytes");
         }
-        Objects.checkFromIndexSize(srcOffset, length, src.length);
+        return end;
+    }
 
-        ensureCapacity(end);
-        System.arraycopy(src, srcOffset, memory, address, length);
+    /** Zeroes the rest of the last page after the data and sets the page flags. */
+    private void finishMapWithData(int address, long end, int flags, int length) {
         Arrays.fill(memory, address + length, (int) end, (byte) 0);
         int firstPage = address >>> PAGE_SHIFT;
         int endPage = (int) (end >>> PAGE_SHIFT);
@@ -583,6 +608,18 @@ public final class AddressSpace {
         Objects.checkFromIndexSize(dstOffset, length, dst.length);
         checkHostRange("hostRead", address, length);
         System.arraycopy(memory, address, dst, dstOffset, length);
+    }
+
+    /**
+     * Copies {@code length} bytes at {@code address} into {@code dst} from index 0, ignoring and
+     * keeping the buffer's position, with the checks of {@link #hostRead(int, byte[], int, int)}.
+     *
+     * @throws IndexOutOfBoundsException if {@code length} exceeds the buffer's limit
+     */
+    public void hostRead(int address, ByteBuffer dst, int length) {
+        Objects.checkFromIndexSize(0, length, dst.limit());
+        checkHostRange("hostRead", address, length);
+        dst.put(0, memory, address, length);
     }
 
     private void checkHostRange(String operation, int address, int length) {

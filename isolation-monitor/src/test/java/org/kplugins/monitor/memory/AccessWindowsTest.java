@@ -152,6 +152,34 @@ class AccessWindowsTest {
     }
 
     @Test
+    void mapWithDataFromReadOnlyBuffer() {
+        AddressSpace space = new AddressSpace("test", 16 * PAGE);
+        java.nio.ByteBuffer source = java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3, 4}).asReadOnlyBuffer();
+        source.position(3);
+        space.mapWithData(2 * PAGE, PAGE, PageFlags.PRESENT, source);
+
+        assertEquals(0x04030201, space.loadI32(null, 2 * PAGE), "bytes from index 0 to the limit, not from the position");
+        assertEquals(0, space.loadI32(null, 2 * PAGE + 4), "zeros after the data");
+        assertEquals(3, source.position(), "the buffer's position is kept");
+    }
+
+    @Test
+    void hostReadIntoDirectBuffer() {
+        AddressSpace space = new AddressSpace("test", 16 * PAGE);
+        space.map(2 * PAGE, PAGE, RW);
+        space.storeI32(null, 2 * PAGE, 0x0A0B0C0D);
+        java.nio.ByteBuffer target = java.nio.ByteBuffer.allocateDirect(8);
+        target.position(5);
+
+        space.hostRead(2 * PAGE, target, 4);
+
+        assertEquals(0x0D, target.get(0));
+        assertEquals(0x0A, target.get(3));
+        assertEquals(5, target.position(), "the buffer's position is kept");
+        assertThrows(IndexOutOfBoundsException.class, () -> space.hostRead(2 * PAGE, target, 9));
+    }
+
+    @Test
     void mapWithDataRejectsDataLongerThanSize() {
         AddressSpace space = new AddressSpace("test", 16 * PAGE);
         byte[] data = new byte[PAGE + 1];

@@ -53,6 +53,27 @@ final class HostMappings {
      * value still gets one page, so the pointer is valid and distinct.
      */
     private int map(byte[] bytes, int offset, int length, boolean writable) throws UnsupportedTypeException {
+        int address = regionTop;
+        long end = reserve(length);
+        memory.mapWithData(address, (int) (end - address), pageFlags(writable), bytes, offset, length);
+        regionTop = (int) end;
+        return address;
+    }
+
+    /** Maps the bytes of {@code buffer} up to its limit, as {@link #map(byte[], int, int, boolean)} does. */
+    private int map(ByteBuffer buffer, boolean writable) throws UnsupportedTypeException {
+        int address = regionTop;
+        long end = reserve(buffer.limit());
+        memory.mapWithData(address, (int) (end - address), pageFlags(writable), buffer);
+        regionTop = (int) end;
+        return address;
+    }
+
+    /**
+     * Returns the end of the whole pages that a value of {@code length} bytes takes at the top of
+     * the host region, or raises the error that the value does not fit.
+     */
+    private long reserve(int length) throws UnsupportedTypeException {
         long size = Math.max(length, 1);
         long end = regionTop + ((size + PluginLayout.PAGE_SIZE - 1) & -PluginLayout.PAGE_SIZE);
         if (end > memory.segmentLimit()) {
@@ -60,15 +81,15 @@ final class HostMappings {
                             + " bytes does not fit the plugin's host mapping region of "
                             + (memory.segmentLimit() - (long) regionStart) + " bytes; raise kpc.MemoryLimit");
         }
-        int address = regionTop;
         // NOTE: the host region lies above the whole heap range, so the first mapping grows the
         // address space's backing array past kpc.HeapSize bytes even when the heap is unused.
         // Later calls reuse that array: release() only clears page-table entries, and
         // mapWithData writes each byte once (the value, then zeros to the end of its last page).
-        int flags = writable ? PageFlags.PRESENT | PageFlags.WRITABLE : PageFlags.PRESENT;
-        memory.mapWithData(address, (int) size, flags, bytes, offset, length);
-        regionTop = (int) end;
-        return address;
+        return end;
+    }
+
+    private static int pageFlags(boolean writable) {
+        return writable ? PageFlags.PRESENT | PageFlags.WRITABLE : PageFlags.PRESENT;
     }
 
     /**
@@ -87,9 +108,9 @@ final class HostMappings {
             if (buffer.hasArray()) {
                 address = map(buffer.array(), buffer.arrayOffset(), size, writable);
             } else {
-                byte[] bytes = new byte[size];
-                buffer.get(0, bytes, 0, size);
-                address = map(bytes, 0, size, writable);
+                // A read-only or direct buffer has no accessible array; copying it straight into
+                // plugin memory avoids a temporary array of the buffer's size on every call.
+                address = map(buffer, writable);
             }
             copyBack = CopyBack.BYTE_BUFFER;
         } else if (hostObject instanceof byte[] array) {
@@ -178,9 +199,13 @@ final class HostMappings {
             memory.hostRead(mapping.address(), (byte[]) host, 0, mapping.size());
             return;
         }
-        if (mapping.copyBack() == CopyBack.BYTE_BUFFER && ((ByteBuffer) host).hasArray()) {
+        if (mapping.copyBack() == CopyBack.BYTE_BUFFER) {
             ByteBuffer buffer = (ByteBuffer) host;
-            memory.hostRead(mapping.address(), buffer.array(), buffer.arrayOffset(), mapping.size());
+            if (buffer.hasArray()) {
+                memory.hostRead(mapping.address(), buffer.array(), buffer.arrayOffset(), mapping.size());
+            } else {
+                memory.hostRead(mapping.address(), buffer, mapping.size());
+            }
             return;
         }
         byte[] bytes = new byte[mapping.size()];
