@@ -24,9 +24,9 @@ final class Arguments {
      *
      * <p>examples/boxblur.kpc takes 44 steps per pixel (it faults on the 512x512 astronaut with
      * a budget of 11,400,000 and completes with 11,600,000), so a 4096x4096 image needs about
-     * 738 million steps, 2.7 times less than this default. An endless loop uses the budget up in
-     * a call of 4.4 to 5.0 s in the jit tier (measured with --stats on a 2-core AMD EPYC VM with a
-     * load average of 4); the interp tier is several times slower.
+     * 738 million steps, 2.7 times less than this default. An endless loop used the budget up in
+     * a call of 4.4 to 5.0 s in the jit tier, measured with --stats on a 2-core AMD EPYC VM with a
+     * load average of 4. The interp tier is several times slower.
      */
     static final long DEFAULT_BUDGET = 2_000_000_000L;
 

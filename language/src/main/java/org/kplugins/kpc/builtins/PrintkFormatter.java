@@ -29,7 +29,7 @@ import org.kplugins.monitor.memory.AddressSpace;
  */
 public final class PrintkFormatter {
 
-    /** Longest string that {@code %s} reads, in bytes, so a missing NUL cannot run over all memory. */
+    /** Maximum length in bytes that {@code %s} reads, so a missing NUL cannot run over all memory. */
     public static final int MAX_STRING_LENGTH = 1 << 20;
 
     /** Largest field width, and largest precision of an integer conversion, that takes effect. */

@@ -108,8 +108,8 @@ final class HostMappings {
             if (buffer.hasArray()) {
                 address = map(buffer.array(), buffer.arrayOffset(), size, writable);
             } else {
-                // A read-only or direct buffer has no accessible array; copying it straight into
-                // plugin memory avoids a temporary array of the buffer's size on every call.
+                // A read-only or direct buffer has no accessible array. It is copied straight into
+                // plugin memory, so no call allocates a temporary array of the buffer's size.
                 address = map(buffer, writable);
             }
             copyBack = CopyBack.BYTE_BUFFER;
@@ -212,14 +212,13 @@ final class HostMappings {
         memory.hostRead(mapping.address(), bytes, 0, bytes.length);
         InteropLibrary interop = InteropLibrary.getUncached(value);
         switch (mapping.copyBack()) {
-            case BYTE_BUFFER -> ((ByteBuffer) host).put(0, bytes, 0, bytes.length);
             case INTEROP_BUFFER -> {
                 for (int i = 0; i < bytes.length; i++) {
                     interop.writeBufferByte(value, i, bytes[i]);
                 }
             }
             case NUMBER_ARRAY -> writeNumbers(mapping, bytes, interop);
-            case NONE, BYTE_ARRAY -> {
+            case NONE, BYTE_ARRAY, BYTE_BUFFER -> {
             }
         }
     }
