@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import org.graalvm.options.OptionValues;
 import org.kplugins.kpc.runtime.KpcScope;
 import org.kplugins.kpc.runtime.PluginInstance;
+import org.kplugins.monitor.link.SymbolTable;
 
 /**
  * The state of KPC in one polyglot context: the option values, the buffered standard output
@@ -26,6 +27,7 @@ public final class KpcContext {
     private final int stackSize;
     private final int memoryLimit;
     private final int heapSize;
+    private final SymbolTable symbolTable;
     private final KpcScope scope;
     private PluginInstance lastPlugin;
 
@@ -37,6 +39,9 @@ public final class KpcContext {
         this.stackSize = options.get(KpcLanguage.StackSize);
         this.memoryLimit = options.get(KpcLanguage.MemoryLimit);
         this.heapSize = options.get(KpcLanguage.HeapSize);
+        long tableId = options.get(KpcLanguage.SymbolTable);
+        // The option's type checked that the table exists; the context keeps it reachable from here on.
+        this.symbolTable = tableId == 0 ? null : SymbolTable.find(tableId);
         this.scope = new KpcScope(this);
     }
 
@@ -76,6 +81,11 @@ public final class KpcContext {
     /** kpc.HeapSize in bytes. */
     public int heapSize() {
         return heapSize;
+    }
+
+    /** Returns the host's symbol table named by kpc.SymbolTable, or null when only the built-ins are exported. */
+    public SymbolTable symbolTable() {
+        return symbolTable;
     }
 
     public KpcScope scope() {

@@ -10,28 +10,31 @@ import com.oracle.truffle.api.source.SourceSection;
 import java.io.IOException;
 import java.nio.file.LinkOption;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.graalvm.options.OptionCategory;
 import org.graalvm.options.OptionDescriptors;
 import org.graalvm.options.OptionKey;
 import org.graalvm.options.OptionStability;
 import org.graalvm.options.OptionType;
 import org.graalvm.options.OptionValues;
-import org.kplugins.kpc.ast.Function;
 import org.kplugins.kpc.ast.TranslationUnit;
-import org.kplugins.kpc.builtins.HostExport;
 import org.kplugins.kpc.diagnostics.CompileException;
 import org.kplugins.kpc.diagnostics.Diagnostic;
 import org.kplugins.kpc.diagnostics.DiagnosticSink;
 import org.kplugins.kpc.diagnostics.SourceFile;
 import org.kplugins.kpc.diagnostics.SourceLocation;
 import org.kplugins.kpc.lexer.Token;
+import org.kplugins.kpc.link.KernelHeader;
+import org.kplugins.kpc.link.PluginImports;
+import org.kplugins.kpc.link.PluginLinker;
 import org.kplugins.kpc.nodes.KpcPluginRootNode;
 import org.kplugins.kpc.nodes.NodeBuilder;
 import org.kplugins.kpc.parser.Parser;
+import org.kplugins.kpc.preprocess.BuiltinHeaders;
 import org.kplugins.kpc.preprocess.IncludeResolver;
 import org.kplugins.kpc.preprocess.Preprocessor;
 import org.kplugins.kpc.runtime.PluginProgram;
+import org.kplugins.monitor.link.SymbolTable;
 import org.kplugins.monitor.memory.AddressSpace;
 
 /**
@@ -101,6 +104,34 @@ public final class KpcLanguage extends TruffleLanguage<KpcContext> {
                     + " Default: 16777216 (16 MiB).", category = OptionCategory.USER, stability = OptionStability.STABLE)
     static final OptionKey<Integer> HeapSize = new OptionKey<>(16 << 20, bytesType("kpc.HeapSize", PAGE_SIZE, 1 << 30));
 
+    @Option(help = "Id of the kernel symbol table whose exports plugins link against, as"
+                    + " org.kplugins.monitor.link.SymbolTable.id() returns it; set by hosts that export symbols,"
+                    + " usually through org.kplugins.kpc.host.Kernel. 0 means only the built-in exports. Default: 0.",
+                    category = OptionCategory.EXPERT, stability = OptionStability.STABLE)
+    static final OptionKey<Long> SymbolTable = new OptionKey<>(0L, new OptionType<>("id", KpcLanguage::parseTableId));
+
+    /** Sources parsed by this class since the JVM started, which tests of code sharing read. */
+    private static final AtomicLong PARSE_COUNT = new AtomicLong();
+
+    /** Returns how many sources the language has parsed in this JVM, for tests that check code sharing. */
+    public static long parseCount() {
+        return PARSE_COUNT.get();
+    }
+
+    private static Long parseTableId(String text) {
+        long id;
+        try {
+            id = Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("invalid kpc.SymbolTable '" + text + "': expected the id of a symbol table");
+        }
+        if (id != 0 && org.kplugins.monitor.link.SymbolTable.find(id) == null) {
+            throw new IllegalArgumentException("invalid kpc.SymbolTable " + id + ": no symbol table with this id exists;"
+                            + " create the table in the host and keep it reachable while contexts use it");
+        }
+        return id;
+    }
+
     private static Long parseSteps(String text) {
         long steps;
         try {
@@ -145,12 +176,14 @@ public final class KpcLanguage extends TruffleLanguage<KpcContext> {
 
     /**
      * Contexts can share code when it was built for the same stack size, which fixes the addresses
-     * of static data, and for the same budget mode, which decides whether loops count steps.
+     * of static data, for the same budget mode, which decides whether loops count steps, and against
+     * the same symbol table, whose exports the code is bound to.
      */
     @Override
     protected boolean areOptionsCompatible(OptionValues first, OptionValues second) {
         return first.get(StackSize).equals(second.get(StackSize))
-                        && (first.get(Budget) == 0) == (second.get(Budget) == 0);
+                        && (first.get(Budget) == 0) == (second.get(Budget) == 0)
+                        && first.get(SymbolTable).equals(second.get(SymbolTable));
     }
 
     @Override
@@ -165,16 +198,20 @@ public final class KpcLanguage extends TruffleLanguage<KpcContext> {
 
     @Override
     protected CallTarget parse(ParsingRequest request) throws Exception {
+        PARSE_COUNT.incrementAndGet();
         Source source = request.getSource();
         KpcContext context = KpcContext.get(null);
+        SymbolTable table = context.symbolTable();
         SourceFile file = new SourceFile(source.getName(), source.getCharacters().toString(), source);
         DiagnosticSink sink = new DiagnosticSink();
         try {
-            List<Token> tokens = new Preprocessor(sink, includeResolver(context, source)).preprocess(file);
+            Preprocessor preprocessor = new Preprocessor(sink, includeResolver(context, source),
+                            BuiltinHeaders.withKernelDeclarations(KernelHeader.declarations(table)));
+            List<Token> tokens = preprocessor.preprocess(file);
             sink.throwIfErrors();
             TranslationUnit unit = new Parser(tokens, file, sink).parseTranslationUnit();
             sink.throwIfErrors();
-            Map<Function, HostExport> imports = org.kplugins.kpc.runtime.PluginLinker.link(unit, sink);
+            PluginImports imports = PluginLinker.link(unit, table, sink);
             sink.throwIfErrors();
             PluginProgram program = NodeBuilder.build(this, pluginName(source), unit, imports, context.stackSize(),
                             context.budget() != 0);

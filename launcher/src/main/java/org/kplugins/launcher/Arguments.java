@@ -17,6 +17,8 @@ final class Arguments {
 
     /** The name of the subcommand that transcodes an image. */
     static final String IMAGE_COMMAND = "image";
+    /** The name of the subcommand that prints the kernel header. */
+    static final String HEADERS_COMMAND = "headers";
 
     /**
      * The default {@code kpc.Budget}, in steps per call, where each loop iteration and each call
@@ -44,7 +46,9 @@ final class Arguments {
         /** {@code kpc FILE.kpc [ARGS...]}: call main. */
         RUN,
         /** {@code kpc image ...}: call a transcode function on an image. */
-        IMAGE
+        IMAGE,
+        /** {@code kpc headers}: print {@code <kernel.h>} as plugins of the kpc command see it. */
+        HEADERS
     }
 
     Command command = Command.RUN;
@@ -81,6 +85,14 @@ final class Arguments {
                 if (command == Command.RUN && plugin == null && argument.equals(IMAGE_COMMAND) && i == firstPositional(arguments)) {
                     command = Command.IMAGE;
                     continue;
+                }
+                if (command == Command.RUN && plugin == null && argument.equals(HEADERS_COMMAND)
+                                && i == firstPositional(arguments)) {
+                    command = Command.HEADERS;
+                    continue;
+                }
+                if (command == Command.HEADERS) {
+                    throw new InvalidInputException("unexpected argument '" + argument + "' for 'kpc headers', which takes none");
                 }
                 if (command == Command.IMAGE) {
                     throw new InvalidInputException("unexpected argument '" + argument + "' for 'kpc image'; give the files with --plugin, --in and --out");

@@ -3,6 +3,7 @@ package org.kplugins.launcher;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.io.FileSystem;
 import org.graalvm.polyglot.io.IOAccess;
+import org.kplugins.kpc.link.KernelHeader;
 
 /**
  * The {@code kpc} command: runs a plugin's main, or calls a plugin's transcode function on an
@@ -97,7 +99,22 @@ public final class KpcMain extends AbstractLanguageLauncher {
         exitStatus = switch (arguments.command) {
             case RUN -> new RunCommand(arguments, getError()).run(builder);
             case IMAGE -> new ImageCommand(arguments, polyglotOptions, getOutput(), getError()).run(builder);
+            case HEADERS -> printHeaders();
         };
+    }
+
+    /**
+     * Prints {@code <kernel.h>} as plugins of this command include it, then the hook point that
+     * {@code kpc image} calls. The kpc command exports only the built-in functions; hosts that
+     * embed kplugins print their own header with {@code Kernel.header()}.
+     */
+    private int printHeaders() {
+        PrintStream out = new PrintStream(getOutput(), true, StandardCharsets.UTF_8);
+        out.print(KernelHeader.render(null));
+        out.println();
+        out.println("/* Hook point of 'kpc image' (--function picks another name with this prototype): */");
+        out.println("/* " + ImageCommand.PROTOTYPE.replace("NAME", Arguments.DEFAULT_FUNCTION) + "; */");
+        return 0;
     }
 
     @Override
@@ -160,6 +177,7 @@ public final class KpcMain extends AbstractLanguageLauncher {
     private void printUsage() {
         println("Usage: kpc [OPTIONS] FILE.kpc [ARGS...]");
         println("       kpc image --plugin FILE.kpc --in IMAGE --out IMAGE [--function NAME] [--repeat N] [OPTIONS]");
+        println("       kpc headers");
         println("");
         println("kpc FILE.kpc compiles the plugin, calls int main(int argc, char **argv) with argv[0] = FILE.kpc");
         println("followed by ARGS, and exits with main's return value & 255.");
@@ -169,6 +187,8 @@ public final class KpcMain extends AbstractLanguageLauncher {
         println("  " + ImageCommand.PROTOTYPE.replace("NAME", "transcode"));
         println("with the input mapped read-only and an output buffer of the same size, and writes the output");
         println("buffer in the format of the output file's extension. A non-zero return value is an error.");
+        println("");
+        println("kpc headers prints <kernel.h>, the functions every plugin may call, and the hook point of kpc image.");
         println("");
         println("Errors in the input print one line and exit with 1; compile errors and plugin faults print");
         println("the language's report and exit with 1; internal errors print a stack trace and exit with 70.");

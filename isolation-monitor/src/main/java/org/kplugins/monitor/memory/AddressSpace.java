@@ -207,6 +207,16 @@ public final class AddressSpace {
     }
 
     /**
+     * Unmaps every page and drops the backing store, so the memory is freed once the instance is
+     * no longer referenced elsewhere. Every later access faults with PAGE_NOT_PRESENT.
+     */
+    public void release() {
+        Arrays.fill(pageFlags, (byte) 0);
+        updateWindows(0, pageFlags.length);
+        memory = new byte[0];
+    }
+
+    /**
      * Sets the flags of the present pages of {@code [address, address + size)} to {@code flags}
      * plus {@link PageFlags#PRESENT}. Use {@link #unmap} to remove pages.
      *
@@ -500,6 +510,36 @@ public final class AddressSpace {
         checkRange(location, src, size, READ_FLAGS, Access.READ, operation);
         checkRange(location, dst, size, WRITE_FLAGS, Access.WRITE, operation);
         System.arraycopy(memory, src, memory, dst, size);
+    }
+
+    /**
+     * Copies {@code length} bytes of plugin memory at {@code address} into {@code dst}, checked as
+     * a plugin read: a host function reading through a pointer the plugin passed faults where the
+     * plugin's own read would. The whole range is checked before any byte is copied.
+     *
+     * @throws IndexOutOfBoundsException if {@code [dstOffset, dstOffset + length)} is outside dst
+     */
+    @TruffleBoundary
+    public void readBytes(Node location, int address, byte[] dst, int dstOffset, int length) {
+        Objects.checkFromIndexSize(dstOffset, length, dst.length);
+        checkRange(location, address, length, READ_FLAGS, Access.READ,
+                        "host read of " + length + " bytes at " + formatAddress(address));
+        System.arraycopy(memory, address, dst, dstOffset, length);
+    }
+
+    /**
+     * Copies {@code length} bytes of {@code src} into plugin memory at {@code address}, checked as
+     * a plugin write, so read-only pages fault. The whole range is checked before any byte is
+     * written.
+     *
+     * @throws IndexOutOfBoundsException if {@code [srcOffset, srcOffset + length)} is outside src
+     */
+    @TruffleBoundary
+    public void writeBytes(Node location, int address, byte[] src, int srcOffset, int length) {
+        Objects.checkFromIndexSize(srcOffset, length, src.length);
+        checkRange(location, address, length, WRITE_FLAGS, Access.WRITE,
+                        "host write of " + length + " bytes at " + formatAddress(address));
+        System.arraycopy(src, srcOffset, memory, address, length);
     }
 
     /**

@@ -12,6 +12,7 @@ import org.kplugins.kpc.diagnostics.SourceLocation;
 import org.kplugins.kpc.nodes.call.KpcAllocNode;
 import org.kplugins.kpc.nodes.call.KpcCallNode;
 import org.kplugins.kpc.nodes.call.KpcFreeNode;
+import org.kplugins.kpc.nodes.call.KpcHostFunctionCallNode;
 import org.kplugins.kpc.nodes.call.KpcPrintkNode;
 import org.kplugins.kpc.nodes.expression.KpcAddNode;
 import org.kplugins.kpc.nodes.expression.KpcBitwiseAndNode;
@@ -50,6 +51,7 @@ import org.kplugins.kpc.nodes.expression.KpcUnsignedShiftRightNode;
 import org.kplugins.kpc.nodes.local.KpcFrameAddressNode;
 import org.kplugins.kpc.nodes.local.KpcReadLocalNode;
 import org.kplugins.kpc.nodes.local.KpcWriteLocalNode;
+import org.kplugins.kpc.nodes.memory.KpcDataImportAddressNode;
 import org.kplugins.kpc.nodes.memory.KpcLoadI16Node;
 import org.kplugins.kpc.nodes.memory.KpcLoadI32Node;
 import org.kplugins.kpc.nodes.memory.KpcLoadI64Node;
@@ -62,9 +64,12 @@ import org.kplugins.kpc.nodes.memory.KpcStructCopyNode;
 import org.kplugins.kpc.runtime.PluginLayout;
 import org.kplugins.kpc.types.ArrayType;
 import org.kplugins.kpc.types.CType;
+import org.kplugins.kpc.types.FunctionType;
 import org.kplugins.kpc.types.IntegerType;
 import org.kplugins.kpc.types.PointerType;
 import org.kplugins.kpc.types.StructType;
+import org.kplugins.monitor.link.FunctionExport;
+import org.kplugins.monitor.link.HostFunction;
 
 /**
  * Builds the nodes of one function's expressions from the typed AST. The AST already makes every
@@ -177,6 +182,10 @@ final class ExpressionBuilder {
 
     KpcExpressionNode variableAddress(Variable variable) {
         if (variable.storage() == Variable.Storage.GLOBAL) {
+            int dataImport = program.dataImportIndex(variable);
+            if (dataImport >= 0) {
+                return new KpcDataImportAddressNode(dataImport);
+            }
             return new KpcIntConstantNode(program.layout().globalAddress(variable));
         }
         return new KpcFrameAddressNode(frame.memoryOffsetOf(variable));
@@ -449,6 +458,10 @@ final class ExpressionBuilder {
         if (export != null) {
             return hostCall(export, c);
         }
+        FunctionExport functionExport = program.functionExport(callee);
+        if (functionExport != null) {
+            return tableCall(functionExport, c);
+        }
 
         KpcExpressionNode[] argumentNodes = new KpcExpressionNode[arguments.size()];
         boolean[] argumentIsLong = new boolean[arguments.size()];
@@ -466,6 +479,21 @@ final class ExpressionBuilder {
             return located(new KpcStructCopyNode(new KpcFrameAddressNode(temporary), node, struct.size()), c.location());
         }
         return node;
+    }
+
+    /** A call of a function of the host's symbol table: arguments and result as {@link HostFunction} defines them. */
+    private KpcExpressionNode tableCall(FunctionExport export, Expr.Call c) {
+        List<Expr> arguments = c.arguments();
+        FunctionType type = c.callee().type();
+        KpcExpressionNode[] argumentNodes = new KpcExpressionNode[arguments.size()];
+        int[] argumentConversions = new int[arguments.size()];
+        for (int i = 0; i < argumentNodes.length; i++) {
+            argumentNodes[i] = value(arguments.get(i));
+            argumentConversions[i] = KpcHostFunctionCallNode.conversionOf(type.parameterTypes().get(i));
+        }
+        int resultConversion = KpcHostFunctionCallNode.conversionOf(type.returnType());
+        return located(new KpcHostFunctionCallNode(export, argumentNodes, argumentConversions, resultConversion),
+                        c.location());
     }
 
     private KpcExpressionNode hostCall(HostExport export, Expr.Call c) {

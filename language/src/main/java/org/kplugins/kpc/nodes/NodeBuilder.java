@@ -12,13 +12,16 @@ import java.util.Map;
 import org.kplugins.kpc.KpcLanguage;
 import org.kplugins.kpc.ast.Function;
 import org.kplugins.kpc.ast.TranslationUnit;
+import org.kplugins.kpc.ast.Variable;
 import org.kplugins.kpc.builtins.HostExport;
 import org.kplugins.kpc.diagnostics.SourceLocation;
+import org.kplugins.kpc.link.PluginImports;
 import org.kplugins.kpc.nodes.call.KpcCallNode;
 import org.kplugins.kpc.runtime.FunctionEntry;
 import org.kplugins.kpc.runtime.PluginLayout;
 import org.kplugins.kpc.runtime.PluginProgram;
 import org.kplugins.kpc.runtime.StringLiterals;
+import org.kplugins.monitor.link.FunctionExport;
 
 /**
  * Builds the Truffle nodes of a linked translation unit: one {@link KpcFunctionRootNode} per
@@ -28,12 +31,12 @@ public final class NodeBuilder {
 
     private final KpcLanguage language;
     private final TranslationUnit unit;
-    private final Map<Function, HostExport> imports;
+    private final PluginImports imports;
     private final boolean budgetEnabled;
     private final PluginLayout layout;
     private final List<Map.Entry<KpcCallNode, Function>> pendingCalls = new ArrayList<>();
 
-    private NodeBuilder(KpcLanguage language, TranslationUnit unit, Map<Function, HostExport> imports, int stackSize,
+    private NodeBuilder(KpcLanguage language, TranslationUnit unit, PluginImports imports, int stackSize,
                     boolean budgetEnabled) {
         this.language = language;
         this.unit = unit;
@@ -45,12 +48,12 @@ public final class NodeBuilder {
     /**
      * Builds the plugin {@code name}.
      *
-     * @param imports       the host export behind each function the plugin declares but does not define
+     * @param imports       what each symbol the plugin declares but does not define resolved to
      * @param stackSize     kpc.StackSize in bytes, which fixes where static data starts
      * @param budgetEnabled whether loops and calls count steps of kpc.Budget
      */
     public static PluginProgram build(KpcLanguage language, String name, TranslationUnit unit,
-                    Map<Function, HostExport> imports, int stackSize, boolean budgetEnabled) {
+                    PluginImports imports, int stackSize, boolean budgetEnabled) {
         return new NodeBuilder(language, unit, imports, stackSize, budgetEnabled).build(name);
     }
 
@@ -72,7 +75,7 @@ public final class NodeBuilder {
             KpcFunctionRootNode callee = roots.get(call.getValue());
             call.getKey().link(callee.getCallTarget(), callee.stackFrameSize());
         }
-        return new PluginProgram(name, layout, exports);
+        return new PluginProgram(name, layout, exports, imports.data());
     }
 
     KpcLanguage language() {
@@ -87,9 +90,19 @@ public final class NodeBuilder {
         return budgetEnabled;
     }
 
-    /** Returns the host export that a call of {@code callee} goes to, or null for a plugin function. */
+    /** Returns the built-in export that a call of {@code callee} goes to, or null. */
     HostExport hostExport(Function callee) {
-        return callee.isDefined() ? null : imports.get(callee);
+        return callee.isDefined() ? null : imports.builtins().get(callee);
+    }
+
+    /** Returns the export of the host's symbol table that a call of {@code callee} goes to, or null. */
+    FunctionExport functionExport(Function callee) {
+        return callee.isDefined() ? null : imports.functions().get(callee);
+    }
+
+    /** Returns the index of the data window that {@code global} imports, or -1 for a global the plugin defines. */
+    int dataImportIndex(Variable global) {
+        return global.isDefined() ? -1 : imports.dataIndex(global);
     }
 
     void addPendingCall(KpcCallNode node, Function callee) {

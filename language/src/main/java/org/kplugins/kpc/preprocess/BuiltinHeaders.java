@@ -3,6 +3,7 @@ package org.kplugins.kpc.preprocess;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.kplugins.kpc.diagnostics.SourceFile;
 
 /**
@@ -139,14 +140,14 @@ public final class BuiltinHeaders {
             int printk(const char *fmt, ...);
             void *kp_alloc(size_t size);
             void kp_free(void *ptr);
-
+            %s
             #endif
             """;
 
     private static final Map<String, SourceFile> HEADERS = new LinkedHashMap<>();
 
     static {
-        add("kernel.h", KERNEL);
+        add("kernel.h", kernelHeader(""));
         add("stdint.h", STDINT);
         add("stddef.h", STDDEF);
         add("stdbool.h", STDBOOL);
@@ -158,6 +159,27 @@ public final class BuiltinHeaders {
 
     private static void add(String name, String text) {
         HEADERS.put(name, new SourceFile("<" + name + ">", text, null));
+    }
+
+    /**
+     * Returns the text of {@code <kernel.h>}: the built-in exports, then {@code hostDeclarations},
+     * which declare what the host's symbol table exports.
+     */
+    public static String kernelHeader(String hostDeclarations) {
+        String section = hostDeclarations.isEmpty() ? "" : "\n" + hostDeclarations;
+        return KERNEL.formatted(section);
+    }
+
+    /**
+     * Returns a header lookup for {@link Preprocessor} that gives the built-in headers, with
+     * {@code <kernel.h>} extended by {@code hostDeclarations}.
+     */
+    public static Function<String, SourceFile> withKernelDeclarations(String hostDeclarations) {
+        if (hostDeclarations.isEmpty()) {
+            return BuiltinHeaders::find;
+        }
+        SourceFile kernel = new SourceFile("<kernel.h>", kernelHeader(hostDeclarations), null);
+        return name -> name.equals("kernel.h") ? kernel : find(name);
     }
 
     /** Returns the built-in header {@code name} (for example {@code "kernel.h"}), or null if there is none. */

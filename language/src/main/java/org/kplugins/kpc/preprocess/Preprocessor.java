@@ -10,6 +10,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.kplugins.kpc.diagnostics.Diagnostic;
 import org.kplugins.kpc.diagnostics.DiagnosticSink;
 import org.kplugins.kpc.diagnostics.SourceFile;
@@ -79,13 +80,24 @@ public final class Preprocessor {
     private final Map<String, SourceFile> resolvedIncludes = new HashMap<>();
     private final Deque<Conditional> conditionals = new ArrayDeque<>();
     /** The lexer's errors for invalid numbers, held until the number is used (see {@link PreprocessingToken#deferredErrors}). */
+    private final Function<String, SourceFile> headers;
     private final Map<Token, List<Diagnostic>> numberErrors = new IdentityHashMap<>();
     /** The deferred errors already reported, so that a number used twice through a macro is reported once. */
     private final Set<Diagnostic> reportedNumberErrors = new HashSet<>();
 
     public Preprocessor(DiagnosticSink sink, IncludeResolver resolver) {
+        this(sink, resolver, BuiltinHeaders::find);
+    }
+
+    /**
+     * Creates a preprocessor whose {@code #include <name>} reads {@code headers.apply(name)}, which
+     * returns null for an unknown header. The KPC front end passes the built-in headers with
+     * {@code <kernel.h>} rendered from the context's symbol table.
+     */
+    public Preprocessor(DiagnosticSink sink, IncludeResolver resolver, Function<String, SourceFile> headers) {
         this.sink = sink;
         this.resolver = resolver;
+        this.headers = headers;
     }
 
     /**
@@ -282,7 +294,7 @@ public final class Preprocessor {
         }
         SourceFile file;
         if (angled) {
-            file = BuiltinHeaders.find(name);
+            file = headers.apply(name);
             if (file == null) {
                 error(start.location(), "'" + name + "' is not a KPC header; available headers: " + BuiltinHeaders.names());
                 return;
@@ -293,7 +305,7 @@ public final class Preprocessor {
             }
             file = resolvedIncludes.get(name);
             if (file == null) {
-                file = BuiltinHeaders.find(name);
+                file = headers.apply(name);
             }
             if (file == null) {
                 error(start.location(),

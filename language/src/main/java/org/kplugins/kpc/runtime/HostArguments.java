@@ -7,9 +7,11 @@ import com.oracle.truffle.api.interop.InteropLibrary;
 import com.oracle.truffle.api.interop.InvalidArrayIndexException;
 import com.oracle.truffle.api.interop.UnsupportedMessageException;
 import com.oracle.truffle.api.interop.UnsupportedTypeException;
+import com.oracle.truffle.api.nodes.ExplodeLoop;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.kplugins.kpc.KpcContext;
+import org.kplugins.kpc.nodes.call.KpcHostFunctionCallNode;
 import org.kplugins.kpc.types.CType;
 import org.kplugins.kpc.types.IntegerType;
 import org.kplugins.kpc.types.PointerType;
@@ -182,6 +184,41 @@ final class HostArguments {
     static Object hostObject(Object value) {
         Env env = KpcContext.get(null).env();
         return env.isHostObject(value) ? env.asHostObject(value) : null;
+    }
+
+    /**
+     * Builds the frame arguments of a call whose arguments are all Integer or Long, converting each
+     * to its parameter's type as a C cast does (codes of {@link KpcHostFunctionCallNode}).
+     */
+    @ExplodeLoop
+    static Object[] toDirectFrameArguments(PluginInstance instance, Object[] arguments, int[] conversions) {
+        Object[] frameArguments = new Object[arguments.length + 1];
+        frameArguments[0] = instance;
+        for (int i = 0; i < conversions.length; i++) {
+            Object argument = arguments[i];
+            long number = argument instanceof Integer value ? value : (Long) argument;
+            frameArguments[i + 1] = switch (conversions[i]) {
+                case KpcHostFunctionCallNode.SIGNED_8 -> (int) (byte) number;
+                case KpcHostFunctionCallNode.UNSIGNED_8 -> (int) number & 0xFF;
+                case KpcHostFunctionCallNode.SIGNED_16 -> (int) (short) number;
+                case KpcHostFunctionCallNode.UNSIGNED_16 -> (int) number & 0xFFFF;
+                case KpcHostFunctionCallNode.BOOL -> number != 0 ? 1 : 0;
+                case KpcHostFunctionCallNode.BITS_64 -> number;
+                default -> (int) number;
+            };
+        }
+        return frameArguments;
+    }
+
+    /** Converts the result of a direct call as {@link #toHostValue} does. */
+    static Object toDirectHostValue(Object result, int conversion) {
+        if (conversion == KpcHostFunctionCallNode.VOID) {
+            return KpcNull.INSTANCE;
+        }
+        if (conversion == KpcHostFunctionCallNode.UNSIGNED_32) {
+            return Integer.toUnsignedLong((Integer) result);
+        }
+        return result;
     }
 
     /** Converts a function's result from its frame representation to the value the host receives. */

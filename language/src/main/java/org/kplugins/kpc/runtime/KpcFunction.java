@@ -1,17 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.kplugins.kpc.runtime;
 
+import com.oracle.truffle.api.CallTarget;
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
+import com.oracle.truffle.api.dsl.Cached;
+import com.oracle.truffle.api.dsl.Specialization;
 import com.oracle.truffle.api.interop.ArityException;
 import com.oracle.truffle.api.interop.InteropLibrary;
 import com.oracle.truffle.api.interop.TruffleObject;
 import com.oracle.truffle.api.interop.UnsupportedTypeException;
 import com.oracle.truffle.api.library.ExportLibrary;
 import com.oracle.truffle.api.library.ExportMessage;
+import com.oracle.truffle.api.nodes.DirectCallNode;
+import com.oracle.truffle.api.nodes.ExplodeLoop;
 import java.util.List;
 import org.kplugins.kpc.KpcLanguage;
 import org.kplugins.kpc.types.CType;
 import org.kplugins.kpc.types.FunctionType;
+import org.kplugins.monitor.fault.PluginFault;
 
 /**
  * An exported function of one plugin instance, as the host sees it: executable with the
@@ -20,8 +26,8 @@ import org.kplugins.kpc.types.FunctionType;
 @ExportLibrary(InteropLibrary.class)
 public final class KpcFunction implements TruffleObject {
 
-    private final PluginInstance instance;
-    private final FunctionEntry entry;
+    final PluginInstance instance;
+    final FunctionEntry entry;
 
     KpcFunction(PluginInstance instance, FunctionEntry entry) {
         this.instance = instance;
@@ -37,9 +43,54 @@ public final class KpcFunction implements TruffleObject {
         return true;
     }
 
+    /**
+     * Calls the function. A call whose parameters are all integers and whose arguments are all
+     * boxed Integer or Long values takes a path that the compiler can inline into the host's call
+     * site: no mapping, no boundary, the callee called directly. Every other call converts and maps
+     * its arguments as {@link HostArguments} describes.
+     */
     @ExportMessage
-    Object execute(Object[] arguments) throws ArityException, UnsupportedTypeException {
-        return instance.callFromHost(entry, arguments);
+    static final class Execute {
+
+        @Specialization(guards = {"function.entry.callTarget() == cachedTarget", "cachedDirect",
+                        "hasIntegerArguments(arguments, cachedConversions)"}, limit = "3")
+        static Object doDirect(KpcFunction function, Object[] arguments,
+                        @Cached("function.entry.callTarget()") CallTarget cachedTarget,
+                        @Cached("function.entry.isDirectlyCallable()") boolean cachedDirect,
+                        @Cached(value = "function.entry.argumentConversions()", dimensions = 1) int[] cachedConversions,
+                        @Cached("function.entry.resultConversion()") int cachedResultConversion,
+                        @Cached("create(cachedTarget)") DirectCallNode callNode) {
+            PluginInstance instance = function.instance;
+            Object[] frameArguments = HostArguments.toDirectFrameArguments(instance, arguments, cachedConversions);
+            instance.beginDirectCall();
+            try {
+                return HostArguments.toDirectHostValue(callNode.call(frameArguments), cachedResultConversion);
+            } catch (PluginFault fault) {
+                instance.recordFault();
+                throw fault;
+            } finally {
+                instance.endDirectCall();
+            }
+        }
+
+        @Specialization(replaces = "doDirect")
+        static Object doGeneric(KpcFunction function, Object[] arguments) throws ArityException, UnsupportedTypeException {
+            return function.instance.callFromHost(function.entry, arguments);
+        }
+
+        @ExplodeLoop
+        static boolean hasIntegerArguments(Object[] arguments, int[] conversions) {
+            if (arguments.length != conversions.length) {
+                return false;
+            }
+            for (int i = 0; i < conversions.length; i++) {
+                Object argument = arguments[i];
+                if (!(argument instanceof Integer) && !(argument instanceof Long)) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     @ExportMessage

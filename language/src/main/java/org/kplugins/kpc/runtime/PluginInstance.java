@@ -2,6 +2,7 @@
 package org.kplugins.kpc.runtime;
 
 import com.oracle.truffle.api.CompilerDirectives;
+import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import com.oracle.truffle.api.interop.ArityException;
 import com.oracle.truffle.api.interop.InteropLibrary;
@@ -13,12 +14,14 @@ import com.oracle.truffle.api.library.ExportLibrary;
 import com.oracle.truffle.api.library.ExportMessage;
 import com.oracle.truffle.api.nodes.Node;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.kplugins.kpc.KpcContext;
 import org.kplugins.kpc.KpcException;
 import org.kplugins.kpc.KpcLanguage;
 import org.kplugins.monitor.fault.PluginFault;
+import org.kplugins.monitor.link.DataExport;
 import org.kplugins.monitor.memory.AddressSpace;
 import org.kplugins.monitor.memory.PageFlags;
 import org.kplugins.monitor.memory.PluginHeap;
@@ -41,6 +44,8 @@ public final class PluginInstance implements TruffleObject {
     private final PluginHeap heap;
     /** Start of the region where host buffers are mapped for the duration of one call. */
     private final int hostRegionStart;
+    /** Address of each data window the program imports, in the order of {@link PluginProgram#dataImports()}. */
+    @CompilationFinal(dimensions = 1) private final int[] dataImportAddresses;
     /** Execution budget of each host call, in steps; 0 disables it. */
     private final long budget;
     private final Map<String, KpcFunction> functions = new LinkedHashMap<>();
@@ -54,13 +59,17 @@ public final class PluginInstance implements TruffleObject {
     private long remainingBudget;
     private int faultCount;
     private boolean faulted;
+    private volatile boolean released;
+    /** Whether printk wrote since the output was last flushed, so calls that print nothing skip the flush. */
+    public boolean outputPending;
 
     private PluginInstance(PluginProgram program, KpcContext context, AddressSpace memory, PluginHeap heap,
-                    int hostRegionStart) {
+                    int[] dataImportAddresses, int hostRegionStart) {
         this.program = program;
         this.context = context;
         this.memory = memory;
         this.heap = heap;
+        this.dataImportAddresses = dataImportAddresses;
         this.hostRegionStart = hostRegionStart;
         this.budget = context.budget();
         this.stackPointer = program.layout().stackTop();
@@ -70,8 +79,8 @@ public final class PluginInstance implements TruffleObject {
     }
 
     /**
-     * Creates an instance: maps the stack and the static data, writes the initial data, and
-     * protects the read-only pages.
+     * Creates an instance: maps the stack and the static data, writes the initial data, protects
+     * the read-only pages, and maps the host data windows the program imports above the heap.
      *
      * @throws KpcException if the layout does not fit under kpc.MemoryLimit
      */
@@ -79,12 +88,20 @@ public final class PluginInstance implements TruffleObject {
     public static PluginInstance create(PluginProgram program, KpcContext context) {
         PluginLayout layout = program.layout();
         int heapBase = layout.dataEnd();
-        long hostRegionStart = (long) heapBase + context.heapSize();
-        long required = hostRegionStart + PluginLayout.PAGE_SIZE;
+        long windowsStart = (long) heapBase + context.heapSize();
+        long[] windowAddresses = new long[program.dataImports().size()];
+        long windowsEnd = windowsStart;
+        for (int i = 0; i < windowAddresses.length; i++) {
+            windowAddresses[i] = windowsEnd;
+            windowsEnd += pageAligned(program.dataImports().get(i).export().buffer().capacity());
+        }
+        long required = windowsEnd + PluginLayout.PAGE_SIZE;
         if (required > context.memoryLimit()) {
+            String windows = windowAddresses.length == 0 ? ""
+                            : ", " + (windowsEnd - windowsStart) + " bytes of host data windows";
             throw new KpcException("plugin '" + program.name() + "' needs a memory limit of at least " + required
-                            + " bytes (stack, static data, a " + context.heapSize() + "-byte heap and one page for host"
-                            + " buffers), but kpc.MemoryLimit is " + context.memoryLimit()
+                            + " bytes (stack, static data, a " + context.heapSize() + "-byte heap" + windows
+                            + " and one page for host buffers), but kpc.MemoryLimit is " + context.memoryLimit()
                             + "; raise kpc.MemoryLimit or lower kpc.StackSize or kpc.HeapSize", null);
         }
 
@@ -100,7 +117,49 @@ public final class PluginInstance implements TruffleObject {
                             writable, 0, writable.length);
         }
         PluginHeap heap = new PluginHeap(memory, heapBase, context.heapSize());
-        return new PluginInstance(program, context, memory, heap, (int) hostRegionStart);
+        int[] dataImportAddresses = new int[windowAddresses.length];
+        for (int i = 0; i < windowAddresses.length; i++) {
+            DataExport window = program.dataImports().get(i).export();
+            dataImportAddresses[i] = (int) windowAddresses[i];
+            int flags = window.writable() ? PageFlags.PRESENT | PageFlags.WRITABLE : PageFlags.PRESENT;
+            memory.map(dataImportAddresses[i], (int) pageAligned(window.buffer().capacity()), flags);
+        }
+        return new PluginInstance(program, context, memory, heap, dataImportAddresses, (int) windowsEnd);
+    }
+
+    private static long pageAligned(long bytes) {
+        return (Math.max(bytes, 1) + PluginLayout.PAGE_SIZE - 1) & -PluginLayout.PAGE_SIZE;
+    }
+
+    /** Returns the address at which this instance maps the data window {@code index} of its program. */
+    public int dataImportAddress(int index) {
+        return dataImportAddresses[index];
+    }
+
+    /** Copies each imported data window's host bytes into plugin memory, as a call from the host starts. */
+    private void copyInDataWindows() {
+        for (int i = 0; i < dataImportAddresses.length; i++) {
+            ByteBuffer buffer = program.dataImports().get(i).export().buffer();
+            int address = dataImportAddresses[i];
+            int length = buffer.capacity();
+            if (buffer.hasArray()) {
+                memory.hostWrite(address, buffer.array(), buffer.arrayOffset(), length);
+            } else {
+                byte[] bytes = new byte[length];
+                buffer.get(0, bytes, 0, length);
+                memory.hostWrite(address, bytes, 0, length);
+            }
+        }
+    }
+
+    /** Copies each writable data window back to its host buffer, as a call from the host returns. */
+    private void copyBackDataWindows() {
+        for (int i = 0; i < dataImportAddresses.length; i++) {
+            DataExport window = program.dataImports().get(i).export();
+            if (window.writable()) {
+                memory.hostRead(dataImportAddresses[i], window.buffer(), window.buffer().capacity());
+            }
+        }
     }
 
     /**
@@ -121,26 +180,100 @@ public final class PluginInstance implements TruffleObject {
      */
     @TruffleBoundary
     Object callFromHost(FunctionEntry entry, Object[] arguments) throws ArityException, UnsupportedTypeException {
+        checkOpen();
         HostMappings mappings = new HostMappings(memory, hostRegionStart);
         try {
             Object[] frameArguments = HostArguments.toFrameArguments(this, entry, arguments, mappings);
             stackPointer = program.layout().stackTop();
             remainingBudget = budget;
+            copyInDataWindows();
             Object result;
             try {
                 result = entry.callTarget().call(frameArguments);
             } catch (PluginFault fault) {
-                faultCount++;
-                faulted = true;
+                recordFault();
                 throw fault;
             } finally {
                 // The host sees what the plugin wrote before a fault too, as with shared memory.
                 mappings.copyBack();
+                copyBackDataWindows();
             }
             return HostArguments.toHostValue(entry.type().returnType(), result);
         } finally {
             mappings.release();
-            context.flushOutput();
+            flushOutput();
+        }
+    }
+
+    /**
+     * Starts a call from the host whose arguments need no mapping (the fast path of
+     * {@link KpcFunction}): checks the instance is open, resets the stack pointer and the budget,
+     * and copies the data windows in. Pair with {@link #endDirectCall}.
+     */
+    void beginDirectCall() {
+        if (released) {
+            CompilerDirectives.transferToInterpreter();
+            checkOpen();
+        }
+        stackPointer = program.layout().stackTop();
+        remainingBudget = budget;
+        if (dataImportAddresses.length != 0) {
+            copyInDataWindowsBoundary();
+        }
+    }
+
+    /** Ends a call started by {@link #beginDirectCall}: copies writable data windows back and flushes printk output. */
+    void endDirectCall() {
+        if (dataImportAddresses.length != 0) {
+            copyBackDataWindowsBoundary();
+        }
+        if (outputPending) {
+            flushOutput();
+        }
+    }
+
+    @TruffleBoundary
+    private void copyInDataWindowsBoundary() {
+        copyInDataWindows();
+    }
+
+    @TruffleBoundary
+    private void copyBackDataWindowsBoundary() {
+        copyBackDataWindows();
+    }
+
+    @TruffleBoundary
+    void recordFault() {
+        faultCount++;
+        faulted = true;
+    }
+
+    @TruffleBoundary
+    private void flushOutput() {
+        outputPending = false;
+        context.flushOutput();
+    }
+
+    /**
+     * Releases the instance's memory: the address space, heap and mappings become unreachable from
+     * it, and every later call from the host fails. Hosts call it through the member
+     * {@value #RELEASE_MEMBER} once no call of the instance runs.
+     */
+    @TruffleBoundary
+    public void release() {
+        released = true;
+        memory.release();
+    }
+
+    /** Whether {@link #release} has run. */
+    public boolean isReleased() {
+        return released;
+    }
+
+    private void checkOpen() {
+        if (released) {
+            throw new KpcException("plugin '" + name() + "' was unloaded and its memory released; load it again"
+                            + " to call it", null);
         }
     }
 
@@ -172,6 +305,9 @@ public final class PluginInstance implements TruffleObject {
     public long budget() {
         return budget;
     }
+
+    /** The member that releases the instance: not a C identifier, so no plugin function can take the name. */
+    public static final String RELEASE_MEMBER = "kpc:release";
 
     public int faultCount() {
         return faultCount;
@@ -209,7 +345,7 @@ public final class PluginInstance implements TruffleObject {
     @ExportMessage
     @TruffleBoundary
     boolean isMemberInvocable(String member) {
-        return functions.containsKey(member);
+        return functions.containsKey(member) || member.equals(RELEASE_MEMBER);
     }
 
     @ExportMessage
@@ -226,6 +362,10 @@ public final class PluginInstance implements TruffleObject {
     @TruffleBoundary
     Object invokeMember(String member, Object[] arguments)
                     throws UnknownIdentifierException, ArityException, UnsupportedTypeException, UnsupportedMessageException {
+        if (member.equals(RELEASE_MEMBER) && arguments.length == 0) {
+            release();
+            return KpcNull.INSTANCE;
+        }
         KpcFunction function = functions.get(member);
         if (function == null) {
             throw UnknownIdentifierException.create(member);

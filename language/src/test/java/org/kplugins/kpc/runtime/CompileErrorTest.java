@@ -52,7 +52,7 @@ class CompileErrorTest {
                     proto.kpc:1:5: error: 'printk' is declared as 'int printk(int)' but the host exports 'int printk(const char *, ...)'
                         int printk(int level);
                             ^
-                    proto.kpc:2:12: error: undefined symbol 'jiffies': the host exports no data symbols
+                    proto.kpc:2:12: error: undefined symbol 'jiffies': the host exports no such data symbol
                         extern int jiffies;
                                    ^
                     2 errors generated.""", e.getMessage());

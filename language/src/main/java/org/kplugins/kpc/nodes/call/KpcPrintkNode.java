@@ -48,6 +48,7 @@ public final class KpcPrintkNode extends KpcExpressionNode {
     private int print(PluginInstance instance, int formatAddress, long[] values) {
         byte[] text = new PrintkFormatter(instance.memory(), this, values).format(formatAddress);
         instance.output().write(text, 0, text.length);
+        instance.outputPending = true;
         return text.length;
     }
 }

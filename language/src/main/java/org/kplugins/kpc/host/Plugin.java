@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.kpc.host;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.io.IOAccess;
+import org.kplugins.kpc.KpcLanguage;
+import org.kplugins.kpc.link.Prototypes;
+import org.kplugins.kpc.types.FunctionType;
+import org.kplugins.monitor.link.CallGate;
+
+/**
+ * A loaded plugin: compiled, its imports linked against the kernel's symbol table, callable
+ * directly or through the hooks it is linked to.
+ *
+ * <p>Each host thread that calls the plugin gets an instance of its own, in a polyglot context of
+ * its own on the kernel's engine, created on the thread's first call. {@link #unload} unlinks the
+ * plugin from every hook and stops new calls; calls already running finish, and the last one to
+ * return closes every instance's context, which releases the plugin's memory.
+ */
+public final class Plugin {
+
+    /** One thread's instance: its context and the plugin instance evaluated in it. */
+    private static final class Instance {
+        final Context context;
+        final Value plugin;
+        /** Function values by name; only the owning thread reads and fills it. */
+        final Map<String, Value> functions = new HashMap<>();
+
+        Instance(Context context, Value plugin) {
+            this.context = context;
+            this.plugin = plugin;
+        }
+    }
+
+    private final Kernel kernel;
+    private final String name;
+    private final Source source;
+    private final PluginLimits limits;
+    private final CallGate gate = new CallGate(this::release);
+    private final ThreadLocal<Instance> threadInstance = new ThreadLocal<>();
+    /** Every instance, so that the release closes the ones of other threads too. */
+    private final List<Instance> instances = new ArrayList<>();
+    /** Prototypes of the functions linked so far, by name. */
+    private final Map<String, FunctionType> prototypes = new ConcurrentHashMap<>();
+    private final AtomicLong calls = new AtomicLong();
+    private final AtomicInteger faults = new AtomicInteger();
+    private final long compileNanos;
+    private volatile String lastFault;
+    private volatile boolean quarantined;
+    private volatile boolean released;
+
+    private Plugin(Kernel kernel, Source source, PluginLimits limits) {
+        this.kernel = kernel;
+        this.source = source;
+        this.name = source.getName().endsWith(".kpc") ? source.getName().substring(0, source.getName().length() - 4)
+                        : source.getName();
+        this.limits = limits;
+        long start = System.nanoTime();
+        threadInstance.set(newInstance());
+        this.compileNanos = System.nanoTime() - start;
+    }
+
+    static Plugin load(Kernel kernel, Source source, PluginLimits limits) {
+        return new Plugin(kernel, source, limits);
+    }
+
+    /** Creates this thread's instance: a context with the plugin's limits, and the plugin evaluated in it. */
+    private Instance newInstance() {
+        Context context;
+        try {
+            context = Context.newBuilder(KpcLanguage.ID)
+                            .engine(kernel.engine())
+                            .option("kpc.SymbolTable", Long.toString(kernel.symbolTable().id()))
+                            .option("kpc.MemoryLimit", Integer.toString(limits.memoryLimit()))
+                            .option("kpc.StackSize", Integer.toString(limits.stackSize()))
+                            .option("kpc.HeapSize", Integer.toString(limits.heapSize()))
+                            .option("kpc.Budget", Long.toString(limits.budget()))
+                            .allowHostAccess(HostAccess.newBuilder().allowBufferAccess(true).allowArrayAccess(true).build())
+                            .allowIO(IOAccess.newBuilder().fileSystem(
+                                            org.graalvm.polyglot.io.FileSystem.newReadOnlyFileSystem(
+                                                            org.graalvm.polyglot.io.FileSystem.newDefaultFileSystem()))
+                                            .build())
+                            .build();
+        } catch (IllegalArgumentException e) {
+            throw new PluginLoadException("invalid limits for plugin '" + name + "': " + e.getMessage(), e);
+        }
+        try {
+            Value plugin = context.eval(source);
+            Instance instance = new Instance(context, plugin);
+            synchronized (instances) {
+                instances.add(instance);
+            }
+            return instance;
+        } catch (PolyglotException e) {
+            context.close();
+            throw new PluginLoadException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            context.close();
+            throw e;
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public PluginLimits limits() {
+        return limits;
+    }
+
+    /** Returns the time the first load took to compile, link and instantiate, in nanoseconds. */
+    public long compileNanos() {
+        return compileNanos;
+    }
+
+    /** Returns the calls made so far, through hooks and directly, including the ones that faulted. */
+    public long calls() {
+        return calls.get();
+    }
+
+    /** Returns the faults so far in all instances. */
+    public int faults() {
+        return faults.get();
+    }
+
+    /** Returns the report of the last fault, or null. */
+    public String lastFault() {
+        return lastFault;
+    }
+
+    /** Returns whether the plugin reached its fault limit and was unloaded for it. */
+    public boolean isQuarantined() {
+        return quarantined;
+    }
+
+    /** Returns whether the plugin can still be called and linked: it is neither unloaded nor quarantined. */
+    public boolean isLoaded() {
+        return !gate.isRetired();
+    }
+
+    /** Returns whether the plugin's memory has been released, which happens once it is unloaded and no call of it runs. */
+    public boolean isReleased() {
+        return released;
+    }
+
+    /** Returns the number of calls of this plugin running now on all threads. */
+    public long runningCalls() {
+        return gate.runningCalls();
+    }
+
+    /**
+     * Returns the C prototype of the exported function {@code function}, with typedef names
+     * resolved and without parameter names.
+     *
+     * @throws LinkException if the plugin exports no such function
+     */
+    public String prototype(String function) {
+        return type(function).prototype(function);
+    }
+
+    FunctionType type(String function) {
+        FunctionType cached = prototypes.get(function);
+        if (cached != null) {
+            return cached;
+        }
+        if (!gate.enter()) {
+            throw new LinkException("plugin '" + name + "' is " + (quarantined ? "quarantined" : "unloaded"));
+        }
+        try {
+            Value value = instance().plugin.getMember(function);
+            if (value == null || !value.canExecute()) {
+                throw new LinkException("plugin '" + name + "' exports no function '" + function + "'");
+            }
+            FunctionType type = (FunctionType) Prototypes.function(value.toString()).type();
+            prototypes.put(function, type);
+            return type;
+        } finally {
+            gate.exit();
+        }
+    }
+
+    /**
+     * Calls the exported function {@code function} on this thread's instance. Arguments are Java
+     * numbers, booleans, strings, byte arrays and ByteBuffers, as docs/embedding.md lists.
+     *
+     * @throws PolyglotException    the plugin's fault, whose message is the fault report
+     * @throws IllegalStateException if the plugin is unloaded or quarantined
+     */
+    public Value call(String function, Object... arguments) {
+        if (!gate.enter()) {
+            throw new IllegalStateException("plugin '" + name + "' is " + (quarantined ? "quarantined" : "unloaded")
+                            + "; load it again to call it");
+        }
+        try {
+            return invoke(function, arguments);
+        } finally {
+            gate.exit();
+        }
+    }
+
+    CallGate gate() {
+        return gate;
+    }
+
+    /** Returns this thread's function value {@code function}; the caller has entered the gate. */
+    Value function(String function) {
+        Instance instance = instance();
+        Value value = instance.functions.get(function);
+        if (value == null) {
+            value = instance.plugin.getMember(function);
+            if (value == null || !value.canExecute()) {
+                throw new IllegalArgumentException("plugin '" + name + "' exports no function '" + function + "'");
+            }
+            instance.functions.put(function, value);
+        }
+        return value;
+    }
+
+    /** Calls on this thread's instance and counts the call and its fault; the caller has entered the gate. */
+    Value invoke(String function, Object[] arguments) {
+        return execute(function(function), arguments);
+    }
+
+    /** Executes {@code value}, a function of this thread's instance; the caller has entered the gate. */
+    Value execute(Value value, Object[] arguments) {
+        calls.incrementAndGet();
+        try {
+            return value.execute(arguments);
+        } catch (PolyglotException e) {
+            if (isFault(e)) {
+                recordFault(e);
+            }
+            throw e;
+        }
+    }
+
+    private Instance instance() {
+        Instance instance = threadInstance.get();
+        if (instance == null) {
+            instance = newInstance();
+            threadInstance.set(instance);
+        }
+        return instance;
+    }
+
+    private static boolean isFault(PolyglotException e) {
+        if (!e.isGuestException() || e.isSyntaxError()) {
+            return false;
+        }
+        Value guest = e.getGuestObject();
+        return guest != null && guest.hasMember("kind");
+    }
+
+    private void recordFault(PolyglotException e) {
+        lastFault = e.getMessage();
+        if (faults.incrementAndGet() >= limits.faultLimit() && !quarantined) {
+            quarantined = true;
+            unload();
+        }
+    }
+
+    /**
+     * Unlinks the plugin from every hook and stops new calls. Calls already running finish; the last
+     * to return releases the plugin's memory, or this method does when none runs.
+     */
+    public void unload() {
+        if (gate.retire()) {
+            kernel.forget(this);
+        }
+    }
+
+    /** Closes every instance's context; runs once, when the plugin is unloaded and no call runs. */
+    private void release() {
+        kernel.forget(this);
+        List<Instance> all;
+        synchronized (instances) {
+            all = List.copyOf(instances);
+            instances.clear();
+        }
+        for (Instance instance : all) {
+            instance.plugin.invokeMember("kpc:release");
+            instance.context.close();
+        }
+        released = true;
+    }
+
+    @Override
+    public String toString() {
+        return "plugin " + name;
+    }
+}

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.kpc.host;
+
+/**
+ * The limits of one plugin. Each instance of the plugin (one per host thread that calls it) gets
+ * its own address space of {@code memoryLimit} bytes with a {@code stackSize}-byte stack and a
+ * {@code heapSize}-byte kp_alloc heap; each call from the host may take {@code budget} steps (loop
+ * iterations and calls, 0 for unlimited); after {@code faultLimit} faults in all its instances
+ * together the kernel quarantines the plugin: it is unlinked from every hook and unloaded.
+ *
+ * <p>Sizes are in bytes and follow the language options kpc.MemoryLimit, kpc.StackSize and
+ * kpc.HeapSize, which check them when the plugin is loaded.
+ */
+public record PluginLimits(int memoryLimit, int stackSize, int heapSize, long budget, int faultLimit) {
+
+    /**
+     * 256 MiB address space, 64 KiB stack, 16 MiB heap, a budget of 2,000,000,000 steps per call
+     * (about a second of compiled code on current hardware), and quarantine after 3 faults.
+     */
+    public static final PluginLimits DEFAULT = new PluginLimits(256 << 20, 64 << 10, 16 << 20, 2_000_000_000L, 3);
+
+    public PluginLimits {
+        if (budget < 0) {
+            throw new IllegalArgumentException("invalid budget " + budget + ": expected 0 (unlimited) or a positive"
+                            + " number of steps");
+        }
+        if (faultLimit < 1) {
+            throw new IllegalArgumentException("invalid fault limit " + faultLimit + ": expected at least 1 fault"
+                            + " before quarantine");
+        }
+    }
+
+    public PluginLimits withMemoryLimit(int bytes) {
+        return new PluginLimits(bytes, stackSize, heapSize, budget, faultLimit);
+    }
+
+    public PluginLimits withStackSize(int bytes) {
+        return new PluginLimits(memoryLimit, bytes, heapSize, budget, faultLimit);
+    }
+
+    public PluginLimits withHeapSize(int bytes) {
+        return new PluginLimits(memoryLimit, stackSize, bytes, budget, faultLimit);
+    }
+
+    public PluginLimits withBudget(long steps) {
+        return new PluginLimits(memoryLimit, stackSize, heapSize, steps, faultLimit);
+    }
+
+    public PluginLimits withFaultLimit(int faults) {
+        return new PluginLimits(memoryLimit, stackSize, heapSize, budget, faults);
+    }
+}
