@@ -10,10 +10,11 @@ package org.kplugins.monitor.link;
  * an address in the calling plugin's address space: read and write through {@code memory}, which
  * checks every access as the plugin's own would be checked.
  *
- * <p>An implementation runs on the thread of the plugin call, while the plugin waits. An
- * exception it throws ends the plugin call and reaches the host that made the call; a
+ * <p>An implementation runs on the thread of the plugin call, while the plugin waits. A
  * {@link org.kplugins.monitor.fault.PluginFault} raised by {@code memory} is a fault of the
- * plugin, reported at the call site.
+ * plugin, reported at the call site. Any other exception ends the plugin call with an error that
+ * names the host function and the exception, which the host that made the call receives; it is
+ * not counted as a fault of the plugin.
  */
 @FunctionalInterface
 public interface HostFunction {

@@ -60,6 +60,8 @@ public final class PluginInstance implements TruffleObject {
     private int faultCount;
     private boolean faulted;
     private volatile boolean released;
+    /** Whether a call from the host is running; an instance runs on one thread at a time. */
+    private boolean running;
     /** Whether printk wrote since the output was last flushed, so calls that print nothing skip the flush. */
     public boolean outputPending;
 
@@ -181,6 +183,10 @@ public final class PluginInstance implements TruffleObject {
     @TruffleBoundary
     Object callFromHost(FunctionEntry entry, Object[] arguments) throws ArityException, UnsupportedTypeException {
         checkOpen();
+        if (running) {
+            throw reentrantCall();
+        }
+        running = true;
         HostMappings mappings = new HostMappings(memory, hostRegionStart);
         try {
             Object[] frameArguments = HostArguments.toFrameArguments(this, entry, arguments, mappings);
@@ -200,9 +206,21 @@ public final class PluginInstance implements TruffleObject {
             }
             return HostArguments.toHostValue(entry.type().returnType(), result);
         } finally {
+            running = false;
             mappings.release();
             flushOutput();
         }
+    }
+
+    /**
+     * Builds the error for a call from the host while a call of this instance runs on the same
+     * thread, which a host function calling back into its plugin makes. The inner call would start
+     * at the top of the stack the outer call is using and overwrite its frames.
+     */
+    @TruffleBoundary
+    private KpcException reentrantCall() {
+        return new KpcException("plugin '" + name() + "' is already running on this thread: a host function called back"
+                        + " into it, and re-entrant calls are not supported", null);
     }
 
     /**
@@ -215,6 +233,11 @@ public final class PluginInstance implements TruffleObject {
             CompilerDirectives.transferToInterpreter();
             checkOpen();
         }
+        if (running) {
+            CompilerDirectives.transferToInterpreter();
+            throw reentrantCall();
+        }
+        running = true;
         stackPointer = program.layout().stackTop();
         remainingBudget = budget;
         if (dataImportAddresses.length != 0) {
@@ -224,6 +247,7 @@ public final class PluginInstance implements TruffleObject {
 
     /** Ends a call started by {@link #beginDirectCall}: copies writable data windows back and flushes printk output. */
     void endDirectCall() {
+        running = false;
         if (dataImportAddresses.length != 0) {
             copyBackDataWindowsBoundary();
         }

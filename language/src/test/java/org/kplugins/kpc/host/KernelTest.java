@@ -359,4 +359,41 @@ class KernelTest {
             assertEquals(3, counter.call("next").asInt());
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(Tier.class)
+    void hostFunctionCannotReenterItsPlugin(Tier tier) {
+        try (KernelTestSupport support = new KernelTestSupport(tier)) {
+            Kernel kernel = support.kernel;
+            AtomicReference<Plugin> self = new AtomicReference<>();
+            kernel.exportFunction("int call_back(int value)", (memory, args) -> self.get().call("leaf", 1).asInt());
+            Plugin plugin = kernel.load("reentrant", """
+                            int call_back(int value);
+                            int leaf(int value) { return value; }
+                            int outer(int value) { int local = value; return call_back(value) + local; }
+                            """);
+            self.set(plugin);
+            PolyglotException error = assertThrows(PolyglotException.class, () -> plugin.call("outer", 5));
+            assertEquals("host function 'call_back' failed: plugin 'reentrant' is already running on this thread: a host"
+                            + " function called back into it, and re-entrant calls are not supported", error.getMessage());
+            assertEquals(0, plugin.faults());
+            assertEquals(1, plugin.call("leaf", 1).asInt());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Tier.class)
+    void hostFunctionExceptionNamesFunction(Tier tier) {
+        try (KernelTestSupport support = new KernelTestSupport(tier)) {
+            Kernel kernel = support.kernel;
+            kernel.exportFunction("int lookup(int key)", (memory, args) -> {
+                throw new IllegalStateException("no entry " + args[0]);
+            });
+            Plugin plugin = kernel.load("asker", "int lookup(int key);\nint f(void) { return lookup(7); }");
+            PolyglotException error = assertThrows(PolyglotException.class, () -> plugin.call("f"));
+            assertEquals("host function 'lookup' failed: java.lang.IllegalStateException: no entry 7", error.getMessage());
+            assertTrue(error.isGuestException());
+            assertEquals(0, plugin.faults());
+        }
+    }
 }

@@ -3,9 +3,12 @@ package org.kplugins.kpc.nodes.call;
 
 import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
+import com.oracle.truffle.api.exception.AbstractTruffleException;
 import com.oracle.truffle.api.frame.VirtualFrame;
 import com.oracle.truffle.api.nodes.ExplodeLoop;
 import com.oracle.truffle.api.nodes.NodeInfo;
+import org.graalvm.polyglot.PolyglotException;
+import org.kplugins.kpc.KpcException;
 import org.kplugins.kpc.nodes.KpcExpressionNode;
 import org.kplugins.kpc.runtime.PluginInstance;
 import org.kplugins.kpc.types.CType;
@@ -84,9 +87,21 @@ public final class KpcHostFunctionCallNode extends KpcExpressionNode {
         return callHost(instance(frame), values);
     }
 
+    /**
+     * Runs the Java implementation. A fault it raises through {@link PluginMemory} is the plugin's;
+     * any other exception ends the call as an error that names the host function, because a host
+     * exception must not unwind through guest frames as it is.
+     */
     @TruffleBoundary
     private long callHost(PluginInstance instance, long[] values) {
-        return export.implementation().call(new PluginMemory(instance.memory(), this), values);
+        try {
+            return export.implementation().call(new PluginMemory(instance.memory(), this), values);
+        } catch (AbstractTruffleException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            String detail = e instanceof PolyglotException ? e.getMessage() : e.toString();
+            throw new KpcException("host function '" + export.name() + "' failed: " + detail, this);
+        }
     }
 
     @Override
