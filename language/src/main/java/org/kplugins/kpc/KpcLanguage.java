@@ -268,7 +268,10 @@ public final class KpcLanguage extends TruffleLanguage<KpcContext> {
                 // the check and before the read below is still followed.
                 Source included = Source.newBuilder(ID, file).name(name).build();
                 return new SourceFile(name, included.getCharacters().toString(), included);
-            } catch (IOException | SecurityException | UnsupportedOperationException | IllegalArgumentException e) {
+            } catch (SecurityException e) {
+                throw new IncludeResolver.AccessDenied("the host denies this plugin file access; a host using the"
+                                + " polyglot API builds the context with allowIO(IOAccess.ALL) or a read-only file system");
+            } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
                 return null;
             }
         };

@@ -4,6 +4,7 @@ package org.kplugins.kpc.host;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -213,15 +214,25 @@ public final class Kernel implements AutoCloseable {
 
     /** Compiles and links a plugin from source text with the kernel's default limits. */
     public Plugin load(String pluginName, String source) {
-        return load(Source.newBuilder(KpcLanguage.ID, source, pluginName + ".kpc").buildLiteral(), defaultLimits);
+        return load(pluginName, source, defaultLimits);
+    }
+
+    /** Compiles and links a plugin from source text; fault reports name it {@code pluginName.kpc}. */
+    public Plugin load(String pluginName, String source, PluginLimits limits) {
+        return load(Source.newBuilder(KpcLanguage.ID, source, pluginName + ".kpc").buildLiteral(), limits);
     }
 
     /**
-     * Compiles and links the plugin in {@code file}; {@code #include "x.h"} reads files beside it.
+     * Compiles and links the plugin in {@code file}, named after the file without {@code .kpc};
+     * {@code #include "x.h"} reads files beside it.
      *
      * @throws PluginLoadException also when the file cannot be read
      */
     public Plugin load(Path file, PluginLimits limits) {
+        if (!Files.isRegularFile(file)) {
+            throw new PluginLoadException("cannot read plugin '" + file + "': " + (Files.exists(file) ? "not a regular file"
+                            : "no such file"), null);
+        }
         Source source;
         try {
             source = Source.newBuilder(KpcLanguage.ID, file.toFile()).build();

@@ -35,6 +35,8 @@ public final class KernelHook {
     private final String name;
     private final FunctionType type;
     private final Hook<Binding> hook;
+    /** The plugin whose quarantine unlinked this hook last, named when a call finds the hook empty. */
+    private volatile Plugin lastQuarantined;
 
     KernelHook(String name, String prototype, FunctionType type) {
         this.name = name;
@@ -101,8 +103,8 @@ public final class KernelHook {
     /** Unlinks {@code plugin} if it is linked here; the kernel calls it when the plugin is unloaded. */
     void unlinkPlugin(Plugin plugin) {
         Binding current = hook.binding();
-        if (current != null && current.plugin() == plugin) {
-            hook.unlink(current);
+        if (current != null && current.plugin() == plugin && hook.unlink(current) && plugin.isQuarantined()) {
+            lastQuarantined = plugin;
         }
     }
 
@@ -141,7 +143,7 @@ public final class KernelHook {
         while (true) {
             Binding binding = hook.binding();
             if (binding == null) {
-                throw new IllegalStateException("hook '" + name + "' has no plugin function linked; link one first");
+                throw unlinkedError();
             }
             Plugin plugin = binding.plugin();
             if (!plugin.gate().enter()) {
@@ -156,6 +158,18 @@ public final class KernelHook {
                 plugin.gate().exit();
             }
         }
+    }
+
+    private IllegalStateException unlinkedError() {
+        Plugin quarantined = lastQuarantined;
+        String reason = quarantined == null ? ""
+                        : " (plugin '" + quarantined.name() + "' was quarantined after " + quarantined.faults()
+                                        + " faults: " + firstLine(quarantined.lastFault()) + ")";
+        return new IllegalStateException("hook '" + name + "' has no plugin function linked" + reason + "; link one first");
+    }
+
+    private static String firstLine(String text) {
+        return text == null ? "" : text.lines().findFirst().orElse("");
     }
 
     private static String describe(Binding binding) {

@@ -26,7 +26,7 @@ import org.kplugins.monitor.link.CallGate;
  * <p>Each host thread that calls the plugin gets an instance of its own, in a polyglot context of
  * its own on the kernel's engine, created on the thread's first call. {@link #unload} unlinks the
  * plugin from every hook and stops new calls; calls already running finish, and the last one to
- * return closes every instance's context, which releases the plugin's memory.
+ * return releases the memory of every instance.
  */
 public final class Plugin {
 
@@ -280,7 +280,12 @@ public final class Plugin {
         }
     }
 
-    /** Closes every instance's context; runs once, when the plugin is unloaded and no call runs. */
+    /**
+     * Releases every instance's memory; runs once, when the plugin is unloaded and no call runs.
+     * The contexts are not closed here: the exception of the fault that quarantined the plugin may
+     * still be on its way to the caller, and its guest object lives in one of them. A context that
+     * nothing references any more is freed by the engine; the kernel's engine closes the rest.
+     */
     private void release() {
         kernel.forget(this);
         List<Instance> all;
@@ -289,11 +294,13 @@ public final class Plugin {
             instances.clear();
         }
         for (Instance instance : all) {
-            instance.plugin.invokeMember("kpc:release");
-            instance.context.close();
+            instance.plugin.invokeMember(RELEASE_MEMBER);
         }
         released = true;
     }
+
+    /** The member of a KPC plugin instance that releases its memory; see PluginInstance.release. */
+    private static final String RELEASE_MEMBER = "kpc:release";
 
     @Override
     public String toString() {

@@ -139,13 +139,13 @@ public final class PluginLinker {
         }
         CType declared = global.type();
         if (!declared.sameAs(exported)) {
-            sink.report(Diagnostic.Kind.LINK, global.location(), "'" + name + "' is declared as 'extern "
-                            + declared.spelling() + "' but the host exports 'extern " + exported.spelling() + "'");
+            sink.report(Diagnostic.Kind.LINK, global.location(), "'" + name + "' is declared as '"
+                            + declaration(name, declared) + "' but the host exports '" + declaration(name, exported) + "'");
             return null;
         }
         if (!export.writable() && !isConst(declared)) {
             sink.report(Diagnostic.Kind.LINK, global.location(), "'" + name + "' is exported read-only, so it must be"
-                            + " declared const: 'extern " + exported.spelling() + "'");
+                            + " declared const: '" + declaration(name, exported) + "'");
             return null;
         }
         if (export.buffer().capacity() < exported.size()) {
@@ -155,6 +155,22 @@ public final class PluginLinker {
             return null;
         }
         return export;
+    }
+
+    /**
+     * Returns the extern declaration of {@code name} with {@code type}, for example
+     * {@code extern const unsigned char table[16]}. Arrays of pointers to functions or arrays, which
+     * data windows do not use, show the type's spelling before the name.
+     */
+    static String declaration(String name, CType type) {
+        StringBuilder dimensions = new StringBuilder();
+        CType element = type;
+        while (element instanceof ArrayType array) {
+            dimensions.append('[').append(array.length() < 0 ? "" : array.length()).append(']');
+            element = array.element();
+        }
+        String spelling = element.spelling();
+        return "extern " + spelling + (spelling.endsWith("*") ? "" : " ") + name + dimensions;
     }
 
     /** Returns whether an object of {@code type} is read-only: a const type, or an array of const elements. */

@@ -18,4 +18,17 @@ public interface IncludeResolver {
      * built-in header of that name and reports an error if there is none.
      */
     SourceFile resolve(String name);
+
+    /**
+     * Raised by {@link #resolve} when the host denies file access altogether, so that the error
+     * names the cause instead of reporting a missing file.
+     */
+    final class AccessDenied extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        public AccessDenied(String message) {
+            super(message, null, false, false);
+        }
+    }
 }

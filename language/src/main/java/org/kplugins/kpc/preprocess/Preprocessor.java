@@ -301,7 +301,12 @@ public final class Preprocessor {
             }
         } else {
             if (!resolvedIncludes.containsKey(name)) {
-                resolvedIncludes.put(name, resolver.resolve(name));
+                try {
+                    resolvedIncludes.put(name, resolver.resolve(name));
+                } catch (IncludeResolver.AccessDenied e) {
+                    error(start.location(), "cannot include '" + name + "': " + e.getMessage());
+                    return;
+                }
             }
             file = resolvedIncludes.get(name);
             if (file == null) {

@@ -8,6 +8,7 @@ import com.oracle.truffle.api.interop.InvalidArrayIndexException;
 import com.oracle.truffle.api.interop.UnsupportedMessageException;
 import com.oracle.truffle.api.interop.UnsupportedTypeException;
 import com.oracle.truffle.api.nodes.ExplodeLoop;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.kplugins.kpc.KpcContext;
@@ -124,7 +125,9 @@ final class HostArguments {
             return mappings.mapBytes(cString(interop.asString(value)), writable);
         }
         Object host = hostObject(value);
-        if (interop.hasBufferElements(value) || host instanceof byte[]) {
+        if (interop.hasBufferElements(value) || host instanceof byte[] || host instanceof ByteBuffer) {
+            // A ByteBuffer or byte[] the host passes itself is mapped even where its host access
+            // policy hides buffer elements: passing it is the host's request to share it.
             return mappings.mapBuffer(value, host, interop, writable);
         }
         if (interop.hasArrayElements(value)) {
@@ -135,8 +138,12 @@ final class HostArguments {
                 return mappings.mapNumberArray(value, interop, element.size(), element.isSigned(), writable);
             }
         }
+        String hint = host != null && host.getClass().isArray()
+                        ? "; a Java array is readable only in a context built with"
+                                        + " allowHostAccess(HostAccess.newBuilder().allowArrayAccess(true).build())"
+                        : "";
         throw UnsupportedTypeException.create(new Object[]{value}, "expected NULL, an address, a buffer, a string"
-                        + " or an array for a parameter of type '" + type.spelling() + "'");
+                        + " or an array for a parameter of type '" + type.spelling() + "'" + hint);
     }
 
     /** Maps an array of strings as C's argv: pointers to NUL-terminated strings, then a NULL pointer. */

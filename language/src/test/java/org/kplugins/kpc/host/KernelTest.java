@@ -297,8 +297,12 @@ class KernelTest {
             assertTrue(first.getMessage().startsWith("hostile.kpc:1:30: fault: divide error: division by zero"),
                             first.getMessage());
             assertFalse(hostile.isQuarantined());
-            assertThrows(PolyglotException.class, () -> hook.call(0));
+            PolyglotException last = assertThrows(PolyglotException.class, () -> hook.call(0));
+            assertEquals("DIVIDE_ERROR", last.getGuestObject().getMember("kind").asString());
             assertTrue(hostile.isQuarantined());
+            IllegalStateException empty = assertThrows(IllegalStateException.class, () -> hook.call(1));
+            assertTrue(empty.getMessage().startsWith("hook 'work' has no plugin function linked (plugin 'hostile' was"
+                            + " quarantined after 2 faults: hostile.kpc:1:30: fault: divide error"), empty.getMessage());
             assertTrue(hostile.isReleased());
             assertNull(hook.plugin());
             assertEquals(2, hostile.faults());

@@ -57,14 +57,14 @@ class LinkErrorTest {
     @Test
     void dataTypeMismatchShowsBoth() {
         assertTrue(loadError("#include <stdint.h>\nextern const uint16_t table[8];\nint f(void) { return table[0]; }").contains(
-                        "'table' is declared as 'extern const unsigned short[8]' but the host exports 'extern const"
-                                        + " unsigned char[16]'"));
+                        "'table' is declared as 'extern const unsigned short table[8]' but the host exports 'extern const"
+                                        + " unsigned char table[16]'"));
     }
 
     @Test
     void readOnlyDataDeclaredWritable() {
         assertTrue(loadError("#include <stdint.h>\nextern uint8_t table[16];\nint f(void) { return table[0]; }").contains(
-                        "'table' is exported read-only, so it must be declared const: 'extern const unsigned char[16]'"));
+                        "'table' is exported read-only, so it must be declared const: 'extern const unsigned char table[16]'"));
     }
 
     @Test
