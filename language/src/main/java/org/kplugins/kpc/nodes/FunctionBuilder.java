@@ -60,7 +60,8 @@ final class FunctionBuilder {
 
         return new KpcFunctionRootNode(program.language(), frame.buildDescriptor(), function.name(),
                         program.section(function.location()), frame.stackFrameSize(), returnKind,
-                        frame.zeroedIntSlots(), frame.zeroedLongSlots(), parameterCopies, body);
+                        frame.zeroedIntSlots(), frame.zeroedLongSlots(), parameterCopies, body,
+                        program.lineDirectiveFiles());
     }
 
     /** Copies argument {@code index} into the parameter's slot or stack-frame memory. */
