@@ -157,7 +157,6 @@ class DiagnosticsTest {
                 "2:1: unions are not supported in KPC",
                 "3:21: bit-fields are not supported in KPC",
                 "4:6: function pointers are not supported in KPC",
-                "5:27: static local variables are not supported in KPC",
                 "6:5: variadic function definitions are not supported in KPC",
                 "8:17: struct parameters are passed by pointer in KPC");
     }
