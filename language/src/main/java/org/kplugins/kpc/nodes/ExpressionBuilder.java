@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.kplugins.kpc.nodes;
 
+import java.util.ArrayList;
 import java.util.List;
 import com.oracle.truffle.api.source.SourceSection;
 import org.kplugins.kpc.ast.BinaryOp;
 import org.kplugins.kpc.ast.Expr;
 import org.kplugins.kpc.ast.Function;
+import org.kplugins.kpc.ast.InitItem;
 import org.kplugins.kpc.ast.Variable;
 import org.kplugins.kpc.builtins.HostExport;
 import org.kplugins.kpc.diagnostics.SourceLocation;
@@ -40,6 +42,7 @@ import org.kplugins.kpc.nodes.expression.KpcNegateNode;
 import org.kplugins.kpc.nodes.expression.KpcNotEqualNode;
 import org.kplugins.kpc.nodes.expression.KpcPointerDifferenceNode;
 import org.kplugins.kpc.nodes.expression.KpcRemainderNode;
+import org.kplugins.kpc.nodes.expression.KpcSequenceNode;
 import org.kplugins.kpc.nodes.expression.KpcShiftLeftNode;
 import org.kplugins.kpc.nodes.expression.KpcShiftRightNode;
 import org.kplugins.kpc.nodes.expression.KpcSubtractNode;
@@ -61,6 +64,7 @@ import org.kplugins.kpc.nodes.memory.KpcStoreI32Node;
 import org.kplugins.kpc.nodes.memory.KpcStoreI64Node;
 import org.kplugins.kpc.nodes.memory.KpcStoreI8Node;
 import org.kplugins.kpc.nodes.memory.KpcStructCopyNode;
+import org.kplugins.kpc.nodes.memory.KpcZeroFillNode;
 import org.kplugins.kpc.runtime.PluginLayout;
 import org.kplugins.kpc.types.ArrayType;
 import org.kplugins.kpc.types.CType;
@@ -122,6 +126,7 @@ final class ExpressionBuilder {
             case Expr.Dereference d -> load(place(d));
             case Expr.MemberAccess m -> load(place(m));
             case Expr.Call c -> call(c);
+            case Expr.CompoundLiteral c -> load(place(c));
         };
         return located(node, e.location());
     }
@@ -176,8 +181,29 @@ final class ExpressionBuilder {
                 int offset = m.member().offset();
                 yield offset == 0 ? base : new KpcAddNode(base, new KpcIntConstantNode(offset));
             }
+            case Expr.CompoundLiteral c -> compoundLiteral(c);
             default -> value(e);
         };
+    }
+
+    /**
+     * Initializes a block-scope compound literal in its frame memory and yields its address: the
+     * object is zero-filled, unless the items store every byte, and then each item is stored.
+     */
+    private KpcExpressionNode compoundLiteral(Expr.CompoundLiteral c) {
+        Variable variable = c.variable();
+        int offset = frame.memoryOffsetOf(variable);
+        List<InitItem> items = variable.initializer();
+        List<KpcExpressionNode> steps = new ArrayList<>();
+        if (!FunctionBuilder.coversEveryByte(items, variable.type().size())) {
+            steps.add(new KpcZeroFillNode(new KpcFrameAddressNode(offset), variable.type().size()));
+        }
+        for (InitItem item : items) {
+            KpcExpressionNode value = convert(value(item.value()), item.value().type(), item.type());
+            KpcExpressionNode store = storeTo(item.type(), new KpcFrameAddressNode(offset + item.offset()), value);
+            steps.add(located(store, item.value().location()));
+        }
+        return new KpcSequenceNode(steps.toArray(new KpcExpressionNode[0]), new KpcFrameAddressNode(offset));
     }
 
     KpcExpressionNode variableAddress(Variable variable) {

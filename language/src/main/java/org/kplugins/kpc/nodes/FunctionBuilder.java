@@ -215,7 +215,7 @@ final class FunctionBuilder {
         }
     }
 
-    private static boolean coversEveryByte(List<InitItem> items, int size) {
+    static boolean coversEveryByte(List<InitItem> items, int size) {
         boolean[] covered = new boolean[size];
         for (InitItem item : items) {
             int end = Math.min(size, item.offset() + item.type().size());

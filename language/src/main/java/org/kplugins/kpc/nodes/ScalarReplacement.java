@@ -233,6 +233,7 @@ final class ScalarReplacement {
             case Expr.Decay d -> scan(d.array());
             case Expr.Dereference d -> scan(d.pointer());
             case Expr.Call c -> c.arguments().forEach(this::scan);
+            case Expr.CompoundLiteral c -> scanDeclaration(c.variable());
         }
     }
 

@@ -131,7 +131,7 @@ final class ExpressionParser {
             CType type = parser.declarations.parseTypeName();
             tokens.expectClosing(")", open);
             if (tokens.at("{")) {
-                throw tokens.syntaxError(tokens.peek(), "compound literals are not supported in KPC");
+                return parsePostfix(parseCompoundLiteral(open, type));
             }
             parser.enterNesting(open);
             try {
@@ -142,6 +142,50 @@ final class ExpressionParser {
             }
         }
         return parseUnary();
+    }
+
+    /**
+     * compound-literal: ( type-name ) { initializer-list }, with the type name already read. At
+     * block scope the object lives in the function's frame and is initialized each time the
+     * expression is evaluated; at file scope it is an unnamed global with a constant initializer.
+     */
+    private Expr parseCompoundLiteral(Token open, CType type) {
+        parser.enterNesting(open);
+        try {
+            SourceLocation location = open.location();
+            boolean incompleteArray = type instanceof ArrayType array && array.length() < 0;
+            if (type instanceof FunctionType || type.isVoid() || !incompleteArray && !type.isComplete()) {
+                parser.typeError(location, "compound literal has incomplete or function type '" + type.spelling() + "'");
+                skipBraces();
+                return rules.errorValue(location);
+            }
+            Variable variable;
+            if (parser.currentFunction == null) {
+                variable = parser.declareStaticLocal("(compound literal)", type, location);
+                variable.setInitializer(parser.initializers.parseInitializer(variable, type, true));
+                return new Expr.VariableRef(variable.type(), variable, location.to(tokens.previous().location()));
+            }
+            variable = new Variable("(compound literal)", type, Variable.Storage.LOCAL, false, location);
+            variable.markAddressTaken();
+            parser.currentFunction.locals().add(variable);
+            variable.setInitializer(parser.initializers.parseInitializer(variable, type, false));
+            return new Expr.CompoundLiteral(variable.type(), variable, location.to(tokens.previous().location()));
+        } finally {
+            parser.exitNesting();
+        }
+    }
+
+    /** Skips the brace-enclosed list at the cursor, nested braces included. */
+    private void skipBraces() {
+        int depth = 0;
+        do {
+            Token token = tokens.next();
+            if (token.is("{")) {
+                depth++;
+            } else if (token.is("}")) {
+                depth--;
+            }
+        } while (depth > 0 && !tokens.atEof());
     }
 
     private Expr buildCast(Token open, CType type, Expr operand) {
@@ -315,6 +359,11 @@ final class ExpressionParser {
             type = parser.declarations.parseTypeName();
             Token close = tokens.expectClosing(")", open);
             location = keyword.location().to(close.location());
+            if (tokens.at("{")) {
+                Expr literal = parsePostfix(parseCompoundLiteral(open, type));
+                type = literal.type();
+                location = keyword.location().to(literal.location());
+            }
         } else {
             Expr operand = parseUnary();
             if (rules.isError(operand)) {
