@@ -79,6 +79,9 @@ final class ScalarReplacement {
         if (!(type instanceof StructType struct) || !struct.isDefined()) {
             return false;
         }
+        if (containsUnion(struct)) {
+            return false;
+        }
         List<ScalarMember> members = scalarMembers(struct);
         if (members.size() > MAX_SCALAR_MEMBERS) {
             return false;
@@ -89,6 +92,19 @@ final class ScalarReplacement {
             }
         }
         return true;
+    }
+
+    /** Whether {@code struct} is a union or has one inside: its members share bytes, which slots cannot. */
+    private static boolean containsUnion(StructType struct) {
+        if (struct.isUnion()) {
+            return true;
+        }
+        for (StructType.Member member : struct.members()) {
+            if (member.type() instanceof StructType nested && containsUnion(nested)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isScalar(CType type) {

@@ -24,7 +24,7 @@ import org.kplugins.kpc.types.VoidType;
 /**
  * Parses the type part of declarations: declaration specifiers, declarators, struct and enum
  * specifiers, parameter lists and type names. KPC's restrictions on types (no floating point,
- * unions, bit-fields, function pointers or struct parameters) are reported here.
+ * bit-fields, function pointers or struct and union parameters) are reported here.
  */
 final class DeclarationParser {
 
@@ -494,8 +494,8 @@ final class DeclarationParser {
         } else if (type instanceof FunctionType) {
             parser.typeError(location, "function pointers are not supported in KPC");
             type = new PointerType(VoidType.VOID);
-        } else if (type instanceof StructType) {
-            parser.typeError(location, "struct parameters are passed by pointer in KPC");
+        } else if (type instanceof StructType struct) {
+            parser.typeError(location, struct.keyword() + " parameters are passed by pointer in KPC");
         } else if (type.isVoid()) {
             parser.typeError(location, "parameter has incomplete type 'void'");
             type = IntegerType.INT;
@@ -532,9 +532,7 @@ final class DeclarationParser {
     /** struct-or-union-specifier: {@code struct tag}, {@code struct tag { ... }} or {@code struct { ... }}. */
     private CType parseStructSpecifier() {
         Token keyword = tokens.next();
-        if (keyword.is("union")) {
-            parser.typeError(keyword.location(), "unions are not supported in KPC");
-        }
+        boolean union = keyword.is("union");
         Token tagToken = TokenCursor.isName(tokens.peek()) ? tokens.next() : null;
         String tag = tagToken == null ? null : tagToken.text();
         if (!tokens.at("{")) {
@@ -542,30 +540,32 @@ final class DeclarationParser {
                 throw tokens.syntaxError(tokens.peek(), "expected identifier or '{' after '" + keyword.text() + "'");
             }
             Object found = tokens.at(";") ? parser.scope.lookupTagLocal(tag) : parser.scope.lookupTag(tag);
-            if (found instanceof StructType struct) {
+            if (found instanceof StructType struct && struct.isUnion() == union) {
                 return struct;
             }
             if (found != null) {
                 parser.typeError(tagToken.location(), "use of '" + tag + "' with tag type that does not match previous declaration");
-                return new StructType(tag);
+                return new StructType(tag, union);
             }
-            StructType struct = new StructType(tag);
+            StructType struct = new StructType(tag, union);
             parser.scope.declareTag(tag, struct);
             return struct;
         }
         StructType struct = null;
         if (tag != null) {
             Object local = parser.scope.lookupTagLocal(tag);
-            if (local instanceof StructType existing && !existing.isDefined()) {
+            if (local instanceof StructType existing && existing.isUnion() != union) {
+                parser.typeError(tagToken.location(), "use of '" + tag + "' with tag type that does not match previous declaration");
+            } else if (local instanceof StructType existing && !existing.isDefined()) {
                 struct = existing;
             } else if (local instanceof StructType) {
-                parser.typeError(tagToken.location(), "redefinition of 'struct " + tag + "'");
+                parser.typeError(tagToken.location(), "redefinition of '" + keyword.text() + " " + tag + "'");
             } else if (local != null) {
                 parser.typeError(tagToken.location(), "use of '" + tag + "' with tag type that does not match previous declaration");
             }
         }
         if (struct == null) {
-            struct = new StructType(tag);
+            struct = new StructType(tag, union);
             if (tag != null && parser.scope.lookupTagLocal(tag) == null) {
                 parser.scope.declareTag(tag, struct);
             }
@@ -598,18 +598,19 @@ final class DeclarationParser {
         }
         tokens.expectClosing("}", open);
         if (names.isEmpty()) {
-            parser.typeError(open.location(), "empty structs are not supported in KPC");
+            parser.typeError(open.location(), "empty " + struct.keyword() + "s are not supported in KPC");
             names.add("<empty>");
             types.add(IntegerType.CHAR);
         }
         long size = 0;
         int depth = 0;
         for (CType type : types) {
-            size = StructType.alignUp((int) Math.min(size, Integer.MAX_VALUE), type.align()) + (long) type.size();
+            long end = StructType.alignUp((int) Math.min(size, Integer.MAX_VALUE), type.align()) + (long) type.size();
+            size = struct.isUnion() ? Math.max(size, type.size()) : end;
             depth = Math.max(depth, typeDepth(type));
         }
         if (size > Integer.MAX_VALUE) {
-            parser.typeError(open.location(), "struct is too large (" + size + " bytes)");
+            parser.typeError(open.location(), struct.keyword() + " is too large (" + size + " bytes)");
             names.clear();
             types.clear();
             names.add("<too large>");
@@ -627,8 +628,9 @@ final class DeclarationParser {
         Specifiers specifiers = parseDeclarationSpecifiers(false);
         if (tokens.at(";")) {
             Token semicolon = tokens.next();
-            parser.typeError(semicolon.location(), specifiers.type() instanceof StructType
-                    ? "anonymous struct members are not supported in KPC" : "declaration does not declare anything");
+            parser.typeError(semicolon.location(), specifiers.type() instanceof StructType struct
+                    ? "anonymous " + struct.keyword() + " members are not supported in KPC"
+                    : "declaration does not declare anything");
             return;
         }
         while (true) {

@@ -208,7 +208,9 @@ final class InitializerParser {
 
     /**
      * Parses the members of a struct initializer list, braced or elided, and starting with the
-     * rest of a designator chain or not, as for arrays.
+     * rest of a designator chain or not, as for arrays. A union takes one initializer: the first
+     * member's, or the designated member's. A designator for another member replaces it, so the
+     * union then holds only the last member initialized, with its other bytes zero.
      */
     private void parseStructMembers(StructType struct, int offset, List<InitItem> items, boolean braced,
             boolean designated) {
@@ -230,11 +232,15 @@ final class InitializerParser {
                 }
                 index = found;
                 StructType.Member member = members.get(index);
+                if (struct.isUnion()) {
+                    removeItemsWithin(items, offset, struct.size());
+                }
                 parseDesignatedElement(member.type(), offset + member.offset(), items);
             } else {
-                if (index >= members.size()) {
+                if (index >= members.size() || struct.isUnion() && !first) {
                     if (braced) {
-                        parser.typeError(tokens.peek().location(), "excess elements in struct initializer");
+                        parser.typeError(tokens.peek().location(), "excess elements in " + struct.keyword()
+                                + " initializer");
                         skipRestOfList();
                     }
                     break;
@@ -244,7 +250,7 @@ final class InitializerParser {
             }
             first = false;
             index++;
-            if (!continueList(braced, index >= members.size())) {
+            if (!continueList(braced, index >= members.size() || struct.isUnion())) {
                 break;
             }
         }

@@ -4,10 +4,11 @@ package org.kplugins.kpc.types;
 import java.util.List;
 
 /**
- * A struct with C layout: members in declaration order, each at the next offset aligned to its
- * alignment; the struct's alignment is its largest member alignment and its size is rounded up to
- * it. A struct declared but not yet defined is incomplete until {@link #complete} is called, so
- * self-referencing structs work.
+ * A struct or union with C layout. A struct's members are in declaration order, each at the next
+ * offset aligned to its alignment. A union's members all start at offset 0, and its size is that
+ * of its largest member. Either way the alignment is the largest member alignment and the size is
+ * rounded up to it, as the i386 System V ABI lays them out. A type declared but not yet defined
+ * is incomplete until {@link #complete} is called, so self-referencing types work.
  */
 public final class StructType extends CType {
 
@@ -16,6 +17,7 @@ public final class StructType extends CType {
     }
 
     private final String tag;
+    private final boolean union;
     private final StructType definition;
     private List<Member> members;
     private int size;
@@ -23,14 +25,21 @@ public final class StructType extends CType {
 
     /** Creates an incomplete struct; {@code tag} is null for an anonymous struct. */
     public StructType(String tag) {
+        this(tag, false);
+    }
+
+    /** Creates an incomplete struct or union; {@code tag} is null for an anonymous one. */
+    public StructType(String tag, boolean union) {
         super(false);
         this.tag = tag;
+        this.union = union;
         this.definition = null;
     }
 
     private StructType(StructType definition, boolean isConst) {
         super(isConst);
         this.tag = definition.tag;
+        this.union = definition.union;
         this.definition = definition;
     }
 
@@ -46,9 +55,14 @@ public final class StructType extends CType {
         int maxAlign = 1;
         for (int i = 0; i < names.size(); i++) {
             CType t = types.get(i);
-            offset = alignUp(offset, t.align());
-            laidOut.add(new Member(names.get(i), t, offset));
-            offset += t.size();
+            if (union) {
+                laidOut.add(new Member(names.get(i), t, 0));
+                offset = Math.max(offset, t.size());
+            } else {
+                offset = alignUp(offset, t.align());
+                laidOut.add(new Member(names.get(i), t, offset));
+                offset += t.size();
+            }
             maxAlign = Math.max(maxAlign, t.align());
         }
         d.align = maxAlign;
@@ -62,6 +76,16 @@ public final class StructType extends CType {
 
     public String tag() {
         return def().tag;
+    }
+
+    /** Whether this is a union: every member at offset 0. */
+    public boolean isUnion() {
+        return union;
+    }
+
+    /** Returns {@code "struct"} or {@code "union"}, the keyword that declares this type. */
+    public String keyword() {
+        return union ? "union" : "struct";
     }
 
     public boolean isDefined() {
@@ -109,7 +133,7 @@ public final class StructType extends CType {
 
     @Override
     public String spelling() {
-        String base = "struct " + (tag() == null ? "<anonymous>" : tag());
+        String base = keyword() + " " + (tag() == null ? "<anonymous>" : tag());
         return isConst() ? "const " + base : base;
     }
 }
