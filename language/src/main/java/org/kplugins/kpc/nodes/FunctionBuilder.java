@@ -169,7 +169,7 @@ final class FunctionBuilder {
                 for (InitItem item : items) {
                     KpcExpressionNode value = ExpressionBuilder.convert(expressions.value(item.value()),
                                     item.value().type(), item.type());
-                    KpcExpressionNode store = ExpressionBuilder.storeTo(item.type(),
+                    KpcExpressionNode store = ExpressionBuilder.storeItem(item,
                                     new KpcFrameAddressNode(offset + item.offset()), value);
                     store.setSourceSection(program.section(item.value().location()));
                     steps.add(new KpcExpressionStatementNode(store));
@@ -218,6 +218,10 @@ final class FunctionBuilder {
     static boolean coversEveryByte(List<InitItem> items, int size) {
         boolean[] covered = new boolean[size];
         for (InitItem item : items) {
+            if (item.bitField() != null) {
+                // A bit-field store keeps the other bits of its unit, which must start out zero.
+                continue;
+            }
             int end = Math.min(size, item.offset() + item.type().size());
             for (int i = Math.max(0, item.offset()); i < end; i++) {
                 covered[i] = true;

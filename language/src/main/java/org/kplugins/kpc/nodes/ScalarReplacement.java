@@ -79,7 +79,7 @@ final class ScalarReplacement {
         if (!(type instanceof StructType struct) || !struct.isDefined()) {
             return false;
         }
-        if (containsUnion(struct)) {
+        if (sharesStorage(struct)) {
             return false;
         }
         List<ScalarMember> members = scalarMembers(struct);
@@ -94,13 +94,16 @@ final class ScalarReplacement {
         return true;
     }
 
-    /** Whether {@code struct} is a union or has one inside: its members share bytes, which slots cannot. */
-    private static boolean containsUnion(StructType struct) {
+    /**
+     * Whether {@code struct} is a union, has bit-fields, or has such a struct inside: members that
+     * share bytes cannot each have their own slot.
+     */
+    private static boolean sharesStorage(StructType struct) {
         if (struct.isUnion()) {
             return true;
         }
         for (StructType.Member member : struct.members()) {
-            if (member.type() instanceof StructType nested && containsUnion(nested)) {
+            if (member.isBitField() || member.type() instanceof StructType nested && sharesStorage(nested)) {
                 return true;
             }
         }

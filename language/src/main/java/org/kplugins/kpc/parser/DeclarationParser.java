@@ -24,7 +24,7 @@ import org.kplugins.kpc.types.VoidType;
 /**
  * Parses the type part of declarations: declaration specifiers, declarators, struct and enum
  * specifiers, parameter lists and type names. KPC's restrictions on types (no floating point,
- * bit-fields, function pointers or struct and union parameters) are reported here.
+ * function pointers or struct and union parameters) are reported here.
  */
 final class DeclarationParser {
 
@@ -585,10 +585,11 @@ final class DeclarationParser {
     private void parseStructDeclarationList(StructType struct, Token open) {
         List<String> names = new ArrayList<>();
         List<CType> types = new ArrayList<>();
+        List<Integer> widths = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         while (!tokens.at("}") && !tokens.atEof()) {
             try {
-                parseStructDeclaration(names, types, seen);
+                parseStructDeclaration(names, types, widths, seen);
             } catch (ParseError e) {
                 if (e.nestingTooDeep) {
                     throw e;
@@ -601,6 +602,7 @@ final class DeclarationParser {
             parser.typeError(open.location(), "empty " + struct.keyword() + "s are not supported in KPC");
             names.add("<empty>");
             types.add(IntegerType.CHAR);
+            widths.add(null);
         }
         long size = 0;
         int depth = 0;
@@ -613,15 +615,21 @@ final class DeclarationParser {
             parser.typeError(open.location(), struct.keyword() + " is too large (" + size + " bytes)");
             names.clear();
             types.clear();
+            widths.clear();
             names.add("<too large>");
             types.add(IntegerType.CHAR);
+            widths.add(null);
         }
-        struct.complete(names, types);
+        struct.complete(names, types, widths);
         structDepths.put(struct, depth + 1);
     }
 
-    /** struct-declaration: specifiers and member declarators up to ';'. */
-    private void parseStructDeclaration(List<String> names, List<CType> types, Set<String> seen) {
+    /**
+     * struct-declaration: specifiers and member declarators up to ';'. A member declarator may
+     * have a bit-field width ({@code int flags : 3}), and a bit-field may have no name.
+     */
+    private void parseStructDeclaration(List<String> names, List<CType> types, List<Integer> widths,
+            Set<String> seen) {
         if (!isDeclarationStart(tokens.peek())) {
             throw tokens.syntaxError(tokens.peek(), "expected member name or ';' after declaration specifiers");
         }
@@ -634,13 +642,19 @@ final class DeclarationParser {
             return;
         }
         while (true) {
-            Declarator declarator = parseDeclarator(specifiers.type(), DeclaratorKind.NAMED);
+            Declarator declarator = tokens.at(":")
+                    ? new Declarator(null, specifiers.type(), List.of(), tokens.peek().location())
+                    : parseDeclarator(specifiers.type(), DeclaratorKind.NAMED);
+            Integer width = null;
+            boolean valid = true;
             if (tokens.at(":")) {
-                Token colon = tokens.next();
-                parser.typeError(colon.location(), "bit-fields are not supported in KPC");
-                parser.expressions.parseConditional();
+                tokens.next();
+                width = parseBitFieldWidth(declarator);
+                valid = width != null;
             }
-            addMember(declarator, names, types, seen);
+            if (valid) {
+                addMember(declarator, width, names, types, widths, seen);
+            }
             if (!tokens.accept(",")) {
                 break;
             }
@@ -648,9 +662,51 @@ final class DeclarationParser {
         tokens.expect(";", "at end of declaration list");
     }
 
-    private void addMember(Declarator declarator, List<String> names, List<CType> types, Set<String> seen) {
+    /**
+     * Reads the width of a bit-field after its ':' and checks it against the declared type.
+     * Returns the width in bits, or null after reporting an error.
+     */
+    private Integer parseBitFieldWidth(Declarator declarator) {
+        Expr widthExpression = parser.expressions.parseConditional();
+        Long value = parser.expressions.requireIntegerConstant(widthExpression);
+        String name = declarator.name() == null ? "<anonymous>" : declarator.name();
+        CType type = declarator.type();
+        if (!(type instanceof IntegerType integer)) {
+            parser.typeError(declarator.location(), "bit-field '" + name + "' has non-integral type '"
+                    + type.spelling() + "'");
+            return null;
+        }
+        if (value == null) {
+            return null;
+        }
+        int typeBits = integer.isBool() ? 1 : 8 * integer.size();
+        if (value < 0) {
+            parser.typeError(widthExpression.location(), "bit-field '" + name + "' has negative width (" + value + ")");
+            return null;
+        }
+        if (value == 0 && declarator.name() != null) {
+            parser.typeError(declarator.location(), "named bit-field '" + name + "' has zero width");
+            return null;
+        }
+        if (value > typeBits) {
+            parser.typeError(widthExpression.location(), "width of bit-field '" + name + "' (" + value
+                    + " bits) exceeds the width of its type (" + typeBits + " bit" + (typeBits == 1 ? "" : "s") + ")");
+            return null;
+        }
+        return value.intValue();
+    }
+
+    /** Adds a member, or an unnamed bit-field, which takes bits but has a null name. */
+    private void addMember(Declarator declarator, Integer width, List<String> names, List<CType> types,
+            List<Integer> widths, Set<String> seen) {
         CType type = declarator.type();
         String name = declarator.name();
+        if (name == null) {
+            names.add(null);
+            types.add(type.unqualified());
+            widths.add(width);
+            return;
+        }
         if (type instanceof FunctionType) {
             parser.typeError(declarator.location(), "field '" + name + "' declared as a function");
             return;
@@ -669,6 +725,7 @@ final class DeclarationParser {
         }
         names.add(name);
         types.add(type);
+        widths.add(width);
     }
 
     /** enum-specifier: {@code enum tag} or {@code enum [tag] { enumerator-list }}. The type is int. */

@@ -325,6 +325,10 @@ final class ExpressionParser {
                     + operand.type().spelling() + "'");
             return rules.errorValue(location);
         }
+        if (operand instanceof Expr.MemberAccess access && access.member().isBitField()) {
+            parser.typeError(operator.location(), "address of bit-field '" + access.member().name() + "' requested");
+            return rules.errorValue(location);
+        }
         if (operand instanceof Expr.VariableRef ref) {
             ref.variable().markAddressTaken();
         }
@@ -368,6 +372,11 @@ final class ExpressionParser {
             Expr operand = parseUnary();
             if (rules.isError(operand)) {
                 return new Expr.IntConstant(IntegerType.UINT, 4, keyword.location());
+            }
+            if (operand instanceof Expr.MemberAccess access && access.member().isBitField()) {
+                parser.typeError(keyword.location(), "invalid application of 'sizeof' to bit-field '"
+                        + access.member().name() + "'");
+                return new Expr.IntConstant(IntegerType.UINT, 1, keyword.location());
             }
             type = operand.type();
             location = keyword.location().to(operand.location());
@@ -543,8 +552,25 @@ final class ExpressionParser {
                     "member access on a struct value that is not stored in an object is not supported in KPC");
             return rules.errorValue(location);
         }
-        CType memberType = structType.isConst() ? member.type().withConst(true) : member.type();
+        CType memberType = member.isBitField() ? bitFieldValueType(member) : member.type();
+        if (structType.isConst() || member.type().isConst()) {
+            memberType = memberType.withConst(true);
+        }
         return new Expr.MemberAccess(memberType, struct, member, location);
+    }
+
+    /**
+     * The type of a bit-field's value, as gcc gives it: a bit-field of a type up to int whose
+     * values all fit in int is int (so {@code unsigned x : 3} promotes to int), one of 32 bits
+     * keeps its type, _Bool stays _Bool and long long bit-fields keep their declared type.
+     */
+    static CType bitFieldValueType(StructType.Member member) {
+        IntegerType declared = (IntegerType) member.type().unqualified();
+        if (declared.isBool() || declared.is64Bit()) {
+            return declared;
+        }
+        boolean fitsInInt = declared.isSigned() || member.bitField().width() < 32;
+        return fitsInInt ? IntegerType.INT : IntegerType.UINT;
     }
 
     /** primary-expression: constant, string literal, identifier or ( expression ). */

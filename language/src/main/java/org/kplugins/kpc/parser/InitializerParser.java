@@ -235,7 +235,11 @@ final class InitializerParser {
                 if (struct.isUnion()) {
                     removeItemsWithin(items, offset, struct.size());
                 }
-                parseDesignatedElement(member.type(), offset + member.offset(), items);
+                if (member.isBitField()) {
+                    parseDesignatedBitField(member, offset, items);
+                } else {
+                    parseDesignatedElement(member.type(), offset + member.offset(), items);
+                }
             } else {
                 if (index >= members.size() || struct.isUnion() && !first) {
                     if (braced) {
@@ -246,7 +250,11 @@ final class InitializerParser {
                     break;
                 }
                 StructType.Member member = members.get(index);
-                parseElement(member.type(), offset + member.offset(), items);
+                if (member.isBitField()) {
+                    parseBitField(member, offset, items);
+                } else {
+                    parseElement(member.type(), offset + member.offset(), items);
+                }
             }
             first = false;
             index++;
@@ -351,6 +359,29 @@ final class InitializerParser {
             removeItemsWithin(items, offset, type.size());
         }
         parseElement(type, offset, items);
+    }
+
+    /** Parses what follows the designator of a bit-field member: '=' and its value. */
+    private void parseDesignatedBitField(StructType.Member member, int structOffset, List<InitItem> items) {
+        if (atDesignator()) {
+            Token designator = tokens.peek();
+            parser.typeError(designator.location(), (designator.is("[") ? "array" : "field")
+                    + " designator cannot initialize a value of scalar type '" + member.type().spelling() + "'");
+            skipRestOfList();
+            return;
+        }
+        tokens.expect("=", "after the designator; write '.member = value' or '[index] = value'");
+        parseBitField(member, structOffset, items);
+    }
+
+    /** Parses the value of a bit-field member of the struct at {@code structOffset}. */
+    private void parseBitField(StructType.Member member, int structOffset, List<InitItem> items) {
+        List<InitItem> scalar = new ArrayList<>();
+        CType valueType = ExpressionParser.bitFieldValueType(member);
+        parseScalar(valueType, 0, scalar);
+        for (InitItem item : scalar) {
+            items.add(new InitItem(structOffset + member.offset(), valueType, item.value(), member.bitField()));
+        }
     }
 
     /**
