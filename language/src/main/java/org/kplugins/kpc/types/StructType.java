@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * A struct or union with C layout. A struct's members are in declaration order, each at the next
  * offset aligned to its alignment. A union's members all start at offset 0, and its size is that
- * of its largest member. Either way the alignment is the largest member alignment and the size is
+ * of its largest member. In both cases the alignment is the largest member alignment and the size is
  * rounded up to it, as the i386 System V ABI lays them out. A type declared but not yet defined
  * is incomplete until {@link #complete} is called, so self-referencing types work.
  */
@@ -15,7 +15,7 @@ public final class StructType extends CType {
     /**
      * A member and its byte offset from the start of the struct. For a bit-field, {@code type} is
      * the declared type, {@code offset} the start of the storage unit (a naturally aligned object of
-     * that type) that holds the bits, and {@code bitField} says which bits; it is null otherwise.
+     * that type) that contains the bits, and {@code bitField} says which bits; it is null otherwise.
      */
     public record Member(String name, CType type, int offset, BitField bitField) {
 
@@ -29,7 +29,7 @@ public final class StructType extends CType {
     }
 
     /**
-     * Where a bit-field's bits lie in its storage unit: {@code width} bits from bit
+     * The position of a bit-field's bits in its storage unit: {@code width} bits from bit
      * {@code bitOffset}, counted from the unit's least significant bit. The unit is
      * {@code unitSize} bytes, the size of the declared type, read little-endian.
      */
@@ -74,7 +74,7 @@ public final class StructType extends CType {
 
     /**
      * Lays out members some of which are bit-fields, as gcc does for i386 System V:
-     * {@code widths} holds each member's width in bits, or null for an ordinary member. A
+     * {@code widths} contains each member's width in bits, or null for an ordinary member. A
      * bit-field goes at the next free bit unless it would cross a boundary of its declared type's
      * size, in which case it starts at that boundary. A zero-width bit-field moves the next member
      * to such a boundary. A named bit-field aligns the struct as its type does; an unnamed one
@@ -139,7 +139,7 @@ public final class StructType extends CType {
         return def().tag;
     }
 
-    /** Whether this is a union: every member at offset 0. */
+    /** Returns whether this is a union, whose members all start at offset 0. */
     public boolean isUnion() {
         return union;
     }
