@@ -59,7 +59,8 @@ public final class PluginFault extends AbstractTruffleException {
     /**
      * Creates a fault located at {@code location}, for a node's failing branch:
      * {@code throw PluginFault.raise(...)}. Function, file, line, column and source line come
-     * from {@code location}'s root node and encapsulating source section. When
+     * from {@code location}'s root node and encapsulating source section, with file and line
+     * mapped through the root node when it implements {@link LineDirectives}. When
      * {@code location} is null or has no source section, the report has line 0.
      *
      * @param address the faulting address as an unsigned 32-bit value, or
@@ -88,6 +89,10 @@ public final class PluginFault extends AbstractTruffleException {
                 column = section.hasColumns() ? section.getStartColumn() : 0;
                 if (source.hasCharacters()) {
                     sourceLine = source.getCharacters(line).toString();
+                }
+                if (root instanceof LineDirectives directives) {
+                    file = directives.reportedFile(source, line);
+                    line = directives.reportedLine(source, line);
                 }
             }
         }

@@ -10,8 +10,8 @@ import org.kplugins.kpc.types.StructType;
 
 /**
  * A typed expression. {@link #type()} is the C type of the value (for lvalues, the type of the
- * object). Lvalues are {@link VariableRef}, {@link Dereference}, {@link MemberAccess} and
- * {@link StringLiteral}; reading an lvalue in a value context loads it, except arrays, which the
+ * object). Lvalues are {@link VariableRef}, {@link Dereference}, {@link MemberAccess},
+ * {@link StringLiteral} and {@link CompoundLiteral}; reading an lvalue in a value context loads it, except arrays, which the
  * parser wraps in {@link Decay}.
  */
 public sealed interface Expr {
@@ -119,6 +119,16 @@ public sealed interface Expr {
     record Dereference(CType type, Expr pointer, SourceLocation location) implements Expr {
     }
 
+    /**
+     * A compound literal {@code (type){ initializer }} at block scope: an unnamed object with
+     * automatic storage in the enclosing function's frame (lvalue). Each evaluation stores the
+     * initializer items of {@code variable}, after zero-filling it, and designates the object. At
+     * file scope a compound literal has static storage and the parser yields a {@link VariableRef}
+     * to an unnamed global instead.
+     */
+    record CompoundLiteral(CType type, Variable variable, SourceLocation location) implements Expr {
+    }
+
     /** s.m on a struct lvalue; p->m is parsed as (*p).m. */
     record MemberAccess(CType type, Expr struct, StructType.Member member, SourceLocation location)
             implements Expr {
@@ -134,6 +144,6 @@ public sealed interface Expr {
     /** Whether {@code e} designates an object. */
     static boolean isLvalue(Expr e) {
         return e instanceof VariableRef || e instanceof Dereference || e instanceof MemberAccess
-                || e instanceof StringLiteral;
+                || e instanceof StringLiteral || e instanceof CompoundLiteral;
     }
 }

@@ -13,7 +13,10 @@ import org.kplugins.kpc.types.CType;
 public final class Variable {
 
     public enum Storage {
-        /** File scope, static storage duration. */
+        /**
+         * Static storage duration: a file-scope variable, or a block-scope one declared
+         * {@code static}, which the parser lists with the globals.
+         */
         GLOBAL,
         /** Block scope, automatic storage duration. */
         LOCAL,

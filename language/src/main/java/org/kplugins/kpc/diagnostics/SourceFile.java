@@ -2,6 +2,8 @@
 package org.kplugins.kpc.diagnostics;
 
 import com.oracle.truffle.api.source.Source;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One file of plugin source: the main file or a header it includes. Tokens point into it, and
@@ -12,6 +14,15 @@ public final class SourceFile {
     private final String text;
     private final Source truffleSource;
     private int[] lineStarts;
+    /** The {@code #line} directives of this file, in order of their physical lines. */
+    private final List<LineDirective> lineDirectives = new ArrayList<>();
+
+    /**
+     * A {@code #line} directive: physical line {@code firstLine} and those after it are reported as
+     * {@code presumedLine} onwards in the file {@code presumedName}.
+     */
+    private record LineDirective(int firstLine, int presumedLine, String presumedName) {
+    }
 
     /**
      * @param name the name diagnostics print, for example {@code grayscale.kpc} or {@code <kernel.h>}
@@ -35,6 +46,44 @@ public final class SourceFile {
 
     public Source truffleSource() {
         return truffleSource;
+    }
+
+    /**
+     * Records a {@code #line} directive: physical line {@code firstLine}, the one after the
+     * directive, is reported as line {@code presumedLine} of {@code presumedName}. Directives are
+     * recorded in the order the preprocessor reads them, which is physical line order.
+     */
+    public void addLineDirective(int firstLine, int presumedLine, String presumedName) {
+        lineDirectives.removeIf(d -> d.firstLine() >= firstLine);
+        lineDirectives.add(new LineDirective(firstLine, presumedLine, presumedName));
+    }
+
+    /** Returns whether a {@code #line} directive changes how this file's lines are reported. */
+    public boolean hasLineDirectives() {
+        return !lineDirectives.isEmpty();
+    }
+
+    /** Returns the line that diagnostics, faults and {@code __LINE__} report for physical line {@code line}. */
+    public int presumedLine(int line) {
+        LineDirective directive = directiveFor(line);
+        return directive == null ? line : directive.presumedLine() + (line - directive.firstLine());
+    }
+
+    /** Returns the file name that diagnostics, faults and {@code __FILE__} report for physical line {@code line}. */
+    public String presumedName(int line) {
+        LineDirective directive = directiveFor(line);
+        return directive == null ? name : directive.presumedName();
+    }
+
+    private LineDirective directiveFor(int line) {
+        LineDirective found = null;
+        for (LineDirective directive : lineDirectives) {
+            if (directive.firstLine() > line) {
+                break;
+            }
+            found = directive;
+        }
+        return found;
     }
 
     /** Returns the text of line {@code line} (1-based) without its line terminator. */

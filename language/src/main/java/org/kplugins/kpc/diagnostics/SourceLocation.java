@@ -9,9 +9,12 @@ package org.kplugins.kpc.diagnostics;
  */
 public record SourceLocation(SourceFile file, int line, int column, int offset, int length) {
 
-    /** Returns {@code file:line:column}, the prefix of every diagnostic. */
+    /**
+     * Returns {@code file:line:column}, the prefix of every diagnostic. A {@code #line} directive
+     * changes the file name and line it shows; {@link #line()} stays the physical line.
+     */
     public String prefix() {
-        return file.name() + ":" + line + ":" + column;
+        return file.presumedName(line) + ":" + file.presumedLine(line) + ":" + column;
     }
 
     /** Returns a location that spans from the start of this one to the end of {@code end}. */

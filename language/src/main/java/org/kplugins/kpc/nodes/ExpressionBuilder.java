@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.kplugins.kpc.nodes;
 
+import java.util.ArrayList;
 import java.util.List;
 import com.oracle.truffle.api.source.SourceSection;
 import org.kplugins.kpc.ast.BinaryOp;
 import org.kplugins.kpc.ast.Expr;
 import org.kplugins.kpc.ast.Function;
+import org.kplugins.kpc.ast.InitItem;
 import org.kplugins.kpc.ast.Variable;
 import org.kplugins.kpc.builtins.HostExport;
 import org.kplugins.kpc.diagnostics.SourceLocation;
@@ -40,6 +42,7 @@ import org.kplugins.kpc.nodes.expression.KpcNegateNode;
 import org.kplugins.kpc.nodes.expression.KpcNotEqualNode;
 import org.kplugins.kpc.nodes.expression.KpcPointerDifferenceNode;
 import org.kplugins.kpc.nodes.expression.KpcRemainderNode;
+import org.kplugins.kpc.nodes.expression.KpcSequenceNode;
 import org.kplugins.kpc.nodes.expression.KpcShiftLeftNode;
 import org.kplugins.kpc.nodes.expression.KpcShiftRightNode;
 import org.kplugins.kpc.nodes.expression.KpcSubtractNode;
@@ -51,6 +54,8 @@ import org.kplugins.kpc.nodes.expression.KpcUnsignedShiftRightNode;
 import org.kplugins.kpc.nodes.local.KpcFrameAddressNode;
 import org.kplugins.kpc.nodes.local.KpcReadLocalNode;
 import org.kplugins.kpc.nodes.local.KpcWriteLocalNode;
+import org.kplugins.kpc.nodes.memory.KpcBitFieldLoadNode;
+import org.kplugins.kpc.nodes.memory.KpcBitFieldStoreNode;
 import org.kplugins.kpc.nodes.memory.KpcDataImportAddressNode;
 import org.kplugins.kpc.nodes.memory.KpcLoadI16Node;
 import org.kplugins.kpc.nodes.memory.KpcLoadI32Node;
@@ -61,6 +66,7 @@ import org.kplugins.kpc.nodes.memory.KpcStoreI32Node;
 import org.kplugins.kpc.nodes.memory.KpcStoreI64Node;
 import org.kplugins.kpc.nodes.memory.KpcStoreI8Node;
 import org.kplugins.kpc.nodes.memory.KpcStructCopyNode;
+import org.kplugins.kpc.nodes.memory.KpcZeroFillNode;
 import org.kplugins.kpc.runtime.PluginLayout;
 import org.kplugins.kpc.types.ArrayType;
 import org.kplugins.kpc.types.CType;
@@ -86,6 +92,10 @@ final class ExpressionBuilder {
     }
 
     private record MemoryPlace(KpcExpressionNode address, CType type) implements Place {
+    }
+
+    /** A bit-field: the address of its storage unit and which bits it has; {@code type} is its value type. */
+    private record BitFieldPlace(KpcExpressionNode unitAddress, StructType.BitField bits, CType type) implements Place {
     }
 
     private final NodeBuilder program;
@@ -122,6 +132,7 @@ final class ExpressionBuilder {
             case Expr.Dereference d -> load(place(d));
             case Expr.MemberAccess m -> load(place(m));
             case Expr.Call c -> call(c);
+            case Expr.CompoundLiteral c -> load(place(c));
         };
         return located(node, e.location());
     }
@@ -156,6 +167,10 @@ final class ExpressionBuilder {
                 return new SlotPlace(slot, ref.type());
             }
         }
+        if (lvalue instanceof Expr.MemberAccess access && access.member().isBitField()) {
+            return new BitFieldPlace(located(address(lvalue), lvalue.location()), access.member().bitField(),
+                            access.type());
+        }
         if (lvalue instanceof Expr.MemberAccess access) {
             Variable root = ScalarReplacement.chainRoot(access);
             if (root != null && frame.isScalarReplaced(root)) {
@@ -176,8 +191,29 @@ final class ExpressionBuilder {
                 int offset = m.member().offset();
                 yield offset == 0 ? base : new KpcAddNode(base, new KpcIntConstantNode(offset));
             }
+            case Expr.CompoundLiteral c -> compoundLiteral(c);
             default -> value(e);
         };
+    }
+
+    /**
+     * Initializes a block-scope compound literal in its frame memory and yields its address: the
+     * object is zero-filled, unless the items store every byte, and then each item is stored.
+     */
+    private KpcExpressionNode compoundLiteral(Expr.CompoundLiteral c) {
+        Variable variable = c.variable();
+        int offset = frame.memoryOffsetOf(variable);
+        List<InitItem> items = variable.initializer();
+        List<KpcExpressionNode> steps = new ArrayList<>();
+        if (!FunctionBuilder.coversEveryByte(items, variable.type().size())) {
+            steps.add(new KpcZeroFillNode(new KpcFrameAddressNode(offset), variable.type().size()));
+        }
+        for (InitItem item : items) {
+            KpcExpressionNode value = convert(value(item.value()), item.value().type(), item.type());
+            KpcExpressionNode store = storeItem(item, new KpcFrameAddressNode(offset + item.offset()), value);
+            steps.add(located(store, item.value().location()));
+        }
+        return new KpcSequenceNode(steps.toArray(new KpcExpressionNode[0]), new KpcFrameAddressNode(offset));
     }
 
     KpcExpressionNode variableAddress(Variable variable) {
@@ -195,6 +231,7 @@ final class ExpressionBuilder {
         return switch (place) {
             case SlotPlace s -> new KpcReadLocalNode(s.slot());
             case MemoryPlace m -> loadFrom(m.type(), m.address());
+            case BitFieldPlace b -> new KpcBitFieldLoadNode(b.unitAddress(), b.bits());
         };
     }
 
@@ -217,6 +254,17 @@ final class ExpressionBuilder {
         throw new IllegalStateException("cannot load a value of type '" + type.spelling() + "'");
     }
 
+    /**
+     * Stores one initializer item at {@code address}: a bit-field item changes only its bits of the
+     * storage unit there, any other item is stored as {@link #storeTo} does.
+     */
+    static KpcExpressionNode storeItem(InitItem item, KpcExpressionNode address, KpcExpressionNode value) {
+        if (item.bitField() != null) {
+            return new KpcBitFieldStoreNode(address, value, item.bitField(), ValueKind.of(item.type()) == ValueKind.LONG);
+        }
+        return storeTo(item.type(), address, value);
+    }
+
     /** Stores a value of {@code type}; a struct value is the address of the bytes to copy. */
     static KpcExpressionNode storeTo(CType type, KpcExpressionNode address, KpcExpressionNode value) {
         if (type instanceof StructType) {
@@ -236,6 +284,8 @@ final class ExpressionBuilder {
         return switch (place) {
             case SlotPlace s -> new KpcWriteLocalNode(s.slot(), ValueKind.of(s.type()) == ValueKind.LONG, value);
             case MemoryPlace m -> storeTo(m.type(), m.address(), value);
+            case BitFieldPlace b -> new KpcBitFieldStoreNode(b.unitAddress(), value, b.bits(),
+                            ValueKind.of(b.type()) == ValueKind.LONG);
         };
     }
 
@@ -255,6 +305,8 @@ final class ExpressionBuilder {
         private final Integer slot;
         private final int addressSlot;
         private final KpcExpressionNode saveAddress;
+        /** The bits of a bit-field target, whose address is that of its storage unit; null otherwise. */
+        private final StructType.BitField bits;
 
         ReadModifyWrite(Expr target) {
             this.type = target.type();
@@ -263,18 +315,28 @@ final class ExpressionBuilder {
                 slot = s.slot();
                 addressSlot = -1;
                 saveAddress = null;
+                bits = null;
             } else {
                 slot = null;
                 addressSlot = frame.addTemporarySlot(false, "address temporary");
-                saveAddress = new KpcWriteLocalNode(addressSlot, false, ((MemoryPlace) place).address());
+                KpcExpressionNode address = place instanceof BitFieldPlace b ? b.unitAddress() : ((MemoryPlace) place).address();
+                saveAddress = new KpcWriteLocalNode(addressSlot, false, address);
+                bits = place instanceof BitFieldPlace b ? b.bits() : null;
             }
         }
 
         KpcExpressionNode read() {
+            if (bits != null) {
+                return new KpcBitFieldLoadNode(new KpcReadLocalNode(addressSlot), bits);
+            }
             return slot != null ? new KpcReadLocalNode(slot) : loadFrom(type, new KpcReadLocalNode(addressSlot));
         }
 
         KpcExpressionNode write(KpcExpressionNode value) {
+            if (bits != null) {
+                return new KpcBitFieldStoreNode(new KpcReadLocalNode(addressSlot), value, bits,
+                                ValueKind.of(type) == ValueKind.LONG);
+            }
             return slot != null ? new KpcWriteLocalNode(slot, ValueKind.of(type) == ValueKind.LONG, value)
                             : storeTo(type, new KpcReadLocalNode(addressSlot), value);
         }

@@ -60,7 +60,8 @@ final class FunctionBuilder {
 
         return new KpcFunctionRootNode(program.language(), frame.buildDescriptor(), function.name(),
                         program.section(function.location()), frame.stackFrameSize(), returnKind,
-                        frame.zeroedIntSlots(), frame.zeroedLongSlots(), parameterCopies, body);
+                        frame.zeroedIntSlots(), frame.zeroedLongSlots(), parameterCopies, body,
+                        program.lineDirectiveFiles());
     }
 
     /** Copies argument {@code index} into the parameter's slot or stack-frame memory. */
@@ -168,7 +169,7 @@ final class FunctionBuilder {
                 for (InitItem item : items) {
                     KpcExpressionNode value = ExpressionBuilder.convert(expressions.value(item.value()),
                                     item.value().type(), item.type());
-                    KpcExpressionNode store = ExpressionBuilder.storeTo(item.type(),
+                    KpcExpressionNode store = ExpressionBuilder.storeItem(item,
                                     new KpcFrameAddressNode(offset + item.offset()), value);
                     store.setSourceSection(program.section(item.value().location()));
                     steps.add(new KpcExpressionStatementNode(store));
@@ -214,9 +215,13 @@ final class FunctionBuilder {
         }
     }
 
-    private static boolean coversEveryByte(List<InitItem> items, int size) {
+    static boolean coversEveryByte(List<InitItem> items, int size) {
         boolean[] covered = new boolean[size];
         for (InitItem item : items) {
+            if (item.bitField() != null) {
+                // A bit-field store keeps the other bits of its unit, which must start out zero.
+                continue;
+            }
             int end = Math.min(size, item.offset() + item.type().size());
             for (int i = Math.max(0, item.offset()); i < end; i++) {
                 covered[i] = true;

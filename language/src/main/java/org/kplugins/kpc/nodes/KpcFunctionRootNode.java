@@ -7,14 +7,18 @@ import com.oracle.truffle.api.frame.FrameDescriptor;
 import com.oracle.truffle.api.frame.VirtualFrame;
 import com.oracle.truffle.api.nodes.ExplodeLoop;
 import com.oracle.truffle.api.nodes.RootNode;
+import com.oracle.truffle.api.source.Source;
 import com.oracle.truffle.api.source.SourceSection;
+import java.util.Map;
 import org.kplugins.kpc.KpcLanguage;
+import org.kplugins.kpc.diagnostics.SourceFile;
 import org.kplugins.kpc.nodes.call.KpcCallNode;
 import org.kplugins.kpc.nodes.controlflow.ReturnException;
 import org.kplugins.kpc.runtime.Faults;
 import org.kplugins.kpc.runtime.KpcNull;
 import org.kplugins.kpc.runtime.PluginInstance;
 import org.kplugins.kpc.runtime.PluginLayout;
+import org.kplugins.monitor.fault.LineDirectives;
 
 /**
  * The root of one KPC function. On entry it places the function's stack frame below the caller's
@@ -36,7 +40,7 @@ import org.kplugins.kpc.runtime.PluginLayout;
  * pointer that this function passes to its callees, and {@link #RETURN_SLOT} the return value.
  * Returns Integer, Long or {@link KpcNull} by the function's return kind.
  */
-public final class KpcFunctionRootNode extends RootNode {
+public final class KpcFunctionRootNode extends RootNode implements LineDirectives {
 
     public static final int FRAME_BASE_SLOT = 0;
     public static final int RETURN_SLOT = 1;
@@ -54,11 +58,15 @@ public final class KpcFunctionRootNode extends RootNode {
     @CompilationFinal(dimensions = 1) private final int[] zeroedLongSlots;
     @Children private final KpcStatementNode[] parameterCopies;
     @Child private KpcStatementNode body;
+    /** The plugin's source files that have {@code #line} directives, by their Truffle source. */
+    private final Map<Source, SourceFile> lineDirectiveFiles;
 
     public KpcFunctionRootNode(KpcLanguage language, FrameDescriptor frameDescriptor, String name,
                     SourceSection section, int stackFrameSize, ValueKind returnKind, int[] zeroedIntSlots,
-                    int[] zeroedLongSlots, KpcStatementNode[] parameterCopies, KpcStatementNode body) {
+                    int[] zeroedLongSlots, KpcStatementNode[] parameterCopies, KpcStatementNode body,
+                    Map<Source, SourceFile> lineDirectiveFiles) {
         super(language, frameDescriptor);
+        this.lineDirectiveFiles = lineDirectiveFiles;
         this.name = name;
         this.section = section;
         this.stackFrameSize = stackFrameSize;
@@ -122,6 +130,18 @@ public final class KpcFunctionRootNode extends RootNode {
     /** Returns the bytes this function takes on the plugin stack, including {@link #LINKAGE_BYTES}. */
     public int stackFrameSize() {
         return stackFrameSize;
+    }
+
+    @Override
+    public String reportedFile(Source source, int line) {
+        SourceFile file = lineDirectiveFiles.get(source);
+        return file == null ? source.getName() : file.presumedName(line);
+    }
+
+    @Override
+    public int reportedLine(Source source, int line) {
+        SourceFile file = lineDirectiveFiles.get(source);
+        return file == null ? line : file.presumedLine(line);
     }
 
     @Override

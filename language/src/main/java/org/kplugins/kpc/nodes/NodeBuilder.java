@@ -14,6 +14,7 @@ import org.kplugins.kpc.ast.Function;
 import org.kplugins.kpc.ast.TranslationUnit;
 import org.kplugins.kpc.ast.Variable;
 import org.kplugins.kpc.builtins.HostExport;
+import org.kplugins.kpc.diagnostics.SourceFile;
 import org.kplugins.kpc.diagnostics.SourceLocation;
 import org.kplugins.kpc.link.PluginImports;
 import org.kplugins.kpc.nodes.call.KpcCallNode;
@@ -35,6 +36,12 @@ public final class NodeBuilder {
     private final boolean budgetEnabled;
     private final PluginLayout layout;
     private final List<Map.Entry<KpcCallNode, Function>> pendingCalls = new ArrayList<>();
+    /**
+     * The source files with {@code #line} directives that node sections point into, by Truffle
+     * source. Every root node of the plugin shares this map, and {@link #section} fills it while
+     * the plugin is built.
+     */
+    private final Map<Source, SourceFile> lineDirectiveFiles = new java.util.HashMap<>();
 
     private NodeBuilder(KpcLanguage language, TranslationUnit unit, PluginImports imports, int stackSize,
                     boolean budgetEnabled) {
@@ -105,6 +112,10 @@ public final class NodeBuilder {
         return global.isDefined() ? -1 : imports.dataIndex(global);
     }
 
+    Map<Source, SourceFile> lineDirectiveFiles() {
+        return lineDirectiveFiles;
+    }
+
     void addPendingCall(KpcCallNode node, Function callee) {
         pendingCalls.add(Map.entry(node, callee));
     }
@@ -132,6 +143,9 @@ public final class NodeBuilder {
             return null;
         }
         Source source = location.file().truffleSource();
+        if (location.file().hasLineDirectives()) {
+            lineDirectiveFiles.putIfAbsent(source, location.file());
+        }
         int length = source.getLength();
         int start = Math.max(0, Math.min(location.offset(), length));
         int end = Math.max(start, Math.min(location.offset() + location.length(), length));

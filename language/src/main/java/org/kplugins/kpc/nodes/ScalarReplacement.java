@@ -79,6 +79,9 @@ final class ScalarReplacement {
         if (!(type instanceof StructType struct) || !struct.isDefined()) {
             return false;
         }
+        if (sharesStorage(struct)) {
+            return false;
+        }
         List<ScalarMember> members = scalarMembers(struct);
         if (members.size() > MAX_SCALAR_MEMBERS) {
             return false;
@@ -89,6 +92,22 @@ final class ScalarReplacement {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether {@code struct} is a union, has bit-fields, or has such a struct inside: members that
+     * share bytes cannot each have their own slot.
+     */
+    private static boolean sharesStorage(StructType struct) {
+        if (struct.isUnion()) {
+            return true;
+        }
+        for (StructType.Member member : struct.members()) {
+            if (member.isBitField() || member.type() instanceof StructType nested && sharesStorage(nested)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isScalar(CType type) {
@@ -233,6 +252,7 @@ final class ScalarReplacement {
             case Expr.Decay d -> scan(d.array());
             case Expr.Dereference d -> scan(d.pointer());
             case Expr.Call c -> c.arguments().forEach(this::scan);
+            case Expr.CompoundLiteral c -> scanDeclaration(c.variable());
         }
     }
 

@@ -24,7 +24,7 @@ import org.kplugins.kpc.types.VoidType;
 /**
  * Parses the type part of declarations: declaration specifiers, declarators, struct and enum
  * specifiers, parameter lists and type names. KPC's restrictions on types (no floating point,
- * unions, bit-fields, function pointers or struct parameters) are reported here.
+ * function pointers or struct and union parameters) are reported here.
  */
 final class DeclarationParser {
 
@@ -494,8 +494,8 @@ final class DeclarationParser {
         } else if (type instanceof FunctionType) {
             parser.typeError(location, "function pointers are not supported in KPC");
             type = new PointerType(VoidType.VOID);
-        } else if (type instanceof StructType) {
-            parser.typeError(location, "struct parameters are passed by pointer in KPC");
+        } else if (type instanceof StructType struct) {
+            parser.typeError(location, struct.keyword() + " parameters are passed by pointer in KPC");
         } else if (type.isVoid()) {
             parser.typeError(location, "parameter has incomplete type 'void'");
             type = IntegerType.INT;
@@ -532,9 +532,7 @@ final class DeclarationParser {
     /** struct-or-union-specifier: {@code struct tag}, {@code struct tag { ... }} or {@code struct { ... }}. */
     private CType parseStructSpecifier() {
         Token keyword = tokens.next();
-        if (keyword.is("union")) {
-            parser.typeError(keyword.location(), "unions are not supported in KPC");
-        }
+        boolean union = keyword.is("union");
         Token tagToken = TokenCursor.isName(tokens.peek()) ? tokens.next() : null;
         String tag = tagToken == null ? null : tagToken.text();
         if (!tokens.at("{")) {
@@ -542,30 +540,32 @@ final class DeclarationParser {
                 throw tokens.syntaxError(tokens.peek(), "expected identifier or '{' after '" + keyword.text() + "'");
             }
             Object found = tokens.at(";") ? parser.scope.lookupTagLocal(tag) : parser.scope.lookupTag(tag);
-            if (found instanceof StructType struct) {
+            if (found instanceof StructType struct && struct.isUnion() == union) {
                 return struct;
             }
             if (found != null) {
                 parser.typeError(tagToken.location(), "use of '" + tag + "' with tag type that does not match previous declaration");
-                return new StructType(tag);
+                return new StructType(tag, union);
             }
-            StructType struct = new StructType(tag);
+            StructType struct = new StructType(tag, union);
             parser.scope.declareTag(tag, struct);
             return struct;
         }
         StructType struct = null;
         if (tag != null) {
             Object local = parser.scope.lookupTagLocal(tag);
-            if (local instanceof StructType existing && !existing.isDefined()) {
+            if (local instanceof StructType existing && existing.isUnion() != union) {
+                parser.typeError(tagToken.location(), "use of '" + tag + "' with tag type that does not match previous declaration");
+            } else if (local instanceof StructType existing && !existing.isDefined()) {
                 struct = existing;
             } else if (local instanceof StructType) {
-                parser.typeError(tagToken.location(), "redefinition of 'struct " + tag + "'");
+                parser.typeError(tagToken.location(), "redefinition of '" + keyword.text() + " " + tag + "'");
             } else if (local != null) {
                 parser.typeError(tagToken.location(), "use of '" + tag + "' with tag type that does not match previous declaration");
             }
         }
         if (struct == null) {
-            struct = new StructType(tag);
+            struct = new StructType(tag, union);
             if (tag != null && parser.scope.lookupTagLocal(tag) == null) {
                 parser.scope.declareTag(tag, struct);
             }
@@ -585,10 +585,11 @@ final class DeclarationParser {
     private void parseStructDeclarationList(StructType struct, Token open) {
         List<String> names = new ArrayList<>();
         List<CType> types = new ArrayList<>();
+        List<Integer> widths = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         while (!tokens.at("}") && !tokens.atEof()) {
             try {
-                parseStructDeclaration(names, types, seen);
+                parseStructDeclaration(names, types, widths, seen);
             } catch (ParseError e) {
                 if (e.nestingTooDeep) {
                     throw e;
@@ -598,47 +599,62 @@ final class DeclarationParser {
         }
         tokens.expectClosing("}", open);
         if (names.isEmpty()) {
-            parser.typeError(open.location(), "empty structs are not supported in KPC");
+            parser.typeError(open.location(), "empty " + struct.keyword() + "s are not supported in KPC");
             names.add("<empty>");
             types.add(IntegerType.CHAR);
+            widths.add(null);
         }
         long size = 0;
         int depth = 0;
         for (CType type : types) {
-            size = StructType.alignUp((int) Math.min(size, Integer.MAX_VALUE), type.align()) + (long) type.size();
+            long end = StructType.alignUp((int) Math.min(size, Integer.MAX_VALUE), type.align()) + (long) type.size();
+            size = struct.isUnion() ? Math.max(size, type.size()) : end;
             depth = Math.max(depth, typeDepth(type));
         }
         if (size > Integer.MAX_VALUE) {
-            parser.typeError(open.location(), "struct is too large (" + size + " bytes)");
+            parser.typeError(open.location(), struct.keyword() + " is too large (" + size + " bytes)");
             names.clear();
             types.clear();
+            widths.clear();
             names.add("<too large>");
             types.add(IntegerType.CHAR);
+            widths.add(null);
         }
-        struct.complete(names, types);
+        struct.complete(names, types, widths);
         structDepths.put(struct, depth + 1);
     }
 
-    /** struct-declaration: specifiers and member declarators up to ';'. */
-    private void parseStructDeclaration(List<String> names, List<CType> types, Set<String> seen) {
+    /**
+     * struct-declaration: specifiers and member declarators up to ';'. A member declarator may
+     * have a bit-field width ({@code int flags : 3}), and a bit-field may have no name.
+     */
+    private void parseStructDeclaration(List<String> names, List<CType> types, List<Integer> widths,
+            Set<String> seen) {
         if (!isDeclarationStart(tokens.peek())) {
             throw tokens.syntaxError(tokens.peek(), "expected member name or ';' after declaration specifiers");
         }
         Specifiers specifiers = parseDeclarationSpecifiers(false);
         if (tokens.at(";")) {
             Token semicolon = tokens.next();
-            parser.typeError(semicolon.location(), specifiers.type() instanceof StructType
-                    ? "anonymous struct members are not supported in KPC" : "declaration does not declare anything");
+            parser.typeError(semicolon.location(), specifiers.type() instanceof StructType struct
+                    ? "anonymous " + struct.keyword() + " members are not supported in KPC"
+                    : "declaration does not declare anything");
             return;
         }
         while (true) {
-            Declarator declarator = parseDeclarator(specifiers.type(), DeclaratorKind.NAMED);
+            Declarator declarator = tokens.at(":")
+                    ? new Declarator(null, specifiers.type(), List.of(), tokens.peek().location())
+                    : parseDeclarator(specifiers.type(), DeclaratorKind.NAMED);
+            Integer width = null;
+            boolean valid = true;
             if (tokens.at(":")) {
-                Token colon = tokens.next();
-                parser.typeError(colon.location(), "bit-fields are not supported in KPC");
-                parser.expressions.parseConditional();
+                tokens.next();
+                width = parseBitFieldWidth(declarator);
+                valid = width != null;
             }
-            addMember(declarator, names, types, seen);
+            if (valid) {
+                addMember(declarator, width, names, types, widths, seen);
+            }
             if (!tokens.accept(",")) {
                 break;
             }
@@ -646,9 +662,51 @@ final class DeclarationParser {
         tokens.expect(";", "at end of declaration list");
     }
 
-    private void addMember(Declarator declarator, List<String> names, List<CType> types, Set<String> seen) {
+    /**
+     * Reads the width of a bit-field after its ':' and checks it against the declared type.
+     * Returns the width in bits, or null after reporting an error.
+     */
+    private Integer parseBitFieldWidth(Declarator declarator) {
+        Expr widthExpression = parser.expressions.parseConditional();
+        Long value = parser.expressions.requireIntegerConstant(widthExpression);
+        String name = declarator.name() == null ? "<anonymous>" : declarator.name();
+        CType type = declarator.type();
+        if (!(type instanceof IntegerType integer)) {
+            parser.typeError(declarator.location(), "bit-field '" + name + "' has non-integral type '"
+                    + type.spelling() + "'");
+            return null;
+        }
+        if (value == null) {
+            return null;
+        }
+        int typeBits = integer.isBool() ? 1 : 8 * integer.size();
+        if (value < 0) {
+            parser.typeError(widthExpression.location(), "bit-field '" + name + "' has negative width (" + value + ")");
+            return null;
+        }
+        if (value == 0 && declarator.name() != null) {
+            parser.typeError(declarator.location(), "named bit-field '" + name + "' has zero width");
+            return null;
+        }
+        if (value > typeBits) {
+            parser.typeError(widthExpression.location(), "width of bit-field '" + name + "' (" + value
+                    + " bits) exceeds the width of its type (" + typeBits + " bit" + (typeBits == 1 ? "" : "s") + ")");
+            return null;
+        }
+        return value.intValue();
+    }
+
+    /** Adds a member, or an unnamed bit-field, which takes bits but has a null name. */
+    private void addMember(Declarator declarator, Integer width, List<String> names, List<CType> types,
+            List<Integer> widths, Set<String> seen) {
         CType type = declarator.type();
         String name = declarator.name();
+        if (name == null) {
+            names.add(null);
+            types.add(type.unqualified());
+            widths.add(width);
+            return;
+        }
         if (type instanceof FunctionType) {
             parser.typeError(declarator.location(), "field '" + name + "' declared as a function");
             return;
@@ -667,6 +725,7 @@ final class DeclarationParser {
         }
         names.add(name);
         types.add(type);
+        widths.add(width);
     }
 
     /** enum-specifier: {@code enum tag} or {@code enum [tag] { enumerator-list }}. The type is int. */

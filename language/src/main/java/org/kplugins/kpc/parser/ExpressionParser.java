@@ -131,7 +131,7 @@ final class ExpressionParser {
             CType type = parser.declarations.parseTypeName();
             tokens.expectClosing(")", open);
             if (tokens.at("{")) {
-                throw tokens.syntaxError(tokens.peek(), "compound literals are not supported in KPC");
+                return parsePostfix(parseCompoundLiteral(open, type));
             }
             parser.enterNesting(open);
             try {
@@ -142,6 +142,50 @@ final class ExpressionParser {
             }
         }
         return parseUnary();
+    }
+
+    /**
+     * compound-literal: ( type-name ) { initializer-list }, with the type name already read. At
+     * block scope the object lives in the function's frame and is initialized each time the
+     * expression is evaluated; at file scope it is an unnamed global with a constant initializer.
+     */
+    private Expr parseCompoundLiteral(Token open, CType type) {
+        parser.enterNesting(open);
+        try {
+            SourceLocation location = open.location();
+            boolean incompleteArray = type instanceof ArrayType array && array.length() < 0;
+            if (type instanceof FunctionType || type.isVoid() || !incompleteArray && !type.isComplete()) {
+                parser.typeError(location, "compound literal has incomplete or function type '" + type.spelling() + "'");
+                skipBraces();
+                return rules.errorValue(location);
+            }
+            Variable variable;
+            if (parser.currentFunction == null) {
+                variable = parser.declareStaticLocal("(compound literal)", type, location);
+                variable.setInitializer(parser.initializers.parseInitializer(variable, type, true));
+                return new Expr.VariableRef(variable.type(), variable, location.to(tokens.previous().location()));
+            }
+            variable = new Variable("(compound literal)", type, Variable.Storage.LOCAL, false, location);
+            variable.markAddressTaken();
+            parser.currentFunction.locals().add(variable);
+            variable.setInitializer(parser.initializers.parseInitializer(variable, type, false));
+            return new Expr.CompoundLiteral(variable.type(), variable, location.to(tokens.previous().location()));
+        } finally {
+            parser.exitNesting();
+        }
+    }
+
+    /** Skips the brace-enclosed list at the cursor, nested braces included. */
+    private void skipBraces() {
+        int depth = 0;
+        do {
+            Token token = tokens.next();
+            if (token.is("{")) {
+                depth++;
+            } else if (token.is("}")) {
+                depth--;
+            }
+        } while (depth > 0 && !tokens.atEof());
     }
 
     private Expr buildCast(Token open, CType type, Expr operand) {
@@ -281,6 +325,10 @@ final class ExpressionParser {
                     + operand.type().spelling() + "'");
             return rules.errorValue(location);
         }
+        if (operand instanceof Expr.MemberAccess access && access.member().isBitField()) {
+            parser.typeError(operator.location(), "address of bit-field '" + access.member().name() + "' requested");
+            return rules.errorValue(location);
+        }
         if (operand instanceof Expr.VariableRef ref) {
             ref.variable().markAddressTaken();
         }
@@ -315,10 +363,20 @@ final class ExpressionParser {
             type = parser.declarations.parseTypeName();
             Token close = tokens.expectClosing(")", open);
             location = keyword.location().to(close.location());
+            if (tokens.at("{")) {
+                Expr literal = parsePostfix(parseCompoundLiteral(open, type));
+                type = literal.type();
+                location = keyword.location().to(literal.location());
+            }
         } else {
             Expr operand = parseUnary();
             if (rules.isError(operand)) {
                 return new Expr.IntConstant(IntegerType.UINT, 4, keyword.location());
+            }
+            if (operand instanceof Expr.MemberAccess access && access.member().isBitField()) {
+                parser.typeError(keyword.location(), "invalid application of 'sizeof' to bit-field '"
+                        + access.member().name() + "'");
+                return new Expr.IntConstant(IntegerType.UINT, 1, keyword.location());
             }
             type = operand.type();
             location = keyword.location().to(operand.location());
@@ -494,8 +552,25 @@ final class ExpressionParser {
                     "member access on a struct value that is not stored in an object is not supported in KPC");
             return rules.errorValue(location);
         }
-        CType memberType = structType.isConst() ? member.type().withConst(true) : member.type();
+        CType memberType = member.isBitField() ? bitFieldValueType(member) : member.type();
+        if (structType.isConst() || member.type().isConst()) {
+            memberType = memberType.withConst(true);
+        }
         return new Expr.MemberAccess(memberType, struct, member, location);
+    }
+
+    /**
+     * The type of a bit-field's value, as gcc gives it: a bit-field of a type up to int whose
+     * values all fit in int is int (so {@code unsigned x : 3} promotes to int), one of 32 bits
+     * keeps its type, _Bool stays _Bool and long long bit-fields keep their declared type.
+     */
+    static CType bitFieldValueType(StructType.Member member) {
+        IntegerType declared = (IntegerType) member.type().unqualified();
+        if (declared.isBool() || declared.is64Bit()) {
+            return declared;
+        }
+        boolean fitsInInt = declared.isSigned() || member.bitField().width() < 32;
+        return fitsInInt ? IntegerType.INT : IntegerType.UINT;
     }
 
     /** primary-expression: constant, string literal, identifier or ( expression ). */

@@ -22,6 +22,12 @@ import org.kplugins.kpc.types.StructType;
  */
 final class InitializerParser {
 
+    /**
+     * The most elements an initializer may give an array of unknown size, which bounds the size
+     * that a designator such as {@code [100000000] = 1} could otherwise give it.
+     */
+    static final int MAX_INITIALIZED_ELEMENTS = 1 << 24;
+
     private final Parser parser;
     private final TokenCursor tokens;
     private final TypeRules rules;
@@ -44,8 +50,20 @@ final class InitializerParser {
      * declared without a size gets its length from the initializer.
      */
     List<InitItem> parseInitializer(Variable variable, CType type, boolean isStatic) {
+        // A compound literal inside an initializer starts a nested one, so the state is restored after it.
+        boolean outerStaticStorage = staticStorage;
+        Expr outerPendingValue = pendingValue;
         staticStorage = isStatic;
         pendingValue = null;
+        try {
+            return parseVariableInitializer(variable, type);
+        } finally {
+            staticStorage = outerStaticStorage;
+            pendingValue = outerPendingValue;
+        }
+    }
+
+    private List<InitItem> parseVariableInitializer(Variable variable, CType type) {
         List<InitItem> items = new ArrayList<>();
         if (type.isVoid() || type instanceof StructType && !type.isComplete()) {
             // The declaration already reported the incomplete type; read the initializer to stay in step.
@@ -87,14 +105,16 @@ final class InitializerParser {
                     tokens.next();
                     return parseStringInitializer(array, offset, string, items);
                 }
-                int count = parseArrayElements(array, offset, items, true);
+                removeItemsWithin(items, offset, array.size());
+                int count = parseArrayElements(array, offset, items, true, false);
                 tokens.expectClosing("}", first);
                 return count;
             }
             if (type instanceof StructType struct) {
                 if (first.is("{")) {
                     tokens.next();
-                    parseStructMembers(struct, offset, items, true);
+                    removeItemsWithin(items, offset, struct.size());
+                    parseStructMembers(struct, offset, items, true, false);
                     tokens.expectClosing("}", first);
                 } else {
                     parseStructValue(struct, offset, items, parser.expressions.parseAssignment());
@@ -105,6 +125,13 @@ final class InitializerParser {
                 tokens.next();
                 if (tokens.at("}")) {
                     tokens.next();
+                    return 0;
+                }
+                if (atDesignator()) {
+                    parser.typeError(tokens.peek().location(), "designator in initializer for scalar type '"
+                            + type.spelling() + "'");
+                    skipRestOfList();
+                    tokens.expectClosing("}", first);
                     return 0;
                 }
                 parseScalar(type, offset, items);
@@ -123,58 +150,247 @@ final class InitializerParser {
     }
 
     /**
-     * Parses the elements of an array initializer list and returns how many it read. With
-     * {@code braced} false the list is the enclosing one (brace elision), so reading stops once
-     * the array is full, before the ',' that separates it from the next element.
+     * Parses the elements of an array initializer list and returns how many elements it covers:
+     * one past the highest index initialized. With {@code braced} false the list is the enclosing
+     * one (brace elision), so reading stops once the array is full, before the ',' that separates
+     * it from the next element, or at a designator, which belongs to the enclosing braced list.
+     * With {@code designated} true the list starts with the rest of a designator chain
+     * ({@code [2] = x} after {@code [1]} in {@code [1][2] = x}), and the elements after it follow
+     * positionally, as C continues after the innermost designated object.
      */
-    private int parseArrayElements(ArrayType array, int offset, List<InitItem> items, boolean braced) {
+    private int parseArrayElements(ArrayType array, int offset, List<InitItem> items, boolean braced,
+            boolean designated) {
         CType element = array.element();
         int index = 0;
+        int count = 0;
+        boolean first = true;
         while (true) {
             if (tokens.at("}") && pendingValue == null) {
                 break;
             }
-            boolean full = array.length() >= 0 && index >= array.length();
-            if (full) {
-                if (braced) {
-                    parser.typeError(tokens.peek().location(), "excess elements in array initializer");
-                    skipRestOfList();
+            if (atDesignator()) {
+                if (!braced && !(designated && first)) {
+                    break;
                 }
-                break;
+                Integer found = parseArrayDesignator(array);
+                if (found == null) {
+                    skipRestOfList();
+                    break;
+                }
+                index = found;
+                parseDesignatedElement(element, offset + index * element.size(), items);
+            } else {
+                boolean full = array.length() >= 0 && index >= array.length();
+                if (full) {
+                    if (braced) {
+                        parser.typeError(tokens.peek().location(), "excess elements in array initializer");
+                        skipRestOfList();
+                    }
+                    break;
+                }
+                if (index >= MAX_INITIALIZED_ELEMENTS) {
+                    parser.typeError(tokens.peek().location(), "initializer list is too long: KPC allows at most "
+                            + MAX_INITIALIZED_ELEMENTS + " elements in an array of unknown size");
+                    skipRestOfList();
+                    break;
+                }
+                parseElement(element, offset + index * element.size(), items);
             }
-            rejectDesignator();
-            parseElement(element, offset + index * element.size(), items);
+            first = false;
             index++;
+            count = Math.max(count, index);
             if (!continueList(braced, array.length() >= 0 && index >= array.length())) {
                 break;
             }
         }
-        return index;
+        return count;
     }
 
-    /** Parses the members of a struct initializer list, braced or elided as for arrays. */
-    private void parseStructMembers(StructType struct, int offset, List<InitItem> items, boolean braced) {
+    /**
+     * Parses the members of a struct initializer list, braced or elided, and starting with the
+     * rest of a designator chain or not, as for arrays. A union takes one initializer: the first
+     * member's, or the designated member's. A designator for another member replaces it, so the
+     * union then holds only the last member initialized, with its other bytes zero.
+     */
+    private void parseStructMembers(StructType struct, int offset, List<InitItem> items, boolean braced,
+            boolean designated) {
         List<StructType.Member> members = struct.members();
         int index = 0;
+        boolean first = true;
         while (true) {
             if (tokens.at("}") && pendingValue == null) {
                 break;
             }
-            if (index >= members.size()) {
-                if (braced) {
-                    parser.typeError(tokens.peek().location(), "excess elements in struct initializer");
-                    skipRestOfList();
+            if (atDesignator()) {
+                if (!braced && !(designated && first)) {
+                    break;
                 }
-                break;
+                Integer found = parseMemberDesignator(struct);
+                if (found == null) {
+                    skipRestOfList();
+                    break;
+                }
+                index = found;
+                StructType.Member member = members.get(index);
+                if (struct.isUnion()) {
+                    removeItemsWithin(items, offset, struct.size());
+                }
+                if (member.isBitField()) {
+                    parseDesignatedBitField(member, offset, items);
+                } else {
+                    parseDesignatedElement(member.type(), offset + member.offset(), items);
+                }
+            } else {
+                if (index >= members.size() || struct.isUnion() && !first) {
+                    if (braced) {
+                        parser.typeError(tokens.peek().location(), "excess elements in " + struct.keyword()
+                                + " initializer");
+                        skipRestOfList();
+                    }
+                    break;
+                }
+                StructType.Member member = members.get(index);
+                if (member.isBitField()) {
+                    parseBitField(member, offset, items);
+                } else {
+                    parseElement(member.type(), offset + member.offset(), items);
+                }
             }
-            rejectDesignator();
-            StructType.Member member = members.get(index);
-            parseElement(member.type(), offset + member.offset(), items);
+            first = false;
             index++;
-            if (!continueList(braced, index >= members.size())) {
+            if (!continueList(braced, index >= members.size() || struct.isUnion())) {
                 break;
             }
         }
+    }
+
+    /** Whether the cursor is at a designator: {@code [index]} or {@code .member}. */
+    private boolean atDesignator() {
+        return pendingValue == null && (tokens.at("[") || tokens.at("."));
+    }
+
+    /**
+     * Reads one designator of an object of array type {@code array}: {@code [constant]}. Returns
+     * the index, or null after reporting an error.
+     */
+    private Integer parseArrayDesignator(ArrayType array) {
+        Token open = tokens.next();
+        if (open.is(".")) {
+            parser.typeError(open.location(), "field designator cannot initialize a non-struct type '"
+                    + array.spelling() + "'");
+            return null;
+        }
+        Expr indexExpression = parser.expressions.parseConditional();
+        tokens.expectClosing("]", open);
+        Long value = parser.expressions.requireIntegerConstant(indexExpression);
+        if (value == null) {
+            return null;
+        }
+        IntegerType indexType = (IntegerType) indexExpression.type();
+        boolean negative = value < 0 && (indexType.isSigned() || indexType.is64Bit());
+        if (negative) {
+            parser.typeError(indexExpression.location(), "array designator value '" + value + "' is negative");
+            return null;
+        }
+        if (array.length() >= 0 && value >= array.length()) {
+            parser.typeError(indexExpression.location(), "array designator index (" + value
+                    + ") exceeds array bounds (" + array.length() + ")");
+            return null;
+        }
+        if (value >= MAX_INITIALIZED_ELEMENTS) {
+            parser.typeError(indexExpression.location(), "array designator index (" + value
+                    + ") is too large: KPC allows at most " + MAX_INITIALIZED_ELEMENTS
+                    + " elements in an array of unknown size");
+            return null;
+        }
+        return value.intValue();
+    }
+
+    /**
+     * Reads one designator of an object of struct type {@code struct}: {@code .member}. Returns
+     * the member's index, or null after reporting an error.
+     */
+    private Integer parseMemberDesignator(StructType struct) {
+        Token dot = tokens.next();
+        if (dot.is("[")) {
+            parser.typeError(dot.location(), "array designator cannot initialize non-array type '"
+                    + struct.spelling() + "'");
+            return null;
+        }
+        Token name = tokens.peek();
+        if (!TokenCursor.isName(name)) {
+            throw tokens.syntaxError(name, "expected a field designator, such as '.field = 4'");
+        }
+        tokens.next();
+        List<StructType.Member> members = struct.members();
+        for (int i = 0; i < members.size(); i++) {
+            if (members.get(i).name().equals(name.text())) {
+                return i;
+            }
+        }
+        parser.typeError(name.location(), "field designator '" + name.text() + "' does not refer to any field in type '"
+                + struct.unqualified().spelling() + "'");
+        return null;
+    }
+
+    /**
+     * Parses what follows a designator for an object of {@code type} at {@code offset}: more
+     * designators, which go on into the object, or {@code =} and its initializer. A brace list
+     * or a whole value given this way replaces what earlier initializers stored in the object.
+     */
+    private void parseDesignatedElement(CType type, int offset, List<InitItem> items) {
+        if (atDesignator()) {
+            if (type instanceof ArrayType array) {
+                parseArrayElements(array, offset, items, false, true);
+                return;
+            }
+            if (type instanceof StructType struct) {
+                parseStructMembers(struct, offset, items, false, true);
+                return;
+            }
+            Token designator = tokens.peek();
+            parser.typeError(designator.location(), (designator.is("[") ? "array" : "field")
+                    + " designator cannot initialize a value of scalar type '" + type.spelling() + "'");
+            skipRestOfList();
+            return;
+        }
+        tokens.expect("=", "after the designator; write '.member = value' or '[index] = value'");
+        if (type instanceof ArrayType || type instanceof StructType) {
+            removeItemsWithin(items, offset, type.size());
+        }
+        parseElement(type, offset, items);
+    }
+
+    /** Parses what follows the designator of a bit-field member: '=' and its value. */
+    private void parseDesignatedBitField(StructType.Member member, int structOffset, List<InitItem> items) {
+        if (atDesignator()) {
+            Token designator = tokens.peek();
+            parser.typeError(designator.location(), (designator.is("[") ? "array" : "field")
+                    + " designator cannot initialize a value of scalar type '" + member.type().spelling() + "'");
+            skipRestOfList();
+            return;
+        }
+        tokens.expect("=", "after the designator; write '.member = value' or '[index] = value'");
+        parseBitField(member, structOffset, items);
+    }
+
+    /** Parses the value of a bit-field member of the struct at {@code structOffset}. */
+    private void parseBitField(StructType.Member member, int structOffset, List<InitItem> items) {
+        List<InitItem> scalar = new ArrayList<>();
+        CType valueType = ExpressionParser.bitFieldValueType(member);
+        parseScalar(valueType, 0, scalar);
+        for (InitItem item : scalar) {
+            items.add(new InitItem(structOffset + member.offset(), valueType, item.value(), member.bitField()));
+        }
+    }
+
+    /**
+     * Removes the items that store into the {@code size} bytes at {@code offset}, which a later
+     * initializer of that whole object replaces: C initializes every member that the later brace
+     * list leaves out to zero, whatever an earlier initializer stored there.
+     */
+    private static void removeItemsWithin(List<InitItem> items, int offset, int size) {
+        items.removeIf(item -> item.offset() >= offset && item.offset() < offset + size);
     }
 
     /**
@@ -229,9 +445,9 @@ final class InitializerParser {
                     parseStructValue(struct, offset, items, value);
                     return;
                 }
-                parseStructMembers(struct, offset, items, false);
+                parseStructMembers(struct, offset, items, false, false);
             } else {
-                parseArrayElements((ArrayType) type, offset, items, false);
+                parseArrayElements((ArrayType) type, offset, items, false, false);
             }
         } finally {
             parser.exitNesting();
@@ -291,12 +507,6 @@ final class InitializerParser {
             items.add(new InitItem(offset + i, element, new Expr.IntConstant(element, value, location)));
         }
         return length;
-    }
-
-    private void rejectDesignator() {
-        if (tokens.at("[") || tokens.at(".") && pendingValue == null) {
-            throw tokens.syntaxError(tokens.peek(), "designated initializers are not supported in KPC");
-        }
     }
 
     /** Skips to the '}' that ends the current list, without consuming it. */

@@ -293,6 +293,17 @@ public final class Parser {
         return variable;
     }
 
+    /**
+     * Creates the variable of a block-scope {@code static} declaration. It is listed with the
+     * globals, which gives it a place in the plugin's static data, but no file-scope name.
+     */
+    Variable declareStaticLocal(String name, CType type, SourceLocation location) {
+        Variable variable = new Variable(name, type, Variable.Storage.GLOBAL, true, location);
+        variable.markDefined();
+        globals.add(variable);
+        return variable;
+    }
+
     /** function-definition: declaration-specifiers declarator compound-statement. */
     private void parseFunctionDefinition(DeclarationParser.Specifiers specifiers, DeclarationParser.Declarator declarator) {
         FunctionType type = (FunctionType) declarator.type();

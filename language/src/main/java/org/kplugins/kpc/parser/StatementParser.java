@@ -429,7 +429,7 @@ final class StatementParser {
         }
 
         if (storage == DeclarationParser.StorageClass.STATIC) {
-            parser.typeError(location, "static local variables are not supported in KPC");
+            return declareStaticLocal(name, type, location);
         }
         Variable variable = new Variable(name, type, Variable.Storage.LOCAL, false, location);
         declareInBlock(name, variable, location);
@@ -446,6 +446,28 @@ final class StatementParser {
             parser.typeError(location, "definition of variable with array type needs an explicit size or an initializer");
         }
         return new Stmt.Declaration(variable, location);
+    }
+
+    /**
+     * Declares a block-scope {@code static} variable. It has static storage like a global: the
+     * plugin's static data holds it, each plugin instance has its own copy, and its constant
+     * initializer is applied once, when the instance is created. Only the name is block-scoped,
+     * so the declaration adds no statement.
+     */
+    private Stmt declareStaticLocal(String name, CType type, SourceLocation location) {
+        Variable variable = parser.declareStaticLocal(name, type, location);
+        declareInBlock(name, variable, location);
+        boolean incompleteArray = type instanceof ArrayType array && array.length() < 0;
+        if (!incompleteArray && !type.isComplete()) {
+            parser.typeError(location, "variable has incomplete type '" + type.spelling() + "'");
+        }
+        if (tokens.at("=")) {
+            tokens.next();
+            variable.setInitializer(parser.initializers.parseInitializer(variable, type, true));
+        } else if (incompleteArray) {
+            parser.typeError(location, "definition of variable with array type needs an explicit size or an initializer");
+        }
+        return null;
     }
 
     private void declareInBlock(String name, Object entity, SourceLocation location) {

@@ -89,7 +89,7 @@ final class MacroExpander {
                 if (!spendTokens(1)) {
                     return true;
                 }
-                String quoted = "\"" + escape(use.file().name()) + "\"";
+                String quoted = "\"" + escape(use.file().presumedName(use.line())) + "\"";
                 input.pushFront(List.of(producedToken(relexOne(quoted, use), token)));
                 return true;
             }
@@ -97,8 +97,9 @@ final class MacroExpander {
                 if (!spendTokens(1)) {
                     return true;
                 }
+                int presumed = use.file().presumedLine(use.line());
                 Token line = new Token(
-                        TokenKind.INTEGER, Integer.toString(use.line()), use, use.line(), "", true, null,
+                        TokenKind.INTEGER, Integer.toString(presumed), use, presumed, "", true, null,
                         token.token.precededBySpace(), false);
                 input.pushFront(List.of(producedToken(line, token)));
                 return true;

@@ -24,8 +24,9 @@ import org.kplugins.kpc.lexer.TokenKind;
  *
  * <p>It handles {@code #include}, {@code #define} (object-like, function-like and variadic, with
  * {@code #} and {@code ##}), {@code #undef}, the conditional directives with {@code defined},
- * {@code #error} and {@code #pragma}, which it ignores. {@code #line} is accepted and ignored,
- * because diagnostics and Truffle source sections use physical lines. {@code __FILE__},
+ * {@code #error}, {@code #line} and {@code #pragma}, which it ignores. {@code #line} changes the
+ * file name and line that diagnostics, faults, {@code __FILE__} and {@code __LINE__} report; the
+ * tokens keep their physical lines, so a diagnostic still quotes the right source line. {@code __FILE__},
  * {@code __LINE__}, {@code __KPC__}, {@code __ILP32__} and {@code __STDC__} are predefined.
  * Adjacent string literals are concatenated at the end.
  *
@@ -216,12 +217,58 @@ public final class Preprocessor {
                 String message = spell(line);
                 error(name.token.location(), message.isEmpty() ? "#error" : message);
             }
-            case "pragma", "line" -> readLine();
+            case "line" -> readLineDirective(name);
+            case "pragma" -> readLine();
             default -> {
                 error(name.token.location(), "invalid preprocessing directive '#" + name.token.text() + "'");
                 readLine();
             }
         }
+    }
+
+    /**
+     * Reads {@code #line digit-sequence ["file"]}, after macro expansion as C allows, and records it
+     * in the directive's file: the next physical line is reported as that line number.
+     */
+    private void readLineDirective(PreprocessingToken directive) {
+        List<PreprocessingToken> line = readLine();
+        int lastLine = directive.token.location().line();
+        for (PreprocessingToken token : line) {
+            lastLine = Math.max(lastLine, token.token.location().line());
+        }
+        line = macros.expandAll(line);
+        if (limits.exceeded()) {
+            return;
+        }
+        SourceLocation at = directive.token.location();
+        if (line.isEmpty() || line.get(0).kind() != TokenKind.INTEGER || !line.get(0).token.text().matches("[0-9]+")) {
+            error(line.isEmpty() ? at : line.get(0).token.location(),
+                    "#line directive requires a simple digit sequence, as in '#line 42 \"file.kpc\"'");
+            return;
+        }
+        Token number = line.get(0).token;
+        long value = number.intValue();
+        if (number.text().length() > 10 || value < 1 || value > Integer.MAX_VALUE) {
+            error(number.location(), "line number " + number.text() + " in '#line' directive is out of range: it must be 1 to "
+                    + Integer.MAX_VALUE);
+            return;
+        }
+        SourceFile file = at.file();
+        String name = file.presumedName(at.line());
+        if (line.size() > 1) {
+            Token nameToken = line.get(1).token;
+            if (nameToken.kind() != TokenKind.STRING || !nameToken.text().startsWith("\"")) {
+                error(nameToken.location(), "invalid filename for #line directive: expected a string literal such as \"file.kpc\"");
+                return;
+            }
+            name = nameToken.stringValue() != null ? nameToken.stringValue()
+                    : nameToken.text().substring(1, nameToken.text().length() - 1);
+            if (line.size() > 2) {
+                error(line.get(2).token.location(), "extra tokens at end of #line directive");
+                return;
+            }
+        }
+        file.addLineDirective(lastLine + 1, (int) value, name);
     }
 
     /** Reads the rest of the directive line. */

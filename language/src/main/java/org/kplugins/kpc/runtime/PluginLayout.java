@@ -15,6 +15,7 @@ import org.kplugins.kpc.ast.TranslationUnit;
 import org.kplugins.kpc.ast.Variable;
 import org.kplugins.kpc.types.CType;
 import org.kplugins.kpc.types.IntegerType;
+import org.kplugins.kpc.types.StructType;
 import org.kplugins.monitor.memory.AddressSpace;
 
 /**
@@ -164,8 +165,24 @@ public final class PluginLayout {
             if (item.type() instanceof IntegerType integer && integer.isBool()) {
                 value = value != 0 ? 1 : 0;
             }
+            if (item.bitField() != null) {
+                writeBitField(base + item.offset(), item.bitField(), value);
+                continue;
+            }
             writeLittleEndian(base + item.offset(), item.type().size(), value);
         }
+    }
+
+    /** Replaces the bits of a bit-field in the storage unit at {@code address}, keeping the unit's other bits. */
+    private void writeBitField(int address, StructType.BitField bits, long value) {
+        byte[] image = address >= writableStart ? writableData : readOnlyData;
+        int offset = address - (address >= writableStart ? writableStart : readOnlyStart);
+        long unit = 0;
+        for (int i = 0; i < bits.unitSize(); i++) {
+            unit |= (image[offset + i] & 0xFFL) << (8 * i);
+        }
+        long mask = (bits.width() == 64 ? -1L : (1L << bits.width()) - 1) << bits.bitOffset();
+        writeLittleEndian(address, bits.unitSize(), (unit & ~mask) | ((value << bits.bitOffset()) & mask));
     }
 
     private void writeLittleEndian(int address, int size, long value) {

@@ -131,6 +131,7 @@ public final class StringLiterals {
             case Expr.Dereference d -> expression(d.pointer());
             case Expr.MemberAccess m -> expression(m.struct());
             case Expr.Call c -> c.arguments().forEach(this::expression);
+            case Expr.CompoundLiteral c -> initializer(c.variable());
         }
     }
 }
