@@ -39,7 +39,7 @@ public final class KpcContext {
         this.stackSize = options.get(KpcLanguage.StackSize);
         this.memoryLimit = options.get(KpcLanguage.MemoryLimit);
         this.heapSize = options.get(KpcLanguage.HeapSize);
-        long tableId = options.get(KpcLanguage.SymbolTable);
+        long tableId = KpcLanguage.tableId(options.get(KpcLanguage.SymbolTable));
         // The option's type checked that the table exists; the context keeps it reachable from here on.
         this.symbolTable = tableId == 0 ? null : SymbolTable.find(tableId);
         this.scope = new KpcScope(this);

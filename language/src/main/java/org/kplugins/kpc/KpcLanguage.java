@@ -104,11 +104,13 @@ public final class KpcLanguage extends TruffleLanguage<KpcContext> {
                     + " Default: 16777216 (16 MiB).", category = OptionCategory.USER, stability = OptionStability.STABLE)
     static final OptionKey<Integer> HeapSize = new OptionKey<>(16 << 20, bytesType("kpc.HeapSize", PAGE_SIZE, 1 << 30));
 
-    @Option(help = "Id of the kernel symbol table whose exports plugins link against, as"
-                    + " org.kplugins.monitor.link.SymbolTable.id() returns it; set by hosts that export symbols,"
-                    + " usually through org.kplugins.kpc.host.Kernel. 0 means only the built-in exports. Default: 0.",
+    @Option(help = "The kernel symbol table whose exports plugins link against: its id, as"
+                    + " org.kplugins.monitor.link.SymbolTable.id() returns it, optionally followed by '/' and the"
+                    + " table's generation, so that code compiled after an export was added is not shared with"
+                    + " older code. Set by hosts that export symbols, usually through org.kplugins.kpc.host.Kernel."
+                    + " 0 means only the built-in exports. Default: 0.",
                     category = OptionCategory.EXPERT, stability = OptionStability.STABLE)
-    static final OptionKey<Long> SymbolTable = new OptionKey<>(0L, new OptionType<>("id", KpcLanguage::parseTableId));
+    static final OptionKey<String> SymbolTable = new OptionKey<>("0", new OptionType<>("id", KpcLanguage::parseTableReference));
 
     /** Sources parsed by this class since the JVM started, which tests of code sharing read. */
     private static final AtomicLong PARSE_COUNT = new AtomicLong();
@@ -118,18 +120,33 @@ public final class KpcLanguage extends TruffleLanguage<KpcContext> {
         return PARSE_COUNT.get();
     }
 
-    private static Long parseTableId(String text) {
-        long id;
-        try {
-            id = Long.parseLong(text.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("invalid kpc.SymbolTable '" + text + "': expected the id of a symbol table");
-        }
+    /** Checks a kpc.SymbolTable value: "0", "ID" or "ID/GENERATION" of a table that exists. */
+    private static String parseTableReference(String text) {
+        long id = tableId(text);
         if (id != 0 && org.kplugins.monitor.link.SymbolTable.find(id) == null) {
             throw new IllegalArgumentException("invalid kpc.SymbolTable " + id + ": no symbol table with this id exists;"
                             + " create the table in the host and keep it reachable while contexts use it");
         }
-        return id;
+        return text.strip();
+    }
+
+    /** Returns the table id of a kpc.SymbolTable value, or 0 for none. */
+    static long tableId(String reference) {
+        String text = reference.strip();
+        int slash = text.indexOf('/');
+        try {
+            long id = Long.parseLong(slash < 0 ? text : text.substring(0, slash));
+            if (slash >= 0) {
+                Long.parseLong(text.substring(slash + 1));
+            }
+            if (id < 0) {
+                throw new NumberFormatException();
+            }
+            return id;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("invalid kpc.SymbolTable '" + reference + "': expected the id of a symbol"
+                            + " table, optionally followed by '/' and its generation");
+        }
     }
 
     private static Long parseSteps(String text) {

@@ -8,7 +8,8 @@ import java.util.Objects;
  * A data window in the kernel symbol table: a host buffer that a plugin sees as the global
  * {@code name}, mapped into the plugin's address space.
  *
- * <p>The plugin sees the buffer's bytes as they are when a call from the host starts; a writable
+ * <p>The window is the buffer from index 0 to its capacity, whatever its position and limit. The
+ * plugin sees the buffer's bytes as they are when a call from the host starts; a writable
  * window's bytes are copied back when that call returns, also when it faults. A plugin therefore
  * never sees host changes in the middle of a call, and concurrent calls on several threads each
  * write back their own copy, so the last call to return wins.

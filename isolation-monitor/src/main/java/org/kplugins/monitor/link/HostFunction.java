@@ -12,9 +12,9 @@ package org.kplugins.monitor.link;
  *
  * <p>An implementation runs on the thread of the plugin call, while the plugin waits. A
  * {@link org.kplugins.monitor.fault.PluginFault} raised by {@code memory} is a fault of the
- * plugin, reported at the call site. Any other exception ends the plugin call with an error that
- * names the host function and the exception, which the host that made the call receives; it is
- * not counted as a fault of the plugin.
+ * plugin, reported at the call site. Any other RuntimeException ends the plugin call with an error
+ * that names the host function and the exception, which the host that made the call receives; it
+ * is not counted as a fault of the plugin. An Error propagates unchanged.
  */
 @FunctionalInterface
 public interface HostFunction {

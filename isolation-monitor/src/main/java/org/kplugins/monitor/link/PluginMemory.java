@@ -30,31 +30,38 @@ public final class PluginMemory {
         return memory.pluginName();
     }
 
-    /** Returns a copy of the {@code length} bytes at {@code address}. */
+    /**
+     * Returns a copy of the {@code length} bytes at {@code address}. The range is checked before
+     * anything is allocated, so a plugin cannot make the host allocate more than it has mapped.
+     *
+     * @throws IllegalArgumentException if length is negative
+     */
     public byte[] read(long address, int length) {
+        int start = plugin(address, length);
+        memory.checkReadRange(callSite, start, length);
         byte[] bytes = new byte[length];
-        memory.readBytes(callSite, (int) address, bytes, 0, length);
+        memory.readBytes(callSite, start, bytes, 0, length);
         return bytes;
     }
 
     /** Copies {@code length} bytes at {@code address} into {@code dst} from {@code offset}. */
     public void read(long address, byte[] dst, int offset, int length) {
-        memory.readBytes(callSite, (int) address, dst, offset, length);
+        memory.readBytes(callSite, plugin(address, length), dst, offset, length);
     }
 
     /** Writes all of {@code bytes} at {@code address}; read-only pages fault. */
     public void write(long address, byte[] bytes) {
-        memory.writeBytes(callSite, (int) address, bytes, 0, bytes.length);
+        memory.writeBytes(callSite, plugin(address, bytes.length), bytes, 0, bytes.length);
     }
 
     /** Reads a little-endian 32-bit integer. */
     public int readInt(long address) {
-        return memory.loadI32(callSite, (int) address);
+        return memory.loadI32(callSite, plugin(address, 4));
     }
 
     /** Writes a little-endian 32-bit integer. */
     public void writeInt(long address, int value) {
-        memory.storeI32(callSite, (int) address, value);
+        memory.storeI32(callSite, plugin(address, 4), value);
     }
 
     /**
@@ -62,7 +69,19 @@ public final class PluginMemory {
      * {@link #MAX_STRING_LENGTH} bytes.
      */
     public String readCString(long address) {
-        String latin1 = memory.readCString(callSite, (int) address, MAX_STRING_LENGTH);
+        String latin1 = memory.readCString(callSite, plugin(address, 1), MAX_STRING_LENGTH);
         return new String(latin1.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Returns {@code address} as a plugin address. An address outside 32 bits, which host
+     * arithmetic on a pointer argument can produce, becomes 0xFFFFFFFF, which lies beyond every
+     * segment limit, so the access faults as it would in the plugin.
+     */
+    private static int plugin(long address, int length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("invalid length " + length + ": must not be negative");
+        }
+        return address >= 0 && address <= 0xFFFF_FFFFL ? (int) address : -1;
     }
 }

@@ -2,11 +2,11 @@
 package org.kplugins.monitor.link;
 
 import java.lang.ref.WeakReference;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
@@ -17,12 +17,13 @@ import java.util.regex.Pattern;
  *
  * <p>Every table has an {@link #id()} under which {@link #find(long)} returns it while it is
  * reachable. Polyglot contexts name their table by that id in the option {@code kpc.SymbolTable},
- * which is how a table reaches the language without the polyglot API passing Java objects. Safe for
- * use by many threads.
+ * which is how a table reaches the language without the polyglot API passing Java objects. Ids are
+ * random 63-bit numbers, so code in the host process cannot link against another host's table by
+ * guessing a small number. Safe for use by many threads.
  */
 public final class SymbolTable {
 
-    private static final AtomicLong NEXT_ID = new AtomicLong(1);
+    private static final SecureRandom IDS = new SecureRandom();
     private static final Map<Long, WeakReference<SymbolTable>> TABLES = new ConcurrentHashMap<>();
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -32,6 +33,7 @@ public final class SymbolTable {
     private final Map<String, Object> symbols = new ConcurrentHashMap<>();
     /** Symbols in the order they were added, which is the order of the rendered header. */
     private final List<Object> ordered = new ArrayList<>();
+    private long generation;
 
     /**
      * Creates an empty table.
@@ -40,8 +42,12 @@ public final class SymbolTable {
      */
     public SymbolTable(String owner) {
         this.owner = owner;
-        this.id = NEXT_ID.getAndIncrement();
-        TABLES.put(id, new WeakReference<>(this));
+        WeakReference<SymbolTable> reference = new WeakReference<>(this);
+        long candidate;
+        do {
+            candidate = IDS.nextLong() & Long.MAX_VALUE;
+        } while (candidate == 0 || TABLES.putIfAbsent(candidate, reference) != null);
+        this.id = candidate;
     }
 
     /** Returns the table with {@code id}, or null when there is none or it is no longer reachable. */
@@ -94,6 +100,15 @@ public final class SymbolTable {
                             + "; exports cannot be replaced, so export the new version under another name");
         }
         ordered.add(symbol);
+        generation++;
+    }
+
+    /**
+     * Returns the number of symbols added so far. Code compiled against the table records it, so a
+     * plugin compiled again after an export was added sees the new {@code <kernel.h>}.
+     */
+    public synchronized long generation() {
+        return generation;
     }
 
     /** Returns the function export {@code name}, or null. */

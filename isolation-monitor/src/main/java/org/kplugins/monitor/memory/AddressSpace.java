@@ -513,6 +513,16 @@ public final class AddressSpace {
     }
 
     /**
+     * Checks a plugin read of {@code length} bytes at {@code address} as {@link #readBytes} does,
+     * without copying.
+     */
+    @TruffleBoundary
+    public void checkReadRange(Node location, int address, int length) {
+        checkRange(location, address, length, READ_FLAGS, Access.READ,
+                        "host read of " + length + " bytes at " + formatAddress(address));
+    }
+
+    /**
      * Copies {@code length} bytes of plugin memory at {@code address} into {@code dst}, checked as
      * a plugin read: a host function reading through a pointer the plugin passed faults where the
      * plugin's own read would. The whole range is checked before any byte is copied.

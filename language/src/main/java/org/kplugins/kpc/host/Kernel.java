@@ -54,6 +54,7 @@ public final class Kernel implements AutoCloseable {
     private final Map<String, KernelHook> hooks = new ConcurrentHashMap<>();
     private final List<Plugin> plugins = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    private boolean engineClosed;
 
     private Kernel(String name, Engine engine, boolean ownsEngine, OutputStream out, PluginLimits defaultLimits) {
         this.name = name;
@@ -171,6 +172,10 @@ public final class Kernel implements AutoCloseable {
     public void exportData(String declaration, int version, ByteBuffer buffer, boolean writable) {
         checkOpen();
         Prototypes.Declaration parsed = Prototypes.data(declaration);
+        String unsupported = PluginLinker.unsupportedDataType(parsed.type(), writable);
+        if (unsupported != null) {
+            throw new IllegalArgumentException("invalid data export '" + declaration + "': " + unsupported);
+        }
         if (parsed.type().size() != buffer.capacity()) {
             throw new IllegalArgumentException("invalid data export '" + declaration + "': the declaration has "
                             + parsed.type().size() + " bytes but the buffer has " + buffer.capacity());
@@ -195,6 +200,10 @@ public final class Kernel implements AutoCloseable {
     public KernelHook declareHook(String prototype) {
         checkOpen();
         Prototypes.Declaration declaration = Prototypes.function(prototype);
+        String unsupported = PluginLinker.unsupportedHostSignature((FunctionType) declaration.type());
+        if (unsupported != null) {
+            throw new IllegalArgumentException("invalid hook prototype '" + prototype + "': " + unsupported);
+        }
         KernelHook hook = new KernelHook(declaration.name(), prototype, (FunctionType) declaration.type());
         if (hooks.putIfAbsent(declaration.name(), hook) != null) {
             throw new IllegalArgumentException("hook '" + declaration.name() + "' is declared already");
@@ -274,18 +283,25 @@ public final class Kernel implements AutoCloseable {
         }
     }
 
-    /** Unloads every plugin, waiting for none: each is released when its last running call returns. */
+    /**
+     * Unloads every plugin and closes the engine the kernel created. Call it after the calling
+     * threads have stopped: with a call still running, the engine refuses to close and this method
+     * throws IllegalStateException; the kernel then takes no new work, and a later close retries.
+     */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
         closed = true;
         for (Plugin plugin : plugins) {
             plugin.unload();
         }
-        if (ownsEngine) {
-            engine.close();
+        if (ownsEngine && !engineClosed) {
+            try {
+                engine.close();
+            } catch (IllegalStateException e) {
+                throw new IllegalStateException("kernel '" + name + "' cannot close its engine while a plugin call runs;"
+                                + " stop the calling threads and close again", e);
+            }
+            engineClosed = true;
         }
     }
 }

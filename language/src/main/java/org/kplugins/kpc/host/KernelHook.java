@@ -14,22 +14,8 @@ import org.kplugins.monitor.link.Hook;
  */
 public final class KernelHook {
 
-    /** A plugin function linked to the hook. */
-    record Binding(Plugin plugin, String function, ThreadLocal<Value> values) {
-
-        Binding(Plugin plugin, String function) {
-            this(plugin, function, new ThreadLocal<>());
-        }
-
-        /** Returns this thread's function value; the caller has entered the plugin's gate. */
-        Value value() {
-            Value value = values.get();
-            if (value == null) {
-                value = plugin.function(function);
-                values.set(value);
-            }
-            return value;
-        }
+    /** A plugin function linked to the hook, with its index in the plugin's instances. */
+    record Binding(Plugin plugin, String function, int index) {
     }
 
     private final String name;
@@ -119,7 +105,7 @@ public final class KernelHook {
                             + "': the hook is '" + type.prototype(name) + "' but the plugin defines '"
                             + actual.prototype(function) + "'");
         }
-        return new Binding(plugin, function);
+        return new Binding(plugin, function, plugin.functionIndex(function));
     }
 
     /**
@@ -153,7 +139,7 @@ public final class KernelHook {
                 continue;
             }
             try {
-                return plugin.execute(binding.value(), arguments);
+                return plugin.execute(plugin.function(binding.index()), arguments);
             } finally {
                 plugin.gate().exit();
             }

@@ -2,7 +2,6 @@
 package org.kplugins.kpc.host;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,16 +29,25 @@ import org.kplugins.monitor.link.CallGate;
  */
 public final class Plugin {
 
-    /** One thread's instance: its context and the plugin instance evaluated in it. */
+    /**
+     * One thread's instance: its context, the plugin instance evaluated in it, and the function
+     * values fetched so far by index. Only the owning thread reads it during calls; the release
+     * clears it, so that a thread-local entry left in a living thread holds nothing big.
+     */
     private static final class Instance {
-        final Context context;
-        final Value plugin;
-        /** Function values by name; only the owning thread reads and fills it. */
-        final Map<String, Value> functions = new HashMap<>();
+        Context context;
+        Value plugin;
+        Value[] functions = new Value[0];
 
         Instance(Context context, Value plugin) {
             this.context = context;
             this.plugin = plugin;
+        }
+
+        void clear() {
+            context = null;
+            plugin = null;
+            functions = new Value[0];
         }
     }
 
@@ -53,6 +61,10 @@ public final class Plugin {
     private final List<Instance> instances = new ArrayList<>();
     /** Prototypes of the functions linked so far, by name. */
     private final Map<String, FunctionType> prototypes = new ConcurrentHashMap<>();
+    /** Index of each function fetched so far in every instance's {@code functions} array. */
+    private final Map<String, Integer> functionIndices = new ConcurrentHashMap<>();
+    /** The symbol table reference every instance's context uses: the table's id and generation at load. */
+    private final String tableReference;
     private final AtomicLong calls = new AtomicLong();
     private final AtomicInteger faults = new AtomicInteger();
     private final long compileNanos;
@@ -66,6 +78,7 @@ public final class Plugin {
         this.name = source.getName().endsWith(".kpc") ? source.getName().substring(0, source.getName().length() - 4)
                         : source.getName();
         this.limits = limits;
+        this.tableReference = kernel.symbolTable().id() + "/" + kernel.symbolTable().generation();
         long start = System.nanoTime();
         threadInstance.set(newInstance());
         this.compileNanos = System.nanoTime() - start;
@@ -81,7 +94,7 @@ public final class Plugin {
         try {
             context = Context.newBuilder(KpcLanguage.ID)
                             .engine(kernel.engine())
-                            .option("kpc.SymbolTable", Long.toString(kernel.symbolTable().id()))
+                            .option("kpc.SymbolTable", tableReference)
                             .option("kpc.MemoryLimit", Integer.toString(limits.memoryLimit()))
                             .option("kpc.StackSize", Integer.toString(limits.stackSize()))
                             .option("kpc.HeapSize", Integer.toString(limits.heapSize()))
@@ -182,7 +195,14 @@ public final class Plugin {
             if (value == null || !value.canExecute()) {
                 throw new LinkException("plugin '" + name + "' exports no function '" + function + "'");
             }
-            FunctionType type = (FunctionType) Prototypes.function(value.toString()).type();
+            FunctionType type;
+            try {
+                type = (FunctionType) Prototypes.function(value.toString()).type();
+            } catch (IllegalArgumentException e) {
+                // Display strings of parameters such as pointers to arrays are not C declarations.
+                throw new LinkException("function '" + function + "' of plugin '" + name + "' has the prototype '"
+                                + value + "', which hooks cannot take: use integer and pointer parameters");
+            }
             prototypes.put(function, type);
             return type;
         } finally {
@@ -196,6 +216,7 @@ public final class Plugin {
      *
      * @throws PolyglotException    the plugin's fault, whose message is the fault report
      * @throws IllegalStateException if the plugin is unloaded or quarantined
+     * @throws LinkException         if the plugin exports no such function
      */
     public Value call(String function, Object... arguments) {
         if (!gate.enter()) {
@@ -213,23 +234,51 @@ public final class Plugin {
         return gate;
     }
 
-    /** Returns this thread's function value {@code function}; the caller has entered the gate. */
-    Value function(String function) {
-        Instance instance = instance();
-        Value value = instance.functions.get(function);
-        if (value == null) {
-            value = instance.plugin.getMember(function);
-            if (value == null || !value.canExecute()) {
-                throw new IllegalArgumentException("plugin '" + name + "' exports no function '" + function + "'");
-            }
-            instance.functions.put(function, value);
+    /**
+     * Returns the index under which {@link #function(int)} finds the exported function
+     * {@code function}.
+     *
+     * @throws LinkException if the plugin exports no such function
+     */
+    int functionIndex(String function) {
+        Integer index = functionIndices.get(function);
+        if (index != null) {
+            return index;
         }
+        type(function);
+        synchronized (functionIndices) {
+            return functionIndices.computeIfAbsent(function, name -> functionIndices.size());
+        }
+    }
+
+    /** Returns this thread's value of the function with {@code index}; the caller has entered the gate. */
+    Value function(int index) {
+        Instance instance = instance();
+        Value[] functions = instance.functions;
+        if (index < functions.length && functions[index] != null) {
+            return functions[index];
+        }
+        return fetchFunction(instance, index);
+    }
+
+    private Value fetchFunction(Instance instance, int index) {
+        String function = null;
+        for (Map.Entry<String, Integer> entry : functionIndices.entrySet()) {
+            if (entry.getValue() == index) {
+                function = entry.getKey();
+            }
+        }
+        Value value = instance.plugin.getMember(function);
+        if (instance.functions.length <= index) {
+            instance.functions = java.util.Arrays.copyOf(instance.functions, index + 1);
+        }
+        instance.functions[index] = value;
         return value;
     }
 
     /** Calls on this thread's instance and counts the call and its fault; the caller has entered the gate. */
     Value invoke(String function, Object[] arguments) {
-        return execute(function(function), arguments);
+        return execute(function(functionIndex(function)), arguments);
     }
 
     /** Executes {@code value}, a function of this thread's instance; the caller has entered the gate. */
@@ -294,7 +343,13 @@ public final class Plugin {
             instances.clear();
         }
         for (Instance instance : all) {
-            instance.plugin.invokeMember(RELEASE_MEMBER);
+            try {
+                instance.plugin.invokeMember(RELEASE_MEMBER);
+            } catch (RuntimeException e) {
+                // The context was closed already, by the kernel's close or by its engine: nothing is
+                // left to release in it.
+            }
+            instance.clear();
         }
         released = true;
     }

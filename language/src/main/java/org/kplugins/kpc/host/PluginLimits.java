@@ -15,9 +15,8 @@ public record PluginLimits(int memoryLimit, int stackSize, int heapSize, long bu
 
     /**
      * 256 MiB address space, 64 KiB stack, 16 MiB heap, a budget of 100,000,000 steps per call,
-     * and quarantine after 3 faults. An empty loop of 100,000,000 iterations took 0.2 to 0.4 s in the
-     * JIT tier on a 2-core AMD EPYC virtual machine; plugins with more work per call need a larger
-     * budget.
+     * and quarantine after 3 faults. The budget stops a runaway loop within seconds; a plugin that
+     * does more work per call, such as a transform of a large image, needs a larger one.
      */
     public static final PluginLimits DEFAULT = new PluginLimits(256 << 20, 64 << 10, 16 << 20, 100_000_000L, 3);
 

@@ -14,6 +14,7 @@ import org.kplugins.kpc.diagnostics.DiagnosticSink;
 import org.kplugins.kpc.types.ArrayType;
 import org.kplugins.kpc.types.CType;
 import org.kplugins.kpc.types.FunctionType;
+import org.kplugins.kpc.types.PointerType;
 import org.kplugins.monitor.link.DataExport;
 import org.kplugins.monitor.link.FunctionExport;
 import org.kplugins.monitor.link.SymbolTable;
@@ -103,13 +104,49 @@ public final class PluginLinker {
             return "host functions cannot be variadic";
         }
         for (CType parameter : type.parameterTypes()) {
-            if (!parameter.isScalar()) {
-                return "parameter type '" + parameter.spelling() + "' is not an integer or a pointer";
+            if (!isHostScalar(parameter)) {
+                return "parameter type '" + parameter.spelling() + "' is not an integer or a pointer to an integer,"
+                                + " void or such a pointer";
             }
         }
         CType result = type.returnType();
-        if (!result.isScalar() && !result.isVoid()) {
-            return "return type '" + result.spelling() + "' is not void, an integer or a pointer";
+        if (!isHostScalar(result) && !result.isVoid()) {
+            return "return type '" + result.spelling() + "' is not void, an integer or a pointer to an integer,"
+                            + " void or such a pointer";
+        }
+        return null;
+    }
+
+    /**
+     * Returns whether a host function or hook can pass {@code type}: an integer, or a pointer to an
+     * integer, to void or to such a pointer. Struct and union types are excluded because each
+     * declaration of one is a type of its own, so a host's and a plugin's never compare equal.
+     */
+    private static boolean isHostScalar(CType type) {
+        if (type.isInteger()) {
+            return true;
+        }
+        if (type instanceof PointerType pointer) {
+            CType pointee = pointer.pointee();
+            return pointee.isVoid() || isHostScalar(pointee);
+        }
+        return false;
+    }
+
+    /**
+     * Returns why a data window of {@code type} cannot be exported, or null when it can: an
+     * integer or an array of integers, {@code const} when the window is read-only.
+     */
+    public static String unsupportedDataType(CType type, boolean writable) {
+        CType element = type;
+        while (element instanceof ArrayType array) {
+            element = array.element();
+        }
+        if (!element.isInteger()) {
+            return "data windows hold integers or arrays of integers, not '" + element.spelling() + "'";
+        }
+        if (!writable && !isConst(type)) {
+            return "a read-only window must be declared const";
         }
         return null;
     }

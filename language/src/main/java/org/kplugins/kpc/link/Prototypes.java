@@ -4,6 +4,7 @@ package org.kplugins.kpc.link;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import org.kplugins.kpc.ast.Function;
 import org.kplugins.kpc.ast.TranslationUnit;
 import org.kplugins.kpc.ast.Variable;
@@ -19,8 +20,10 @@ import org.kplugins.kpc.types.FunctionType;
 
 /**
  * Parses the C declarations that hosts give for exports and hooks, with the types of
- * {@code <stdint.h>}, {@code <stddef.h>} and {@code <stdbool.h>} in scope. Results are cached by
- * text, so linking many plugins against one table parses each prototype once.
+ * {@code <stdint.h>} and {@code <stddef.h>} in scope as in {@code <kernel.h>}. A declaration is one
+ * line with one declarator: no storage class, initializer, body, directive or second declaration,
+ * because its text is copied into {@code <kernel.h>}. Results are cached by text, so linking many
+ * plugins against one table parses each prototype once.
  */
 public final class Prototypes {
 
@@ -28,7 +31,10 @@ public final class Prototypes {
     public record Declaration(String name, CType type) {
     }
 
-    private static final String PRELUDE = "#include <stdint.h>\n#include <stddef.h>\n#include <stdbool.h>\n";
+    /** The headers {@code <kernel.h>} includes, so a declaration parses here exactly when it parses there. */
+    private static final String PRELUDE = "#include <stdint.h>\n#include <stddef.h>\n";
+    /** Text that would add declarations or directives to {@code <kernel.h>} beyond the one declared. */
+    private static final Pattern FORBIDDEN = Pattern.compile("[;#{}=\\\\\\r\\n]|\\b(typedef|static|extern|inline|_Static_assert)\\b");
     private static final int MAX_CACHED = 4096;
     private static final Map<String, Declaration> FUNCTIONS = new ConcurrentHashMap<>();
     private static final Map<String, Declaration> DATA = new ConcurrentHashMap<>();
@@ -84,6 +90,10 @@ public final class Prototypes {
     }
 
     private static TranslationUnit parse(String text, String source) {
+        if (text.isBlank() || FORBIDDEN.matcher(text).find()) {
+            throw new IllegalArgumentException("invalid declaration '" + text + "': expected a single declaration on one"
+                            + " line, without ';', '#', braces, '=', a storage class or a typedef");
+        }
         DiagnosticSink sink = new DiagnosticSink();
         SourceFile file = new SourceFile("<declaration>", PRELUDE + source, null);
         try {

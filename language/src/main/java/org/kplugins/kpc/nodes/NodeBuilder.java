@@ -36,6 +36,8 @@ public final class NodeBuilder {
     private final boolean budgetEnabled;
     private final PluginLayout layout;
     private final List<Map.Entry<KpcCallNode, Function>> pendingCalls = new ArrayList<>();
+    /** The data windows the code refers to, in the order of their indices. */
+    private final List<PluginImports.DataImport> usedData = new ArrayList<>();
     /**
      * The source files with {@code #line} directives that node sections point into, by Truffle
      * source. Every root node of the plugin shares this map, and {@link #section} fills it while
@@ -82,7 +84,7 @@ public final class NodeBuilder {
             KpcFunctionRootNode callee = roots.get(call.getValue());
             call.getKey().link(callee.getCallTarget(), callee.stackFrameSize());
         }
-        return new PluginProgram(name, layout, exports, imports.data());
+        return new PluginProgram(name, layout, exports, List.copyOf(usedData));
     }
 
     KpcLanguage language() {
@@ -107,9 +109,26 @@ public final class NodeBuilder {
         return callee.isDefined() ? null : imports.functions().get(callee);
     }
 
-    /** Returns the index of the data window that {@code global} imports, or -1 for a global the plugin defines. */
+    /**
+     * Returns the index of the data window that {@code global} imports, or -1 for a global the
+     * plugin defines. Only windows the code refers to get an index, so instances map only those:
+     * {@code <kernel.h>} declares every window of the host, and most plugins use none.
+     */
     int dataImportIndex(Variable global) {
-        return global.isDefined() ? -1 : imports.dataIndex(global);
+        if (global.isDefined()) {
+            return -1;
+        }
+        for (int i = 0; i < usedData.size(); i++) {
+            if (usedData.get(i).variable() == global) {
+                return i;
+            }
+        }
+        int index = imports.dataIndex(global);
+        if (index < 0) {
+            return -1;
+        }
+        usedData.add(imports.data().get(index));
+        return usedData.size() - 1;
     }
 
     Map<Source, SourceFile> lineDirectiveFiles() {

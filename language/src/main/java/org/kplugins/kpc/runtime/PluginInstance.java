@@ -89,15 +89,18 @@ public final class PluginInstance implements TruffleObject {
     @TruffleBoundary
     public static PluginInstance create(PluginProgram program, KpcContext context) {
         PluginLayout layout = program.layout();
-        int heapBase = layout.dataEnd();
-        long windowsStart = (long) heapBase + context.heapSize();
+        // The data windows sit between the static data and the heap, so that mapping them does
+        // not grow the backing store over the whole heap range.
+        long windowsStart = layout.dataEnd();
         long[] windowAddresses = new long[program.dataImports().size()];
         long windowsEnd = windowsStart;
         for (int i = 0; i < windowAddresses.length; i++) {
             windowAddresses[i] = windowsEnd;
             windowsEnd += pageAligned(program.dataImports().get(i).export().buffer().capacity());
         }
-        long required = windowsEnd + PluginLayout.PAGE_SIZE;
+        long heapBase = windowsEnd;
+        long hostRegionStart = heapBase + context.heapSize();
+        long required = hostRegionStart + PluginLayout.PAGE_SIZE;
         if (required > context.memoryLimit()) {
             String windows = windowAddresses.length == 0 ? ""
                             : ", " + (windowsEnd - windowsStart) + " bytes of host data windows";
@@ -118,7 +121,7 @@ public final class PluginInstance implements TruffleObject {
             memory.mapWithData(layout.writableStart(), writable.length, PageFlags.PRESENT | PageFlags.WRITABLE,
                             writable, 0, writable.length);
         }
-        PluginHeap heap = new PluginHeap(memory, heapBase, context.heapSize());
+        PluginHeap heap = new PluginHeap(memory, (int) heapBase, context.heapSize());
         int[] dataImportAddresses = new int[windowAddresses.length];
         for (int i = 0; i < windowAddresses.length; i++) {
             DataExport window = program.dataImports().get(i).export();
@@ -126,7 +129,7 @@ public final class PluginInstance implements TruffleObject {
             int flags = window.writable() ? PageFlags.PRESENT | PageFlags.WRITABLE : PageFlags.PRESENT;
             memory.map(dataImportAddresses[i], (int) pageAligned(window.buffer().capacity()), flags);
         }
-        return new PluginInstance(program, context, memory, heap, dataImportAddresses, (int) windowsEnd);
+        return new PluginInstance(program, context, memory, heap, dataImportAddresses, (int) hostRegionStart);
     }
 
     private static long pageAligned(long bytes) {
@@ -147,8 +150,9 @@ public final class PluginInstance implements TruffleObject {
             if (buffer.hasArray()) {
                 memory.hostWrite(address, buffer.array(), buffer.arrayOffset(), length);
             } else {
+                // A window is the buffer from 0 to its capacity, whatever its position and limit.
                 byte[] bytes = new byte[length];
-                buffer.get(0, bytes, 0, length);
+                buffer.duplicate().clear().get(0, bytes, 0, length);
                 memory.hostWrite(address, bytes, 0, length);
             }
         }
@@ -159,7 +163,8 @@ public final class PluginInstance implements TruffleObject {
         for (int i = 0; i < dataImportAddresses.length; i++) {
             DataExport window = program.dataImports().get(i).export();
             if (window.writable()) {
-                memory.hostRead(dataImportAddresses[i], window.buffer(), window.buffer().capacity());
+                ByteBuffer whole = window.buffer().duplicate().clear();
+                memory.hostRead(dataImportAddresses[i], whole, whole.capacity());
             }
         }
     }
@@ -237,12 +242,13 @@ public final class PluginInstance implements TruffleObject {
             CompilerDirectives.transferToInterpreter();
             throw reentrantCall();
         }
-        running = true;
         stackPointer = program.layout().stackTop();
         remainingBudget = budget;
         if (dataImportAddresses.length != 0) {
             copyInDataWindowsBoundary();
         }
+        // Set last: a failure above leaves the instance callable.
+        running = true;
     }
 
     /** Ends a call started by {@link #beginDirectCall}: copies writable data windows back and flushes printk output. */

@@ -400,4 +400,49 @@ class KernelTest {
             assertEquals(0, plugin.faults());
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(Tier.class)
+    void windowIgnoresBufferPositionAndLimit(Tier tier) {
+        try (KernelTestSupport support = new KernelTestSupport(tier)) {
+            Kernel kernel = support.kernel;
+            ByteBuffer direct = ByteBuffer.allocateDirect(8);
+            direct.put(7, (byte) 9).limit(2).position(1);
+            ByteBuffer heap = ByteBuffer.allocate(8);
+            heap.put(7, (byte) 4).flip();
+            kernel.exportData("uint8_t direct_window[8]", direct, true);
+            kernel.exportData("uint8_t heap_window[8]", heap, true);
+            Plugin plugin = kernel.load("windows", """
+                            #include <kernel.h>
+                            int f(void) { direct_window[6] = 1; heap_window[6] = 2; return direct_window[7] + heap_window[7]; }
+                            """);
+            assertEquals(13, plugin.call("f").asInt());
+            assertEquals(1, direct.duplicate().clear().get(6));
+            assertEquals(2, heap.duplicate().clear().get(6));
+            assertEquals(2, direct.limit());
+            assertEquals(1, direct.position());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Tier.class)
+    void hostReadLengthIsCheckedBeforeAllocation(Tier tier) {
+        try (KernelTestSupport support = new KernelTestSupport(tier)) {
+            Kernel kernel = support.kernel;
+            kernel.exportFunction("uint32_t sum_bytes(const uint8_t *data, uint32_t length)", (memory, args) -> {
+                return memory.read(args[0], (int) Math.min(args[1], Integer.MAX_VALUE)).length;
+            });
+            kernel.exportFunction("int peek(const uint8_t *data)", (memory, args) -> memory.read(args[0] + 0xFFFFFFFFL, 1)[0]);
+            Plugin plugin = kernel.load("greedy", """
+                            #include <kernel.h>
+                            int f(void) { uint8_t data[4]; return sum_bytes(data, 0x7fffffff); }
+                            int g(void) { uint8_t data[4] = {1, 2, 3, 4}; return peek(data + 1); }
+                            """);
+            // The stack ends below unmapped pages long before 2 GiB, so the range check faults there.
+            PolyglotException huge = assertThrows(PolyglotException.class, () -> plugin.call("f"));
+            assertEquals("PAGE_NOT_PRESENT", huge.getGuestObject().getMember("kind").asString());
+            PolyglotException wrapped = assertThrows(PolyglotException.class, () -> plugin.call("g"));
+            assertEquals("GENERAL_PROTECTION", wrapped.getGuestObject().getMember("kind").asString());
+        }
+    }
 }

@@ -108,7 +108,7 @@ class LinkErrorTest {
         IllegalArgumentException struct = assertThrows(IllegalArgumentException.class,
                         () -> kernel.exportFunction("struct point { int x; }; int norm(struct point p)",
                                         (memory, args) -> 0));
-        assertTrue(struct.getMessage().endsWith("struct parameters are passed by pointer in KPC"), struct.getMessage());
+        assertTrue(struct.getMessage().contains("expected a single declaration on one line"), struct.getMessage());
         IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
                         () -> kernel.exportData("const uint8_t small[8]", ByteBuffer.allocate(16), false));
         assertEquals("invalid data export 'const uint8_t small[8]': the declaration has 8 bytes but the buffer has 16",
@@ -124,5 +124,66 @@ class LinkErrorTest {
         IllegalArgumentException duplicate = assertThrows(IllegalArgumentException.class,
                         () -> kernel.declareHook("int transcode(int x)"));
         assertEquals("hook 'transcode' is declared already", duplicate.getMessage());
+    }
+
+    @Test
+    void exportTextMustBeOneDeclaration() {
+        for (String text : new String[]{"int f2(int a)\n#define kp_alloc(n) ((void *) 0)", "int f3(int a); int f4(int b)",
+                        "typedef int myint", "static int f7(int a)", "struct zz { int a; } f8(void)", ""}) {
+            IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                            () -> kernel.exportFunction(text, (memory, args) -> 0), text);
+            assertTrue(error.getMessage().contains("expected a single declaration on one line"), error.getMessage());
+        }
+        IllegalArgumentException initializer = assertThrows(IllegalArgumentException.class,
+                        () -> kernel.exportData("int level = 7", ByteBuffer.allocate(4), true));
+        assertTrue(initializer.getMessage().contains("expected a single declaration on one line"),
+                        initializer.getMessage());
+        assertEquals(3, kernel.symbolTable().symbols().size());
+    }
+
+    @Test
+    void structAndBoolTypesAreRejectedAtExport() {
+        IllegalArgumentException struct = assertThrows(IllegalArgumentException.class,
+                        () -> kernel.exportFunction("int getx(struct point *p)", (memory, args) -> 0));
+        assertEquals("invalid prototype 'int getx(struct point *p)': parameter type 'struct point *' is not an integer"
+                        + " or a pointer to an integer, void or such a pointer", struct.getMessage());
+        IllegalArgumentException hook = assertThrows(IllegalArgumentException.class,
+                        () -> kernel.declareHook("int hk(int (*rows)[4])"));
+        assertTrue(hook.getMessage().startsWith("invalid hook prototype 'int hk(int (*rows)[4])': parameter type"),
+                        hook.getMessage());
+        IllegalArgumentException bool = assertThrows(IllegalArgumentException.class,
+                        () -> kernel.exportFunction("bool is_ok(int x)", (memory, args) -> 0));
+        assertTrue(bool.getMessage().contains("unknown type name 'bool'"), bool.getMessage());
+        kernel.exportFunction("_Bool is_even(int x)", (memory, args) -> args[0] % 2 == 0 ? 1 : 0);
+        Plugin plugin = kernel.load("p", "#include <kernel.h>\nint f(void) { return is_even(4) + is_even(3); }");
+        assertEquals(1, plugin.call("f").asInt());
+    }
+
+    @Test
+    void readOnlyWindowMustBeConstAtExport() {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                        () -> kernel.exportData("uint8_t lut[16]", ByteBuffer.allocate(16), false));
+        assertEquals("invalid data export 'uint8_t lut[16]': a read-only window must be declared const",
+                        error.getMessage());
+    }
+
+    @Test
+    void pluginMapsOnlyWindowsItUses() {
+        kernel.exportData("const uint8_t big[67108864]", ByteBuffer.allocateDirect(64 << 20), false);
+        PluginLimits small = PluginLimits.DEFAULT.withMemoryLimit(1 << 20).withHeapSize(64 << 10);
+        Plugin unused = kernel.load("unused", "#include <kernel.h>\nint f(void) { return 5; }", small);
+        assertEquals(5, unused.call("f").asInt());
+        PluginLoadException error = assertThrows(PluginLoadException.class,
+                        () -> kernel.load("user", "#include <kernel.h>\nint f(void) { return big[0]; }", small));
+        assertTrue(error.getMessage().startsWith("plugin 'user' needs a memory limit of at least"), error.getMessage());
+    }
+
+    @Test
+    void reloadSeesExportsAddedLater() {
+        String source = "#include <kernel.h>\n#ifdef KP_VERSION_fast\nint f(void) { return fast(1); }\n#else\n"
+                        + "int f(void) { return -1; }\n#endif";
+        assertEquals(-1, kernel.load("probe", source).call("f").asInt());
+        kernel.exportFunction("int fast(int x)", (memory, args) -> args[0] + 41);
+        assertEquals(42, kernel.load("probe", source).call("f").asInt());
     }
 }
