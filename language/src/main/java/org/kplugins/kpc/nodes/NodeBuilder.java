@@ -13,6 +13,7 @@ import org.kplugins.kpc.KpcLanguage;
 import org.kplugins.kpc.ast.Function;
 import org.kplugins.kpc.ast.TranslationUnit;
 import org.kplugins.kpc.ast.Variable;
+import org.kplugins.kpc.debug.CVariable;
 import org.kplugins.kpc.builtins.HostExport;
 import org.kplugins.kpc.diagnostics.SourceFile;
 import org.kplugins.kpc.diagnostics.SourceLocation;
@@ -42,6 +43,8 @@ public final class NodeBuilder {
      * the plugin is built.
      */
     private final Map<Source, SourceFile> lineDirectiveFiles = new java.util.HashMap<>();
+    /** The defined globals and their addresses, which tools show in every function. */
+    private final List<CVariable> globalVariables = new ArrayList<>();
 
     private NodeBuilder(KpcLanguage language, TranslationUnit unit, PluginImports imports, int stackSize,
                     boolean budgetEnabled) {
@@ -50,6 +53,11 @@ public final class NodeBuilder {
         this.imports = imports;
         this.budgetEnabled = budgetEnabled;
         this.layout = PluginLayout.create(unit, StringLiterals.collect(unit), stackSize);
+        for (Variable global : unit.globals()) {
+            if (global.isDefined()) {
+                globalVariables.add(CVariable.global(global.name(), global.type(), layout.globalAddress(global)));
+            }
+        }
     }
 
     /**
@@ -95,6 +103,10 @@ public final class NodeBuilder {
 
     boolean budgetEnabled() {
         return budgetEnabled;
+    }
+
+    List<CVariable> globalVariables() {
+        return globalVariables;
     }
 
     /** Returns the built-in export that a call of {@code callee} goes to, or null. */
