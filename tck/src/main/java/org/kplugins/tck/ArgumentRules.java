@@ -5,7 +5,7 @@ import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.tck.TypeDescriptor;
 
 /**
- * Which host values a KPC function accepts for a parameter, as the language documents it (see
+ * The rules for the host values that a KPC function accepts for a parameter, as the language documents it (see
  * {@code HostArguments} in the language module), and the TCK types that describe them. The
  * snippets declare these types, and their result verifiers accept an argument error only for a
  * value that these rules reject.

@@ -14,14 +14,14 @@ import org.kplugins.monitor.memory.AddressSpace;
  * Integer, except unsigned int and unsigned long, which are Long so that values above INT_MAX stay
  * positive; long long and unsigned long long are Long (the latter in two's complement); pointers
  * are {@link KpcPointer}; structs and arrays are views that read their members and elements when
- * a tool asks for them.
+ * a tool requests them.
  *
  * <p>Reads go through {@link AddressSpace#hostRead}, so they never fault: a value on a page that
  * is not present shows as an {@link UnreadableValue}.
  */
 final class CValues {
 
-    /** The most characters that a pointer to char shows of the string it points to. */
+    /** The maximum number of characters of its string that a pointer to char shows. */
     static final int STRING_PREVIEW_LIMIT = 64;
 
     private CValues() {

@@ -23,7 +23,7 @@ import org.kplugins.kpc.types.StructType;
 public record CVariable(String name, CType type, Storage storage, int location, Map<Integer, Integer> memberSlots,
                 int scopeStart, int scopeEnd) {
 
-    /** Where a variable's value lives. */
+    /** The storage of a variable's value. */
     public enum Storage {
         /** A scalar in one Truffle frame slot. */
         SLOT,

@@ -37,7 +37,7 @@ public final class FunctionVariables {
     /**
      * Returns the interop scope of the function at character offset {@code offset} of its source:
      * the parameters and the locals whose names are in scope there. An inner declaration hides an
-     * outer one of the same name, as in C. The scope's parent holds the globals.
+     * outer one of the same name, as in C. The scope's parent contains the globals.
      *
      * @param offset the start of the current node's source section, or -1 when it has none, which
      *               shows the parameters only

@@ -11,11 +11,11 @@ import org.kplugins.kpc.KpcLanguage;
 import org.kplugins.kpc.types.ArrayType;
 import org.kplugins.monitor.memory.AddressSpace;
 
-/** An array variable in plugin memory as tools see it: its elements are read when a tool asks for them. */
+/** An array variable in plugin memory as tools see it: its elements are read when a tool requests them. */
 @ExportLibrary(InteropLibrary.class)
 final class KpcArrayView implements TruffleObject {
 
-    /** The most elements that the display string lists. */
+    /** The maximum number of elements that the display string lists. */
     private static final int DISPLAY_LIMIT = 16;
 
     private final ArrayType type;

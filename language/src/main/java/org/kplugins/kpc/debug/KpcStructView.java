@@ -16,7 +16,7 @@ import org.kplugins.monitor.memory.AddressSpace;
 
 /**
  * A struct variable as tools see it: an object whose members are the struct's members, read when
- * a tool asks for them. The struct lives in plugin memory at {@code address}, or, for a local that
+ * a tool requests them. The struct lives in plugin memory at {@code address}, or, for a local that
  * the builder scalar-replaced, in one frame slot per scalar member.
  */
 @ExportLibrary(InteropLibrary.class)
@@ -25,7 +25,7 @@ final class KpcStructView implements TruffleObject {
     private final StructType type;
     private final AddressSpace memory;
     private final int address;
-    /** The frame that holds the member slots, or null for a struct in memory. */
+    /** The frame that contains the member slots, or null for a struct in memory. */
     private final Frame frame;
     /** The frame slot of each scalar member by its offset in the outermost struct, or null. */
     private final Map<Integer, Integer> memberSlots;

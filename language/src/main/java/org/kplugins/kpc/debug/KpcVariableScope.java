@@ -18,7 +18,7 @@ import org.kplugins.kpc.runtime.PluginInstance;
 /**
  * An interop scope of C variables, as {@code NodeLibrary.getScope} returns it: a function's
  * parameters and visible locals, whose parent is the scope of the plugin's globals. Members are
- * read when a tool asks for them, so a debugger shows the values of the moment.
+ * read when a tool requests them, so a debugger shows the values of the moment.
  *
  * <p>As interop requires of scopes, the members are this scope's variables followed by all
  * members of the parent, and a name in this scope hides the same name in the parent.
@@ -30,7 +30,7 @@ final class KpcVariableScope implements TruffleObject {
     private final List<CVariable> variables;
     /** The frame of the function call, or null for the globals or when no frame is known. */
     private final Frame frame;
-    /** The plugin instance whose memory holds the values, or null when no frame is known. */
+    /** The plugin instance whose memory contains the values, or null when no frame is known. */
     private final PluginInstance instance;
     private final KpcVariableScope parent;
 

@@ -7,7 +7,7 @@ import com.oracle.truffle.api.library.ExportLibrary;
 import com.oracle.truffle.api.library.ExportMessage;
 import org.kplugins.kpc.KpcLanguage;
 
-/** What a tool shows in place of a C value that cannot be read, with the reason in angle brackets. */
+/** The value that a tool shows in place of a C value that cannot be read, with the reason in angle brackets. */
 @ExportLibrary(InteropLibrary.class)
 final class UnreadableValue implements TruffleObject {
 

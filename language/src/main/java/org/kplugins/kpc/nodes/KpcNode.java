@@ -20,7 +20,7 @@ import org.kplugins.monitor.memory.AddressSpace;
  * from, so fault reports and guest stack frames point at the faulting expression. Nodes hold no
  * per-instance state: the plugin instance is frame argument 0 of every KPC function call.
  *
- * <p>Every node of a function answers {@link NodeLibrary#getScope} with the variables in scope at
+ * <p>For every node of a function, {@link NodeLibrary#getScope} returns the variables in scope at
  * its source position, which is what a debugger shows when it stops there.
  */
 @ExportLibrary(NodeLibrary.class)

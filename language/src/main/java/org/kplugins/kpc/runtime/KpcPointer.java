@@ -18,7 +18,7 @@ import org.kplugins.kpc.KpcLanguage;
 public final class KpcPointer implements TruffleObject {
 
     private final int address;
-    /** What a debugger shows after the address, such as the string a char pointer points to, or null. */
+    /** Text that a debugger shows after the address, such as the string a char pointer points to, or null. */
     private final String target;
 
     /**

@@ -28,10 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.kplugins.kpc.KpcContext;
 
 /**
- * Drives the Truffle debugger over a plugin: a line breakpoint stops on that line, stepping
- * moves to the next statement, the stack shows the plugin's functions with their lines, and the
- * scopes show parameters, locals in frame slots and in plugin memory, struct members, arrays,
- * pointers and globals with their C values.
+ * Drives the Truffle debugger over a plugin. A line breakpoint stops on that line, stepping moves
+ * to the next statement, and the stack shows the plugin's functions with their lines. The scopes
+ * show the C values of parameters, locals in frame slots and in plugin memory, struct members,
+ * arrays, pointers and globals.
  */
 class DebuggerTest {
 
@@ -64,7 +64,7 @@ class DebuggerTest {
             }
             """;
 
-    /** The 1-based line of the first line of {@link #PLUGIN} that contains {@code text}. */
+    /** Returns the 1-based number of the first line of {@link #PLUGIN} that contains {@code text}. */
     private static int lineOf(String text) {
         String[] lines = PLUGIN.split("\n");
         for (int i = 0; i < lines.length; i++) {
