@@ -53,6 +53,8 @@ public final class NodeBuilder {
         this.imports = imports;
         this.budgetEnabled = budgetEnabled;
         this.layout = PluginLayout.create(unit, StringLiterals.collect(unit), stackSize);
+        // NOTE: unit.globals() also lists block-scope static locals, so tools show them with the
+        // globals in every function, and two static locals of the same name show twice.
         for (Variable global : unit.globals()) {
             if (global.isDefined()) {
                 globalVariables.add(CVariable.global(global.name(), global.type(), layout.globalAddress(global)));
