@@ -5,6 +5,8 @@ import com.oracle.truffle.api.CallTarget;
 import com.oracle.truffle.api.Option;
 import com.oracle.truffle.api.TruffleFile;
 import com.oracle.truffle.api.TruffleLanguage;
+import com.oracle.truffle.api.instrumentation.ProvidedTags;
+import com.oracle.truffle.api.instrumentation.StandardTags;
 import com.oracle.truffle.api.source.Source;
 import com.oracle.truffle.api.source.SourceSection;
 import java.io.IOException;
@@ -77,6 +79,8 @@ import org.kplugins.monitor.memory.AddressSpace;
 @TruffleLanguage.Registration(id = KpcLanguage.ID, name = "KPC", version = "0.1", defaultMimeType = KpcLanguage.MIME_TYPE,
                 characterMimeTypes = KpcLanguage.MIME_TYPE, fileTypeDetectors = KpcFileDetector.class,
                 contextPolicy = TruffleLanguage.ContextPolicy.SHARED)
+@ProvidedTags({StandardTags.RootTag.class, StandardTags.RootBodyTag.class, StandardTags.StatementTag.class,
+                StandardTags.CallTag.class, StandardTags.ExpressionTag.class})
 public final class KpcLanguage extends TruffleLanguage<KpcContext> {
 
     public static final String ID = "kpc";

@@ -5,7 +5,10 @@ import java.util.List;
 
 import org.kplugins.kpc.diagnostics.SourceLocation;
 
-/** A statement. Locations point at the first token of the statement. */
+/**
+ * A statement. Locations point at the first token of the statement, except that a block written
+ * with braces spans from its '{' to its '}'.
+ */
 public sealed interface Stmt {
 
     SourceLocation location();

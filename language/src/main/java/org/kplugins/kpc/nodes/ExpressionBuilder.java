@@ -134,6 +134,7 @@ final class ExpressionBuilder {
             case Expr.Call c -> call(c);
             case Expr.CompoundLiteral c -> load(place(c));
         };
+        node.addExpressionTag();
         return located(node, e.location());
     }
 

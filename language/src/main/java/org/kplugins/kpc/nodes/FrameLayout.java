@@ -119,6 +119,11 @@ final class FrameLayout {
         return slot;
     }
 
+    /** Returns the slot of each scalar member by byte offset, for a scalar-replaced struct local. */
+    Map<Integer, Integer> memberSlotsOf(Variable variable) {
+        return memberSlots.get(variable);
+    }
+
     /** Returns the memory-frame offset of a local that lives in plugin memory. */
     int memoryOffsetOf(Variable variable) {
         Integer offset = memoryOffsets.get(variable);

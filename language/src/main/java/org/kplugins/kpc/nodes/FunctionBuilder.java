@@ -9,6 +9,9 @@ import org.kplugins.kpc.ast.Function;
 import org.kplugins.kpc.ast.InitItem;
 import org.kplugins.kpc.ast.Stmt;
 import org.kplugins.kpc.ast.Variable;
+import org.kplugins.kpc.debug.CVariable;
+import org.kplugins.kpc.debug.FunctionVariables;
+import org.kplugins.kpc.diagnostics.SourceLocation;
 import org.kplugins.kpc.nodes.controlflow.KpcBlockNode;
 import org.kplugins.kpc.nodes.controlflow.KpcBreakNode;
 import org.kplugins.kpc.nodes.controlflow.KpcContinueNode;
@@ -26,7 +29,10 @@ import org.kplugins.kpc.nodes.memory.KpcZeroFillNode;
 import org.kplugins.kpc.types.CType;
 import org.kplugins.kpc.types.StructType;
 
-/** Builds the root node of one defined function: its frame, parameter copies and statements. */
+/**
+ * Builds the root node of one defined function: its frame, parameter copies and statements, and
+ * the record of where each variable lives and where its name is in scope, which tools read.
+ */
 final class FunctionBuilder {
 
     private final NodeBuilder program;
@@ -34,6 +40,10 @@ final class FunctionBuilder {
     private final FrameLayout frame;
     private final ExpressionBuilder expressions;
     private final ValueKind returnKind;
+    /** The locals in declaration order, with their scopes, as tools see them. */
+    private final List<CVariable> localVariables = new ArrayList<>();
+    /** Character offset where the innermost block being built ends: the end of its locals' scope. */
+    private int scopeEnd = Integer.MAX_VALUE;
 
     FunctionBuilder(NodeBuilder program, Function function) {
         this.program = program;
@@ -57,11 +67,44 @@ final class FunctionBuilder {
             parameterCopies[i] = copyParameter(parameters.get(i), i);
         }
         KpcStatementNode body = statement(function.body());
+        body.addRootBodyTag();
 
+        SourceLocation definition = function.location().to(function.body().location());
+        KpcFunctionBodyNode bodyNode = new KpcFunctionBodyNode(frame.stackFrameSize(), frame.zeroedIntSlots(),
+                        frame.zeroedLongSlots(), parameterCopies, body);
+        bodyNode.setSourceSection(program.section(definition));
+        FunctionVariables variables = new FunctionVariables(function.name(), parameterVariables(), localVariables,
+                        program.globalVariables());
         return new KpcFunctionRootNode(program.language(), frame.buildDescriptor(), function.name(),
-                        program.section(function.location()), frame.stackFrameSize(), returnKind,
-                        frame.zeroedIntSlots(), frame.zeroedLongSlots(), parameterCopies, body,
-                        program.lineDirectiveFiles());
+                        program.section(definition), returnKind, bodyNode, variables, program.lineDirectiveFiles());
+    }
+
+    /** Returns where each parameter lives; a parameter's name is in scope in the whole function. */
+    private List<CVariable> parameterVariables() {
+        List<CVariable> parameters = new ArrayList<>();
+        for (Variable parameter : function.parameters()) {
+            parameters.add(describe(parameter, Integer.MIN_VALUE, Integer.MAX_VALUE));
+        }
+        return parameters;
+    }
+
+    /** Returns where {@code variable} lives, with the scope {@code [scopeStart, scopeEnd)} in source characters. */
+    private CVariable describe(Variable variable, int scopeStart, int scopeEnd) {
+        Integer slot = frame.slotOf(variable);
+        if (slot != null) {
+            return CVariable.inSlot(variable.name(), variable.type(), slot, scopeStart, scopeEnd);
+        }
+        if (frame.isScalarReplaced(variable)) {
+            return CVariable.inMemberSlots(variable.name(), (StructType) variable.type(), frame.memberSlotsOf(variable),
+                            scopeStart, scopeEnd);
+        }
+        return CVariable.inFrameMemory(variable.name(), variable.type(), frame.memoryOffsetOf(variable), scopeStart,
+                        scopeEnd);
+    }
+
+    /** Returns the character offset just past {@code location}, or the current scope end when it is unknown. */
+    private int endOf(SourceLocation location) {
+        return location == null ? scopeEnd : location.offset() + location.length();
     }
 
     /** Copies argument {@code index} into the parameter's slot or stack-frame memory. */
@@ -78,7 +121,7 @@ final class FunctionBuilder {
 
     private KpcStatementNode statement(Stmt s) {
         KpcStatementNode node = switch (s) {
-            case Stmt.Block b -> block(b.statements());
+            case Stmt.Block b -> scopedBlock(b);
             case Stmt.ExprStmt e -> new KpcExpressionStatementNode(expressions.effect(e.expression()));
             case Stmt.Declaration d -> declaration(d.variable());
             case Stmt.If i -> new KpcIfNode(expressions.condition(i.condition()), statement(i.thenBranch()),
@@ -97,7 +140,21 @@ final class FunctionBuilder {
             case Stmt.Empty e -> new KpcBlockNode(new KpcStatementNode[0]);
         };
         node.setSourceSection(program.section(s.location()));
+        if (!(s instanceof Stmt.Block)) {
+            node.addStatementTag();
+        }
         return node;
+    }
+
+    /** Builds a compound statement; the locals it declares are in scope up to its closing brace. */
+    private KpcStatementNode scopedBlock(Stmt.Block b) {
+        int enclosingEnd = scopeEnd;
+        scopeEnd = endOf(b.location());
+        try {
+            return block(b.statements());
+        } finally {
+            scopeEnd = enclosingEnd;
+        }
     }
 
     private KpcStatementNode block(List<Stmt> statements) {
@@ -116,7 +173,16 @@ final class FunctionBuilder {
             return loop;
         }
         loop.setSourceSection(program.section(f.location()));
-        return new KpcBlockNode(new KpcStatementNode[]{statement(f.init()), loop});
+        // A variable declared in the init is in scope up to the end of the loop body.
+        int enclosingEnd = scopeEnd;
+        if (f.body() instanceof Stmt.Block body) {
+            scopeEnd = endOf(body.location());
+        }
+        try {
+            return new KpcBlockNode(new KpcStatementNode[]{statement(f.init()), loop});
+        } finally {
+            scopeEnd = enclosingEnd;
+        }
     }
 
     private KpcStatementNode switchStatement(Stmt.Switch s) {
@@ -129,8 +195,14 @@ final class FunctionBuilder {
         }
         List<Stmt> body = s.body().statements();
         KpcStatementNode[] statements = new KpcStatementNode[body.size()];
-        for (int i = 0; i < statements.length; i++) {
-            statements[i] = statement(body.get(i));
+        int enclosingEnd = scopeEnd;
+        scopeEnd = endOf(s.body().location());
+        try {
+            for (int i = 0; i < statements.length; i++) {
+                statements[i] = statement(body.get(i));
+            }
+        } finally {
+            scopeEnd = enclosingEnd;
         }
         boolean selectorIsLong = ValueKind.of(s.selector().type()) == ValueKind.LONG;
         return new KpcSwitchNode(expressions.value(s.selector()), selectorIsLong, values, indexes, s.defaultIndex(),
@@ -144,6 +216,8 @@ final class FunctionBuilder {
      * A scalar-replaced struct sets its member slots instead (see {@link #initializeMemberSlots}).
      */
     private KpcStatementNode declaration(Variable variable) {
+        SourceLocation declared = variable.location();
+        localVariables.add(describe(variable, declared == null ? Integer.MIN_VALUE : declared.offset(), scopeEnd));
         CType type = variable.type();
         List<InitItem> items = variable.initializer();
         Integer slot = frame.slotOf(variable);

@@ -13,6 +13,7 @@ import org.kplugins.kpc.KpcLanguage;
 import org.kplugins.kpc.ast.Function;
 import org.kplugins.kpc.ast.TranslationUnit;
 import org.kplugins.kpc.ast.Variable;
+import org.kplugins.kpc.debug.CVariable;
 import org.kplugins.kpc.builtins.HostExport;
 import org.kplugins.kpc.diagnostics.SourceFile;
 import org.kplugins.kpc.diagnostics.SourceLocation;
@@ -44,6 +45,8 @@ public final class NodeBuilder {
      * the plugin is built.
      */
     private final Map<Source, SourceFile> lineDirectiveFiles = new java.util.HashMap<>();
+    /** The defined globals and their addresses, which tools show in every function. */
+    private final List<CVariable> globalVariables = new ArrayList<>();
 
     private NodeBuilder(KpcLanguage language, TranslationUnit unit, PluginImports imports, int stackSize,
                     boolean budgetEnabled) {
@@ -52,6 +55,13 @@ public final class NodeBuilder {
         this.imports = imports;
         this.budgetEnabled = budgetEnabled;
         this.layout = PluginLayout.create(unit, StringLiterals.collect(unit), stackSize);
+        // NOTE: unit.globals() also lists block-scope static locals, so tools show them with the
+        // globals in every function, and two static locals of the same name show twice.
+        for (Variable global : unit.globals()) {
+            if (global.isDefined()) {
+                globalVariables.add(CVariable.global(global.name(), global.type(), layout.globalAddress(global)));
+            }
+        }
     }
 
     /**
@@ -97,6 +107,10 @@ public final class NodeBuilder {
 
     boolean budgetEnabled() {
         return budgetEnabled;
+    }
+
+    List<CVariable> globalVariables() {
+        return globalVariables;
     }
 
     /** Returns the built-in export that a call of {@code callee} goes to, or null. */

@@ -51,7 +51,7 @@ final class StatementParser {
         loopDepth = 0;
         switchDepth = 0;
         Token open = tokens.expect("{", "");
-        return new Stmt.Block(parseBlockItems(open, null), open.location());
+        return braced(open, parseBlockItems(open, null));
     }
 
     /** compound-statement: { block-item* }, a new scope. */
@@ -59,10 +59,18 @@ final class StatementParser {
         Token open = tokens.next();
         parser.pushScope();
         try {
-            return new Stmt.Block(parseBlockItems(open, null), open.location());
+            return braced(open, parseBlockItems(open, null));
         } finally {
             parser.popScope();
         }
+    }
+
+    /**
+     * Returns the block of {@code statements} read from {@code open} up to the '}' just consumed.
+     * Its location spans both braces, so tools see where the block's scope ends.
+     */
+    private Stmt.Block braced(Token open, List<Stmt> statements) {
+        return new Stmt.Block(statements, open.location().to(tokens.previous().location()));
     }
 
     /**
@@ -275,7 +283,7 @@ final class StatementParser {
                 Token bodyOpen = tokens.next();
                 parser.pushScope();
                 try {
-                    body = new Stmt.Block(parseBlockItems(bodyOpen, state), bodyOpen.location());
+                    body = braced(bodyOpen, parseBlockItems(bodyOpen, state));
                 } finally {
                     parser.popScope();
                 }

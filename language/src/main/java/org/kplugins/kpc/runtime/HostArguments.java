@@ -24,7 +24,8 @@ import org.kplugins.kpc.types.PointerType;
  * <ul>
  *   <li>integer: a number that fits in 64 bits, or a boolean (1 or 0), converted to the parameter
  *       type as a C cast does; _Bool takes any nonzero number as 1;
- *   <li>pointer: null is NULL and a number is a plugin address. A buffer (a host
+ *   <li>pointer: null is NULL, and a number or an interop pointer (such as a {@link KpcPointer} that
+ *       a function returned) is a plugin address. A buffer (a host
  *       {@code ByteBuffer}, a host {@code byte[]} or any interop buffer) is mapped for the call,
  *       read-only when the pointee is const or the buffer is read-only, and a writable mapping is
  *       copied back after the call. A string, for a pointer to char, is mapped as NUL-terminated
@@ -36,8 +37,8 @@ import org.kplugins.kpc.types.PointerType;
  *
  * <p>Results: integer types up to 32 bits as Integer, except unsigned int and unsigned long,
  * which are Long so that values above INT_MAX stay positive; long long and unsigned long long as
- * Long (the latter in two's complement); pointers and structs as their Integer address; void as
- * an interop null.
+ * Long (the latter in two's complement); pointers as {@link KpcPointer}, whose {@code asPointer}
+ * is the plugin address and which is also an interop null for NULL; void as an interop null.
  */
 final class HostArguments {
 
@@ -121,6 +122,9 @@ final class HostArguments {
         if (interop.fitsInLong(value)) {
             return (int) interop.asLong(value);
         }
+        if (interop.isPointer(value)) {
+            return (int) interop.asPointer(value);
+        }
         if (interop.isString(value) && isChar(pointee)) {
             return mappings.mapBytes(cString(interop.asString(value)), writable);
         }
@@ -142,8 +146,8 @@ final class HostArguments {
                         ? "; a Java array is readable only in a context built with"
                                         + " allowHostAccess(HostAccess.newBuilder().allowArrayAccess(true).build())"
                         : "";
-        throw UnsupportedTypeException.create(new Object[]{value}, "expected NULL, an address, a buffer, a string"
-                        + " or an array for a parameter of type '" + type.spelling() + "'" + hint);
+        throw UnsupportedTypeException.create(new Object[]{value}, "expected NULL, an address, a pointer, a buffer,"
+                        + " a string or an array for a parameter of type '" + type.spelling() + "'" + hint);
     }
 
     /** Maps an array of strings as C's argv: pointers to NUL-terminated strings, then a NULL pointer. */
@@ -235,6 +239,9 @@ final class HostArguments {
         }
         if (returnType instanceof IntegerType integer && !integer.isSigned() && integer.size() == 4) {
             return Integer.toUnsignedLong((Integer) result);
+        }
+        if (returnType instanceof PointerType) {
+            return new KpcPointer((Integer) result, null);
         }
         return result;
     }

@@ -10,11 +10,11 @@ import java.util.List;
 
 /** The interop array of member names that plugin objects and the bindings scope return. */
 @ExportLibrary(InteropLibrary.class)
-final class KpcMemberNames implements TruffleObject {
+public final class KpcMemberNames implements TruffleObject {
 
     private final String[] names;
 
-    KpcMemberNames(List<String> names) {
+    public KpcMemberNames(List<String> names) {
         this.names = names.toArray(new String[0]);
     }
 

@@ -5,6 +5,8 @@ import com.oracle.truffle.api.CallTarget;
 import com.oracle.truffle.api.CompilerDirectives;
 import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
 import com.oracle.truffle.api.frame.VirtualFrame;
+import com.oracle.truffle.api.instrumentation.StandardTags.CallTag;
+import com.oracle.truffle.api.instrumentation.Tag;
 import com.oracle.truffle.api.nodes.DirectCallNode;
 import com.oracle.truffle.api.nodes.ExplodeLoop;
 import com.oracle.truffle.api.nodes.NodeInfo;
@@ -21,7 +23,7 @@ import org.kplugins.kpc.runtime.PluginLayout;
  * {@link KpcFunctionRootNode} describes. The callee's call target is set by {@link #link} once
  * every function of the plugin has a root node, which lets functions call each other in any
  * order. A call that would place the callee's frame below the bottom of the plugin stack raises
- * STACK_OVERFLOW here, in the caller.
+ * STACK_OVERFLOW here, in the caller. Tools see the node as a {@link CallTag call}.
  */
 @NodeInfo(shortName = "call")
 public final class KpcCallNode extends KpcExpressionNode {
@@ -87,5 +89,10 @@ public final class KpcCallNode extends KpcExpressionNode {
     @Override
     public void executeVoid(VirtualFrame frame) {
         call(frame);
+    }
+
+    @Override
+    public boolean hasTag(Class<? extends Tag> tag) {
+        return tag == CallTag.class || super.hasTag(tag);
     }
 }

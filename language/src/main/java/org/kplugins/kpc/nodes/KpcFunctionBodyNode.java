@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.kpc.nodes;
+
+import com.oracle.truffle.api.CompilerDirectives;
+import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
+import com.oracle.truffle.api.frame.VirtualFrame;
+import com.oracle.truffle.api.instrumentation.StandardTags.RootTag;
+import com.oracle.truffle.api.instrumentation.Tag;
+import com.oracle.truffle.api.nodes.ExplodeLoop;
+import org.kplugins.kpc.nodes.call.KpcCallNode;
+import org.kplugins.kpc.nodes.controlflow.ReturnException;
+import org.kplugins.kpc.runtime.Faults;
+import org.kplugins.kpc.runtime.PluginInstance;
+import org.kplugins.kpc.runtime.PluginLayout;
+
+/**
+ * Everything one call of a KPC function does, below its {@link KpcFunctionRootNode}. On entry it
+ * places the function's stack frame below the caller's stack pointer. The frame is the memory
+ * frame, which holds arrays, structs kept in memory and address-taken locals, plus 16 bytes for
+ * the return address and saved frame pointer that a native frame would hold. It then zeroes the
+ * return slot and the locals' frame slots, copies the parameters and runs the body.
+ *
+ * <p>The frame arguments are the plugin instance, the C arguments as Integer or Long, and, for a
+ * call from plugin code, the caller's stack pointer as a trailing Integer. That call's
+ * {@link KpcCallNode} has already checked that this frame fits on the stack, so the fault points
+ * at the call site. A call from the host has no trailing argument: the frame then starts at
+ * {@link PluginInstance#stackPointer}, which is the stack top, and crossing the bottom of the stack
+ * raises STACK_OVERFLOW at the function's definition. Passing the stack pointer down instead of
+ * keeping it in the instance means a call stores nothing in the heap, and nothing needs to be
+ * restored when a call faults.
+ *
+ * <p>This node carries {@link RootTag}, and it writes no frame slot before it runs: tools see
+ * the function's entry before the frame is set up, as Truffle expects of the top-most root tag.
+ * Its value is the function's return value, read from {@link KpcFunctionRootNode#RETURN_SLOT}.
+ */
+public final class KpcFunctionBodyNode extends KpcExpressionNode {
+
+    /** Bytes this function takes on the plugin stack, including {@link KpcFunctionRootNode#LINKAGE_BYTES}. */
+    private final int stackFrameSize;
+    /** The Int and Long slots that may be read before the body writes them. */
+    @CompilationFinal(dimensions = 1) private final int[] zeroedIntSlots;
+    @CompilationFinal(dimensions = 1) private final int[] zeroedLongSlots;
+    @Children private final KpcStatementNode[] parameterCopies;
+    @Child private KpcStatementNode body;
+
+    public KpcFunctionBodyNode(int stackFrameSize, int[] zeroedIntSlots, int[] zeroedLongSlots,
+                    KpcStatementNode[] parameterCopies, KpcStatementNode body) {
+        this.stackFrameSize = stackFrameSize;
+        this.zeroedIntSlots = zeroedIntSlots;
+        this.zeroedLongSlots = zeroedLongSlots;
+        this.parameterCopies = parameterCopies;
+        this.body = body;
+    }
+
+    @Override
+    public int executeInt(VirtualFrame frame) {
+        run(frame);
+        return frame.getInt(KpcFunctionRootNode.RETURN_SLOT);
+    }
+
+    @Override
+    public long executeLong(VirtualFrame frame) {
+        run(frame);
+        return frame.getLong(KpcFunctionRootNode.RETURN_SLOT);
+    }
+
+    @Override
+    public void executeVoid(VirtualFrame frame) {
+        run(frame);
+    }
+
+    private void run(VirtualFrame frame) {
+        Object[] arguments = frame.getArguments();
+        int stackPointerIndex = parameterCopies.length + 1;
+        int base;
+        if (arguments.length > stackPointerIndex) {
+            base = (Integer) arguments[stackPointerIndex] - stackFrameSize;
+        } else {
+            PluginInstance instance = CompilerDirectives.castExact(arguments[0], PluginInstance.class);
+            base = instance.stackPointer - stackFrameSize;
+            if (base < PluginLayout.STACK_BOTTOM) {
+                CompilerDirectives.transferToInterpreter();
+                throw Faults.stackOverflow(this, instance);
+            }
+        }
+        initializeSlots(frame);
+        frame.setInt(KpcFunctionRootNode.FRAME_BASE_SLOT, base);
+        copyParameters(frame);
+
+        try {
+            body.executeVoid(frame);
+        } catch (ReturnException e) {
+            // The return value, if any, is in RETURN_SLOT.
+        }
+    }
+
+    /** Sets the return slot and the locals' slots to 0, so a read before any write yields 0. */
+    @ExplodeLoop
+    private void initializeSlots(VirtualFrame frame) {
+        for (int slot : zeroedIntSlots) {
+            frame.setInt(slot, 0);
+        }
+        for (int slot : zeroedLongSlots) {
+            frame.setLong(slot, 0);
+        }
+    }
+
+    @ExplodeLoop
+    private void copyParameters(VirtualFrame frame) {
+        for (KpcStatementNode copy : parameterCopies) {
+            copy.executeVoid(frame);
+        }
+    }
+
+    /** Returns the bytes this function takes on the plugin stack, including {@link KpcFunctionRootNode#LINKAGE_BYTES}. */
+    int stackFrameSize() {
+        return stackFrameSize;
+    }
+
+    @Override
+    public boolean hasTag(Class<? extends Tag> tag) {
+        return tag == RootTag.class;
+    }
+}
