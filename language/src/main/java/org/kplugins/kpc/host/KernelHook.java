@@ -139,7 +139,7 @@ public final class KernelHook {
                 continue;
             }
             try {
-                return plugin.execute(plugin.function(binding.index()), arguments);
+                return plugin.execute(binding.index(), arguments);
             } finally {
                 plugin.gate().exit();
             }

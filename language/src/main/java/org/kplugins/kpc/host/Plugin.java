@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.PolyglotException;
@@ -38,6 +37,11 @@ public final class Plugin {
         Context context;
         Value plugin;
         Value[] functions = new Value[0];
+        /**
+         * Calls made on this instance. Only the owning thread writes it, without synchronization,
+         * so that counting costs no atomic operation; other threads read a recent value.
+         */
+        long calls;
 
         Instance(Context context, Value plugin) {
             this.context = context;
@@ -65,7 +69,8 @@ public final class Plugin {
     private final Map<String, Integer> functionIndices = new ConcurrentHashMap<>();
     /** The symbol table reference every instance's context uses: the table's id and generation at load. */
     private final String tableReference;
-    private final AtomicLong calls = new AtomicLong();
+    /** Calls made on instances that were released. */
+    private long releasedCalls;
     private final AtomicInteger faults = new AtomicInteger();
     private final long compileNanos;
     private volatile String lastFault;
@@ -137,9 +142,19 @@ public final class Plugin {
         return compileNanos;
     }
 
-    /** Returns the calls made so far, through hooks and directly, including the ones that faulted. */
+    /**
+     * Returns the calls made so far, through hooks and directly, including the ones that faulted.
+     * While calls run on other threads, the count may lag behind by the calls those threads made
+     * most recently.
+     */
     public long calls() {
-        return calls.get();
+        synchronized (instances) {
+            long sum = releasedCalls;
+            for (Instance instance : instances) {
+                sum += instance.calls;
+            }
+            return sum;
+        }
     }
 
     /** Returns the faults so far in all instances. */
@@ -253,7 +268,10 @@ public final class Plugin {
 
     /** Returns this thread's value of the function with {@code index}; the caller has entered the gate. */
     Value function(int index) {
-        Instance instance = instance();
+        return function(instance(), index);
+    }
+
+    private Value function(Instance instance, int index) {
         Value[] functions = instance.functions;
         if (index < functions.length && functions[index] != null) {
             return functions[index];
@@ -278,12 +296,17 @@ public final class Plugin {
 
     /** Calls on this thread's instance and counts the call and its fault; the caller has entered the gate. */
     Value invoke(String function, Object[] arguments) {
-        return execute(function(functionIndex(function)), arguments);
+        return execute(functionIndex(function), arguments);
     }
 
-    /** Executes {@code value}, a function of this thread's instance; the caller has entered the gate. */
-    Value execute(Value value, Object[] arguments) {
-        calls.incrementAndGet();
+    /**
+     * Calls the function with {@code index} on this thread's instance, counting the call and its
+     * fault; the caller has entered the gate.
+     */
+    Value execute(int index, Object[] arguments) {
+        Instance instance = instance();
+        Value value = function(instance, index);
+        instance.calls++;
         try {
             return value.execute(arguments);
         } catch (PolyglotException e) {
@@ -340,6 +363,9 @@ public final class Plugin {
         List<Instance> all;
         synchronized (instances) {
             all = List.copyOf(instances);
+            for (Instance instance : all) {
+                releasedCalls += instance.calls;
+            }
             instances.clear();
         }
         for (Instance instance : all) {
