@@ -5,6 +5,8 @@ import java.util.List;
 
 import org.kplugins.kpc.diagnostics.SourceLocation;
 import org.kplugins.kpc.types.CType;
+import org.kplugins.kpc.types.FloatingArithmetic;
+import org.kplugins.kpc.types.FloatingType;
 import org.kplugins.kpc.types.PointerType;
 import org.kplugins.kpc.types.StructType;
 
@@ -25,6 +27,22 @@ public sealed interface Expr {
     }
 
     /**
+     * A floating constant of type float or double. For a float, {@code value} is the float value,
+     * which a double represents exactly.
+     */
+    record FloatConstant(CType type, double value, SourceLocation location) implements Expr {
+
+        /** Returns the value as stored in memory: binary64 bits for a double, binary32 bits (zero-extended) for a float. */
+        public long bits() {
+            long doubleBits = Double.doubleToRawLongBits(value);
+            if (((FloatingType) type).isDouble()) {
+                return doubleBits;
+            }
+            return Integer.toUnsignedLong(FloatingArithmetic.doubleToFloat(doubleBits));
+        }
+    }
+
+    /**
      * A string literal: an array of char in read-only memory, {@code bytes} are chars 0-255 without
      * the terminating NUL, and the type's length includes the NUL.
      */
@@ -35,16 +53,19 @@ public sealed interface Expr {
     record VariableRef(CType type, Variable variable, SourceLocation location) implements Expr {
     }
 
-    /** -x, ~x or !x. For - and ~ the operand is promoted to {@code type}; ! yields int. */
+    /**
+     * -x, ~x or !x. For - and ~ the operand is promoted to {@code type} (a floating operand keeps
+     * its type, and ~ takes only integers); ! yields int.
+     */
     record Unary(CType type, UnaryOp op, Expr operand, SourceLocation location) implements Expr {
     }
 
     /**
      * An arithmetic, bitwise, comparison or logical operator. For arithmetic and bitwise operators
-     * both operands already have the result {@code type}. For shifts the right operand is promoted
-     * on its own and may differ. For comparisons both operands have a common type (an integer
-     * type, or pointers compared unsigned) and {@code type} is int. For && and || the operands are
-     * any scalars and {@code type} is int.
+     * both operands already have the result {@code type}, which is floating only for + - * and /.
+     * For shifts the right operand is promoted on its own and may differ. For comparisons both
+     * operands have a common type (an integer or floating type, or pointers compared unsigned) and
+     * {@code type} is int. For && and || the operands are any scalars and {@code type} is int.
      */
     record Binary(CType type, BinaryOp op, Expr left, Expr right, SourceLocation location) implements Expr {
     }
@@ -82,9 +103,9 @@ public sealed interface Expr {
     }
 
     /**
-     * ++ or -- on an integer or pointer lvalue. {@code step} is 1 for integers and the pointee size
-     * for pointers. For integers the arithmetic happens in the promoted type and the result is
-     * converted back, as C does for x += 1.
+     * ++ or -- on an arithmetic or pointer lvalue. {@code step} is 1 for arithmetic types and the
+     * pointee size for pointers. For integers the arithmetic happens in the promoted type and the
+     * result is converted back, as C does for x += 1; a float or double adds 1 in its own type.
      */
     record IncDec(CType type, Expr target, boolean increment, boolean prefix, int step, SourceLocation location)
             implements Expr {
@@ -102,7 +123,9 @@ public sealed interface Expr {
     /**
      * An explicit or implicit conversion between scalar types, or to void. Integer to integer
      * truncates or extends by the source's signedness; to _Bool yields {@code operand != 0}.
-     * Pointers convert to and from integers by their 32-bit value.
+     * Pointers convert to and from integers by their 32-bit value. Conversions to and from
+     * floating types follow {@link org.kplugins.kpc.types.FloatingConversions}; a pointer never
+     * converts to or from a floating type.
      */
     record Cast(CType type, Expr operand, SourceLocation location) implements Expr {
     }

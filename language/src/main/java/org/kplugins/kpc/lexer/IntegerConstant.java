@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /**
  * The value of a preprocessing number read as an integer constant (C11 6.4.4.1), with an optional
- * {@code 0b} binary prefix.
+ * {@code 0b} binary prefix. The lexer sends floating constants to {@link FloatingConstant} instead.
  *
  * @param value the low 64 bits of the value, or 0 when the constant is invalid
  * @param suffix the suffix in lower case and canonical order: "", "u", "l", "ul", "ll" or "ull"
@@ -27,10 +27,6 @@ record IntegerConstant(long value, String suffix, boolean decimal, String error)
             radix = 8;
         }
         boolean decimal = radix == 10;
-
-        if (isFloating(text, radix)) {
-            return invalid(decimal, "floating-point constants are not supported in KPC");
-        }
 
         // A hexadecimal constant reads letters as digits. Other radixes read every decimal digit, so
         // that "09" reports the invalid digit 9 instead of the suffix "9".
@@ -68,22 +64,6 @@ record IntegerConstant(long value, String suffix, boolean decimal, String error)
             return invalid(decimal, "invalid suffix '" + text.substring(end) + "' on integer constant");
         }
         return new IntegerConstant(value, suffix, decimal, tooLarge ? "integer constant is too large" : null);
-    }
-
-    private static boolean isFloating(String text, int radix) {
-        if (text.indexOf('.') >= 0) {
-            return true;
-        }
-        String exponentLetters = radix == 16 ? "pP" : "eE";
-        if (radix == 2) {
-            return false;
-        }
-        for (int i = radix == 16 ? 2 : 0; i < text.length(); i++) {
-            if (exponentLetters.indexOf(text.charAt(i)) >= 0) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Returns the suffix as "", "u", "l", "ul", "ll" or "ull", or null if C does not allow it. */

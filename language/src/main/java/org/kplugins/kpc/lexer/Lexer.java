@@ -20,13 +20,14 @@ import org.kplugins.kpc.diagnostics.SourceLocation;
  *
  * <ul>
  *   <li>An unexpected character is reported and skipped.
- *   <li>A floating constant or an invalid integer constant becomes an INTEGER token with value 0,
- *       and a constant too large for 64 bits keeps its low 64 bits.
+ *   <li>An invalid integer constant becomes an INTEGER token with value 0, and a constant too
+ *       large for 64 bits keeps its low 64 bits. An invalid floating constant becomes a FLOATING
+ *       token with value 0.
  *   <li>An unterminated string or character literal ends at the end of its line.
  *   <li>An unknown escape sequence such as {@code \q} is the character after the backslash.
  * </ul>
  *
- * <p>Tokens other than INTEGER have intValue 0, intSuffix "" and decimal false (a CHARACTER token
+ * <p>Tokens other than INTEGER and FLOATING have intValue 0, intSuffix "" and decimal false (a CHARACTER token
  * sets intValue). Tokens other than STRING have a null stringValue.
  */
 public final class Lexer {
@@ -199,7 +200,8 @@ public final class Lexer {
 
     /**
      * Reads a preprocessing number (C11 6.4.8: digits, letters, '_', '.' and an exponent sign) and
-     * converts it to an integer constant, so that a malformed constant is one error, not several.
+     * converts it to an integer or floating constant, so that a malformed constant is one error,
+     * not several.
      */
     private Token readNumber() {
         int start = pos;
@@ -215,6 +217,14 @@ public final class Lexer {
             }
         }
         String text = new String(chars, start, pos - start);
+        if (FloatingConstant.isFloating(text)) {
+            FloatingConstant constant = FloatingConstant.parse(text);
+            if (constant.error() != null) {
+                error(start, pos, constant.error());
+            }
+            return new Token(TokenKind.FLOATING, text, location(start, pos), constant.bits(),
+                    constant.isFloat() ? "f" : "", false, null, precededBySpace, atLineStart);
+        }
         IntegerConstant constant = IntegerConstant.parse(text);
         if (constant.error() != null) {
             error(start, pos, constant.error());

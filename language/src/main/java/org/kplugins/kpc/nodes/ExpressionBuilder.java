@@ -26,6 +26,14 @@ import org.kplugins.kpc.nodes.expression.KpcConditionalNode;
 import org.kplugins.kpc.nodes.expression.KpcDiscardNode;
 import org.kplugins.kpc.nodes.expression.KpcDivideNode;
 import org.kplugins.kpc.nodes.expression.KpcEqualNode;
+import org.kplugins.kpc.nodes.expression.KpcFloatingAddNode;
+import org.kplugins.kpc.nodes.expression.KpcFloatingComparisonNode;
+import org.kplugins.kpc.nodes.expression.KpcFloatingConversionNode;
+import org.kplugins.kpc.nodes.expression.KpcFloatingDivideNode;
+import org.kplugins.kpc.nodes.expression.KpcFloatingMultiplyNode;
+import org.kplugins.kpc.nodes.expression.KpcFloatingNegateNode;
+import org.kplugins.kpc.nodes.expression.KpcFloatingSubtractNode;
+import org.kplugins.kpc.nodes.expression.KpcFloatingToBoolNode;
 import org.kplugins.kpc.nodes.expression.KpcGreaterOrEqualNode;
 import org.kplugins.kpc.nodes.expression.KpcGreaterThanNode;
 import org.kplugins.kpc.nodes.expression.KpcIntConstantNode;
@@ -70,6 +78,7 @@ import org.kplugins.kpc.nodes.memory.KpcZeroFillNode;
 import org.kplugins.kpc.runtime.PluginLayout;
 import org.kplugins.kpc.types.ArrayType;
 import org.kplugins.kpc.types.CType;
+import org.kplugins.kpc.types.FloatingType;
 import org.kplugins.kpc.types.FunctionType;
 import org.kplugins.kpc.types.IntegerType;
 import org.kplugins.kpc.types.PointerType;
@@ -111,6 +120,8 @@ final class ExpressionBuilder {
         KpcExpressionNode node = switch (e) {
             case Expr.IntConstant c -> ValueKind.of(c.type()) == ValueKind.LONG ? new KpcLongConstantNode(c.value())
                             : new KpcIntConstantNode((int) c.value());
+            case Expr.FloatConstant c -> ValueKind.of(c.type()) == ValueKind.LONG ? new KpcLongConstantNode(c.bits())
+                            : new KpcIntConstantNode((int) c.bits());
             case Expr.StringLiteral s -> new KpcIntConstantNode(program.layout().stringAddress(s.bytes()));
             case Expr.VariableRef v -> load(place(v));
             case Expr.Unary u -> unary(u);
@@ -149,6 +160,9 @@ final class ExpressionBuilder {
     }
 
     private static KpcExpressionNode truthValue(KpcExpressionNode node, CType type) {
+        if (type instanceof FloatingType floating) {
+            return new KpcFloatingToBoolNode(node, floating.isDouble());
+        }
         return ValueKind.of(type) == ValueKind.LONG ? new KpcToBoolNode(node, true) : node;
     }
 
@@ -251,6 +265,10 @@ final class ExpressionBuilder {
         }
         if (type instanceof PointerType) {
             return new KpcLoadI32Node(address);
+        }
+        if (type instanceof FloatingType floating) {
+            // The bits are loaded as they are, so a NaN keeps its payload.
+            return floating.isDouble() ? new KpcLoadI64Node(address) : new KpcLoadI32Node(address);
         }
         throw new IllegalStateException("cannot load a value of type '" + type.spelling() + "'");
     }
@@ -382,6 +400,11 @@ final class ExpressionBuilder {
 
     /** Adds or subtracts the step in the promoted type and converts back, as {@code x += 1} does. */
     private static KpcExpressionNode stepped(KpcExpressionNode old, CType type, Expr.IncDec i) {
+        if (type instanceof FloatingType floating) {
+            KpcExpressionNode step = floating.isDouble() ? new KpcLongConstantNode(Double.doubleToRawLongBits(1.0))
+                            : new KpcIntConstantNode(Float.floatToRawIntBits(1.0f));
+            return i.increment() ? new KpcFloatingAddNode(old, step) : new KpcFloatingSubtractNode(old, step);
+        }
         if (ValueKind.of(type) == ValueKind.LONG) {
             KpcExpressionNode step = new KpcLongConstantNode(i.step());
             return i.increment() ? new KpcAddNode(old, step) : new KpcSubtractNode(old, step);
@@ -398,7 +421,8 @@ final class ExpressionBuilder {
 
     private KpcExpressionNode unary(Expr.Unary u) {
         return switch (u.op()) {
-            case NEGATE -> new KpcNegateNode(value(u.operand()));
+            case NEGATE -> u.type() instanceof FloatingType ? new KpcFloatingNegateNode(value(u.operand()))
+                            : new KpcNegateNode(value(u.operand()));
             case BIT_NOT -> new KpcBitwiseNotNode(value(u.operand()));
             case LOGICAL_NOT -> new KpcLogicalNotNode(condition(u.operand()));
         };
@@ -407,6 +431,11 @@ final class ExpressionBuilder {
     /** Builds a binary operator; {@code operator} is the operator token's section, where a division faults. */
     private KpcExpressionNode binary(BinaryOp op, CType type, KpcExpressionNode left, KpcExpressionNode right,
                     CType leftType, CType rightType, SourceSection operator) {
+        if (type instanceof FloatingType || leftType instanceof FloatingType && op.isComparison()) {
+            KpcExpressionNode node = floatingBinary(op, left, right, leftType);
+            node.setSourceSection(operator);
+            return node;
+        }
         boolean unsigned = isUnsigned(type);
         KpcExpressionNode node = switch (op) {
             case ADD -> new KpcAddNode(left, right);
@@ -433,6 +462,20 @@ final class ExpressionBuilder {
             return convert(node, IntegerType.INT, type);
         }
         return node;
+    }
+
+    /** Builds + - * / of two floats or doubles, or a comparison of them. */
+    private static KpcExpressionNode floatingBinary(BinaryOp op, KpcExpressionNode left, KpcExpressionNode right,
+                    CType operandType) {
+        return switch (op) {
+            case ADD -> new KpcFloatingAddNode(left, right);
+            case SUB -> new KpcFloatingSubtractNode(left, right);
+            case MUL -> new KpcFloatingMultiplyNode(left, right);
+            case DIV -> new KpcFloatingDivideNode(left, right);
+            case EQ, NE, LT, LE, GT, GE -> new KpcFloatingComparisonNode(op, left, right,
+                            ((FloatingType) operandType).isDouble());
+            default -> throw new IllegalArgumentException("operator " + op.spelling + " does not take floating operands");
+        };
     }
 
     private static KpcExpressionNode comparison(BinaryOp op, KpcExpressionNode left, KpcExpressionNode right,
@@ -467,8 +510,8 @@ final class ExpressionBuilder {
 
     /**
      * Converts a value of type {@code from} to type {@code to} as C does: truncation,
-     * sign or zero extension by the source's signedness, comparison with zero for _Bool, and
-     * nothing for void.
+     * sign or zero extension by the source's signedness, comparison with zero for _Bool, the
+     * floating conversions of {@link #convertFloating}, and nothing for void.
      */
     static KpcExpressionNode convert(KpcExpressionNode node, CType from, CType to) {
         ValueKind fromKind = ValueKind.of(from);
@@ -477,6 +520,9 @@ final class ExpressionBuilder {
         }
         if (!to.isScalar() || !from.isScalar()) {
             return node;
+        }
+        if (from instanceof FloatingType || to instanceof FloatingType) {
+            return convertFloating(node, from, to);
         }
         if (to instanceof IntegerType target && target.isBool()) {
             boolean fromBool = from instanceof IntegerType source && source.isBool();
@@ -496,6 +542,39 @@ final class ExpressionBuilder {
             return new KpcTruncateNode(narrowed, 8 * size, ((IntegerType) to).isSigned());
         }
         return narrowed;
+    }
+
+    /**
+     * Converts between a floating type and an arithmetic type. A float or double converts to an
+     * integer type narrower than int through int, as gcc's {@code cvttsd2si} code does.
+     */
+    private static KpcExpressionNode convertFloating(KpcExpressionNode node, CType from, CType to) {
+        if (from.unqualified().sameAs(to.unqualified())) {
+            return node;
+        }
+        if (to instanceof IntegerType target && target.isBool()) {
+            return new KpcFloatingToBoolNode(node, ((FloatingType) from).isDouble());
+        }
+        KpcFloatingConversionNode.Kind fromKind = conversionKind(from);
+        if (to instanceof IntegerType target && target.size() < 4) {
+            KpcExpressionNode asInt = new KpcFloatingConversionNode(node, fromKind, KpcFloatingConversionNode.Kind.INT32);
+            return new KpcTruncateNode(asInt, 8 * target.size(), target.isSigned());
+        }
+        return new KpcFloatingConversionNode(node, fromKind, conversionKind(to));
+    }
+
+    /** Returns how a value of an arithmetic type enters or leaves a floating conversion. */
+    private static KpcFloatingConversionNode.Kind conversionKind(CType type) {
+        if (type instanceof FloatingType floating) {
+            return floating.isDouble() ? KpcFloatingConversionNode.Kind.DOUBLE : KpcFloatingConversionNode.Kind.FLOAT;
+        }
+        IntegerType integer = (IntegerType) type;
+        if (integer.is64Bit()) {
+            return integer.isSigned() ? KpcFloatingConversionNode.Kind.INT64 : KpcFloatingConversionNode.Kind.UINT64;
+        }
+        // Unsigned types narrower than int are carried zero-extended, so their values read correctly as int.
+        return integer.size() == 4 && !integer.isSigned() ? KpcFloatingConversionNode.Kind.UINT32
+                        : KpcFloatingConversionNode.Kind.INT32;
     }
 
     /** Returns whether every value of the int-valued type {@code from} is already in the range of {@code to}. */
@@ -565,12 +644,14 @@ final class ExpressionBuilder {
             case PRINTK -> {
                 KpcExpressionNode[] rest = new KpcExpressionNode[arguments.size() - 1];
                 boolean[] restIsLong = new boolean[rest.length];
+                boolean[] restIsDouble = new boolean[rest.length];
                 for (int i = 0; i < rest.length; i++) {
                     Expr argument = arguments.get(i + 1);
                     rest[i] = value(argument);
                     restIsLong[i] = ValueKind.of(argument.type()) == ValueKind.LONG;
+                    restIsDouble[i] = argument.type() instanceof FloatingType;
                 }
-                yield new KpcPrintkNode(value(arguments.get(0)), rest, restIsLong);
+                yield new KpcPrintkNode(value(arguments.get(0)), rest, restIsLong, restIsDouble);
             }
             case KP_ALLOC -> new KpcAllocNode(value(arguments.get(0)));
             case KP_FREE -> new KpcFreeNode(value(arguments.get(0)));

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import org.kplugins.kpc.ast.Variable;
 import org.kplugins.kpc.types.CType;
-import org.kplugins.kpc.types.IntegerType;
 import org.kplugins.kpc.types.PointerType;
 import org.kplugins.kpc.types.StructType;
 
@@ -46,7 +45,7 @@ final class FrameLayout {
     /** Returns whether a local lives in a frame slot, which is so for a scalar whose address is never taken. */
     static boolean isFrameResident(Variable variable) {
         CType type = variable.type();
-        return (type instanceof IntegerType || type instanceof PointerType) && !variable.isAddressTaken();
+        return (type.isArithmetic() || type instanceof PointerType) && !variable.isAddressTaken();
     }
 
     /** Gives a parameter its slot or memory offset. The function's entry stores the argument there. */

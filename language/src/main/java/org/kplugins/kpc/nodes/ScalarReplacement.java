@@ -12,14 +12,13 @@ import org.kplugins.kpc.ast.InitItem;
 import org.kplugins.kpc.ast.Stmt;
 import org.kplugins.kpc.ast.Variable;
 import org.kplugins.kpc.types.CType;
-import org.kplugins.kpc.types.IntegerType;
 import org.kplugins.kpc.types.PointerType;
 import org.kplugins.kpc.types.StructType;
 
 /**
  * Finds the struct locals of a function that can live in frame slots, one slot per scalar member,
  * instead of in the memory frame. Such a local is only ever used member by member: every use is a
- * chain of member accesses ({@code s.a.b}) that ends at an integer or pointer member, and no use
+ * chain of member accesses ({@code s.a.b}) that ends at an arithmetic or pointer member, and no use
  * takes an address ({@code &s}, {@code &s.a}), designates the struct or a nested struct as a whole
  * (assignment, initialization from a struct value, conditional operands) or decays an
  * array member. Its struct type, including nested structs, must have no array members.
@@ -111,7 +110,7 @@ final class ScalarReplacement {
     }
 
     static boolean isScalar(CType type) {
-        return type instanceof IntegerType || type instanceof PointerType;
+        return type.isArithmetic() || type instanceof PointerType;
     }
 
     /**
@@ -214,6 +213,8 @@ final class ScalarReplacement {
                 scan(a.operand());
             }
             case Expr.IntConstant c -> {
+            }
+            case Expr.FloatConstant c -> {
             }
             case Expr.StringLiteral s -> {
             }

@@ -14,8 +14,8 @@ import org.kplugins.kpc.types.VoidType;
 
 /**
  * Types the binary operators, the conditional operator and assignments: picks the operation
- * (integer arithmetic, pointer arithmetic, pointer difference, comparison) and inserts the
- * conversions C applies to the operands.
+ * (integer or floating arithmetic, pointer arithmetic, pointer difference, comparison) and inserts
+ * the conversions C applies to the operands.
  */
 final class BinaryOperators {
 
@@ -91,6 +91,7 @@ final class BinaryOperators {
         CType leftType = left.type();
         CType rightType = right.type();
         boolean integers = leftType instanceof IntegerType && rightType instanceof IntegerType;
+        boolean arithmetic = leftType.isArithmetic() && rightType.isArithmetic();
         switch (op) {
             case LOGICAL_AND, LOGICAL_OR -> {
                 if (leftType.isScalar() && rightType.isScalar()) {
@@ -98,7 +99,7 @@ final class BinaryOperators {
                 }
             }
             case ADD -> {
-                if (integers) {
+                if (arithmetic) {
                     return arithmetic(op, left, right, location);
                 }
                 if (leftType instanceof PointerType pointer && rightType instanceof IntegerType) {
@@ -109,7 +110,7 @@ final class BinaryOperators {
                 }
             }
             case SUB -> {
-                if (integers) {
+                if (arithmetic) {
                     return arithmetic(op, left, right, location);
                 }
                 if (leftType instanceof PointerType pointer && rightType instanceof IntegerType) {
@@ -126,13 +127,18 @@ final class BinaryOperators {
                 }
             }
             case EQ, NE, LT, LE, GT, GE -> {
-                if (integers) {
-                    IntegerType common = TypeRules.usualArithmeticType((IntegerType) leftType, (IntegerType) rightType);
+                if (arithmetic) {
+                    CType common = TypeRules.usualArithmeticType(leftType, rightType);
                     return new Expr.Binary(IntegerType.INT, op, TypeRules.convert(left, common),
                             TypeRules.convert(right, common), location);
                 }
-                if (leftType.isScalar() && rightType.isScalar()) {
+                if (leftType.isScalar() && rightType.isScalar() && !leftType.isFloating() && !rightType.isFloating()) {
                     return pointerComparison(operator, op, left, right, location);
+                }
+            }
+            case MUL, DIV -> {
+                if (arithmetic) {
+                    return arithmetic(op, left, right, location);
                 }
             }
             default -> {
@@ -144,15 +150,24 @@ final class BinaryOperators {
         return invalidOperands(operator, leftType, rightType, location);
     }
 
+    /**
+     * Reports operands that {@code operator} does not take. When a floating operand meets an
+     * operator that takes only integers ({@code %}, shifts, bitwise operators), the message names
+     * that rule and the fix.
+     */
     private Expr invalidOperands(Token operator, CType left, CType right, SourceLocation location) {
-        parser.typeError(operator.location(), "invalid operands to binary expression ('" + left.spelling() + "' and '"
-                + right.spelling() + "')");
+        String message = "invalid operands to binary expression ('" + left.spelling() + "' and '" + right.spelling() + "')";
+        if ((left.isFloating() || right.isFloating()) && left.isArithmetic() && right.isArithmetic()) {
+            message += ": operator '" + operator.text() + "' requires integer operands; convert the floating operand"
+                    + " with a cast such as (int)";
+        }
+        parser.typeError(operator.location(), message);
         return rules.errorValue(location);
     }
 
-    /** Integer arithmetic and bitwise operators: both operands in the usual arithmetic conversion's type. */
+    /** Arithmetic and bitwise operators: both operands in the usual arithmetic conversion's type. */
     private static Expr arithmetic(BinaryOp op, Expr left, Expr right, SourceLocation location) {
-        IntegerType common = TypeRules.usualArithmeticType((IntegerType) left.type(), (IntegerType) right.type());
+        CType common = TypeRules.usualArithmeticType(left.type(), right.type());
         return new Expr.Binary(common, op, TypeRules.convert(left, common), TypeRules.convert(right, common), location);
     }
 
@@ -261,8 +276,8 @@ final class BinaryOperators {
         CType trueType = whenTrue.type();
         CType falseType = whenFalse.type();
         CType result = null;
-        if (trueType instanceof IntegerType t && falseType instanceof IntegerType f) {
-            result = TypeRules.usualArithmeticType(t, f);
+        if (trueType.isArithmetic() && falseType.isArithmetic()) {
+            result = TypeRules.usualArithmeticType(trueType, falseType);
         } else if (trueType.isVoid() && falseType.isVoid()) {
             return new Expr.Conditional(VoidType.VOID, condition, whenTrue, whenFalse, location);
         } else if (trueType instanceof StructType && trueType.sameAs(falseType)) {
@@ -278,7 +293,7 @@ final class BinaryOperators {
             result = trueType;
         } else if (falseType instanceof PointerType && TypeRules.isNullPointerConstant(whenTrue)) {
             result = falseType;
-        } else if (trueType.isScalar() && falseType.isScalar()) {
+        } else if (trueType.isScalar() && falseType.isScalar() && !trueType.isFloating() && !falseType.isFloating()) {
             parser.typeError(question.location(), "pointer/integer type mismatch in conditional expression ('"
                     + trueType.spelling() + "' and '" + falseType.spelling() + "')");
             return rules.errorValue(location);
@@ -328,7 +343,9 @@ final class BinaryOperators {
                     size, location);
         }
 
-        if (!(targetType instanceof IntegerType targetInteger) || !(valueType instanceof IntegerType valueInteger)) {
+        boolean integers = targetType instanceof IntegerType && valueType instanceof IntegerType;
+        boolean floatingAllowed = op == BinaryOp.ADD || op == BinaryOp.SUB || op == BinaryOp.MUL || op == BinaryOp.DIV;
+        if (!integers && !(floatingAllowed && targetType.isArithmetic() && valueType.isArithmetic())) {
             return invalidOperands(operator, target.type(), valueType, location);
         }
         if (!rules.checkModifiable(target, operator.location())) {
@@ -336,9 +353,9 @@ final class BinaryOperators {
         }
         if (op.isShift()) {
             return new Expr.CompoundAssign(targetType, op, target, TypeRules.promote(value),
-                    TypeRules.promotedType(targetInteger), 0, location);
+                    TypeRules.promotedType((IntegerType) targetType), 0, location);
         }
-        IntegerType operationType = TypeRules.usualArithmeticType(targetInteger, valueInteger);
+        CType operationType = TypeRules.usualArithmeticType(targetType, valueType);
         return new Expr.CompoundAssign(targetType, op, target, TypeRules.convert(value, operationType), operationType, 0,
                 location);
     }

@@ -1,17 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.kplugins.kpc.parser;
 
+import java.util.function.IntBinaryOperator;
+import java.util.function.LongBinaryOperator;
+
 import org.kplugins.kpc.ast.BinaryOp;
 import org.kplugins.kpc.ast.Expr;
+import org.kplugins.kpc.ast.UnaryOp;
 import org.kplugins.kpc.ast.Variable;
 import org.kplugins.kpc.diagnostics.SourceLocation;
+import org.kplugins.kpc.types.FloatingArithmetic;
+import org.kplugins.kpc.types.FloatingConversions;
+import org.kplugins.kpc.types.FloatingType;
 import org.kplugins.kpc.types.IntegerType;
 import org.kplugins.kpc.types.PointerType;
 
 /**
  * Evaluates the constant expressions C requires: integer constant expressions (array sizes, case
- * labels, enumerator values, bit widths) and the address constants allowed in static
- * initializers. Works on the typed tree, so the result follows C's arithmetic in each operator's
+ * labels, enumerator values, bit widths), and the arithmetic and address constants allowed in
+ * static initializers. Works on the typed tree, so the result follows C's arithmetic in each operator's
  * type.
  */
 final class ConstantEvaluator {
@@ -77,10 +84,21 @@ final class ConstantEvaluator {
                 return constant.value();
             }
             case Expr.Cast cast -> {
+                if (cast.operand().type() instanceof FloatingType) {
+                    Double operand = evaluateFloating(cast.operand());
+                    return operand == null ? null : FloatingConversions.toInteger(operand, type);
+                }
                 Long operand = evaluateChecked(cast.operand());
                 return operand == null ? null : normalize(operand, type);
             }
             case Expr.Unary unary -> {
+                if (unary.op() == UnaryOp.LOGICAL_NOT) {
+                    Boolean operand = evaluateTruth(unary.operand());
+                    if (operand == null) {
+                        return null;
+                    }
+                    return operand ? 0L : 1L;
+                }
                 Long operand = evaluateChecked(unary.operand());
                 if (operand == null) {
                     return null;
@@ -95,11 +113,11 @@ final class ConstantEvaluator {
                 return evaluateBinary(binary, type);
             }
             case Expr.Conditional conditional -> {
-                Long condition = evaluateChecked(conditional.condition());
+                Boolean condition = evaluateTruth(conditional.condition());
                 if (condition == null) {
                     return null;
                 }
-                return evaluateChecked(condition != 0 ? conditional.whenTrue() : conditional.whenFalse());
+                return evaluateChecked(condition ? conditional.whenTrue() : conditional.whenFalse());
             }
             default -> {
                 return null;
@@ -107,16 +125,138 @@ final class ConstantEvaluator {
         }
     }
 
+    /**
+     * Returns whether the constant scalar {@code e}, integer or floating, is nonzero, or null when
+     * it is not constant. NaN is nonzero.
+     */
+    private static Boolean evaluateTruth(Expr e) throws InvalidConstant {
+        if (e.type() instanceof FloatingType) {
+            Double value = evaluateFloating(e);
+            return value == null ? null : value != 0;
+        }
+        Long value = evaluateChecked(e);
+        return value == null ? null : value != 0;
+    }
+
+    /**
+     * Returns the value of a constant expression of floating type, or null. Each operation rounds
+     * to its type as it does at run time. For a float the result is the float value, which a
+     * double represents exactly. C allows such constants in static initializers and, as cast
+     * operands, in integer constant expressions.
+     */
+    static Double evaluateFloating(Expr e) throws InvalidConstant {
+        if (!(e.type() instanceof FloatingType type)) {
+            return null;
+        }
+        switch (e) {
+            case Expr.FloatConstant constant -> {
+                return constant.value();
+            }
+            case Expr.Cast cast -> {
+                if (cast.operand().type() instanceof IntegerType from) {
+                    Long operand = evaluateChecked(cast.operand());
+                    return operand == null ? null : FloatingConversions.fromInteger(operand, from, type);
+                }
+                Double operand = evaluateFloating(cast.operand());
+                return operand == null ? null : roundTo(type, operand);
+            }
+            case Expr.Unary unary -> {
+                Double operand = unary.op() == UnaryOp.NEGATE ? evaluateFloating(unary.operand()) : null;
+                return operand == null ? null
+                        : Double.longBitsToDouble(FloatingArithmetic.negateDouble(Double.doubleToRawLongBits(operand)));
+            }
+            case Expr.Binary binary -> {
+                Double left = evaluateFloating(binary.left());
+                Double right = left == null ? null : evaluateFloating(binary.right());
+                if (right == null) {
+                    return null;
+                }
+                return switch (binary.op()) {
+                    case ADD -> operate(type, left, right, FloatingArithmetic::addFloat, FloatingArithmetic::addDouble);
+                    case SUB -> operate(type, left, right, FloatingArithmetic::subtractFloat,
+                            FloatingArithmetic::subtractDouble);
+                    case MUL -> operate(type, left, right, FloatingArithmetic::multiplyFloat,
+                            FloatingArithmetic::multiplyDouble);
+                    case DIV -> operate(type, left, right, FloatingArithmetic::divideFloat,
+                            FloatingArithmetic::divideDouble);
+                    default -> null;
+                };
+            }
+            case Expr.Conditional conditional -> {
+                Boolean condition = evaluateTruth(conditional.condition());
+                if (condition == null) {
+                    return null;
+                }
+                return evaluateFloating(condition ? conditional.whenTrue() : conditional.whenFalse());
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    /** Rounds {@code value} to {@code type}: to float, as a double holding the float value, or not at all. */
+    static double roundTo(FloatingType type, double value) {
+        if (type.isDouble()) {
+            return value;
+        }
+        int floatBits = FloatingArithmetic.doubleToFloat(Double.doubleToRawLongBits(value));
+        return Double.longBitsToDouble(FloatingArithmetic.floatToDouble(floatBits));
+    }
+
+    /** Applies a floating operation in {@code type} to two values of that type, as the program would at run time. */
+    private static double operate(FloatingType type, double left, double right, IntBinaryOperator onFloat,
+            LongBinaryOperator onDouble) {
+        long leftBits = Double.doubleToRawLongBits(left);
+        long rightBits = Double.doubleToRawLongBits(right);
+        if (type.isDouble()) {
+            return Double.longBitsToDouble(onDouble.applyAsLong(leftBits, rightBits));
+        }
+        int result = onFloat.applyAsInt(FloatingArithmetic.doubleToFloat(leftBits), FloatingArithmetic.doubleToFloat(rightBits));
+        return Double.longBitsToDouble(FloatingArithmetic.floatToDouble(result));
+    }
+
+    /** Compares two constant floating operands as IEEE 754 does: every comparison with NaN is false, except !=. */
+    private static Long compareFloating(Expr.Binary binary) throws InvalidConstant {
+        Double left = evaluateFloating(binary.left());
+        Double right = left == null ? null : evaluateFloating(binary.right());
+        if (right == null) {
+            return null;
+        }
+        double l = left;
+        double r = right;
+        boolean result = switch (binary.op()) {
+            case EQ -> l == r;
+            case NE -> l != r;
+            case LT -> l < r;
+            case LE -> l <= r;
+            case GT -> l > r;
+            default -> l >= r;
+        };
+        return result ? 1L : 0L;
+    }
+
     private static Long evaluateBinary(Expr.Binary binary, IntegerType type) throws InvalidConstant {
+        if (binary.op().isComparison() && binary.left().type() instanceof FloatingType) {
+            return compareFloating(binary);
+        }
+        if (binary.op() == BinaryOp.LOGICAL_AND || binary.op() == BinaryOp.LOGICAL_OR) {
+            Boolean left = evaluateTruth(binary.left());
+            if (left == null) {
+                return null;
+            }
+            if (left == (binary.op() == BinaryOp.LOGICAL_OR)) {
+                return left ? 1L : 0L;
+            }
+            Boolean right = evaluateTruth(binary.right());
+            if (right == null) {
+                return null;
+            }
+            return right ? 1L : 0L;
+        }
         Long left = evaluateChecked(binary.left());
         if (left == null) {
             return null;
-        }
-        if (binary.op() == BinaryOp.LOGICAL_AND && left == 0) {
-            return 0L;
-        }
-        if (binary.op() == BinaryOp.LOGICAL_OR && left != 0) {
-            return 1L;
         }
         Long right = evaluateChecked(binary.right());
         if (right == null) {
@@ -170,8 +310,6 @@ final class ConstantEvaluator {
             case BIT_AND -> value = l & r;
             case BIT_OR -> value = l | r;
             case BIT_XOR -> value = l ^ r;
-            case LOGICAL_AND -> value = (l != 0 && r != 0) ? 1 : 0;
-            case LOGICAL_OR -> value = (l != 0 || r != 0) ? 1 : 0;
             default -> {
                 return null;
             }
@@ -204,7 +342,7 @@ final class ConstantEvaluator {
 
     /**
      * Folds the value of a static initializer item. Returns an {@link Expr.IntConstant} for an
-     * integer constant expression, an address constant built only from {@link Expr.AddressOf},
+     * integer constant expression, an {@link Expr.FloatConstant} for a floating one, an address constant built only from {@link Expr.AddressOf},
      * {@link Expr.Decay}, {@link Expr.StringLiteral}, {@link Expr.Cast} and
      * {@link Expr.PointerArithmetic} with constant indexes, or null when {@code e} is not constant.
      *
@@ -214,6 +352,10 @@ final class ConstantEvaluator {
         if (e.type() instanceof IntegerType type) {
             Long value = evaluateChecked(e);
             return value == null ? null : new Expr.IntConstant(type, value, e.location());
+        }
+        if (e.type() instanceof FloatingType type) {
+            Double value = evaluateFloating(e);
+            return value == null ? null : new Expr.FloatConstant(type, value, e.location());
         }
         if (e.type() instanceof PointerType) {
             return foldAddressConstant(e);

@@ -15,6 +15,7 @@ import org.kplugins.kpc.lexer.Token;
 import org.kplugins.kpc.lexer.TokenKind;
 import org.kplugins.kpc.types.ArrayType;
 import org.kplugins.kpc.types.CType;
+import org.kplugins.kpc.types.FloatingType;
 import org.kplugins.kpc.types.FunctionType;
 import org.kplugins.kpc.types.IntegerType;
 import org.kplugins.kpc.types.PointerType;
@@ -23,7 +24,7 @@ import org.kplugins.kpc.types.VoidType;
 
 /**
  * Parses the type part of declarations: declaration specifiers, declarators, struct and enum
- * specifiers, parameter lists and type names. KPC's restrictions on types (no floating point,
+ * specifiers, parameter lists and type names. KPC's restrictions on types (no long double,
  * function pointers or struct and union parameters) are reported here.
  */
 final class DeclarationParser {
@@ -142,10 +143,6 @@ final class DeclarationParser {
             } else if (word.equals("_Atomic") || word.equals("_Thread_local") || word.equals("_Alignas")
                     || word.equals("_Complex")) {
                 throw tokens.syntaxError(token, "'" + word + "' is not supported in KPC");
-            } else if (word.equals("float") || word.equals("double")) {
-                tokens.next();
-                parser.typeError(token.location(), "floating-point types are not supported in KPC");
-                counts.add(token, "int", parser);
             } else if (word.equals("struct") || word.equals("union") || word.equals("enum")) {
                 if (counts.any() || namedType != null) {
                     parser.typeError(token.location(), "cannot combine with previous declaration specifier");
@@ -211,11 +208,16 @@ final class DeclarationParser {
             int total = counts.values().stream().mapToInt(Integer::intValue).sum();
             int signs = count("signed") + count("unsigned");
             if (count("signed") > 1 || count("unsigned") > 1 || signs > 1 || count("void") > 1 || count("_Bool") > 1
-                    || count("char") > 1 || count("short") > 1 || count("int") > 1 || count("long") > 2) {
+                    || count("char") > 1 || count("short") > 1 || count("int") > 1 || count("long") > 2
+                    || count("float") > 1 || count("double") > 1) {
                 return false;
             }
-            if (count("void") == 1 || count("_Bool") == 1) {
+            if (count("void") == 1 || count("_Bool") == 1 || count("float") == 1) {
                 return total == 1;
+            }
+            if (count("double") == 1) {
+                // long double is valid C; type() rejects it with its own message.
+                return total == 1 || total == 2 && count("long") == 1;
             }
             if (count("char") == 1) {
                 return count("short") + count("int") + count("long") == 0;
@@ -236,6 +238,15 @@ final class DeclarationParser {
             }
             if (count("_Bool") == 1) {
                 return IntegerType.BOOL;
+            }
+            if (count("float") == 1) {
+                return FloatingType.FLOAT;
+            }
+            if (count("double") == 1) {
+                if (count("long") == 1) {
+                    parser.typeError(first.location(), "long double is not supported in KPC; use double");
+                }
+                return FloatingType.DOUBLE;
             }
             if (count("char") == 1) {
                 return unsigned ? IntegerType.UCHAR : count("signed") == 1 ? IntegerType.SCHAR : IntegerType.CHAR;

@@ -14,6 +14,7 @@ import org.kplugins.kpc.lexer.Token;
 import org.kplugins.kpc.lexer.TokenKind;
 import org.kplugins.kpc.types.ArrayType;
 import org.kplugins.kpc.types.CType;
+import org.kplugins.kpc.types.FloatingType;
 import org.kplugins.kpc.types.FunctionType;
 import org.kplugins.kpc.types.IntegerType;
 import org.kplugins.kpc.types.PointerType;
@@ -207,6 +208,15 @@ final class ExpressionParser {
                     + "' where arithmetic or pointer type is required");
             return rules.errorValue(location);
         }
+        if (type.isPointer() && value.type().isFloating()) {
+            parser.typeError(operand.location(), "operand of type '" + value.type().spelling()
+                    + "' cannot be cast to a pointer type");
+            return rules.errorValue(location);
+        }
+        if (type.isFloating() && value.type().isPointer()) {
+            parser.typeError(operand.location(), "pointer cannot be cast to type '" + type.unqualified().spelling() + "'");
+            return rules.errorValue(location);
+        }
         return new Expr.Cast(type.unqualified(), value, location);
     }
 
@@ -267,31 +277,36 @@ final class ExpressionParser {
             }
             return new Expr.Unary(IntegerType.INT, UnaryOp.LOGICAL_NOT, value, location);
         }
-        if (!(value.type() instanceof IntegerType integer)) {
+        boolean floating = value.type().isFloating();
+        if (!value.type().isInteger() && !(floating && !operator.is("~"))) {
             return invalidUnaryOperand(value, location);
         }
-        IntegerType promoted = TypeRules.promotedType(integer);
+        CType promoted = TypeRules.promotedArithmeticType(value.type());
         if (operator.is("+")) {
             // Unary plus only promotes; the cast also keeps +x from being an lvalue.
             return new Expr.Cast(promoted, value, location);
         }
         UnaryOp op = operator.is("-") ? UnaryOp.NEGATE : UnaryOp.BIT_NOT;
-        return new Expr.Unary(promoted, op, TypeRules.promote(value), location);
+        return new Expr.Unary(promoted, op, TypeRules.convert(value, promoted), location);
     }
 
     private Expr invalidUnaryOperand(Expr value, SourceLocation location) {
-        parser.typeError(location, "invalid argument type '" + value.type().spelling() + "' to unary expression");
+        String message = "invalid argument type '" + value.type().spelling() + "' to unary expression";
+        if (value.type().isFloating()) {
+            message += ": operator '~' requires an integer operand";
+        }
+        parser.typeError(location, message);
         return rules.errorValue(location);
     }
 
-    /** Prefix or postfix ++ and -- on an integer or pointer lvalue. */
+    /** Prefix or postfix ++ and -- on an arithmetic or pointer lvalue. */
     private Expr buildIncDec(Token operator, Expr target, boolean prefix, SourceLocation location) {
         boolean increment = operator.is("++");
         if (rules.isError(target)) {
             return target;
         }
         CType type = target.type().unqualified();
-        if (!(type instanceof IntegerType) && !(type instanceof PointerType)) {
+        if (!type.isArithmetic() && !(type instanceof PointerType)) {
             parser.typeError(operator.location(), "cannot " + (increment ? "increment" : "decrement")
                     + " value of type '" + target.type().spelling() + "'");
             return rules.errorValue(location);
@@ -581,6 +596,12 @@ final class ExpressionParser {
                 tokens.next();
                 return integerConstant(token);
             }
+            case FLOATING -> {
+                tokens.next();
+                boolean isFloat = token.intSuffix().equals("f");
+                return new Expr.FloatConstant(isFloat ? FloatingType.FLOAT : FloatingType.DOUBLE,
+                        Double.longBitsToDouble(token.intValue()), token.location());
+            }
             case CHARACTER -> {
                 tokens.next();
                 return new Expr.IntConstant(IntegerType.INT,
@@ -680,6 +701,9 @@ final class ExpressionParser {
         }
         if (value.type() instanceof IntegerType) {
             return TypeRules.promote(value);
+        }
+        if (value.type().isFloating()) {
+            return TypeRules.convert(value, FloatingType.DOUBLE);
         }
         if (value.type() instanceof PointerType) {
             return value;

@@ -7,12 +7,15 @@ import org.kplugins.kpc.diagnostics.Diagnostic;
 import org.kplugins.kpc.diagnostics.SourceLocation;
 import org.kplugins.kpc.types.ArrayType;
 import org.kplugins.kpc.types.CType;
+import org.kplugins.kpc.types.FloatingConversions;
+import org.kplugins.kpc.types.FloatingType;
 import org.kplugins.kpc.types.IntegerType;
 import org.kplugins.kpc.types.PointerType;
 import org.kplugins.kpc.types.StructType;
 
 /**
- * C's implicit conversions under ILP32: integer promotions, usual arithmetic conversions,
+ * C's implicit conversions under ILP32: integer promotions, usual arithmetic conversions (with
+ * float and double),
  * array-to-pointer decay and the conversions "as if by assignment" used by assignments,
  * initializers, arguments and return values. Every conversion becomes an explicit
  * {@link Expr.Cast} or {@link Expr.Decay} node.
@@ -120,6 +123,24 @@ final class TypeRules {
         return integerType(signed.rank(), false);
     }
 
+    /**
+     * Returns the common type of the usual arithmetic conversions for any two arithmetic types:
+     * double if either operand is double, else float if either is float, else the integer common
+     * type.
+     */
+    static CType usualArithmeticType(CType a, CType b) {
+        if (a instanceof FloatingType || b instanceof FloatingType) {
+            boolean isDouble = a instanceof FloatingType fa && fa.isDouble() || b instanceof FloatingType fb && fb.isDouble();
+            return isDouble ? FloatingType.DOUBLE : FloatingType.FLOAT;
+        }
+        return usualArithmeticType((IntegerType) a, (IntegerType) b);
+    }
+
+    /** Returns the promoted type of an arithmetic type: floating types do not promote, integers do. */
+    static CType promotedArithmeticType(CType type) {
+        return type instanceof IntegerType integer ? promotedType(integer) : type.unqualified();
+    }
+
     static boolean isCharType(CType type) {
         return type instanceof IntegerType i && i.rank() == IntegerType.Rank.CHAR;
     }
@@ -142,8 +163,9 @@ final class TypeRules {
     }
 
     /**
-     * Converts a scalar value to {@code target} (its unqualified form). An integer constant
-     * converted to an integer type is folded into a new constant; an identical type adds no node.
+     * Converts a scalar value to {@code target} (its unqualified form). An integer or floating
+     * constant converted to an arithmetic type is folded into a new constant, with the conversion
+     * the program would make at run time. An identical type adds no node.
      */
     static Expr convert(Expr e, CType target) {
         CType type = target.unqualified();
@@ -152,6 +174,18 @@ final class TypeRules {
         }
         if (e instanceof Expr.IntConstant constant && type instanceof IntegerType integer) {
             return new Expr.IntConstant(integer, ConstantEvaluator.normalize(constant.value(), integer),
+                    constant.location());
+        }
+        if (e instanceof Expr.IntConstant constant && type instanceof FloatingType floating) {
+            double value = FloatingConversions.fromInteger(constant.value(), (IntegerType) constant.type(), floating);
+            return new Expr.FloatConstant(floating, value, constant.location());
+        }
+        if (e instanceof Expr.FloatConstant constant && type instanceof FloatingType floating) {
+            return new Expr.FloatConstant(floating, ConstantEvaluator.roundTo(floating, constant.value()),
+                    constant.location());
+        }
+        if (e instanceof Expr.FloatConstant constant && type instanceof IntegerType integer) {
+            return new Expr.IntConstant(integer, FloatingConversions.toInteger(constant.value(), integer),
                     constant.location());
         }
         return new Expr.Cast(type, e, e.location());
@@ -183,10 +217,10 @@ final class TypeRules {
         }
         CType valueType = v.type();
         CType targetType = target.unqualified();
+        if (targetType.isArithmetic() && valueType.isArithmetic()) {
+            return convert(v, targetType);
+        }
         if (targetType instanceof IntegerType) {
-            if (valueType instanceof IntegerType) {
-                return convert(v, targetType);
-            }
             if (valueType instanceof PointerType && ((IntegerType) targetType).isBool()) {
                 return convert(v, targetType);
             }

@@ -9,8 +9,8 @@ import org.kplugins.kpc.diagnostics.SourceFile;
 /**
  * The headers a plugin includes with {@code #include <name>}, and the predefined macros.
  *
- * <p>KPC uses the ILP32 data model: int, long and pointers are 32 bits, long long is 64 bits, and
- * char is signed. The headers are written for that model. Each has an include guard, and
+ * <p>KPC uses the ILP32 data model: int, long and pointers are 32 bits, long long is 64 bits,
+ * char is signed, and float and double are IEEE 754 binary32 and binary64. The headers are written for that model. Each has an include guard, and
  * {@code size_t} has a guard of its own so that a later header may also declare it.
  */
 public final class BuiltinHeaders {
@@ -130,6 +130,49 @@ public final class BuiltinHeaders {
             #endif
             """;
 
+    /**
+     * The characteristics of float (IEEE 754 binary32) and double (binary64), with the values of
+     * gcc 12's {@code <float.h>}. KPC has no long double, so there are no LDBL_ macros, and
+     * DECIMAL_DIG is that of double.
+     */
+    private static final String FLOAT = """
+            #ifndef __KPC_FLOAT_H
+            #define __KPC_FLOAT_H
+
+            #define FLT_RADIX 2
+            #define FLT_ROUNDS 1
+            #define FLT_EVAL_METHOD 0
+            #define DECIMAL_DIG 17
+
+            #define FLT_MANT_DIG 24
+            #define FLT_DIG 6
+            #define FLT_DECIMAL_DIG 9
+            #define FLT_MIN_EXP (-125)
+            #define FLT_MIN_10_EXP (-37)
+            #define FLT_MAX_EXP 128
+            #define FLT_MAX_10_EXP 38
+            #define FLT_MAX 0x1.fffffep+127F
+            #define FLT_EPSILON 0x1p-23F
+            #define FLT_MIN 0x1p-126F
+            #define FLT_TRUE_MIN 0x1p-149F
+            #define FLT_HAS_SUBNORM 1
+
+            #define DBL_MANT_DIG 53
+            #define DBL_DIG 15
+            #define DBL_DECIMAL_DIG 17
+            #define DBL_MIN_EXP (-1021)
+            #define DBL_MIN_10_EXP (-307)
+            #define DBL_MAX_EXP 1024
+            #define DBL_MAX_10_EXP 308
+            #define DBL_MAX 0x1.fffffffffffffp+1023
+            #define DBL_EPSILON 0x1p-52
+            #define DBL_MIN 0x1p-1022
+            #define DBL_TRUE_MIN 0x1p-1074
+            #define DBL_HAS_SUBNORM 1
+
+            #endif
+            """;
+
     private static final String KERNEL = """
             #ifndef __KPC_KERNEL_H
             #define __KPC_KERNEL_H
@@ -152,6 +195,7 @@ public final class BuiltinHeaders {
         add("stddef.h", STDDEF);
         add("stdbool.h", STDBOOL);
         add("limits.h", LIMITS);
+        add("float.h", FLOAT);
     }
 
     private BuiltinHeaders() {

@@ -12,8 +12,8 @@ import org.kplugins.kpc.lexer.TokenKind;
  * Evaluates the controlling expression of {@code #if} and {@code #elif} (C11 6.10.1) after macro
  * expansion and {@code defined} have been applied.
  *
- * <p>Every value is an intmax_t or a uintmax_t, both 64 bits wide. An identifier that is left
- * evaluates to 0. The usual arithmetic conversions apply, so an operation with one unsigned
+ * <p>Every value is an intmax_t or a uintmax_t, both 64 bits wide, and a floating constant is
+ * an error, as C requires. An identifier that is left evaluates to 0. The usual arithmetic conversions apply, so an operation with one unsigned
  * operand is done unsigned, and comparisons and logical operators yield a signed 0 or 1. The
  * operand that {@code &&}, {@code ||} or {@code ?:} does not evaluate may divide by zero without
  * an error. A shift by a negative count or by 64 or more is undefined in C, so it follows the
@@ -248,6 +248,8 @@ final class IfExpression {
             case CHARACTER -> {
                 return Value.signed(token.intValue());
             }
+            case FLOATING -> throw new ExpressionError(token.location(), "floating constant '" + token.text()
+                    + "' in '" + directive + "' expression: the preprocessor evaluates only integer constants");
             case IDENTIFIER -> {
                 return Value.signed(0);
             }

@@ -155,7 +155,7 @@ public final class Preprocessor {
     }
 
     /**
-     * Lexes {@code source}. An error that covers exactly one INTEGER token is an invalid number
+     * Lexes {@code source}. An error that covers exactly one INTEGER or FLOATING token is an invalid number
      * and stays with that token in {@link #numberErrors}. The others are returned with the tokens.
      */
     private LexedFile lex(SourceFile source) {
@@ -164,7 +164,7 @@ public final class Preprocessor {
 
         Map<Integer, Token> numbersByOffset = new HashMap<>();
         for (Token token : tokens) {
-            if (token.kind() == TokenKind.INTEGER) {
+            if (token.kind() == TokenKind.INTEGER || token.kind() == TokenKind.FLOATING) {
                 numbersByOffset.put(token.location().offset(), token);
             }
         }

@@ -14,6 +14,8 @@ import java.util.List;
 import org.kplugins.kpc.KpcContext;
 import org.kplugins.kpc.nodes.call.KpcHostFunctionCallNode;
 import org.kplugins.kpc.types.CType;
+import org.kplugins.kpc.types.FloatingArithmetic;
+import org.kplugins.kpc.types.FloatingType;
 import org.kplugins.kpc.types.IntegerType;
 import org.kplugins.kpc.types.PointerType;
 
@@ -24,6 +26,11 @@ import org.kplugins.kpc.types.PointerType;
  * <ul>
  *   <li>integer: a number that fits in 64 bits, or a boolean (1 or 0), converted to the parameter
  *       type as a C cast does; _Bool takes any nonzero number as 1;
+ *   <li>float and double: a number. A Java float or double, and an integer that the type
+ *       represents exactly, keeps its value; another integer, BigInteger included, is rounded to
+ *       nearest as C converts a long long, and a double passed for a float is rounded to float as
+ *       a C cast does. A floating value that is not a whole number is not accepted for an integer
+ *       parameter: the host converts it first;
  *   <li>pointer: null is NULL, and a number or an interop pointer (such as a {@link KpcPointer} that
  *       a function returned) is a plugin address. A buffer (a host
  *       {@code ByteBuffer}, a host {@code byte[]} or any interop buffer) is mapped for the call,
@@ -37,8 +44,9 @@ import org.kplugins.kpc.types.PointerType;
  *
  * <p>Results: integer types up to 32 bits as Integer, except unsigned int and unsigned long,
  * which are Long so that values above INT_MAX stay positive; long long and unsigned long long as
- * Long (the latter in two's complement); pointers as {@link KpcPointer}, whose {@code asPointer}
- * is the plugin address and which is also an interop null for NULL; void as an interop null.
+ * Long (the latter in two's complement); float as Float and double as Double, with the same bits
+ * (NaN payloads included); pointers as {@link KpcPointer}, whose {@code asPointer} is the plugin
+ * address and which is also an interop null for NULL; void as an interop null.
  */
 final class HostArguments {
 
@@ -79,6 +87,9 @@ final class HostArguments {
         if (type instanceof IntegerType integer) {
             return toInteger(integer, value, interop);
         }
+        if (type instanceof FloatingType floating) {
+            return toFloating(floating, value, interop);
+        }
         if (type instanceof PointerType pointer) {
             return toPointer(pointer, value, interop, mappings);
         }
@@ -110,6 +121,42 @@ final class HostArguments {
             case 2 -> type.isSigned() ? (int) (short) number : (int) number & 0xFFFF;
             default -> (int) number;
         };
+    }
+
+    /** Returns the bits of a float as Integer, or of a double as Long, the frame representation of these types. */
+    private static Object toFloating(FloatingType type, Object value, InteropLibrary interop)
+                    throws UnsupportedTypeException, UnsupportedMessageException {
+        if (type.isDouble()) {
+            double number;
+            if (interop.fitsInDouble(value)) {
+                number = interop.asDouble(value);
+            } else if (interop.fitsInLong(value)) {
+                number = interop.asLong(value);
+            } else if (interop.fitsInBigInteger(value)) {
+                number = interop.asBigInteger(value).doubleValue();
+            } else {
+                throw notANumber(type, value);
+            }
+            return Double.doubleToRawLongBits(number);
+        }
+        if (interop.fitsInFloat(value)) {
+            return Float.floatToRawIntBits(interop.asFloat(value));
+        }
+        if (interop.fitsInDouble(value)) {
+            return FloatingArithmetic.doubleToFloat(Double.doubleToRawLongBits(interop.asDouble(value)));
+        }
+        if (interop.fitsInLong(value)) {
+            return Float.floatToRawIntBits(interop.asLong(value));
+        }
+        if (interop.fitsInBigInteger(value)) {
+            return Float.floatToRawIntBits(interop.asBigInteger(value).floatValue());
+        }
+        throw notANumber(type, value);
+    }
+
+    private static UnsupportedTypeException notANumber(FloatingType type, Object value) {
+        return UnsupportedTypeException.create(new Object[]{value},
+                        "expected a number for a parameter of type '" + type.spelling() + "'");
     }
 
     private static Object toPointer(PointerType type, Object value, InteropLibrary interop, HostMappings mappings)
@@ -239,6 +286,10 @@ final class HostArguments {
         }
         if (returnType instanceof IntegerType integer && !integer.isSigned() && integer.size() == 4) {
             return Integer.toUnsignedLong((Integer) result);
+        }
+        if (returnType instanceof FloatingType floating) {
+            return floating.isDouble() ? (Object) Double.longBitsToDouble((Long) result)
+                            : (Object) Float.intBitsToFloat((Integer) result);
         }
         if (returnType instanceof PointerType) {
             return new KpcPointer((Integer) result, null);

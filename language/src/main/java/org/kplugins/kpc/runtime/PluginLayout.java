@@ -200,6 +200,7 @@ public final class PluginLayout {
     private long constantValue(Expr e) {
         return switch (e) {
             case Expr.IntConstant c -> c.value();
+            case Expr.FloatConstant c -> c.bits();
             case Expr.Cast c -> convertConstant(constantValue(c.operand()), c.operand().type(), c.type());
             case Expr.Decay d -> constantAddress(d.array());
             case Expr.AddressOf a -> constantAddress(a.operand());

@@ -92,6 +92,8 @@ public final class StringLiterals {
             case Expr.StringLiteral s -> literals.add(s.bytes());
             case Expr.IntConstant c -> {
             }
+            case Expr.FloatConstant c -> {
+            }
             case Expr.VariableRef v -> {
             }
             case Expr.Unary u -> expression(u.operand());

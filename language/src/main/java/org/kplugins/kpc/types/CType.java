@@ -3,11 +3,11 @@ package org.kplugins.kpc.types;
 
 /**
  * A C type under KPC's ILP32 data model: int, long and pointers are 32 bits, long long is 64, char
- * is signed. Types are immutable; {@link #withConst} returns a const-qualified copy. Sizes and
+ * is signed, float and double are IEEE 754 binary32 and binary64. Types are immutable; {@link #withConst} returns a const-qualified copy. Sizes and
  * alignments are in bytes.
  */
 public abstract sealed class CType
-        permits VoidType, IntegerType, PointerType, ArrayType, StructType, FunctionType {
+        permits VoidType, IntegerType, FloatingType, PointerType, ArrayType, StructType, FunctionType {
 
     private final boolean isConst;
 
@@ -37,13 +37,22 @@ public abstract sealed class CType
         return this instanceof IntegerType;
     }
 
+    public boolean isFloating() {
+        return this instanceof FloatingType;
+    }
+
+    /** Integers and floating types: the operands of {@code + - * /}. */
+    public boolean isArithmetic() {
+        return this instanceof IntegerType || this instanceof FloatingType;
+    }
+
     public boolean isPointer() {
         return this instanceof PointerType;
     }
 
-    /** Integers and pointers: the types that can be tested for zero and compared. */
+    /** Arithmetic types and pointers: the types that can be tested for zero and compared. */
     public boolean isScalar() {
-        return this instanceof IntegerType || this instanceof PointerType;
+        return isArithmetic() || this instanceof PointerType;
     }
 
     public boolean isVoid() {

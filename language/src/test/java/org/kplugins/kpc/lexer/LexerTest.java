@@ -219,10 +219,16 @@ class LexerTest {
         "x ` y              | 1:3: unexpected character '`'",
         "x \u0001 y         | 1:3: unexpected character '\\x01'",
         "x é y              | 1:3: unexpected character 'é' (U+00E9)",
-        "a 1.5 b            | 1:3: floating-point constants are not supported in KPC",
-        "a .5 b             | 1:3: floating-point constants are not supported in KPC",
-        "a 1e10 b           | 1:3: floating-point constants are not supported in KPC",
-        "a 0x1p3 b          | 1:3: floating-point constants are not supported in KPC",
+        "a 1.5q b           | 1:3: invalid suffix 'q' on floating constant '1.5q'",
+        "a 1.5ff b          | 1:3: invalid suffix 'ff' on floating constant '1.5ff'",
+        "a 1.2.3 b          | 1:3: invalid suffix '.3' on floating constant '1.2.3'",
+        "a 1e b             | 1:3: exponent has no digits in floating constant '1e'",
+        "a 1e+f b           | 1:3: exponent has no digits in floating constant '1e+f'",
+        "a 0x1.8 b          | 1:3: hexadecimal floating constant '0x1.8' requires an exponent, such as 'p0'",
+        "a 0x.p1 b          | 1:3: no digits in floating constant '0x.p1'",
+        "a 1.5L b           | 1:3: long double is not supported in KPC: remove the 'L' suffix of '1.5L' to make it a double",
+        "a 1e309 b          | 1:3: floating constant '1e309' is too large for type 'double': the largest double is 0x1.fffffffffffffp+1023",
+        "a 3.5e38f b        | 1:3: floating constant '3.5e38f' is too large for type 'float': the largest float is 0x1.fffffep+127f",
         "a 18446744073709551616 | 1:3: integer constant is too large",
         "a 0x10000000000000000  | 1:3: integer constant is too large",
         "a 12abc            | 1:3: invalid suffix 'abc' on integer constant",
@@ -251,25 +257,68 @@ class LexerTest {
 
     @Test
     void invalidConstantBecomesZero() {
-        List<Token> tokens = lex("1.5 18446744073709551617");
-        assertEquals(TokenKind.INTEGER, tokens.get(0).kind());
+        List<Token> tokens = lex("1.5q 18446744073709551617 0x");
+        assertEquals(TokenKind.FLOATING, tokens.get(0).kind());
         assertEquals(0, tokens.get(0).intValue());
-        assertEquals("1.5", tokens.get(0).text());
+        assertEquals("1.5q", tokens.get(0).text());
         assertEquals(1, tokens.get(1).intValue(), "a constant that is too large keeps its low 64 bits");
+        assertEquals(TokenKind.INTEGER, tokens.get(2).kind());
+        assertEquals(0, tokens.get(2).intValue());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "1.5        | 0x1.8p0   | ''",
+        ".5         | 0x1p-1    | ''",
+        "1.         | 0x1p0     | ''",
+        "1e10       | 0x1.2a05f2p33 | ''",
+        "2.5E-3     | 0x1.47ae147ae147bp-9 | ''",
+        "0.1        | 0x1.999999999999ap-4 | ''",
+        "0.1f       | 0x1.99999ap-4 | f",
+        "0.1F       | 0x1.99999ap-4 | f",
+        "0x1p3      | 0x1p3     | ''",
+        "0x1.8P+1   | 0x1.8p1   | ''",
+        "0xA.8p-2f  | 0x1.5p1   | f",
+        "0x.1p4     | 0x1p0     | ''",
+        "1e-400     | 0x0p0     | ''",
+        "4.9e-324   | 0x0.0000000000001p-1022 | ''",
+        "16777217.f | 0x1p24    | f",
+    })
+    void floatingConstants(String text, String expectedHex, String expectedSuffix) {
+        List<Token> tokens = lex(text);
+        assertEquals(List.of(), errors());
+        assertEquals(TokenKind.FLOATING, tokens.get(0).kind());
+        assertEquals(Double.parseDouble(expectedHex), Double.longBitsToDouble(tokens.get(0).intValue()), text);
+        assertEquals(expectedSuffix, tokens.get(0).intSuffix());
+    }
+
+    @Test
+    void floatConstantRoundsOnceToFloat() {
+        // 1 + 2^-24 + 2^-60 rounds up to float directly, but through double it would first lose
+        // the 2^-60 and then tie to even, down to 1.
+        Token token = lex("0x1.000001000000001p0f").get(0);
+        assertEquals(1.0f + 0x1p-23f, Double.longBitsToDouble(token.intValue()));
+    }
+
+    @Test
+    void hexadecimalIntegerWithDigitE() {
+        Token token = lex("0x1e3").get(0);
+        assertEquals(TokenKind.INTEGER, token.kind());
+        assertEquals(0x1e3, token.intValue());
     }
 
     @Test
     void severalErrorsWithRecovery() {
-        List<Token> tokens = lex("int a = 1.0;\nint $b = 'xy';\n  char *s = \"\\z\" @ 08;\n/* never closed");
+        List<Token> tokens = lex("int a = 1.0x;\nint $b = 'xy';\n  char *s = \"\\z\" @ 08;\n/* never closed");
         assertEquals(List.of(
-                "1:9: floating-point constants are not supported in KPC",
+                "1:9: invalid suffix 'x' on floating constant '1.0x'",
                 "2:5: unexpected character '$'",
                 "2:10: multi-character character constants are not supported in KPC",
                 "3:14: unknown escape sequence '\\z'",
                 "3:18: unexpected character '@'",
                 "3:20: invalid digit '8' in octal constant",
                 "4:1: unterminated comment: '/*' has no matching '*/'"), errors());
-        assertEquals(List.of("int", "a", "=", "1.0", ";", "int", "b", "=", "'xy'", ";", "char", "*", "s", "=", "\"\\z\"", "08", ";", ""),
+        assertEquals(List.of("int", "a", "=", "1.0x", ";", "int", "b", "=", "'xy'", ";", "char", "*", "s", "=", "\"\\z\"", "08", ";", ""),
                 tokens.stream().map(Token::text).toList());
     }
 
@@ -281,9 +330,9 @@ class LexerTest {
 
     @Test
     void diagnosticRendersSourceLineWithCaret() {
-        lex("int x = 1.5;");
-        assertEquals("test.kpc:1:9: error: floating-point constants are not supported in KPC\n"
-                + "    int x = 1.5;\n"
+        lex("int x = 1.5q;");
+        assertEquals("test.kpc:1:9: error: invalid suffix 'q' on floating constant '1.5q'\n"
+                + "    int x = 1.5q;\n"
                 + "            ^", sink.diagnostics().get(0).render());
     }
 

@@ -144,7 +144,7 @@ class DiagnosticsTest {
     @Test
     void unsupportedFeatures() {
         assertErrors("""
-                float f;
+                long double f;
                 union u { int a; };
                 struct bits { int a : 3; };
                 int (*fp)(int);
@@ -153,7 +153,7 @@ class DiagnosticsTest {
                 struct s { int a; };
                 void h(struct s value);
                 """,
-                "1:1: floating-point types are not supported in KPC",
+                "1:1: long double is not supported in KPC; use double",
                 "4:6: function pointers are not supported in KPC",
                 "6:5: variadic function definitions are not supported in KPC",
                 "8:17: struct parameters are passed by pointer in KPC");

@@ -538,7 +538,7 @@ class PreprocessorTest {
     @Test
     void unknownBuiltinHeader() {
         assertEquals(List.of("main.kpc:1:10: 'stdio.h' is not a KPC header; available headers: <kernel.h>, <stdint.h>,"
-                + " <stddef.h>, <stdbool.h>, <limits.h>"), errorsOf("#include <stdio.h>\n"));
+                + " <stddef.h>, <stdbool.h>, <limits.h>, <float.h>"), errorsOf("#include <stdio.h>\n"));
     }
 
     @Test
@@ -606,20 +606,32 @@ class PreprocessorTest {
 
     @Test
     void lexicalErrorsFromActiveLinesAreReported() {
-        assertEquals(List.of("main.kpc:2:3: unexpected character '@'", "main.kpc:4:5: floating-point constants are not supported in KPC"),
-                errorsOf("#if 1\na @\n#endif\nx = 2.5;\n"));
+        assertEquals(List.of("main.kpc:2:3: unexpected character '@'", "main.kpc:4:5: invalid suffix 'q' on floating constant '2.5q'"),
+                errorsOf("#if 1\na @\n#endif\nx = 2.5q;\n"));
     }
 
     @Test
     void invalidNumberInUnusedMacroIsNotReported() {
-        assertEquals(List.of(), errorsOf("#define PI 3.14\n#define STR(x) #x\nchar *s = STR(2.5);\n"));
+        assertEquals(List.of(), errorsOf("#define PI 3.14q\n#define STR(x) #x\nchar *s = STR(2.5q);\n"));
     }
 
     @Test
     void invalidNumberIsReportedOnceWhereWritten() {
-        assertEquals(List.of("main.kpc:1:12: floating-point constants are not supported in KPC",
+        assertEquals(List.of("main.kpc:1:12: invalid suffix 'q' on floating constant '3.14q'",
                 "main.kpc:3:5: invalid digit '9' in octal constant"),
-                errorsOf("#define PI 3.14\nx = PI + PI;\n#if 09\n#endif\n"));
+                errorsOf("#define PI 3.14q\nx = PI + PI;\n#if 09\n#endif\n"));
+    }
+
+    @Test
+    void floatingConstantInIfIsAnError() {
+        assertEquals(List.of("main.kpc:2:9: floating constant '1.5' in '#if' expression: the preprocessor evaluates"
+                + " only integer constants"), errorsOf("#define HALF 1.5\n#if 1 < HALF\n#endif\n"));
+    }
+
+    @Test
+    void floatingConstantInUnevaluatedOperandIsAnError() {
+        assertEquals(List.of("main.kpc:2:10: floating constant '1.5' in '#if' expression: the preprocessor evaluates"
+                + " only integer constants"), errorsOf("#define HALF 1.5\n#if 0 && HALF\n#endif\n"));
     }
 
     @Test
@@ -641,7 +653,7 @@ class PreprocessorTest {
                 "bad.h:2:2: invalid preprocessing directive '#warn'",
                 "main.kpc:3:9: macro 'MAX' requires 2 arguments, but 1 given",
                 "main.kpc:4:10: 'nope.h' is not a KPC header; available headers: <kernel.h>, <stdint.h>, <stddef.h>,"
-                        + " <stdbool.h>, <limits.h>",
+                        + " <stdbool.h>, <limits.h>, <float.h>",
                 "main.kpc:5:7: division by zero in '#if'",
                 "main.kpc:7:9: unexpected character '$'",
                 "main.kpc:8:2: '#else' without '#if'",

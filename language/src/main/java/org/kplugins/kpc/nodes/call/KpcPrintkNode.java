@@ -12,8 +12,8 @@ import org.kplugins.kpc.runtime.PluginInstance;
 
 /**
  * A call of the host export {@code int printk(const char *fmt, ...)}. The variadic arguments are
- * already promoted to int or long long, so each one's kind is known here. Yields the number of
- * bytes written to the context's standard output.
+ * already promoted to int, long long or double, so each one's kind is known here. Yields the
+ * number of bytes written to the context's standard output.
  */
 @NodeInfo(shortName = "printk")
 public final class KpcPrintkNode extends KpcExpressionNode {
@@ -21,11 +21,15 @@ public final class KpcPrintkNode extends KpcExpressionNode {
     @Child private KpcExpressionNode format;
     @Children private final KpcExpressionNode[] arguments;
     @CompilationFinal(dimensions = 1) private final boolean[] argumentIsLong;
+    /** For each argument, whether it is a double, carried as its bits in a long. */
+    @CompilationFinal(dimensions = 1) private final boolean[] argumentIsDouble;
 
-    public KpcPrintkNode(KpcExpressionNode format, KpcExpressionNode[] arguments, boolean[] argumentIsLong) {
+    public KpcPrintkNode(KpcExpressionNode format, KpcExpressionNode[] arguments, boolean[] argumentIsLong,
+                    boolean[] argumentIsDouble) {
         this.format = format;
         this.arguments = arguments;
         this.argumentIsLong = argumentIsLong;
+        this.argumentIsDouble = argumentIsDouble;
     }
 
     @Override
@@ -46,7 +50,7 @@ public final class KpcPrintkNode extends KpcExpressionNode {
 
     @TruffleBoundary
     private int print(PluginInstance instance, int formatAddress, long[] values) {
-        byte[] text = new PrintkFormatter(instance.memory(), this, values).format(formatAddress);
+        byte[] text = new PrintkFormatter(instance.memory(), this, values, argumentIsDouble).format(formatAddress);
         instance.output().write(text, 0, text.length);
         instance.outputPending = true;
         return text.length;

@@ -6,7 +6,7 @@ import com.oracle.truffle.api.nodes.NodeInfo;
 import org.kplugins.kpc.nodes.KpcExpressionNode;
 import org.kplugins.monitor.memory.AddressSpace;
 
-/** Loads an int, long, their unsigned forms, or a pointer. */
+/** Loads an int, long, their unsigned forms, a pointer, or the bits of a float. */
 @NodeInfo(shortName = "*")
 public final class KpcLoadI32Node extends KpcMemoryAccessNode {
 

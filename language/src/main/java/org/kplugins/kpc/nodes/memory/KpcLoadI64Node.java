@@ -6,7 +6,7 @@ import com.oracle.truffle.api.nodes.NodeInfo;
 import org.kplugins.kpc.nodes.KpcExpressionNode;
 import org.kplugins.monitor.memory.AddressSpace;
 
-/** Loads a long long or unsigned long long. */
+/** Loads a long long, an unsigned long long, or the bits of a double. */
 @NodeInfo(shortName = "*")
 public final class KpcLoadI64Node extends KpcMemoryAccessNode {
 

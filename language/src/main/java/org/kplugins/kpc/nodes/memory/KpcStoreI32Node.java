@@ -7,7 +7,7 @@ import org.kplugins.kpc.nodes.KpcExpressionNode;
 import org.kplugins.monitor.memory.AddressSpace;
 
 /**
- * Stores an int, long or pointer. Evaluates the address, then the value, which is already converted to
+ * Stores an int, long, pointer or the bits of a float. Evaluates the address, then the value, which is already converted to
  * the target type, and yields the value stored.
  */
 @NodeInfo(shortName = "=")

@@ -7,7 +7,7 @@ import org.kplugins.kpc.nodes.KpcExpressionNode;
 import org.kplugins.monitor.memory.AddressSpace;
 
 /**
- * Stores a long long. Evaluates the address, then the value, which is already converted to
+ * Stores a long long or the bits of a double. Evaluates the address, then the value, which is already converted to
  * the target type, and yields the value stored.
  */
 @NodeInfo(shortName = "=")
