@@ -5,9 +5,9 @@
  * from expected, also prints a FAIL line and counts the failure. Both sides
  * are compared as long long. ASSERT_U compares as unsigned long long.
  * ASSERT_FLOAT(expected_bits, expr) and ASSERT_DOUBLE(expected_bits, expr)
- * compare the IEEE 754 bit pattern of a float or double expression, so they
- * tell -0.0 from 0.0 and check which NaN a result is, and print the value
- * with %a and %.9g or %.17g, which identify it exactly.
+ * compare the IEEE 754 bit pattern of a float or double expression. They
+ * tell -0.0 from 0.0 and check which NaN a result is. They print the value
+ * with %a and with %.9g or %.17g, each of which identifies it exactly.
  * main returns TEST_STATUS(), which is 1 after any failed check and 0 otherwise.
  *
  * The KPC preprocessor searches only the including file's folder for

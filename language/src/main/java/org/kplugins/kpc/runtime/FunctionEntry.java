@@ -38,8 +38,8 @@ public record FunctionEntry(String name, FunctionType type, CallTarget callTarge
         return conversions;
     }
 
-    /** Returns the conversion of a scalar or void type, and -1 for the others. */
+    /** Returns the conversion of an integer, pointer or void type, and -1 for the others (floating types included). */
     private static int conversion(CType type) {
-        return type.isScalar() || type.isVoid() ? KpcHostFunctionCallNode.conversionOf(type) : -1;
+        return type.isInteger() || type.isPointer() || type.isVoid() ? KpcHostFunctionCallNode.conversionOf(type) : -1;
     }
 }

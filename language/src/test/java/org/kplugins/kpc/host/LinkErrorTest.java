@@ -119,6 +119,24 @@ class LinkErrorTest {
     }
 
     @Test
+    void floatingHostFunctionIsRejected() {
+        IllegalArgumentException parameter = assertThrows(IllegalArgumentException.class,
+                        () -> kernel.exportFunction("int round_half(double x)", (memory, args) -> 0));
+        assertEquals("invalid prototype 'int round_half(double x)': parameter type 'double' is not an integer or a"
+                        + " pointer to an integer, void or such a pointer", parameter.getMessage());
+        IllegalArgumentException result = assertThrows(IllegalArgumentException.class,
+                        () -> kernel.exportFunction("float ratio(int a, int b)", (memory, args) -> 0));
+        assertEquals("invalid prototype 'float ratio(int a, int b)': return type 'float' is not void, an integer or a"
+                        + " pointer to an integer, void or such a pointer", result.getMessage());
+    }
+
+    @Test
+    void pluginWithFloatingFunctionsLoads() {
+        Plugin plugin = kernel.load("p", "int add(int a, int b);\ndouble scale(float x, int n) { return x * n + add(1, 2); }");
+        assertEquals(7.5, plugin.call("scale", 1.5f, 3).asDouble());
+    }
+
+    @Test
     void duplicateHook() {
         kernel.declareHook("int transcode(int x)");
         IllegalArgumentException duplicate = assertThrows(IllegalArgumentException.class,

@@ -52,7 +52,7 @@ public final class KpcHostFunctionCallNode extends KpcExpressionNode {
         this.resultConversion = resultConversion;
     }
 
-    /** Returns the conversion of a parameter or result of {@code type}, which must be scalar or void. */
+    /** Returns the conversion of a parameter or result of {@code type}, which must be an integer, a pointer or void. */
     public static int conversionOf(CType type) {
         if (type.isVoid()) {
             return VOID;
