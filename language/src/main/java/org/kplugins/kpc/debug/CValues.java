@@ -4,6 +4,7 @@ package org.kplugins.kpc.debug;
 import org.kplugins.kpc.runtime.KpcPointer;
 import org.kplugins.kpc.types.ArrayType;
 import org.kplugins.kpc.types.CType;
+import org.kplugins.kpc.types.FloatingType;
 import org.kplugins.kpc.types.IntegerType;
 import org.kplugins.kpc.types.PointerType;
 import org.kplugins.kpc.types.StructType;
@@ -12,8 +13,8 @@ import org.kplugins.monitor.memory.AddressSpace;
 /**
  * Converts C values to the interop values that tools show. Integer types up to 32 bits are
  * Integer, except unsigned int and unsigned long, which are Long so that values above INT_MAX stay
- * positive; long long and unsigned long long are Long (the latter in two's complement); pointers
- * are {@link KpcPointer}; structs and arrays are views that read their members and elements when
+ * positive; long long and unsigned long long are Long (the latter in two's complement); float and
+ * double are Float and Double of the same bits; pointers are {@link KpcPointer}; structs and arrays are views that read their members and elements when
  * a tool requests them.
  *
  * <p>Reads go through {@link AddressSpace#hostRead}, so they never fault: a value on a page that
@@ -49,7 +50,7 @@ final class CValues {
         if (type instanceof ArrayType array) {
             return new KpcArrayView(array, memory, address);
         }
-        if (type instanceof IntegerType || type instanceof PointerType) {
+        if (type.isScalar()) {
             byte[] bytes = new byte[type.size()];
             try {
                 memory.hostRead(address, bytes, 0, bytes.length);
@@ -70,6 +71,9 @@ final class CValues {
         if (type instanceof PointerType pointer) {
             int address = (int) bits;
             return new KpcPointer(address, isChar(pointer.pointee()) ? stringAt(memory, address, STRING_PREVIEW_LIMIT) : null);
+        }
+        if (type instanceof FloatingType floating) {
+            return floating.isDouble() ? (Object) Double.longBitsToDouble(bits) : (Object) Float.intBitsToFloat((int) bits);
         }
         if (type instanceof IntegerType integer) {
             if (integer.isBool()) {

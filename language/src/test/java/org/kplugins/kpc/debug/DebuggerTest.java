@@ -164,6 +164,43 @@ class DebuggerTest {
     }
 
     @Test
+    void floatingVariablesShowTheirValues() {
+        List<Map<String, String>> scopes = new ArrayList<>();
+        String code = """
+                double rate = 0.25;
+                struct sample { float weight; double total; };
+                double mix(float part, double whole) {
+                    struct sample s = {part, whole};
+                    double values[2] = {-1.5, 1e100};
+                    float kept = part * 2;
+                    float *where = &kept;
+                    return s.total + values[0] + *where + rate;
+                }
+                """;
+        try (Context context = newContext()) {
+            Source source = Source.newBuilder("kpc", code, "floating.kpc").buildLiteral();
+            Value plugin = context.eval(source);
+            try (DebuggerSession session = Debugger.find(context.getEngine()).startSession(event -> {
+                Map<String, String> values = display(event.getTopStackFrame().getScope());
+                values.putAll(display(event.getTopStackFrame().getScope().getParent()));
+                scopes.add(values);
+                event.prepareContinue();
+            })) {
+                session.install(Breakpoint.newBuilder(source.getURI()).lineIs(8).build());
+                assertEquals(2.5 + -1.5 + 1.0 + 0.25, plugin.invokeMember("mix", 0.5f, 2.5).asDouble());
+            }
+        }
+        assertEquals(1, scopes.size(), scopes.toString());
+        Map<String, String> values = scopes.get(0);
+        assertEquals("0.5", values.get("part"), "float parameter in a frame slot");
+        assertEquals("2.5", values.get("whole"), "double parameter in a frame slot");
+        assertEquals("{weight = 0.5, total = 2.5}", values.get("s"), "struct with floating members");
+        assertEquals("{-1.5, 1.0E100}", values.get("values"), "array of doubles in plugin memory");
+        assertEquals("1.0", values.get("kept"), "address-taken float in plugin memory");
+        assertEquals("0.25", values.get("rate"), "double global");
+    }
+
+    @Test
     void innerDeclarationHidesOuterName() {
         List<Map<String, String>> scopes = new ArrayList<>();
         try (Context context = newContext()) {
