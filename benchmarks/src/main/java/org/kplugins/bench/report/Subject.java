@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.bench.report;
+
+import java.util.List;
+
+/**
+ * One row of a report table: the subject part of the key, its label in tables and in the chart,
+ * its role, and the target figure measured outside the project (NaN when there is none).
+ */
+record Subject(String key, String label, String shortLabel, Role role, double target) {
+
+    /** What a subject is in the comparison. */
+    enum Role {
+        /** A KPC tier that exists and is measured. */
+        TIER,
+        /** A KPC tier still to be built: the report lists it without a number. */
+        PENDING_TIER,
+        /** Java or gcc, the code a plugin competes with. */
+        BASELINE,
+        /** Another runtime for untrusted code. */
+        PEER
+    }
+
+    /** KPC tiers that other work adds later; listed so their rows and chart slots stay visible. */
+    static final List<String> PENDING_TIERS = List.of("native", "emulated", "auto");
+
+    /**
+     * Grayscale subjects, with the 512x512 throughput targets in MB/s measured outside the project
+     * on this kind of machine.
+     */
+    static final List<Subject> GRAYSCALE = List.of(
+                    new Subject("interp", "KPC, interp tier", "KPC interp", Role.TIER, Double.NaN),
+                    new Subject("jit", "KPC, jit tier", "KPC jit", Role.TIER, Double.NaN),
+                    new Subject("native", "KPC, native tier (not built yet)", "KPC native", Role.PENDING_TIER, Double.NaN),
+                    new Subject("emulated", "KPC, emulated tier (not built yet)", "KPC emulated", Role.PENDING_TIER, Double.NaN),
+                    new Subject("auto", "KPC, auto tier (not built yet)", "KPC auto", Role.PENDING_TIER, Double.NaN),
+                    new Subject("java", "Java loop", "Java loop", Role.BASELINE, 3900),
+                    new Subject("gcc_o2", "gcc -O2, through FFM", "gcc -O2", Role.BASELINE, 2992),
+                    new Subject("gcc_o3_native", "gcc -O3 -march=native, through FFM", "gcc -O3 native", Role.BASELINE, 10775),
+                    new Subject("wasm", "GraalWasm (clang -O2, wasm32)", "GraalWasm", Role.PEER, 1989),
+                    new Subject("sulong", "Sulong native mode (clang -O2 bitcode; speed reference, not a sandbox)", "Sulong (not a sandbox)", Role.PEER, 2803));
+
+    /** Upcall subjects, with the targets in ns measured outside the project. */
+    static final List<Subject> UPCALL = List.of(
+                    new Subject("jit", "KPC jit, through a hook", "KPC jit hook", Role.TIER, Double.NaN),
+                    new Subject("jit_polyglot", "KPC jit, polyglot Value.execute", "KPC jit polyglot", Role.TIER, Double.NaN),
+                    new Subject("interp", "KPC interp, through a hook", "KPC interp hook", Role.TIER, Double.NaN),
+                    new Subject("interp_polyglot", "KPC interp, polyglot Value.execute", "KPC interp polyglot", Role.TIER, Double.NaN),
+                    new Subject("java", "Java interface call", "Java interface", Role.BASELINE, Double.NaN),
+                    new Subject("ffm", "gcc -O2, FFM downcall", "FFM downcall", Role.BASELINE, 6.6),
+                    new Subject("wasm", "GraalWasm (clang -O2, wasm32)", "GraalWasm", Role.PEER, 45),
+                    new Subject("sulong", "Sulong native mode (speed reference, not a sandbox)", "Sulong (not a sandbox)", Role.PEER, 36));
+}
