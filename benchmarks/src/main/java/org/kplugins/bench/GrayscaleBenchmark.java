@@ -35,9 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * against {@link GrayscaleImage#reference} in its setup.
  *
  * <p>What a call includes differs by subject, as a host would use each one. The KPC call maps the
- * Java input array into the plugin's address space and copies the output back; the peers read and
- * write memory that already holds the image (the wasm linear memory, or native memory for gcc and
- * Sulong); the Java loop works on the arrays.
+ * Java input array into the plugin's address space and copies the output back. The peers work on
+ * memory that already contains the image: the wasm linear memory, or native memory for gcc and
+ * Sulong. The Java loop works on the arrays.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

@@ -41,8 +41,8 @@ final class GrayscaleImage {
     }
 
     /**
-     * The Java loop baseline: the structure of {@code transcode()} in grayscale.kpc (rows, then
-     * pixels, one luma per pixel) on Java byte arrays.
+     * Converts {@code in} to grayscale into {@code out}: the Java loop baseline, with the structure
+     * of {@code transcode()} in grayscale.kpc (rows, then pixels, one luma per pixel).
      */
     static void transcode(byte[] in, byte[] out, int width, int height) {
         for (int y = 0; y < height; y++) {

@@ -22,9 +22,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Linking, unlinking and replacing the plugin function bound to a hook ({@link KernelHook#link},
  * {@link KernelHook#unlink}, {@link KernelHook#replace}), with two loaded plugins that both export
- * {@code int inc(int x)}. Link and unlink each need the hook in the other state first; that step
- * runs before each call, outside the measured time, and the pair link plus unlink is also timed
- * without it as a cross-check.
+ * {@code int inc(int x)}. Link needs an unlinked hook and unlink a linked one, so JMH puts the hook
+ * in that state before each call, outside the measured time. The pair link plus unlink is also
+ * timed without that step, as a cross-check.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -181,7 +181,7 @@ public final class MemoryFootprint {
                             new Object[] {new String[] {"summary", "scale=KB"}}, new String[] {String[].class.getName()});
             return result.toString();
         } catch (JMException e) {
-            throw new IllegalStateException("cannot read the native memory summary: " + e.getMessage(), e);
+            throw new IllegalStateException("reading the native memory summary failed: " + e.getMessage(), e);
         }
     }
 

@@ -16,7 +16,7 @@ class GrayscaleImageTest {
 
         byte[] out = GrayscaleImage.reference(in);
 
-        // (150 * 20 + 29 * 40 + 128) >> 8 = 16; white stays 255; (77 * 255 + 128) >> 8 = 77.
+        // (150 * 20 + 29 * 40 + 128) >> 8 = 16, white stays 255, and (77 * 255 + 128) >> 8 = 77.
         assertArrayEquals(new byte[] {16, 16, 16, (byte) 255, (byte) 255, (byte) 255, 77, 77, 77}, out);
     }
 

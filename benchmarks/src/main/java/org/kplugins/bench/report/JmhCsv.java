@@ -66,7 +66,7 @@ final class JmhCsv {
         return index;
     }
 
-    /** Splits one CSV line; fields may be double-quoted, with "" for a quote inside. */
+    /** Splits one CSV line. Fields may be double-quoted, with "" for a quote inside. */
     static List<String> fields(String line) {
         List<String> fields = new ArrayList<>();
         StringBuilder field = new StringBuilder();

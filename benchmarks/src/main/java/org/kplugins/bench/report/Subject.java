@@ -9,7 +9,7 @@ import java.util.List;
  */
 record Subject(String key, String label, String shortLabel, Role role, double target) {
 
-    /** What a subject is in the comparison. */
+    /** The part a subject plays in the comparison. */
     enum Role {
         /** A KPC tier that exists and is measured. */
         TIER,

@@ -92,7 +92,7 @@ final class ThroughputChart {
                 max = Math.max(max, subject.target());
             }
         }
-        double step = Math.pow(10, Math.floor(Math.log10(max)));
+        double step = Math.pow(10, Math.floor(Math.log10(max * 1.1))) / 2;
         return Math.ceil(max * 1.1 / step) * step;
     }
 
