@@ -12,19 +12,26 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Linking, unlinking and replacing the plugin function bound to a hook ({@link KernelHook#link},
  * {@link KernelHook#unlink}, {@link KernelHook#replace}), with two loaded plugins that both export
- * {@code int inc(int x)}. Link needs an unlinked hook and unlink a linked one, so JMH puts the hook
- * in that state before each call, outside the measured time. The pair link plus unlink is also
- * timed without that step, as a cross-check.
+ * {@code int inc(int x)}.
+ *
+ * <p>Link needs an unlinked hook and unlink a linked one. Each call of those two benchmarks
+ * therefore works on {@value #HOOKS} hooks that JMH put in the required state beforehand, outside
+ * the measured time, and the time is divided by {@value #HOOKS}. A single link or unlink takes
+ * well under 100 ns, not much longer than the timestamps that JMH takes around each call that has
+ * such a step, so one hook per call would mostly measure the timestamps. Replace, and the pair link
+ * plus unlink, need no preparation and use one hook.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -33,12 +40,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class HookLinkBenchmark {
 
-    /** A kernel with a hook and two plugins that can be linked to it. */
+    /** Hooks linked or unlinked per call of {@link #link} and {@link #unlink}. */
+    static final int HOOKS = 1000;
+
+    /** A kernel with {@value #HOOKS} hooks and two plugins that can be linked to them. */
     @State(Scope.Benchmark)
     public static class Hooked {
         Engine engine;
         Kernel kernel;
-        KernelHook hook;
+        KernelHook[] hooks;
         Plugin first;
         Plugin second;
         boolean secondLinked;
@@ -47,67 +57,77 @@ public class HookLinkBenchmark {
         public void setUp() {
             engine = KpcTier.JIT.newEngine();
             kernel = Kernel.builder("link").engine(engine).build();
-            hook = kernel.declareHook("int inc(int x)");
+            hooks = new KernelHook[HOOKS];
+            for (int i = 0; i < HOOKS; i++) {
+                hooks[i] = kernel.declareHook("int inc_" + i + "(int x)");
+            }
             first = kernel.load("inc-first", UpcallBenchmark.INC_SOURCE);
             second = kernel.load("inc-second", UpcallBenchmark.INC_SOURCE);
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            UpcallBenchmark.requireIncrement("kpc hook after relinking", hookCallOrLink());
+            for (KernelHook hook : hooks) {
+                if (hook.plugin() == null) {
+                    hook.link(first, "inc");
+                }
+                UpcallBenchmark.requireIncrement("kpc hook after relinking", hook.call(41).asInt());
+            }
             kernel.close();
             engine.close();
         }
-
-        /** Calls the hook once, linking it first if it is unlinked, to check that it still works. */
-        private int hookCallOrLink() {
-            if (hook.plugin() == null) {
-                hook.link(first, "inc");
-            }
-            return hook.call(41).asInt();
-        }
     }
 
-    /** Leaves the hook unlinked before each call. */
+    /** Leaves every hook unlinked before each call. */
     @State(Scope.Benchmark)
     public static class Unlinked {
         @Setup(Level.Invocation)
         public void unlink(Hooked hooked) {
-            hooked.hook.unlink();
+            for (KernelHook hook : hooked.hooks) {
+                hook.unlink();
+            }
         }
     }
 
-    /** Leaves the hook linked before each call. */
+    /** Leaves every hook linked before each call. */
     @State(Scope.Benchmark)
     public static class Linked {
         @Setup(Level.Invocation)
         public void link(Hooked hooked) {
-            if (hooked.hook.plugin() == null) {
-                hooked.hook.link(hooked.first, "inc");
+            for (KernelHook hook : hooked.hooks) {
+                if (hook.plugin() == null) {
+                    hook.link(hooked.first, "inc");
+                }
             }
         }
     }
 
     @Benchmark
+    @OperationsPerInvocation(HOOKS)
     public void link(Hooked hooked, Unlinked unlinked) {
-        hooked.hook.link(hooked.first, "inc");
+        for (KernelHook hook : hooked.hooks) {
+            hook.link(hooked.first, "inc");
+        }
     }
 
     @Benchmark
-    public Plugin unlink(Hooked hooked, Linked linked) {
-        return hooked.hook.unlink();
+    @OperationsPerInvocation(HOOKS)
+    public void unlink(Hooked hooked, Linked linked, Blackhole blackhole) {
+        for (KernelHook hook : hooked.hooks) {
+            blackhole.consume(hook.unlink());
+        }
     }
 
     @Benchmark
     public Plugin linkUnlink(Hooked hooked) {
-        hooked.hook.link(hooked.first, "inc");
-        return hooked.hook.unlink();
+        hooked.hooks[0].link(hooked.first, "inc");
+        return hooked.hooks[0].unlink();
     }
 
     /** Replaces the linked plugin with the other one, so every call changes the binding. */
     @Benchmark
     public Plugin replace(Hooked hooked) {
         hooked.secondLinked = !hooked.secondLinked;
-        return hooked.hook.replace(hooked.secondLinked ? hooked.second : hooked.first, "inc");
+        return hooked.hooks[0].replace(hooked.secondLinked ? hooked.second : hooked.first, "inc");
     }
 }
