@@ -41,7 +41,9 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 5, time = 2)
+// The jit tier and the peers reached their final speed on 512x512 only after about 10 s with a
+// load average of 4, because the Graal compiler itself warms up first. 20 s leaves a margin.
+@Warmup(iterations = 10, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class GrayscaleBenchmark {
@@ -49,7 +51,7 @@ public class GrayscaleBenchmark {
     /** The transcode prototype, shared by the KPC hook and every peer. */
     static final String TRANSCODE = "int transcode(const uint8_t *in, uint8_t *out, uint32_t width, uint32_t height)";
 
-    /** The image and its expected output; JMH instantiates only the subclasses. */
+    /** The image and its expected output. JMH instantiates only the subclasses. */
     @State(Scope.Benchmark)
     public abstract static class Image {
         @Param({"512", "2048"})
@@ -149,7 +151,7 @@ public class GrayscaleBenchmark {
         }
     }
 
-    /** The bitcode in Sulong, on the image in native memory; pointers pass as addresses. */
+    /** The bitcode in Sulong, on the image in native memory. Pointers pass as addresses. */
     @State(Scope.Benchmark)
     public static class Sulong extends NativeImage {
         Context context;
