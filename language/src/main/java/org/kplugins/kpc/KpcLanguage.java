@@ -88,8 +88,8 @@ public final class KpcLanguage extends TruffleLanguage<KpcContext> {
 
     private static final int PAGE_SIZE = AddressSpace.PAGE_SIZE;
 
-    @Option(help = "Execution budget of each call from the host, in steps: every loop iteration and every call"
-                    + " costs one step, and a call that uses up its budget faults with WATCHDOG. 0 means unlimited."
+    @Option(help = "Execution budget of each call from the host, in steps: every loop iteration, every goto and"
+                    + " every call costs one step, and a call that uses up its budget faults with WATCHDOG. 0 means unlimited."
                     + " Default: 0.", category = OptionCategory.USER, stability = OptionStability.STABLE)
     static final OptionKey<Long> Budget = new OptionKey<>(0L, new OptionType<>("steps", KpcLanguage::parseSteps));
 

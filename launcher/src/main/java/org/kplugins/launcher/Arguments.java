@@ -21,8 +21,8 @@ final class Arguments {
     static final String HEADERS_COMMAND = "headers";
 
     /**
-     * The default {@code kpc.Budget}, in steps per call, where each loop iteration and each call
-     * is one step.
+     * The default {@code kpc.Budget}, in steps per call, where each loop iteration, each goto and
+     * each call is one step.
      *
      * <p>examples/boxblur.kpc takes 44 steps per pixel (it faults on the 512x512 astronaut with
      * a budget of 11,400,000 and completes with 11,600,000), so a 4096x4096 image needs about

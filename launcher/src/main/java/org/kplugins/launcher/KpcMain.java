@@ -209,7 +209,7 @@ public final class KpcMain extends AbstractLanguageLauncher {
         println("Common options:");
         launcherOption("--tier=interp|jit", "interp: Truffle interpreter only (engine.Compilation=false). jit: the Graal compiler"
                         + " compiles hot code at run time (default; needs the JVM flags that bin/kpc passes).");
-        launcherOption("--budget=N", "Execution budget per call in steps, where each loop iteration and each call is a step (sets kpc.Budget)."
+        launcherOption("--budget=N", "Execution budget per call in steps, where each loop iteration, goto and call is a step (sets kpc.Budget)."
                         + " A call that uses it up faults. Default: " + Arguments.DEFAULT_BUDGET + " steps. "
                         + Arguments.DEFAULT_BUDGET_REASON + " --kpc.Budget=0 removes the limit.");
         launcherOption("--stats", "Print to stderr the context setup time, the compile time (source to linked plugin, which includes"

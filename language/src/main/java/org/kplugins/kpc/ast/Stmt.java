@@ -68,6 +68,19 @@ public sealed interface Stmt {
     record Return(Expr value, SourceLocation location) implements Stmt {
     }
 
+    /** goto label; the label is defined somewhere in the same function, since labels have function scope. */
+    record Goto(String label, SourceLocation location) implements Stmt {
+    }
+
+    /**
+     * A label {@code name:}. The statement after it in the same block is the statement it labels.
+     * In a block the parser adds the label as an item of its own, which also lets a label come
+     * before a declaration or the closing brace, as C23 allows; a labeled statement in any other
+     * place becomes a block of the label and the statement.
+     */
+    record Label(String name, SourceLocation location) implements Stmt {
+    }
+
     /** The empty statement ";". */
     record Empty(SourceLocation location) implements Stmt {
     }

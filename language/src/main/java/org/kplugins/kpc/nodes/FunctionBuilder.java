@@ -2,8 +2,10 @@
 package org.kplugins.kpc.nodes;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.kplugins.kpc.ast.Function;
 import org.kplugins.kpc.ast.InitItem;
@@ -16,10 +18,14 @@ import org.kplugins.kpc.nodes.controlflow.KpcBlockNode;
 import org.kplugins.kpc.nodes.controlflow.KpcBreakNode;
 import org.kplugins.kpc.nodes.controlflow.KpcContinueNode;
 import org.kplugins.kpc.nodes.controlflow.KpcExpressionStatementNode;
+import org.kplugins.kpc.nodes.controlflow.KpcGotoDispatchNode;
+import org.kplugins.kpc.nodes.controlflow.KpcGotoNode;
 import org.kplugins.kpc.nodes.controlflow.KpcIfNode;
+import org.kplugins.kpc.nodes.controlflow.KpcLabelNode;
 import org.kplugins.kpc.nodes.controlflow.KpcLoopNode;
 import org.kplugins.kpc.nodes.controlflow.KpcReturnNode;
 import org.kplugins.kpc.nodes.controlflow.KpcSwitchNode;
+import org.kplugins.kpc.nodes.controlflow.LabelRanges;
 import org.kplugins.kpc.nodes.expression.KpcIntConstantNode;
 import org.kplugins.kpc.nodes.expression.KpcLongConstantNode;
 import org.kplugins.kpc.nodes.local.KpcFrameAddressNode;
@@ -44,6 +50,15 @@ final class FunctionBuilder {
     private final List<CVariable> localVariables = new ArrayList<>();
     /** Character offset where the innermost block being built ends: the end of its locals' scope. */
     private int scopeEnd = Integer.MAX_VALUE;
+    /**
+     * The number of each label, in source order, when the function uses goto; null otherwise, and
+     * then labels are empty statements (see {@link KpcGotoDispatchNode}).
+     */
+    private final Map<String, Integer> labelNumbers;
+    /** The frame slot of the goto state, or -1 without goto. */
+    private int gotoStateSlot = -1;
+    /** The labels built so far, which is the number of the next label in source order. */
+    private int labelsBuilt;
 
     FunctionBuilder(NodeBuilder program, Function function) {
         this.program = program;
@@ -51,6 +66,8 @@ final class FunctionBuilder {
         this.returnKind = ValueKind.of(function.type().returnType());
         this.frame = new FrameLayout(returnKind, ScalarReplacement.replaceableLocals(function));
         this.expressions = new ExpressionBuilder(program, frame);
+        List<String> labels = new ArrayList<>();
+        this.labelNumbers = collectLabels(function.body(), labels) ? numbered(labels) : null;
     }
 
     KpcFunctionRootNode build() {
@@ -66,7 +83,15 @@ final class FunctionBuilder {
         for (int i = 0; i < parameterCopies.length; i++) {
             parameterCopies[i] = copyParameter(parameters.get(i), i);
         }
-        KpcStatementNode body = statement(function.body());
+        KpcStatementNode body;
+        if (labelNumbers != null) {
+            gotoStateSlot = frame.addTemporarySlot(false, "goto state");
+            KpcStatementNode statements = statement(function.body());
+            body = new KpcGotoDispatchNode(statements, gotoStateSlot);
+            body.setSourceSection(statements.getSourceSection());
+        } else {
+            body = statement(function.body());
+        }
         body.addRootBodyTag();
 
         SourceLocation definition = function.location().to(function.body().location());
@@ -124,8 +149,7 @@ final class FunctionBuilder {
             case Stmt.Block b -> scopedBlock(b);
             case Stmt.ExprStmt e -> new KpcExpressionStatementNode(expressions.effect(e.expression()));
             case Stmt.Declaration d -> declaration(d.variable());
-            case Stmt.If i -> new KpcIfNode(expressions.condition(i.condition()), statement(i.thenBranch()),
-                            i.elseBranch() == null ? null : statement(i.elseBranch()));
+            case Stmt.If i -> ifStatement(i);
             case Stmt.While w -> new KpcLoopNode(expressions.condition(w.condition()), statement(w.body()), null, true,
                             program.budgetEnabled());
             case Stmt.DoWhile d -> new KpcLoopNode(expressions.condition(d.condition()), statement(d.body()), null,
@@ -134,6 +158,8 @@ final class FunctionBuilder {
             case Stmt.Switch w -> switchStatement(w);
             case Stmt.Break b -> new KpcBreakNode();
             case Stmt.Continue c -> new KpcContinueNode();
+            case Stmt.Goto g -> new KpcGotoNode(gotoStateSlot, labelNumbers.get(g.label()), program.budgetEnabled());
+            case Stmt.Label l -> label(l);
             case Stmt.Return r -> new KpcReturnNode(r.value() == null ? null
                             : new KpcWriteLocalNode(KpcFunctionRootNode.RETURN_SLOT, returnKind == ValueKind.LONG,
                                             expressions.value(r.value())));
@@ -158,14 +184,44 @@ final class FunctionBuilder {
     }
 
     private KpcStatementNode block(List<Stmt> statements) {
+        int firstLabel = labelsBuilt;
         KpcStatementNode[] nodes = new KpcStatementNode[statements.size()];
+        int[] labelEnds = new int[nodes.length];
         for (int i = 0; i < nodes.length; i++) {
             nodes[i] = statement(statements.get(i));
+            labelEnds[i] = labelsBuilt;
         }
-        return new KpcBlockNode(nodes);
+        return new KpcBlockNode(nodes, labelRanges(firstLabel, labelEnds));
+    }
+
+    /** Returns the label ranges of a statement's children, or null when they contain no label. */
+    private LabelRanges labelRanges(int firstLabel, int[] labelEnds) {
+        return labelsBuilt > firstLabel ? new LabelRanges(firstLabel, labelEnds) : null;
+    }
+
+    private KpcStatementNode ifStatement(Stmt.If i) {
+        KpcExpressionNode condition = expressions.condition(i.condition());
+        KpcStatementNode thenBranch = statement(i.thenBranch());
+        int thenLabelsEnd = labelsBuilt;
+        KpcStatementNode elseBranch = i.elseBranch() == null ? null : statement(i.elseBranch());
+        return new KpcIfNode(condition, thenBranch, elseBranch, thenLabelsEnd);
+    }
+
+    /** Builds a label: a {@link KpcLabelNode} that takes the next number when the function uses goto, else nothing. */
+    private KpcStatementNode label(Stmt.Label l) {
+        if (labelNumbers == null) {
+            return new KpcBlockNode(new KpcStatementNode[0]);
+        }
+        int number = labelsBuilt++;
+        if (labelNumbers.get(l.name()) != number) {
+            throw new IllegalStateException("label '" + l.name() + "' built as number " + number + " but numbered "
+                            + labelNumbers.get(l.name()));
+        }
+        return new KpcLabelNode();
     }
 
     private KpcStatementNode forLoop(Stmt.For f) {
+        int firstLabel = labelsBuilt;
         KpcExpressionNode condition = f.condition() == null ? null : expressions.condition(f.condition());
         KpcExpressionNode step = f.step() == null ? null : expressions.effect(f.step());
         KpcLoopNode loop = new KpcLoopNode(condition, statement(f.body()), step, true, program.budgetEnabled());
@@ -179,10 +235,58 @@ final class FunctionBuilder {
             scopeEnd = endOf(body.location());
         }
         try {
-            return new KpcBlockNode(new KpcStatementNode[]{statement(f.init()), loop});
+            KpcStatementNode init = statement(f.init());
+            int[] labelEnds = {firstLabel, labelsBuilt};
+            return new KpcBlockNode(new KpcStatementNode[]{init, loop}, labelRanges(firstLabel, labelEnds));
         } finally {
             scopeEnd = enclosingEnd;
         }
+    }
+
+    /**
+     * Adds the labels of {@code statement} to {@code labels} in source order, and returns whether
+     * it contains a goto.
+     */
+    private static boolean collectLabels(Stmt statement, List<String> labels) {
+        return switch (statement) {
+            case Stmt.Block b -> {
+                boolean hasGoto = false;
+                for (Stmt child : b.statements()) {
+                    hasGoto |= collectLabels(child, labels);
+                }
+                yield hasGoto;
+            }
+            case Stmt.If i -> {
+                boolean hasGoto = collectLabels(i.thenBranch(), labels);
+                if (i.elseBranch() != null) {
+                    hasGoto |= collectLabels(i.elseBranch(), labels);
+                }
+                yield hasGoto;
+            }
+            case Stmt.While w -> collectLabels(w.body(), labels);
+            case Stmt.DoWhile d -> collectLabels(d.body(), labels);
+            case Stmt.For f -> collectLabels(f.body(), labels);
+            case Stmt.Switch w -> collectLabels(w.body(), labels);
+            case Stmt.Label l -> {
+                labels.add(l.name());
+                yield false;
+            }
+            case Stmt.Goto g -> true;
+            case Stmt.ExprStmt e -> false;
+            case Stmt.Declaration d -> false;
+            case Stmt.Break b -> false;
+            case Stmt.Continue c -> false;
+            case Stmt.Return r -> false;
+            case Stmt.Empty e -> false;
+        };
+    }
+
+    private static Map<String, Integer> numbered(List<String> labels) {
+        Map<String, Integer> numbers = new HashMap<>();
+        for (String label : labels) {
+            numbers.putIfAbsent(label, numbers.size());
+        }
+        return numbers;
     }
 
     private KpcStatementNode switchStatement(Stmt.Switch s) {
@@ -193,20 +297,24 @@ final class FunctionBuilder {
             values[i] = cases.get(i).value();
             indexes[i] = cases.get(i).statementIndex();
         }
+        KpcExpressionNode selector = expressions.value(s.selector());
         List<Stmt> body = s.body().statements();
+        int firstLabel = labelsBuilt;
         KpcStatementNode[] statements = new KpcStatementNode[body.size()];
+        int[] labelEnds = new int[statements.length];
         int enclosingEnd = scopeEnd;
         scopeEnd = endOf(s.body().location());
         try {
             for (int i = 0; i < statements.length; i++) {
                 statements[i] = statement(body.get(i));
+                labelEnds[i] = labelsBuilt;
             }
         } finally {
             scopeEnd = enclosingEnd;
         }
         boolean selectorIsLong = ValueKind.of(s.selector().type()) == ValueKind.LONG;
-        return new KpcSwitchNode(expressions.value(s.selector()), selectorIsLong, values, indexes, s.defaultIndex(),
-                        statements);
+        return new KpcSwitchNode(selector, selectorIsLong, values, indexes, s.defaultIndex(), statements,
+                        labelRanges(firstLabel, labelEnds));
     }
 
     /**

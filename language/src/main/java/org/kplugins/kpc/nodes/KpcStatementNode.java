@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.kplugins.kpc.nodes;
 
+import com.oracle.truffle.api.CompilerDirectives;
 import com.oracle.truffle.api.frame.VirtualFrame;
 import com.oracle.truffle.api.instrumentation.GenerateWrapper;
 import com.oracle.truffle.api.instrumentation.InstrumentableNode;
@@ -10,7 +11,7 @@ import com.oracle.truffle.api.instrumentation.StandardTags.StatementTag;
 import com.oracle.truffle.api.instrumentation.Tag;
 
 /**
- * A statement: executed for its effects. break, continue and return leave it by exception.
+ * A statement: executed for its effects. break, continue, goto and return leave it by exception.
  *
  * <p>A statement with a source section is instrumentable. The node builder tags each C statement
  * except compound statements with {@link StatementTag}, which debuggers step and break on, and
@@ -24,6 +25,16 @@ public abstract class KpcStatementNode extends KpcNode implements Instrumentable
     private boolean hasRootBodyTag;
 
     public abstract void executeVoid(VirtualFrame frame);
+
+    /**
+     * Runs this statement from the label numbered {@code label}, which lies inside it, and then on
+     * to its end, as a goto to that label does. Only the statements of a function that uses goto
+     * and that contain a label override it (see
+     * {@link org.kplugins.kpc.nodes.controlflow.KpcGotoDispatchNode}).
+     */
+    public void executeFromLabel(VirtualFrame frame, int label) {
+        throw CompilerDirectives.shouldNotReachHere(getClass().getSimpleName() + " contains no label " + label);
+    }
 
     /** Marks this node as a C statement for tools. */
     public final void addStatementTag() {

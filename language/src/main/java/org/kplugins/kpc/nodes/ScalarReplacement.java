@@ -173,6 +173,10 @@ final class ScalarReplacement {
             }
             case Stmt.Continue c -> {
             }
+            case Stmt.Goto g -> {
+            }
+            case Stmt.Label l -> {
+            }
             case Stmt.Empty e -> {
             }
         }

@@ -40,6 +40,10 @@ final class StatementParser {
     private int loopDepth;
     private int switchDepth;
     private boolean reportedEndOfFile;
+    /** The labels of the function being parsed, by name; labels have function scope. */
+    private final Map<String, Stmt.Label> labels = new HashMap<>();
+    /** The goto statements of the function being parsed, checked against {@link #labels} at its end. */
+    private final List<Stmt.Goto> gotos = new ArrayList<>();
 
     StatementParser(Parser parser) {
         this.parser = parser;
@@ -50,8 +54,16 @@ final class StatementParser {
     Stmt.Block parseFunctionBody() {
         loopDepth = 0;
         switchDepth = 0;
+        labels.clear();
+        gotos.clear();
         Token open = tokens.expect("{", "");
-        return braced(open, parseBlockItems(open, null));
+        Stmt.Block body = braced(open, parseBlockItems(open, null));
+        for (Stmt.Goto jump : gotos) {
+            if (!labels.containsKey(jump.label())) {
+                parser.typeError(jump.location(), "use of undeclared label '" + jump.label() + "'");
+            }
+        }
+        return body;
     }
 
     /** compound-statement: { block-item* }, a new scope. */
@@ -105,11 +117,18 @@ final class StatementParser {
         return statements;
     }
 
-    /** block-item: a declaration, a statement, or (directly in a switch body) a case or default label. */
+    /**
+     * block-item: a declaration, a statement, a label, or (directly in a switch body) a case or
+     * default label. Returns whether the item was a label, so the statement it labels follows.
+     */
     private boolean parseBlockItem(List<Stmt> statements, SwitchState switchState) {
         Token first = tokens.peek();
         if (switchState != null && (first.is("case") || first.is("default"))) {
             parseSwitchLabel(statements.size(), switchState);
+            return true;
+        }
+        if (isLabel(first)) {
+            statements.add(parseLabel());
             return true;
         }
         if (first.is("_Static_assert")) {
@@ -124,7 +143,7 @@ final class StatementParser {
         return false;
     }
 
-    /** statement: every C statement except labeled statements and goto. */
+    /** statement: every C statement. */
     Stmt parseStatement() {
         Token first = tokens.peek();
         parser.enterNesting(first);
@@ -157,16 +176,14 @@ final class StatementParser {
                 case "return":
                     return parseReturnStatement();
                 case "goto":
-                    throw tokens.syntaxError(first, "goto is not supported in KPC");
+                    return parseGotoStatement();
                 default:
                     break;
             }
-            if (TokenCursor.isName(first) && tokens.peek(1).is(":")) {
-                tokens.next();
-                tokens.next();
-                tokens.report(org.kplugins.kpc.diagnostics.Diagnostic.Kind.SYNTAX, first.location(),
-                        "labels are not supported in KPC");
-                return parseStatement();
+            if (isLabel(first)) {
+                Stmt.Label label = parseLabel();
+                Stmt statement = parseStatement();
+                return new Stmt.Block(List.of(label, statement), first.location().to(tokens.previous().location()));
             }
             Expr expression = parser.expressions.parseExpression();
             tokens.expect(";", "after expression");
@@ -349,6 +366,41 @@ final class StatementParser {
         }
         tokens.expect(":", "after '" + keyword.text() + "'");
         return parseStatement();
+    }
+
+    /** Whether {@code token} starts a label: a name followed by ':'. Labels have a namespace of their own. */
+    private boolean isLabel(Token token) {
+        return TokenCursor.isName(token) && tokens.peek() == token && tokens.peek(1).is(":");
+    }
+
+    /** label: identifier ':', which must be unique in the function. */
+    private Stmt.Label parseLabel() {
+        Token name = tokens.next();
+        tokens.next();
+        Stmt.Label label = new Stmt.Label(name.text(), name.location());
+        Stmt.Label previous = labels.putIfAbsent(name.text(), label);
+        if (previous != null) {
+            parser.typeError(name.location(), "redefinition of label '" + name.text() + "' (previous definition at "
+                    + previous.location().prefix() + ")");
+        }
+        return label;
+    }
+
+    /** goto identifier ; where the label may be defined before or after the goto. */
+    private Stmt parseGotoStatement() {
+        Token keyword = tokens.next();
+        Token name = tokens.peek();
+        if (name.is("*")) {
+            throw tokens.syntaxError(name, "computed goto ('goto *') is not supported in KPC; goto takes a label name");
+        }
+        if (!TokenCursor.isName(name)) {
+            throw tokens.syntaxError(name, "expected a label name after 'goto'");
+        }
+        tokens.next();
+        tokens.expect(";", "after goto statement");
+        Stmt.Goto jump = new Stmt.Goto(name.text(), keyword.location());
+        gotos.add(jump);
+        return jump;
     }
 
     private Stmt parseBreakStatement() {

@@ -79,6 +79,10 @@ public final class StringLiterals {
             }
             case Stmt.Continue c -> {
             }
+            case Stmt.Goto g -> {
+            }
+            case Stmt.Label l -> {
+            }
             case Stmt.Empty e -> {
             }
         }

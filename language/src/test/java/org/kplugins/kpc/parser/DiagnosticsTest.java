@@ -161,8 +161,16 @@ class DiagnosticsTest {
 
     @Test
     void gotoAndLabels() {
-        assertErrors("void f(void) {\n  goto end;\nend:\n  return;\n}\n",
-                "2:3: goto is not supported in KPC", "3:1: labels are not supported in KPC");
+        assertErrors("void f(void) {\n  goto end;\nend:\n  return;\n}\n");
+        assertErrors("void f(int x) {\n  goto missing;\n  if (x) { end: ; }\nend:\n  return;\n}\n",
+                "4:1: redefinition of label 'end' (previous definition at test.kpc:3:12)",
+                "2:3: use of undeclared label 'missing'");
+    }
+
+    @Test
+    void labelsAreScopedToTheirFunction() {
+        assertErrors("void f(void) {\nend:\n  return;\n}\nvoid g(void) {\n  goto end;\n}\n",
+                "6:3: use of undeclared label 'end'");
     }
 
     @Test

@@ -15,11 +15,20 @@ public final class KpcIfNode extends KpcStatementNode {
     @Child private KpcStatementNode thenBranch;
     @Child private KpcStatementNode elseBranch;
     private final CountingConditionProfile profile = CountingConditionProfile.create();
+    /** One past the number of the last label in the then branch; labels from there on are in the else branch. */
+    private final int thenLabelsEnd;
 
     public KpcIfNode(KpcExpressionNode condition, KpcStatementNode thenBranch, KpcStatementNode elseBranch) {
+        this(condition, thenBranch, elseBranch, 0);
+    }
+
+    /** @param thenLabelsEnd in a function that uses goto, one past the number of the last label in {@code thenBranch} */
+    public KpcIfNode(KpcExpressionNode condition, KpcStatementNode thenBranch, KpcStatementNode elseBranch,
+                    int thenLabelsEnd) {
         this.condition = condition;
         this.thenBranch = thenBranch;
         this.elseBranch = elseBranch;
+        this.thenLabelsEnd = thenLabelsEnd;
     }
 
     @Override
@@ -28,6 +37,16 @@ public final class KpcIfNode extends KpcStatementNode {
             thenBranch.executeVoid(frame);
         } else if (elseBranch != null) {
             elseBranch.executeVoid(frame);
+        }
+    }
+
+    /** Enters the branch that contains {@code label}; the condition is not evaluated. */
+    @Override
+    public void executeFromLabel(VirtualFrame frame, int label) {
+        if (label < thenLabelsEnd) {
+            thenBranch.executeFromLabel(frame, label);
+        } else {
+            elseBranch.executeFromLabel(frame, label);
         }
     }
 }

@@ -37,6 +37,18 @@ public final class KpcLoopNode extends KpcStatementNode {
         loop.execute(frame);
     }
 
+    /**
+     * Finishes the iteration that a goto to {@code label} entered, outside the {@link LoopNode},
+     * then lets the loop node run the later iterations unless that iteration ended the loop.
+     */
+    @Override
+    public void executeFromLabel(VirtualFrame frame, int label) {
+        Iteration iteration = (Iteration) loop.getRepeatingNode();
+        if (iteration.executeRepeatingFromLabel(frame, label)) {
+            loop.execute(frame);
+        }
+    }
+
     /** One iteration: test, body, step, budget. Returns false to leave the loop. */
     private static final class Iteration extends KpcStatementNode implements RepeatingNode {
 
@@ -64,6 +76,29 @@ public final class KpcLoopNode extends KpcStatementNode {
             }
             try {
                 body.executeVoid(frame);
+            } catch (BreakException e) {
+                breakTaken.enter();
+                return false;
+            } catch (ContinueException e) {
+                continueTaken.enter();
+            }
+            if (step != null) {
+                step.executeVoid(frame);
+            }
+            if (budgetEnabled) {
+                PluginInstance.consumeStep(instance(frame), this);
+            }
+            return testFirst || testCondition(frame);
+        }
+
+        /**
+         * Runs the rest of an iteration from {@code label} in the body: the body from there, the
+         * step and the budget, and for {@code do ... while} the test. Returns whether the loop
+         * goes on; a {@code while} or {@code for} loop tests its condition when it does.
+         */
+        boolean executeRepeatingFromLabel(VirtualFrame frame, int label) {
+            try {
+                body.executeFromLabel(frame, label);
             } catch (BreakException e) {
                 breakTaken.enter();
                 return false;

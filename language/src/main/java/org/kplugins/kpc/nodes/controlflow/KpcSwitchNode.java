@@ -23,9 +23,17 @@ public final class KpcSwitchNode extends KpcStatementNode {
     /** Statement index of {@code default}, or -1 without one. */
     private final int defaultIndex;
     @Children private final KpcStatementNode[] statements;
+    /** The labels in each statement of the body, or null when the function does not use goto or the body has no label. */
+    private final LabelRanges labels;
 
     public KpcSwitchNode(KpcExpressionNode selector, boolean selectorIsLong, long[] caseValues,
                     int[] caseStatementIndexes, int defaultIndex, KpcStatementNode[] statements) {
+        this(selector, selectorIsLong, caseValues, caseStatementIndexes, defaultIndex, statements, null);
+    }
+
+    public KpcSwitchNode(KpcExpressionNode selector, boolean selectorIsLong, long[] caseValues,
+                    int[] caseStatementIndexes, int defaultIndex, KpcStatementNode[] statements, LabelRanges labels) {
+        this.labels = labels;
         this.selector = selector;
         this.selectorIsLong = selectorIsLong;
         this.caseValues = caseValues;
@@ -64,6 +72,27 @@ public final class KpcSwitchNode extends KpcStatementNode {
     private void executeFrom(VirtualFrame frame, int start) {
         for (int i = 0; i < statements.length; i++) {
             if (i >= start) {
+                statements[i].executeVoid(frame);
+            }
+        }
+    }
+
+    /** Runs the body from {@code label} without evaluating the selector; {@code break} leaves the switch. */
+    @Override
+    public void executeFromLabel(VirtualFrame frame, int label) {
+        try {
+            executeFromLabelIn(frame, labels.childContaining(label), label);
+        } catch (BreakException e) {
+            // break leaves the switch.
+        }
+    }
+
+    @ExplodeLoop
+    private void executeFromLabelIn(VirtualFrame frame, int start, int label) {
+        for (int i = 0; i < statements.length; i++) {
+            if (i == start && labels.hasLabels(i)) {
+                statements[i].executeFromLabel(frame, label);
+            } else if (i > start) {
                 statements[i].executeVoid(frame);
             }
         }
