@@ -5,7 +5,7 @@ package org.kplugins.monitor.fault;
 public enum Access {
     READ,
     WRITE,
-    /** Instruction fetch, used by the x86 tiers. */
+    /** Instruction fetch: a call through a function pointer, and any fetch in the x86 tiers. */
     EXECUTE,
     NONE
 }

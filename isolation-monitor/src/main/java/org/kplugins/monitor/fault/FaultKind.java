@@ -22,6 +22,11 @@ public enum FaultKind {
     STACK_OVERFLOW("stack fault (stack overflow)"),
     /** The plugin used up its execution budget. */
     WATCHDOG("watchdog (execution budget exceeded)"),
+    /**
+     * A call through a function pointer that is null, is not the address of a function of the
+     * plugin, or points to a function of another type than the call's.
+     */
+    INVALID_FUNCTION_POINTER("general-protection fault (invalid function pointer)"),
     /** Instruction fetch from a page without execute permission. Reserved for the x86 tiers. */
     PAGE_NOT_EXECUTABLE("page fault (page not executable)"),
     /** An undefined instruction. Reserved for the x86 tiers. */

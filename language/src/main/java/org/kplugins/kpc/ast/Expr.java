@@ -7,6 +7,7 @@ import org.kplugins.kpc.diagnostics.SourceLocation;
 import org.kplugins.kpc.types.CType;
 import org.kplugins.kpc.types.FloatingArithmetic;
 import org.kplugins.kpc.types.FloatingType;
+import org.kplugins.kpc.types.FunctionType;
 import org.kplugins.kpc.types.PointerType;
 import org.kplugins.kpc.types.StructType;
 
@@ -162,6 +163,28 @@ public sealed interface Expr {
      * {@code ...} of a variadic callee have had the default argument promotions applied.
      */
     record Call(CType type, Function callee, List<Expr> arguments, SourceLocation location) implements Expr {
+    }
+
+    /**
+     * A function designator: the name of a function, or {@code *pointer} for a function pointer,
+     * which is a {@link Dereference} of function type. Calling a named function is a
+     * {@link Call}; in any other use the parser turns the designator into a
+     * {@link FunctionAddress} or the pointer, as C converts a function to a pointer to it.
+     */
+    record FunctionRef(FunctionType type, Function function, SourceLocation location) implements Expr {
+    }
+
+    /** The address of a function, {@code f} or {@code &f}: a function pointer constant. */
+    record FunctionAddress(PointerType type, Function function, SourceLocation location) implements Expr {
+    }
+
+    /**
+     * A call through a function pointer, {@code pointer(arguments)} or {@code (*pointer)(arguments)}.
+     * {@code calleeType} is the pointee type of {@code pointer}'s type; arguments are converted as
+     * for a {@link Call} of that type.
+     */
+    record IndirectCall(CType type, FunctionType calleeType, Expr pointer, List<Expr> arguments, SourceLocation location)
+            implements Expr {
     }
 
     /** Whether {@code e} designates an object. */

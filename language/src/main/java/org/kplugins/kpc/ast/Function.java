@@ -20,6 +20,7 @@ public final class Function {
     private List<Variable> parameters = List.of();
     private Stmt.Block body;
     private final List<Variable> locals = new ArrayList<>();
+    private boolean addressTaken;
 
     public Function(String name, FunctionType type, boolean isStatic, SourceLocation location) {
         this.name = name;
@@ -72,6 +73,18 @@ public final class Function {
     public void define(List<Variable> parameters, Stmt.Block body) {
         this.parameters = List.copyOf(parameters);
         this.body = body;
+    }
+
+    /**
+     * Whether the program takes the function's address, explicitly or by using its name as a
+     * value. Only such functions get an entry in the plugin's function pointer table.
+     */
+    public boolean isAddressTaken() {
+        return addressTaken;
+    }
+
+    public void markAddressTaken() {
+        this.addressTaken = true;
     }
 
     /** Every local variable of the body, in declaration order, including those of inner blocks. */

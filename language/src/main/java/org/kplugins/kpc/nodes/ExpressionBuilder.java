@@ -15,6 +15,7 @@ import org.kplugins.kpc.nodes.call.KpcAllocNode;
 import org.kplugins.kpc.nodes.call.KpcCallNode;
 import org.kplugins.kpc.nodes.call.KpcFreeNode;
 import org.kplugins.kpc.nodes.call.KpcHostFunctionCallNode;
+import org.kplugins.kpc.nodes.call.KpcIndirectCallNode;
 import org.kplugins.kpc.nodes.call.KpcPrintkNode;
 import org.kplugins.kpc.nodes.expression.KpcAddNode;
 import org.kplugins.kpc.nodes.expression.KpcBitwiseAndNode;
@@ -144,6 +145,10 @@ final class ExpressionBuilder {
             case Expr.MemberAccess m -> load(place(m));
             case Expr.Call c -> call(c);
             case Expr.CompoundLiteral c -> load(place(c));
+            case Expr.FunctionAddress f -> new KpcIntConstantNode(program.functionTable().tokenOf(f.function()));
+            case Expr.IndirectCall c -> indirectCall(c);
+            case Expr.FunctionRef f -> throw new IllegalStateException("function designator '" + f.function().name()
+                            + "' used as a value: the parser converts it to a function pointer");
         };
         node.addExpressionTag();
         return located(node, e.location());
@@ -621,6 +626,22 @@ final class ExpressionBuilder {
             return located(new KpcStructCopyNode(new KpcFrameAddressNode(temporary), node, struct.size()), c.location());
         }
         return node;
+    }
+
+    /** A call through a function pointer, checked against the plugin's function pointer table. */
+    private KpcExpressionNode indirectCall(Expr.IndirectCall c) {
+        List<Expr> arguments = c.arguments();
+        KpcExpressionNode[] argumentNodes = new KpcExpressionNode[arguments.size()];
+        boolean[] argumentIsLong = new boolean[arguments.size()];
+        boolean[] argumentIsDouble = new boolean[arguments.size()];
+        for (int i = 0; i < argumentNodes.length; i++) {
+            argumentNodes[i] = value(arguments.get(i));
+            argumentIsLong[i] = ValueKind.of(arguments.get(i).type()) == ValueKind.LONG;
+            argumentIsDouble[i] = arguments.get(i).type() instanceof FloatingType;
+        }
+        return new KpcIndirectCallNode(value(c.pointer()), argumentNodes, argumentIsLong, argumentIsDouble,
+                        program.functionTable(), c.calleeType(), program.signatureOf(c.calleeType()),
+                        program.budgetEnabled());
     }
 
     /** A call of a function of the host's symbol table: arguments and result as {@link HostFunction} defines them. */

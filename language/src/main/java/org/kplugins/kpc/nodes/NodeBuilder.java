@@ -20,9 +20,11 @@ import org.kplugins.kpc.diagnostics.SourceLocation;
 import org.kplugins.kpc.link.PluginImports;
 import org.kplugins.kpc.nodes.call.KpcCallNode;
 import org.kplugins.kpc.runtime.FunctionEntry;
+import org.kplugins.kpc.runtime.FunctionTable;
 import org.kplugins.kpc.runtime.PluginLayout;
 import org.kplugins.kpc.runtime.PluginProgram;
 import org.kplugins.kpc.runtime.StringLiterals;
+import org.kplugins.kpc.types.FunctionType;
 import org.kplugins.monitor.link.FunctionExport;
 
 /**
@@ -36,6 +38,9 @@ public final class NodeBuilder {
     private final PluginImports imports;
     private final boolean budgetEnabled;
     private final PluginLayout layout;
+    private final FunctionTable functionTable;
+    /** The distinct function types of calls and table entries; a type's index is its signature number. */
+    private final List<FunctionType> signatures = new ArrayList<>();
     private final List<Map.Entry<KpcCallNode, Function>> pendingCalls = new ArrayList<>();
     /** The data windows the code refers to, in the order of their indices. */
     private final List<PluginImports.DataImport> usedData = new ArrayList<>();
@@ -54,7 +59,8 @@ public final class NodeBuilder {
         this.unit = unit;
         this.imports = imports;
         this.budgetEnabled = budgetEnabled;
-        this.layout = PluginLayout.create(unit, StringLiterals.collect(unit), stackSize);
+        this.functionTable = FunctionTable.forUnit(unit);
+        this.layout = PluginLayout.create(unit, StringLiterals.collect(unit), functionTable, stackSize);
         // NOTE: unit.globals() also lists block-scope static locals, so tools show them with the
         // globals in every function, and two static locals of the same name show twice.
         for (Variable global : unit.globals()) {
@@ -94,7 +100,44 @@ public final class NodeBuilder {
             KpcFunctionRootNode callee = roots.get(call.getValue());
             call.getKey().link(callee.getCallTarget(), callee.stackFrameSize());
         }
+        fillFunctionTable(roots);
         return new PluginProgram(name, layout, exports, List.copyOf(usedData));
+    }
+
+    /** Creates the entry of each function whose address the plugin takes, now that every root node exists. */
+    private void fillFunctionTable(Map<Function, KpcFunctionRootNode> roots) {
+        List<Function> functions = functionTable.functions();
+        FunctionTable.Entry[] entries = new FunctionTable.Entry[functions.size()];
+        for (int i = 0; i < entries.length; i++) {
+            Function function = functions.get(i);
+            FunctionType type = function.type();
+            int signature = signatureOf(type);
+            KpcFunctionRootNode root = roots.get(function);
+            if (root != null) {
+                entries[i] = new FunctionTable.PluginEntry(function.name(), type, signature, root.getCallTarget(),
+                                root.stackFrameSize());
+            } else if (hostExport(function) != null) {
+                entries[i] = new FunctionTable.BuiltinEntry(function.name(), type, signature, hostExport(function));
+            } else {
+                entries[i] = new FunctionTable.ExportEntry(function.name(), type, signature, functionExport(function));
+            }
+        }
+        functionTable.setEntries(entries);
+    }
+
+    FunctionTable functionTable() {
+        return functionTable;
+    }
+
+    /** Returns the number of a function type: types that are {@link FunctionType#sameAs} get the same number. */
+    int signatureOf(FunctionType type) {
+        for (int i = 0; i < signatures.size(); i++) {
+            if (signatures.get(i).sameAs(type)) {
+                return i;
+            }
+        }
+        signatures.add(type);
+        return signatures.size() - 1;
     }
 
     KpcLanguage language() {

@@ -257,6 +257,14 @@ final class ScalarReplacement {
             case Expr.Decay d -> scan(d.array());
             case Expr.Dereference d -> scan(d.pointer());
             case Expr.Call c -> c.arguments().forEach(this::scan);
+            case Expr.IndirectCall c -> {
+                scan(c.pointer());
+                c.arguments().forEach(this::scan);
+            }
+            case Expr.FunctionRef f -> {
+            }
+            case Expr.FunctionAddress f -> {
+            }
             case Expr.CompoundLiteral c -> scanDeclaration(c.variable());
         }
     }

@@ -7,6 +7,7 @@ import org.kplugins.kpc.diagnostics.SourceLocation;
 import org.kplugins.kpc.lexer.Token;
 import org.kplugins.kpc.lexer.TokenKind;
 import org.kplugins.kpc.types.CType;
+import org.kplugins.kpc.types.FunctionType;
 import org.kplugins.kpc.types.IntegerType;
 import org.kplugins.kpc.types.PointerType;
 import org.kplugins.kpc.types.StructType;
@@ -204,6 +205,11 @@ final class BinaryOperators {
         CType rightType = right.type();
         if (leftType instanceof PointerType leftPointer && rightType instanceof PointerType rightPointer) {
             CType common = commonPointerType(leftPointer, rightPointer);
+            if (common == null && TypeRules.isNullPointerConstant(right)) {
+                common = leftPointer;
+            } else if (common == null && TypeRules.isNullPointerConstant(left)) {
+                common = rightPointer;
+            }
             if (common == null) {
                 parser.typeError(operator.location(), "comparison of distinct pointer types ('" + leftType.spelling()
                         + "' and '" + rightType.spelling() + "')");
@@ -227,11 +233,15 @@ final class BinaryOperators {
 
     /**
      * Returns the common type of two pointers in comparisons and ?:, or null when the pointees
-     * are incompatible. It is a void pointer if either side points to void, and otherwise a
+     * are incompatible, which a function and an object or void always are. It is a void pointer if either side points to void, and otherwise a
      * pointer to the shared pointee type. Its pointee is const if either pointee is const.
      */
     static PointerType commonPointerType(PointerType left, PointerType right) {
         boolean isConst = left.pointee().isConst() || right.pointee().isConst();
+        if (left.pointee() instanceof FunctionType != right.pointee() instanceof FunctionType) {
+            // A function pointer meets a void pointer only as a null pointer constant, which callers check.
+            return null;
+        }
         if (left.pointee().isVoid() || right.pointee().isVoid()) {
             return new PointerType(VoidType.VOID.withConst(isConst));
         }
@@ -249,6 +259,11 @@ final class BinaryOperators {
         CType pointee = pointer.pointee();
         if (pointee.isVoid()) {
             parser.typeError(location, "arithmetic on a pointer to void");
+            return null;
+        }
+        if (pointee instanceof FunctionType) {
+            parser.typeError(location, "arithmetic on a pointer to the function type '" + pointee.spelling()
+                    + "' is not supported in KPC");
             return null;
         }
         if (!pointee.isComplete()) {
@@ -284,6 +299,11 @@ final class BinaryOperators {
             return new Expr.Conditional(trueType.unqualified(), condition, whenTrue, whenFalse, location);
         } else if (trueType instanceof PointerType t && falseType instanceof PointerType f) {
             result = commonPointerType(t, f);
+            if (result == null && TypeRules.isNullPointerConstant(whenFalse)) {
+                result = trueType;
+            } else if (result == null && TypeRules.isNullPointerConstant(whenTrue)) {
+                result = falseType;
+            }
             if (result == null) {
                 parser.typeError(question.location(), "pointer type mismatch ('" + trueType.spelling() + "' and '"
                         + falseType.spelling() + "')");

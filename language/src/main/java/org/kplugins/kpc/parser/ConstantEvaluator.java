@@ -342,9 +342,10 @@ final class ConstantEvaluator {
 
     /**
      * Folds the value of a static initializer item. Returns an {@link Expr.IntConstant} for an
-     * integer constant expression, an {@link Expr.FloatConstant} for a floating one, an address constant built only from {@link Expr.AddressOf},
-     * {@link Expr.Decay}, {@link Expr.StringLiteral}, {@link Expr.Cast} and
-     * {@link Expr.PointerArithmetic} with constant indexes, or null when {@code e} is not constant.
+     * integer constant expression, an {@link Expr.FloatConstant} for a floating one, an address
+     * constant built only from {@link Expr.AddressOf}, {@link Expr.Decay}, {@link Expr.StringLiteral},
+     * {@link Expr.FunctionAddress}, {@link Expr.Cast} and {@link Expr.PointerArithmetic} with
+     * constant indexes, or null when {@code e} is not constant.
      *
      * @throws InvalidConstant if an evaluated division or remainder is by zero or overflows
      */
@@ -365,6 +366,9 @@ final class ConstantEvaluator {
 
     private static Expr foldAddressConstant(Expr e) throws InvalidConstant {
         switch (e) {
+            case Expr.FunctionAddress address -> {
+                return address;
+            }
             case Expr.Cast cast -> {
                 Expr operand = cast.operand().type() instanceof IntegerType
                         ? foldStaticInitializer(cast.operand()) : foldAddressConstant(cast.operand());

@@ -24,8 +24,8 @@ import org.kplugins.kpc.types.VoidType;
 
 /**
  * Parses the type part of declarations: declaration specifiers, declarators, struct and enum
- * specifiers, parameter lists and type names. KPC's restrictions on types (no long double,
- * function pointers or struct and union parameters) are reported here.
+ * specifiers, parameter lists and type names. KPC's restrictions on types (no long double, no
+ * struct and union parameters) are reported here.
  */
 final class DeclarationParser {
 
@@ -278,11 +278,7 @@ final class DeclarationParser {
         try {
             CType type = base;
             while (tokens.at("*")) {
-                Token star = tokens.next();
-                if (type instanceof FunctionType) {
-                    parser.typeError(star.location(), "function pointers are not supported in KPC");
-                    type = VoidType.VOID;
-                }
+                tokens.next();
                 type = new PointerType(type);
                 while (tokens.peek().kind() == TokenKind.IDENTIFIER && QUALIFIERS.contains(tokens.peek().text())) {
                     if (tokens.next().text().equals("const")) {
@@ -503,8 +499,8 @@ final class DeclarationParser {
         if (type instanceof ArrayType array) {
             type = new PointerType(array.element());
         } else if (type instanceof FunctionType) {
-            parser.typeError(location, "function pointers are not supported in KPC");
-            type = new PointerType(VoidType.VOID);
+            // A parameter of function type is a pointer to that function type, as in C.
+            type = new PointerType(type);
         } else if (type instanceof StructType struct) {
             parser.typeError(location, struct.keyword() + " parameters are passed by pointer in KPC");
         } else if (type.isVoid()) {

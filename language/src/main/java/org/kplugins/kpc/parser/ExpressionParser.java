@@ -335,6 +335,9 @@ final class ExpressionParser {
             Expr pointer = dereference.pointer();
             return Expr.isLvalue(pointer) ? new Expr.Cast(pointer.type().unqualified(), pointer, location) : pointer;
         }
+        if (operand instanceof Expr.FunctionRef ref) {
+            return TypeRules.functionAddress(ref, location);
+        }
         if (!Expr.isLvalue(operand)) {
             parser.typeError(operator.location(), "cannot take the address of an rvalue of type '"
                     + operand.type().spelling() + "'");
@@ -364,6 +367,10 @@ final class ExpressionParser {
             parser.typeError(operatorLocation, "indirection on operand of type '" + pointer.type().spelling()
                     + "' is not allowed");
             return rules.errorValue(location);
+        }
+        if (pointer instanceof Expr.FunctionAddress address) {
+            // *f and *&f designate the function f again, so calling them is a direct call.
+            return new Expr.FunctionRef(address.function().type(), address.function(), location);
         }
         return new Expr.Dereference(pointerType.pointee(), pointer, location);
     }
@@ -469,13 +476,10 @@ final class ExpressionParser {
                         e = buildIncDec(operator, e, false, e.location().to(operator.location()));
                     }
                     case "(" -> {
-                        if (!rules.isError(e)) {
-                            parser.typeError(operator.location(), "called object type '" + e.type().spelling()
-                                    + "' is not a function or function pointer");
-                        }
                         tokens.next();
-                        parseArgumentList(operator);
-                        e = rules.errorValue(e.location());
+                        parser.enterNesting(operator);
+                        levels++;
+                        e = buildCall(operator, e);
                     }
                     default -> {
                         return e;
@@ -643,12 +647,7 @@ final class ExpressionParser {
                 return new Expr.VariableRef(variable.type(), variable, token.location());
             }
             case Function function -> {
-                if (tokens.at("(")) {
-                    return parseCall(function, token);
-                }
-                parser.typeError(token.location(), "function pointers are not supported in KPC; '"
-                        + token.text() + "' can only be called");
-                return rules.errorValue(token.location());
+                return new Expr.FunctionRef(function.type(), function, token.location());
             }
             case Scope.EnumConstant constant -> {
                 return new Expr.IntConstant(IntegerType.INT, constant.value(), token.location());
@@ -666,12 +665,37 @@ final class ExpressionParser {
         }
     }
 
-    /** Parses a direct call, converting arguments as if by assignment and promoting variadic extras. */
-    private Expr parseCall(Function function, Token name) {
-        Token open = tokens.next();
+    /**
+     * Parses the arguments of a call of {@code callee} after the '(' has been read. A function
+     * designator that names a function makes a direct call; any other callee must be a function
+     * pointer, called through the plugin's function pointer table.
+     */
+    private Expr buildCall(Token open, Expr callee) {
         List<Expr> arguments = parseArgumentList(open);
-        SourceLocation location = name.location().to(tokens.previous().location());
-        FunctionType type = function.type();
+        SourceLocation location = callee.location().to(tokens.previous().location());
+        if (rules.isError(callee)) {
+            return callee;
+        }
+        if (callee instanceof Expr.FunctionRef ref) {
+            FunctionType type = ref.function().type();
+            return new Expr.Call(type.returnType().unqualified(), ref.function(), convertArguments(type, arguments),
+                    location);
+        }
+        Expr pointer = TypeRules.toValue(callee);
+        if (pointer.type() instanceof PointerType pointerType && pointerType.pointee() instanceof FunctionType type) {
+            return new Expr.IndirectCall(type.returnType().unqualified(), type, pointer,
+                    convertArguments(type, arguments), location);
+        }
+        parser.typeError(open.location(), "called object type '" + callee.type().spelling()
+                + "' is not a function or function pointer");
+        return rules.errorValue(location);
+    }
+
+    /**
+     * Checks the argument count of a call of {@code type} and converts the arguments as if by
+     * assignment, applying the default argument promotions to those matching '...'.
+     */
+    private List<Expr> convertArguments(FunctionType type, List<Expr> arguments) {
         List<CType> parameters = type.parameterTypes();
         if (arguments.size() < parameters.size()) {
             parser.typeError(tokens.previous().location(), "too few arguments to function call, expected "
@@ -690,7 +714,7 @@ final class ExpressionParser {
                 converted.add(promoteVariadicArgument(argument));
             }
         }
-        return new Expr.Call(type.returnType().unqualified(), function, converted, location);
+        return converted;
     }
 
     /** Applies the default argument promotions to an argument matching '...'. */

@@ -9,6 +9,7 @@ import org.kplugins.kpc.types.ArrayType;
 import org.kplugins.kpc.types.CType;
 import org.kplugins.kpc.types.FloatingConversions;
 import org.kplugins.kpc.types.FloatingType;
+import org.kplugins.kpc.types.FunctionType;
 import org.kplugins.kpc.types.IntegerType;
 import org.kplugins.kpc.types.PointerType;
 import org.kplugins.kpc.types.StructType;
@@ -149,12 +150,30 @@ final class TypeRules {
         return type instanceof PointerType p && p.pointee().isVoid();
     }
 
-    /** Converts an lvalue of array type to a pointer to its first element; other values are kept. */
+    /**
+     * Converts an lvalue of array type to a pointer to its first element and a function designator
+     * to a pointer to the function; other values are kept. A named function used this way has its
+     * address taken.
+     */
     static Expr toValue(Expr e) {
         if (e.type() instanceof ArrayType array) {
             return new Expr.Decay(new PointerType(array.element()), e, e.location());
         }
+        if (e instanceof Expr.FunctionRef ref) {
+            return functionAddress(ref, ref.location());
+        }
+        if (e instanceof Expr.Dereference dereference && dereference.type() instanceof FunctionType) {
+            // *pointer designates the function the pointer points to, which converts back to the pointer.
+            Expr pointer = dereference.pointer();
+            return Expr.isLvalue(pointer) ? new Expr.Cast(pointer.type().unqualified(), pointer, e.location()) : pointer;
+        }
         return e;
+    }
+
+    /** Returns the address of the function {@code ref} names, and marks its address taken. */
+    static Expr functionAddress(Expr.FunctionRef ref, SourceLocation location) {
+        ref.function().markAddressTaken();
+        return new Expr.FunctionAddress(new PointerType(ref.type()), ref.function(), location);
     }
 
     /** Applies the integer promotions to an integer value. */
@@ -229,9 +248,15 @@ final class TypeRules {
                 return errorValue(location);
             }
         } else if (targetType instanceof PointerType targetPointer) {
+            if (isNullPointerConstant(v)) {
+                return convert(v, targetType);
+            }
             if (valueType instanceof PointerType valuePointer) {
                 if (!pointeesAssignable(targetPointer.pointee(), valuePointer.pointee())) {
-                    typeError(location, "incompatible pointer types " + context.describe(targetType, valueType));
+                    boolean functions = targetPointer.pointee() instanceof FunctionType
+                            && valuePointer.pointee() instanceof FunctionType;
+                    typeError(location, "incompatible " + (functions ? "function " : "") + "pointer types "
+                            + context.describe(targetType, valueType));
                     return v;
                 }
                 if (valuePointer.pointee().isConst() && !targetPointer.pointee().isConst()) {
@@ -241,9 +266,6 @@ final class TypeRules {
                 return convert(v, targetType);
             }
             if (valueType instanceof IntegerType) {
-                if (isNullPointerConstant(v)) {
-                    return convert(v, targetType);
-                }
                 typeError(location, "incompatible integer to pointer conversion " + context.describe(targetType, valueType));
                 return v;
             }
@@ -258,10 +280,17 @@ final class TypeRules {
 
     /**
      * Whether a pointer to {@code valuePointee} converts implicitly to a pointer to
-     * {@code targetPointee}, qualifiers aside. void * converts both ways. Pointers to integer types
-     * that differ only in signedness are accepted too, as clang accepts them with a warning.
+     * {@code targetPointee}, qualifiers aside. void * converts both ways, except to and from function
+     * pointers. Pointers to integer types that differ only in signedness are accepted too, as clang
+     * accepts them with a warning.
      */
     static boolean pointeesAssignable(CType targetPointee, CType valuePointee) {
+        boolean targetIsFunction = targetPointee instanceof FunctionType;
+        boolean valueIsFunction = valuePointee instanceof FunctionType;
+        if (targetIsFunction || valueIsFunction) {
+            // Function pointers convert only to the same function type, not to or from void *.
+            return targetIsFunction && valueIsFunction && targetPointee.sameAs(valuePointee);
+        }
         if (targetPointee.isVoid() || valuePointee.isVoid()) {
             return true;
         }

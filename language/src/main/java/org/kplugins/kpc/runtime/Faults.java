@@ -3,6 +3,8 @@ package org.kplugins.kpc.runtime;
 
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import com.oracle.truffle.api.nodes.Node;
+import org.kplugins.kpc.types.FunctionType;
+import org.kplugins.kpc.types.PointerType;
 import org.kplugins.monitor.fault.Access;
 import org.kplugins.monitor.fault.FaultKind;
 import org.kplugins.monitor.fault.FaultReport;
@@ -54,6 +56,28 @@ public final class Faults {
     @TruffleBoundary
     public static PluginFault budgetUsedUp(Node location, PluginInstance instance) {
         return raise(FaultKind.WATCHDOG, "budget of " + instance.budget() + " steps used up", location, instance);
+    }
+
+    /** Builds the fault for a call through a function pointer that is no entry of the plugin's function table. */
+    @TruffleBoundary
+    public static PluginFault invalidFunctionPointer(Node location, PluginInstance instance, int pointer,
+                    FunctionType callType) {
+        String detail = pointer == 0 ? "call through a null function pointer"
+                        : "call through " + FaultReport.formatAddress(pointer) + ", which is not the address of a"
+                                        + " function of the plugin";
+        return PluginFault.raise(FaultKind.INVALID_FUNCTION_POINTER, detail + " (called as '"
+                        + new PointerType(callType).spelling() + "')", Integer.toUnsignedLong(pointer), Access.EXECUTE,
+                        0, location, instance.name());
+    }
+
+    /** Builds the fault for a call through a pointer to a function whose type is not the call's. */
+    @TruffleBoundary
+    public static PluginFault functionTypeMismatch(Node location, PluginInstance instance, int pointer,
+                    FunctionTable.Entry target, FunctionType callType) {
+        String detail = "call through a pointer of type '" + new PointerType(callType).spelling() + "' to '"
+                        + target.type().prototype(target.name()) + "'";
+        return PluginFault.raise(FaultKind.INVALID_FUNCTION_POINTER, detail, Integer.toUnsignedLong(pointer),
+                        Access.EXECUTE, 0, location, instance.name());
     }
 
     private static PluginFault raise(FaultKind kind, String detail, Node location, PluginInstance instance) {

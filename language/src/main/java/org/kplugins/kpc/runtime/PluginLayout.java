@@ -50,9 +50,12 @@ public final class PluginLayout {
     private final byte[] writableData;
     private final Map<Variable, Integer> globalAddresses;
     private final Map<String, Integer> stringAddresses;
+    private final FunctionTable functionTable;
 
     private PluginLayout(int stackSize, int readOnlyStart, byte[] readOnlyData, int writableStart,
-                    byte[] writableData, Map<Variable, Integer> globalAddresses, Map<String, Integer> stringAddresses) {
+                    byte[] writableData, Map<Variable, Integer> globalAddresses, Map<String, Integer> stringAddresses,
+                    FunctionTable functionTable) {
+        this.functionTable = functionTable;
         this.stackSize = stackSize;
         this.readOnlyStart = readOnlyStart;
         this.readOnlyData = readOnlyData;
@@ -64,13 +67,15 @@ public final class PluginLayout {
 
     /**
      * Lays out the defined globals of {@code unit} and the string literals in {@code strings}
-     * (their bytes without the NUL), and evaluates the globals' initializers.
+     * (their bytes without the NUL), and evaluates the globals' initializers, in which a function's
+     * address is its token in {@code functionTable}.
      *
      * @param stackSize stack size in bytes, a multiple of the page size
      * @throws KpcException if the static data does not fit under the current context's
      *                      kpc.MemoryLimit with its kpc.HeapSize, checked before the data is allocated
      */
-    public static PluginLayout create(TranslationUnit unit, Set<String> strings, int stackSize) {
+    public static PluginLayout create(TranslationUnit unit, Set<String> strings, FunctionTable functionTable,
+                    int stackSize) {
         int readOnlyStart = STACK_BOTTOM + stackSize;
         Map<Variable, Integer> globalAddresses = new IdentityHashMap<>();
         Map<String, Integer> stringAddresses = new LinkedHashMap<>();
@@ -107,7 +112,7 @@ public final class PluginLayout {
 
         PluginLayout layout = new PluginLayout(stackSize, readOnlyStart, new byte[(int) (readOnlyEnd - readOnlyStart)],
                         (int) writableStart, new byte[(int) (writableEnd - writableStart)], globalAddresses,
-                        stringAddresses);
+                        stringAddresses, functionTable);
         layout.writeStrings();
         for (Variable global : unit.globals()) {
             if (global.isDefined() && global.initializer() != null) {
@@ -205,6 +210,7 @@ public final class PluginLayout {
             case Expr.Decay d -> constantAddress(d.array());
             case Expr.AddressOf a -> constantAddress(a.operand());
             case Expr.StringLiteral s -> stringAddress(s.bytes());
+            case Expr.FunctionAddress f -> Integer.toUnsignedLong(functionTable.tokenOf(f.function()));
             case Expr.PointerArithmetic p -> {
                 long offset = constantValue(p.index()) * p.elementSize();
                 long pointer = constantValue(p.pointer());

@@ -137,6 +137,14 @@ public final class StringLiterals {
             case Expr.Dereference d -> expression(d.pointer());
             case Expr.MemberAccess m -> expression(m.struct());
             case Expr.Call c -> c.arguments().forEach(this::expression);
+            case Expr.IndirectCall c -> {
+                expression(c.pointer());
+                c.arguments().forEach(this::expression);
+            }
+            case Expr.FunctionRef f -> {
+            }
+            case Expr.FunctionAddress f -> {
+            }
             case Expr.CompoundLiteral c -> initializer(c.variable());
         }
     }

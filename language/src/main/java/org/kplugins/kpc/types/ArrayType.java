@@ -47,6 +47,9 @@ public final class ArrayType extends CType {
 
     @Override
     public String spelling() {
+        if (involvesFunction(element)) {
+            return spellAround(this, "");
+        }
         return element.spelling() + "[" + (length < 0 ? "" : length) + "]";
     }
 }

@@ -70,6 +70,44 @@ public abstract sealed class CType
     /** Returns the type as C spells it, for diagnostics, e.g. {@code const uint8_t *}. */
     public abstract String spelling();
 
+    /** Whether a function type appears in this type behind pointers and arrays, as in {@code int (*[4])(int)}. */
+    static boolean involvesFunction(CType type) {
+        CType current = type;
+        while (true) {
+            if (current instanceof FunctionType) {
+                return true;
+            } else if (current instanceof PointerType pointer) {
+                current = pointer.pointee();
+            } else if (current instanceof ArrayType array) {
+                current = array.element();
+            } else {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * Spells {@code type} around {@code declarator} as a C declaration does, for example
+     * {@code int (*handlers[4])(int)} for an array of four function pointers around
+     * {@code handlers}, or the type name {@code int (*[4])(int)} around an empty declarator.
+     */
+    static String spellAround(CType type, String declarator) {
+        if (type instanceof PointerType pointer) {
+            String star = "*" + (pointer.isConst() ? (declarator.isEmpty() ? "const" : "const ") : "") + declarator;
+            CType pointee = pointer.pointee();
+            boolean bindsTighter = pointee instanceof FunctionType || pointee instanceof ArrayType;
+            return spellAround(pointee, bindsTighter ? "(" + star + ")" : star);
+        }
+        if (type instanceof FunctionType function) {
+            return spellAround(function.returnType(), declarator + function.parameterList());
+        }
+        if (type instanceof ArrayType array) {
+            return spellAround(array.element(), declarator + "[" + (array.length() < 0 ? "" : array.length()) + "]");
+        }
+        String base = type.spelling();
+        return declarator.isEmpty() ? base : base + " " + declarator;
+    }
+
     @Override
     public final String toString() {
         return spelling();

@@ -59,11 +59,12 @@ public final class FunctionType extends CType {
 
     /** Returns the C prototype with {@code name}, e.g. {@code int printk(const char *, ...)}. */
     public String prototype(String name) {
-        StringBuilder out = new StringBuilder(returnType.spelling());
-        if (!out.toString().endsWith("*")) {
-            out.append(' ');
-        }
-        out.append(name).append('(');
+        return spellAround(returnType, name + parameterList());
+    }
+
+    /** Returns the parameter list in parentheses, e.g. {@code (const char *, ...)} or {@code (void)}. */
+    String parameterList() {
+        StringBuilder out = new StringBuilder("(");
         for (int i = 0; i < parameterTypes.size(); i++) {
             if (i > 0) {
                 out.append(", ");

@@ -40,6 +40,9 @@ public final class PointerType extends CType {
 
     @Override
     public String spelling() {
+        if (involvesFunction(pointee)) {
+            return spellAround(this, "");
+        }
         String inner = pointee instanceof FunctionType || pointee instanceof ArrayType
                 ? pointee.spelling() + " (*)"
                 : pointee.spelling() + (pointee instanceof PointerType && !pointee.isConst() ? "*" : " *");

@@ -94,6 +94,55 @@ class KernelTest {
 
     @ParameterizedTest
     @EnumSource(Tier.class)
+    void exportedFunctionIsCalledThroughPointer(Tier tier) {
+        try (KernelTestSupport support = new KernelTestSupport(tier)) {
+            Kernel kernel = support.kernel;
+            kernel.exportFunction("int add(int a, int b)", (memory, args) -> args[0] + args[1]);
+            kernel.exportFunction("uint8_t low_byte(uint32_t value)", (memory, args) -> args[0] + 0x100);
+            kernel.exportFunction("int64_t widen(int32_t value)", (memory, args) -> args[0] << 32);
+            Plugin plugin = kernel.load("pointers", """
+                            #include <kernel.h>
+                            static int (*operation)(int, int) = add;
+                            int f(int x) {
+                                uint8_t (*narrow)(uint32_t) = &low_byte;
+                                return operation(x, 1) + narrow(0xFFu);
+                            }
+                            long long g(int x) {
+                                int64_t (*wide)(int32_t) = widen;
+                                return wide(x);
+                            }
+                            """);
+            // low_byte's result 0x1FF is cut to uint8_t, as in a direct call.
+            assertEquals(4 + 0xFF, plugin.call("f", 3).asInt());
+            assertEquals(-3L << 32, plugin.call("g", -3).asLong());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Tier.class)
+    void hostFunctionThroughPointerFaultsAtCallSite(Tier tier) {
+        try (KernelTestSupport support = new KernelTestSupport(tier)) {
+            Kernel kernel = support.kernel;
+            kernel.exportFunction("uint32_t sum_bytes(const uint8_t *data, uint32_t length)", (memory, args) -> {
+                memory.read(args[0], (int) args[1]);
+                return 0;
+            });
+            Plugin plugin = kernel.load("bad", """
+                            #include <kernel.h>
+                            int f(void) {
+                                uint32_t (*sum)(const uint8_t *, uint32_t) = sum_bytes;
+                                return sum((const uint8_t *) 0x10, 4);
+                            }
+                            """);
+            PolyglotException fault = assertThrows(PolyglotException.class, () -> plugin.call("f"));
+            assertTrue(fault.getMessage().startsWith("bad.kpc:4:12: fault: page fault (page not present)"),
+                            fault.getMessage());
+            assertEquals("PAGE_NOT_PRESENT", fault.getGuestObject().getMember("kind").asString());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Tier.class)
     void readOnlyDataWindowShowsHostBytesAtEachCall(Tier tier) {
         try (KernelTestSupport support = new KernelTestSupport(tier)) {
             Kernel kernel = support.kernel;

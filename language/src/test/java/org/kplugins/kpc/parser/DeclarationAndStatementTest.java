@@ -72,6 +72,24 @@ class DeclarationAndStatementTest {
     }
 
     @Test
+    void functionPointerDeclaratorShapes() {
+        ParserTestSupport.Parsed parsed = parseClean("""
+                typedef int handler(int);
+                int (*a)(int); int (*b[4])(int, char *); int (**c)(void); int (*const d)(int) = 0;
+                int (*(*e)(char))(int); handler *f; void (*g)(int, ...); int h(int callback(int));
+                """);
+        assertEquals("int (*)(int)", parsed.global("a").type().spelling());
+        assertEquals("int (*[4])(int, char *)", parsed.global("b").type().spelling());
+        assertEquals("int (**)(void)", parsed.global("c").type().spelling());
+        assertEquals("int (*const)(int)", parsed.global("d").type().spelling());
+        assertEquals("int (*(*)(char))(int)", parsed.global("e").type().spelling());
+        assertEquals("int (*)(int)", parsed.global("f").type().spelling());
+        assertEquals("void (*)(int, ...)", parsed.global("g").type().spelling());
+        // A parameter of function type is adjusted to a pointer to it.
+        assertEquals("int h(int (*)(int))", parsed.function("h").type().prototype("h"));
+    }
+
+    @Test
     void structLayoutAndSelfReference() {
         ParserTestSupport.Parsed parsed = parseClean("""
                 struct node { char tag; struct node *next; long long value; short s; };

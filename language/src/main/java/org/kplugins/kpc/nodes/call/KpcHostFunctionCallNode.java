@@ -6,6 +6,7 @@ import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import com.oracle.truffle.api.exception.AbstractTruffleException;
 import com.oracle.truffle.api.frame.VirtualFrame;
 import com.oracle.truffle.api.nodes.ExplodeLoop;
+import com.oracle.truffle.api.nodes.Node;
 import com.oracle.truffle.api.nodes.NodeInfo;
 import org.graalvm.polyglot.PolyglotException;
 import org.kplugins.kpc.KpcException;
@@ -80,34 +81,38 @@ public final class KpcHostFunctionCallNode extends KpcExpressionNode {
             if (conversion == BITS_64) {
                 values[i] = arguments[i].executeLong(frame);
             } else {
-                int value = arguments[i].executeInt(frame);
-                values[i] = conversion == UNSIGNED_32 ? Integer.toUnsignedLong(value) : value;
+                values[i] = widenArgument(conversion, arguments[i].executeInt(frame));
             }
         }
-        return callHost(instance(frame), values);
+        return callHost(export, instance(frame), this, values);
     }
 
     /**
-     * Runs the Java implementation. A fault it raises through {@link PluginMemory} is the plugin's;
-     * any other exception ends the call as an error that names the host function, because a host
-     * exception must not unwind through guest frames as it is.
+     * Runs the Java implementation of {@code export} for a call at {@code location}. A fault it
+     * raises through {@link PluginMemory} is the plugin's; any other exception ends the call as an
+     * error that names the host function, because a host exception must not unwind through guest
+     * frames as it is.
      */
     @TruffleBoundary
-    private long callHost(PluginInstance instance, long[] values) {
+    public static long callHost(FunctionExport export, PluginInstance instance, Node location, long[] values) {
         try {
-            return export.implementation().call(new PluginMemory(instance.memory(), this), values);
+            return export.implementation().call(new PluginMemory(instance.memory(), location), values);
         } catch (AbstractTruffleException e) {
             throw e;
         } catch (RuntimeException e) {
             String detail = e instanceof PolyglotException ? e.getMessage() : e.toString();
-            throw new KpcException("host function '" + export.name() + "' failed: " + detail, this);
+            throw new KpcException("host function '" + export.name() + "' failed: " + detail, location);
         }
     }
 
-    @Override
-    public int executeInt(VirtualFrame frame) {
-        long result = call(frame);
-        return switch (resultConversion) {
+    /** Returns the long that a host function receives for the int-valued C argument {@code value}. */
+    public static long widenArgument(int conversion, int value) {
+        return conversion == UNSIGNED_32 ? Integer.toUnsignedLong(value) : value;
+    }
+
+    /** Returns the int-valued C result of a host function's result {@code result}. */
+    public static int narrowResult(int conversion, long result) {
+        return switch (conversion) {
             case SIGNED_8 -> (byte) result;
             case UNSIGNED_8 -> (int) result & 0xFF;
             case SIGNED_16 -> (short) result;
@@ -115,6 +120,11 @@ public final class KpcHostFunctionCallNode extends KpcExpressionNode {
             case BOOL -> result != 0 ? 1 : 0;
             default -> (int) result;
         };
+    }
+
+    @Override
+    public int executeInt(VirtualFrame frame) {
+        return narrowResult(resultConversion, call(frame));
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import com.oracle.truffle.api.frame.VirtualFrame;
 import com.oracle.truffle.api.nodes.ExplodeLoop;
+import com.oracle.truffle.api.nodes.Node;
 import com.oracle.truffle.api.nodes.NodeInfo;
 import org.kplugins.kpc.builtins.PrintkFormatter;
 import org.kplugins.kpc.nodes.KpcExpressionNode;
@@ -40,7 +41,7 @@ public final class KpcPrintkNode extends KpcExpressionNode {
         for (int i = 0; i < arguments.length; i++) {
             values[i] = argumentIsLong[i] ? arguments[i].executeLong(frame) : arguments[i].executeInt(frame);
         }
-        return print(instance(frame), formatAddress, values);
+        return print(instance(frame), this, formatAddress, values, argumentIsDouble);
     }
 
     @Override
@@ -48,9 +49,11 @@ public final class KpcPrintkNode extends KpcExpressionNode {
         executeInt(frame);
     }
 
+    /** Formats and writes the output of a printk call at {@code location}, and returns its length in bytes. */
     @TruffleBoundary
-    private int print(PluginInstance instance, int formatAddress, long[] values) {
-        byte[] text = new PrintkFormatter(instance.memory(), this, values, argumentIsDouble).format(formatAddress);
+    public static int print(PluginInstance instance, Node location, int formatAddress, long[] values,
+                    boolean[] argumentIsDouble) {
+        byte[] text = new PrintkFormatter(instance.memory(), location, values, argumentIsDouble).format(formatAddress);
         instance.output().write(text, 0, text.length);
         instance.outputPending = true;
         return text.length;
