@@ -187,6 +187,14 @@ public sealed interface Expr {
             implements Expr {
     }
 
+    /**
+     * The address of the first variadic argument of the enclosing variadic function, which
+     * {@code va_start} stores in its {@code va_list}. The arguments lie in the plugin stack as an
+     * i386 cdecl caller pushes them, in 4-byte slots, 8 bytes for a long long.
+     */
+    record VariadicArguments(PointerType type, SourceLocation location) implements Expr {
+    }
+
     /** Whether {@code e} designates an object. */
     static boolean isLvalue(Expr e) {
         return e instanceof VariableRef || e instanceof Dereference || e instanceof MemberAccess

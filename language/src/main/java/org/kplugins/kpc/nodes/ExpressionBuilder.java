@@ -147,6 +147,7 @@ final class ExpressionBuilder {
             case Expr.CompoundLiteral c -> load(place(c));
             case Expr.FunctionAddress f -> new KpcIntConstantNode(program.functionTable().tokenOf(f.function()));
             case Expr.IndirectCall c -> indirectCall(c);
+            case Expr.VariadicArguments v -> new KpcReadLocalNode(frame.variadicArgumentsSlot());
             case Expr.FunctionRef f -> throw new IllegalStateException("function designator '" + f.function().name()
                             + "' used as a value: the parser converts it to a function pointer");
         };
@@ -616,7 +617,8 @@ final class ExpressionBuilder {
             argumentNodes[i] = value(arguments.get(i));
             argumentIsLong[i] = ValueKind.of(arguments.get(i).type()) == ValueKind.LONG;
         }
-        KpcCallNode node = new KpcCallNode(argumentNodes, argumentIsLong, program.budgetEnabled());
+        int argumentAreaSize = callee.type().isVariadic() ? KpcFunctionBodyNode.argumentAreaSize(argumentIsLong) : 0;
+        KpcCallNode node = new KpcCallNode(argumentNodes, argumentIsLong, argumentAreaSize, program.budgetEnabled());
         located(node, c.location());
         program.addPendingCall(node, callee);
         if (c.type() instanceof StructType struct) {
@@ -639,7 +641,9 @@ final class ExpressionBuilder {
             argumentIsLong[i] = ValueKind.of(arguments.get(i).type()) == ValueKind.LONG;
             argumentIsDouble[i] = arguments.get(i).type() instanceof FloatingType;
         }
+        int argumentAreaSize = c.calleeType().isVariadic() ? KpcFunctionBodyNode.argumentAreaSize(argumentIsLong) : 0;
         return new KpcIndirectCallNode(value(c.pointer()), argumentNodes, argumentIsLong, argumentIsDouble,
+                        argumentAreaSize,
                         program.functionTable(), c.calleeType(), program.signatureOf(c.calleeType()),
                         program.budgetEnabled());
     }

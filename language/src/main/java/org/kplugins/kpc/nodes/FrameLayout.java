@@ -33,6 +33,8 @@ final class FrameLayout {
     private final Map<Variable, Integer> memoryOffsets = new IdentityHashMap<>();
     private final Set<Variable> scalarReplaced;
     private int memorySize;
+    /** The slot that holds the address of the first variadic argument, or -1 in a function without '...'. */
+    private int variadicArgumentsSlot = -1;
 
     /** @param scalarReplaced the struct locals that get one slot per scalar member */
     FrameLayout(ValueKind returnKind, Set<Variable> scalarReplaced) {
@@ -90,6 +92,16 @@ final class FrameLayout {
     /** Adds a slot that every path writes before it reads it, so the function does not zero it on entry. */
     int addTemporarySlot(boolean isLong, String name) {
         return descriptor.addSlot(isLong ? FrameSlotKind.Long : FrameSlotKind.Int, name, null);
+    }
+
+    /** Adds the slot that the entry of a variadic function sets to the address of its first variadic argument. */
+    void declareVariadicArguments() {
+        variadicArgumentsSlot = addTemporarySlot(false, "variadic arguments");
+    }
+
+    /** Returns the slot of {@link #declareVariadicArguments}, or -1 in a function without '...'. */
+    int variadicArgumentsSlot() {
+        return variadicArgumentsSlot;
     }
 
     /** Reserves {@code size} bytes of the memory frame and returns their offset from the frame base. */

@@ -77,6 +77,13 @@ final class FunctionBuilder {
         for (Variable local : function.locals()) {
             frame.declareLocal(local);
         }
+        int namedArgumentBytes = 0;
+        if (function.type().isVariadic()) {
+            frame.declareVariadicArguments();
+            for (Variable parameter : function.parameters()) {
+                namedArgumentBytes += ValueKind.of(parameter.type()) == ValueKind.LONG ? 8 : 4;
+            }
+        }
 
         List<Variable> parameters = function.parameters();
         KpcStatementNode[] parameterCopies = new KpcStatementNode[parameters.size()];
@@ -96,7 +103,7 @@ final class FunctionBuilder {
 
         SourceLocation definition = function.location().to(function.body().location());
         KpcFunctionBodyNode bodyNode = new KpcFunctionBodyNode(frame.stackFrameSize(), frame.zeroedIntSlots(),
-                        frame.zeroedLongSlots(), parameterCopies, body);
+                        frame.zeroedLongSlots(), parameterCopies, body, frame.variadicArgumentsSlot(), namedArgumentBytes);
         bodyNode.setSourceSection(program.section(definition));
         FunctionVariables variables = new FunctionVariables(function.name(), parameterVariables(), localVariables,
                         program.globalVariables());

@@ -29,6 +29,12 @@ import org.kplugins.kpc.runtime.PluginLayout;
  * keeping it in the instance means a call stores nothing in the heap, and nothing needs to be
  * restored when a call faults.
  *
+ * <p>A variadic function also places an argument area between the caller's stack pointer and its
+ * frame, and writes every C argument there as an i386 cdecl caller pushes them: in order from
+ * the lowest address, each in a 4-byte slot, a long long or double in 8 bytes. {@code va_arg}
+ * reads the variadic ones from there. Its call from plugin code passes the stack pointer after the
+ * variadic arguments, and the caller's stack check counts the area ({@link #argumentAreaSize}).
+ *
  * <p>This node carries {@link RootTag}, and it writes no frame slot before it runs: tools see
  * the function's entry before the frame is set up, as Truffle expects of the top-most root tag.
  * Its value is the function's return value, read from {@link KpcFunctionRootNode#RETURN_SLOT}.
@@ -42,9 +48,16 @@ public final class KpcFunctionBodyNode extends KpcExpressionNode {
     @CompilationFinal(dimensions = 1) private final int[] zeroedLongSlots;
     @Children private final KpcStatementNode[] parameterCopies;
     @Child private KpcStatementNode body;
+    /** The slot for the address of the first variadic argument, or -1 when the function has no '...'. */
+    private final int variadicArgumentsSlot;
+    /** Bytes of the named parameters' slots at the start of the argument area of a variadic function. */
+    private final int namedArgumentBytes;
 
     public KpcFunctionBodyNode(int stackFrameSize, int[] zeroedIntSlots, int[] zeroedLongSlots,
-                    KpcStatementNode[] parameterCopies, KpcStatementNode body) {
+                    KpcStatementNode[] parameterCopies, KpcStatementNode body, int variadicArgumentsSlot,
+                    int namedArgumentBytes) {
+        this.variadicArgumentsSlot = variadicArgumentsSlot;
+        this.namedArgumentBytes = namedArgumentBytes;
         this.stackFrameSize = stackFrameSize;
         this.zeroedIntSlots = zeroedIntSlots;
         this.zeroedLongSlots = zeroedLongSlots;
@@ -73,7 +86,9 @@ public final class KpcFunctionBodyNode extends KpcExpressionNode {
         Object[] arguments = frame.getArguments();
         int stackPointerIndex = parameterCopies.length + 1;
         int base;
-        if (arguments.length > stackPointerIndex) {
+        if (variadicArgumentsSlot >= 0) {
+            base = placeVariadicFrame(frame, arguments);
+        } else if (arguments.length > stackPointerIndex) {
             base = (Integer) arguments[stackPointerIndex] - stackFrameSize;
         } else {
             PluginInstance instance = CompilerDirectives.castExact(arguments[0], PluginInstance.class);
@@ -92,6 +107,60 @@ public final class KpcFunctionBodyNode extends KpcExpressionNode {
         } catch (ReturnException e) {
             // The return value, if any, is in RETURN_SLOT.
         }
+    }
+
+    /**
+     * Places the argument area and the frame of a variadic function below the stack pointer,
+     * writes the C arguments into the area, and sets the variadic arguments slot. A call from the
+     * host passes the instance and the named arguments. A call from plugin code passes more frame
+     * arguments, with the stack pointer last.
+     *
+     * @return the frame's base address
+     */
+    private int placeVariadicFrame(VirtualFrame frame, Object[] arguments) {
+        PluginInstance instance = CompilerDirectives.castExact(arguments[0], PluginInstance.class);
+        boolean fromPlugin = arguments.length > parameterCopies.length + 1;
+        int argumentEnd = fromPlugin ? arguments.length - 1 : arguments.length;
+        int stackPointer = fromPlugin ? (Integer) arguments[argumentEnd] : instance.stackPointer;
+        int areaSize = 0;
+        for (int i = 1; i < argumentEnd; i++) {
+            areaSize += arguments[i] instanceof Long ? 8 : 4;
+        }
+        int area = stackPointer - alignToStack(areaSize);
+        int base = area - stackFrameSize;
+        if (base < PluginLayout.STACK_BOTTOM) {
+            CompilerDirectives.transferToInterpreter();
+            throw Faults.stackOverflow(this, instance);
+        }
+        int address = area;
+        for (int i = 1; i < argumentEnd; i++) {
+            if (arguments[i] instanceof Long value) {
+                instance.memory().storeI64(this, address, value);
+                address += 8;
+            } else {
+                instance.memory().storeI32(this, address, (Integer) arguments[i]);
+                address += 4;
+            }
+        }
+        frame.setInt(variadicArgumentsSlot, area + namedArgumentBytes);
+        return base;
+    }
+
+    /**
+     * Returns the bytes of the argument area of a call of a variadic function with these argument
+     * kinds: a 4-byte slot per argument, 8 bytes for a long long or double, rounded up to 16 as
+     * frames are.
+     */
+    public static int argumentAreaSize(boolean[] argumentIsLong) {
+        int size = 0;
+        for (boolean isLong : argumentIsLong) {
+            size += isLong ? 8 : 4;
+        }
+        return alignToStack(size);
+    }
+
+    private static int alignToStack(int size) {
+        return (size + 15) & -16;
     }
 
     /** Sets the return slot and the locals' slots to 0, so a read before any write yields 0. */

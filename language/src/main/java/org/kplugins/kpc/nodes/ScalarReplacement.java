@@ -265,6 +265,8 @@ final class ScalarReplacement {
             }
             case Expr.FunctionAddress f -> {
             }
+            case Expr.VariadicArguments v -> {
+            }
             case Expr.CompoundLiteral c -> scanDeclaration(c.variable());
         }
     }

@@ -34,12 +34,14 @@ final class ExpressionParser {
     private final TokenCursor tokens;
     private final TypeRules rules;
     private final BinaryOperators binaryOperators;
+    private final VariadicBuiltins variadicBuiltins;
 
     ExpressionParser(Parser parser) {
         this.parser = parser;
         this.tokens = parser.tokens;
         this.rules = parser.rules;
         this.binaryOperators = new BinaryOperators(parser, rules);
+        this.variadicBuiltins = new VariadicBuiltins(parser);
     }
 
     /** expression: assignment-expression ( , assignment-expression )*. */
@@ -642,6 +644,9 @@ final class ExpressionParser {
             throw tokens.syntaxError(token, "unexpected type name '" + token.text() + "': expected expression");
         }
         tokens.next();
+        if (entity == null && VariadicBuiltins.isBuiltin(token.text())) {
+            return variadicBuiltins.parse(token);
+        }
         switch (entity) {
             case Variable variable -> {
                 return new Expr.VariableRef(variable.type(), variable, token.location());

@@ -62,6 +62,8 @@ public final class Parser {
     Scope scope = fileScope;
     /** The function whose body is being parsed, or null at file scope. */
     Function currentFunction;
+    /** The named parameters of {@link #currentFunction}, in order. */
+    List<Variable> currentParameters = List.of();
     private int nesting;
 
     public Parser(List<Token> tokens, SourceFile mainFile, DiagnosticSink sink) {
@@ -310,9 +312,6 @@ public final class Parser {
         if (specifiers.storage() == DeclarationParser.StorageClass.TYPEDEF) {
             typeError(declarator.location(), "function definition declared 'typedef'");
         }
-        if (type.isVariadic()) {
-            typeError(declarator.location(), "variadic function definitions are not supported in KPC");
-        }
         Function function = declareFunction(declarator.name(), type, specifiers.storage(), declarator.location());
         if (function.isDefined()) {
             typeError(declarator.location(), "redefinition of '" + declarator.name() + "' (previous definition at "
@@ -337,12 +336,14 @@ public final class Parser {
                 scope.declare(parameter.name(), variable);
                 parameters.add(variable);
             }
+            currentParameters = parameters;
             Stmt.Block body = statements.parseFunctionBody();
             function.define(parameters, body);
             function.setLocation(declarator.location());
         } finally {
             popScope();
             currentFunction = null;
+            currentParameters = List.of();
         }
     }
 

@@ -173,6 +173,25 @@ public final class BuiltinHeaders {
             #endif
             """;
 
+    /**
+     * {@code va_list} is {@code char *}, as on i386: it points into the arguments that the caller
+     * of a variadic function left on the plugin stack. {@code va_start} takes one or two
+     * arguments, because C23 made the second one optional.
+     */
+    private static final String STDARG = """
+            #ifndef __KPC_STDARG_H
+            #define __KPC_STDARG_H
+
+            typedef char *va_list;
+
+            #define va_start(...) __builtin_va_start(__VA_ARGS__)
+            #define va_arg(ap, type) __builtin_va_arg(ap, type)
+            #define va_end(ap) __builtin_va_end(ap)
+            #define va_copy(dest, src) __builtin_va_copy(dest, src)
+
+            #endif
+            """;
+
     private static final String KERNEL = """
             #ifndef __KPC_KERNEL_H
             #define __KPC_KERNEL_H
@@ -196,6 +215,7 @@ public final class BuiltinHeaders {
         add("stdbool.h", STDBOOL);
         add("limits.h", LIMITS);
         add("float.h", FLOAT);
+        add("stdarg.h", STDARG);
     }
 
     private BuiltinHeaders() {

@@ -145,6 +145,8 @@ public final class StringLiterals {
             }
             case Expr.FunctionAddress f -> {
             }
+            case Expr.VariadicArguments v -> {
+            }
             case Expr.CompoundLiteral c -> initializer(c.variable());
         }
     }

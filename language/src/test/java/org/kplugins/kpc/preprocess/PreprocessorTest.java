@@ -538,7 +538,7 @@ class PreprocessorTest {
     @Test
     void unknownBuiltinHeader() {
         assertEquals(List.of("main.kpc:1:10: 'stdio.h' is not a KPC header; available headers: <kernel.h>, <stdint.h>,"
-                + " <stddef.h>, <stdbool.h>, <limits.h>, <float.h>"), errorsOf("#include <stdio.h>\n"));
+                + " <stddef.h>, <stdbool.h>, <limits.h>, <float.h>, <stdarg.h>"), errorsOf("#include <stdio.h>\n"));
     }
 
     @Test
@@ -653,7 +653,7 @@ class PreprocessorTest {
                 "bad.h:2:2: invalid preprocessing directive '#warn'",
                 "main.kpc:3:9: macro 'MAX' requires 2 arguments, but 1 given",
                 "main.kpc:4:10: 'nope.h' is not a KPC header; available headers: <kernel.h>, <stdint.h>, <stddef.h>,"
-                        + " <stdbool.h>, <limits.h>, <float.h>",
+                        + " <stdbool.h>, <limits.h>, <float.h>, <stdarg.h>",
                 "main.kpc:5:7: division by zero in '#if'",
                 "main.kpc:7:9: unexpected character '$'",
                 "main.kpc:8:2: '#else' without '#if'",

@@ -30,14 +30,18 @@ public final class KpcCallNode extends KpcExpressionNode {
 
     @Children private final KpcExpressionNode[] arguments;
     @CompilationFinal(dimensions = 1) private final boolean[] argumentIsLong;
+    /** Bytes of the argument area that a variadic callee places above its frame, 0 for other callees. */
+    private final int argumentAreaSize;
     private final boolean budgetEnabled;
     /** Bytes the callee takes on the plugin stack; set by {@link #link}. */
     private int calleeStackFrameSize;
     @Child private DirectCallNode callNode;
 
-    public KpcCallNode(KpcExpressionNode[] arguments, boolean[] argumentIsLong, boolean budgetEnabled) {
+    public KpcCallNode(KpcExpressionNode[] arguments, boolean[] argumentIsLong, int argumentAreaSize,
+                    boolean budgetEnabled) {
         this.arguments = arguments;
         this.argumentIsLong = argumentIsLong;
+        this.argumentAreaSize = argumentAreaSize;
         this.budgetEnabled = budgetEnabled;
     }
 
@@ -63,7 +67,7 @@ public final class KpcCallNode extends KpcExpressionNode {
             PluginInstance.consumeStep(instance, this);
         }
         int stackPointer = frame.getInt(KpcFunctionRootNode.FRAME_BASE_SLOT);
-        if (stackPointer - calleeStackFrameSize < PluginLayout.STACK_BOTTOM) {
+        if (stackPointer - argumentAreaSize - calleeStackFrameSize < PluginLayout.STACK_BOTTOM) {
             CompilerDirectives.transferToInterpreter();
             throw Faults.stackOverflow(this, instance);
         }

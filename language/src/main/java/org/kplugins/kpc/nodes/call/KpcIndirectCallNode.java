@@ -44,6 +44,8 @@ public final class KpcIndirectCallNode extends KpcExpressionNode {
     @CompilationFinal(dimensions = 1) private final boolean[] argumentIsLong;
     /** For each argument, whether it is a double, which printk needs to know. */
     private final boolean[] argumentIsDouble;
+    /** Bytes of the argument area that a variadic callee places above its frame, 0 for other callees. */
+    private final int argumentAreaSize;
     private final FunctionTable table;
     /** The call's function type and its number, which a target's {@link FunctionTable.Entry#signature()} must equal. */
     private final FunctionType type;
@@ -57,12 +59,13 @@ public final class KpcIndirectCallNode extends KpcExpressionNode {
     @Child private IndirectCallNode indirectCall;
 
     public KpcIndirectCallNode(KpcExpressionNode pointer, KpcExpressionNode[] arguments, boolean[] argumentIsLong,
-                    boolean[] argumentIsDouble, FunctionTable table, FunctionType type, int signature,
-                    boolean budgetEnabled) {
+                    boolean[] argumentIsDouble, int argumentAreaSize, FunctionTable table, FunctionType type,
+                    int signature, boolean budgetEnabled) {
         this.pointer = pointer;
         this.arguments = arguments;
         this.argumentIsLong = argumentIsLong;
         this.argumentIsDouble = argumentIsDouble;
+        this.argumentAreaSize = argumentAreaSize;
         this.table = table;
         this.type = type;
         this.signature = signature;
@@ -151,7 +154,7 @@ public final class KpcIndirectCallNode extends KpcExpressionNode {
             PluginInstance.consumeStep(instance, this);
         }
         int stackPointer = frame.getInt(KpcFunctionRootNode.FRAME_BASE_SLOT);
-        if (stackPointer - function.stackFrameSize() < PluginLayout.STACK_BOTTOM) {
+        if (stackPointer - argumentAreaSize - function.stackFrameSize() < PluginLayout.STACK_BOTTOM) {
             CompilerDirectives.transferToInterpreter();
             throw Faults.stackOverflow(this, instance);
         }
