@@ -342,7 +342,10 @@ final class DeclarationParser {
         Declarator inner = parseDeclarator(outer, kind);
         tokens.expectClosing(")", open);
         tokens.reset(end);
-        if (inner.parameters().isEmpty() && !outerParameters.isEmpty() && inner.type() instanceof FunctionType) {
+        // In '(name)(int a)' the parentheses add nothing, so the parameter list after them is the
+        // function's own. In '(*name(void))(int, int)' the inner declarator derives a type of its
+        // own, and its empty list is the function's while the outer list belongs to the result.
+        if (inner.type() == outer && !outerParameters.isEmpty() && inner.type() instanceof FunctionType) {
             return new Declarator(inner.name(), inner.type(), outerParameters.get(0), inner.location());
         }
         return inner;
