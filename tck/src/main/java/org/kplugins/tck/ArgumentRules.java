@@ -18,12 +18,15 @@ final class ArgumentRules {
         CHAR,
         /** Other integer types: arrays of numbers map as arrays of that type. */
         INTEGER,
-        /** {@code void} or a struct: only addresses, pointers and buffers. */
+        /** {@code void}, a struct or a function: only addresses, pointers and buffers. */
         OTHER
     }
 
     /** An integer parameter: a number or a boolean. */
     static final TypeDescriptor INTEGER = TypeDescriptor.union(TypeDescriptor.NUMBER, TypeDescriptor.BOOLEAN);
+
+    /** A float or double parameter: any number, but not a boolean. */
+    static final TypeDescriptor FLOATING = TypeDescriptor.NUMBER;
 
     private ArgumentRules() {
     }
@@ -46,6 +49,14 @@ final class ArgumentRules {
     /** Returns whether KPC converts {@code value} to an integer parameter: a boolean or an integral number. */
     static boolean acceptsInteger(Value value) {
         return value.isBoolean() || value.fitsInLong() || value.fitsInBigInteger();
+    }
+
+    /**
+     * Returns whether KPC converts {@code value} to a float or double parameter: a number that
+     * fits in a double, a long or a BigInteger, which it rounds to the parameter type.
+     */
+    static boolean acceptsFloating(Value value) {
+        return value.fitsInDouble() || value.fitsInLong() || value.fitsInBigInteger();
     }
 
     /** Returns whether KPC converts {@code value} to a pointer parameter with the given pointee. */

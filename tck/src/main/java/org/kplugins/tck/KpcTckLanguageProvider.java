@@ -23,16 +23,20 @@ import org.kplugins.tck.ArgumentRules.Pointee;
  * evaluating a KPC source returns the plugin, whose members are its functions.
  *
  * <ul>
- *   <li>values: int, long long, unsigned int, char and _Bool results are numbers; pointers,
- *       including a {@code const char *} to a string literal, are interop pointers, and NULL is
- *       also an interop null; an exported function is executable; a plugin is an object whose
- *       members are its functions;
+ *   <li>values: int, long long, unsigned int, char, _Bool, float and double results are numbers
+ *       (among them NaN, an infinity, -0.0 and a subnormal); pointers, including a
+ *       {@code const char *} to a string literal and a function pointer, are interop pointers, and
+ *       NULL is also an interop null; an exported function is executable; a plugin is an object
+ *       whose members are its functions;
  *   <li>expressions: every arithmetic, bitwise, shift, comparison and logical operator on int,
  *       unsigned int and long long, the unary operators, integer casts, and pointer comparison,
- *       arithmetic, difference, dereference and member access;
+ *       arithmetic, difference, dereference and member access; the operators that take float and
+ *       double operands (see {@link FloatingExpressions}), conversions between floating and
+ *       integer types; and calls, comparisons and a conditional on function pointers;
  *   <li>statements: if, while, do-while, for with continue, switch with break, nested blocks and
  *       a void function;
- *   <li>scripts: small programs with recursion, structs, the heap and printk;
+ *   <li>scripts: small programs with recursion, structs, the heap, printk, floating arithmetic
+ *       and a table of function pointers;
  *   <li>sources with syntax, lexical and type errors.
  * </ul>
  *
@@ -92,6 +96,7 @@ public final class KpcTckLanguageProvider implements LanguageProvider {
     private static final Predicate<String> NO_FAULT = kind -> false;
     private static final Predicate<String> DIVIDE_FAULT = kind -> kind.equals("DIVIDE_ERROR");
     private static final Predicate<String> MEMORY_FAULT = kind -> kind.startsWith("PAGE_") || kind.equals("GENERAL_PROTECTION");
+    private static final Predicate<String> FUNCTION_POINTER_FAULT = kind -> kind.equals("INVALID_FUNCTION_POINTER");
 
     @Override
     public String getId() {
@@ -105,7 +110,9 @@ public final class KpcTckLanguageProvider implements LanguageProvider {
 
     /**
      * KPC has no dynamic type, so the identity function takes a long long. It is checked with
-     * every number, and a number that fits in 64 bits comes back unchanged.
+     * every number: an integral number that fits in 64 bits comes back unchanged, and KPC rejects
+     * a number that is not integral, as it does for every integer parameter. A double identity
+     * would instead round the longs above 2^53 that the host values include.
      */
     @Override
     public Snippet createIdentityFunctionSnippet(Context context) {
@@ -126,6 +133,15 @@ public final class KpcTckLanguageProvider implements LanguageProvider {
         values.add(value("NULL", plugin, "null_value", TypeDescriptor.intersection(TypeDescriptor.NULL,
                         TypeDescriptor.NATIVE_POINTER)));
         values.add(value("const char *", plugin, "string_value", TypeDescriptor.NATIVE_POINTER));
+        values.add(value("float", plugin, "float_value", TypeDescriptor.NUMBER));
+        values.add(value("double", plugin, "double_value", TypeDescriptor.NUMBER));
+        values.add(value("double 0.1", plugin, "double_fraction_value", TypeDescriptor.NUMBER));
+        values.add(value("double 2^53", plugin, "double_integral_value", TypeDescriptor.NUMBER));
+        values.add(value("double -0.0", plugin, "double_negative_zero_value", TypeDescriptor.NUMBER));
+        values.add(value("double subnormal", plugin, "double_subnormal_value", TypeDescriptor.NUMBER));
+        values.add(value("double NaN", plugin, "double_nan_value", TypeDescriptor.NUMBER));
+        values.add(value("float infinity", plugin, "float_infinity_value", TypeDescriptor.NUMBER));
+        values.add(value("function pointer", plugin, "function_pointer_value", TypeDescriptor.NATIVE_POINTER));
 
         Value add = plugin.getMember("add");
         values.add(Snippet.newBuilder("int (*)(int, int)", context.asValue((ProxyExecutable) arguments -> add),
@@ -178,6 +194,30 @@ public final class KpcTckLanguageProvider implements LanguageProvider {
                         .resultVerifier(Verifiers.arguments(pointerAndInteger, List.of(pointerRule(Pointee.CHAR), INTEGER),
                                         NO_FAULT))
                         .build());
+
+        expressions.addAll(FloatingExpressions.create(context));
+        expressions.addAll(functionPointerExpressions(context));
+        return expressions;
+    }
+
+    private List<Snippet> functionPointerExpressions(Context context) {
+        Value plugin = eval(context, "function_pointers.kpc", resource("function_pointers.kpc"));
+        List<Snippet> expressions = new ArrayList<>();
+        expressions.add(Snippet.newBuilder("function pointer ?:", plugin.getMember("select_operation"),
+                        TypeDescriptor.NATIVE_POINTER).parameterTypes(ArgumentRules.INTEGER)
+                        .resultVerifier(Verifiers.arguments(List.of(ArgumentRules.INTEGER), List.of(INTEGER), NO_FAULT))
+                        .build());
+        List<TypeDescriptor> callTypes = List.of(ArgumentRules.pointer(Pointee.OTHER), ArgumentRules.INTEGER,
+                        ArgumentRules.INTEGER);
+        expressions.add(Snippet.newBuilder("call through function pointer", plugin.getMember("call_operation"),
+                        TypeDescriptor.NUMBER).parameterTypes(callTypes.toArray(new TypeDescriptor[0]))
+                        .resultVerifier(Verifiers.arguments(callTypes, List.of(pointerRule(Pointee.OTHER), INTEGER, INTEGER),
+                                        FUNCTION_POINTER_FAULT))
+                        .build());
+        expressions.add(pointerExpression("function pointer ==", plugin.getMember("operation_equal"),
+                        TypeDescriptor.NUMBER, NO_FAULT, Pointee.OTHER, Pointee.OTHER));
+        expressions.add(pointerExpression("function pointer !", plugin.getMember("operation_is_null"),
+                        TypeDescriptor.NUMBER, NO_FAULT, Pointee.OTHER));
         return expressions;
     }
 
@@ -266,10 +306,28 @@ public final class KpcTckLanguageProvider implements LanguageProvider {
         scripts.add(script(context, "structs.kpc", TypeDescriptor.NUMBER, 91L));
         scripts.add(script(context, "heap_strings.kpc", TypeDescriptor.NUMBER, 14L));
         scripts.add(script(context, "no_result.kpc", TypeDescriptor.NULL, null));
+        scripts.add(script(context, "floating.kpc", TypeDescriptor.NUMBER, floatingScriptResult()));
+        scripts.add(script(context, "operation_table.kpc", TypeDescriptor.NUMBER, 124L));
         return scripts;
     }
 
-    private Snippet script(Context context, String name, TypeDescriptor result, Long expected) {
+    /**
+     * Returns the result of {@code scripts/floating.kpc}, computed with Java's float and double
+     * arithmetic, which rounds each step to its type as SSE does.
+     */
+    private static double floatingScriptResult() {
+        double sum = 0.0;
+        for (int i = 0; i < 10; i++) {
+            sum += 0.1;
+        }
+        float singleSum = 0.0f;
+        for (int i = 0; i < 10; i++) {
+            singleSum += 0.1f;
+        }
+        return sum * 10.0 + singleSum;
+    }
+
+    private Snippet script(Context context, String name, TypeDescriptor result, Number expected) {
         Value plugin = eval(context, name, resource("scripts/" + name));
         return Snippet.newBuilder(name, plugin.getMember("script"), result)
                         .resultVerifier(Verifiers.scriptResult(expected)).build();
@@ -285,7 +343,7 @@ public final class KpcTckLanguageProvider implements LanguageProvider {
         return sources;
     }
 
-    private static Value eval(Context context, String name, String code) {
+    static Value eval(Context context, String name, String code) {
         return context.eval(Source.newBuilder(ID, code, name).buildLiteral());
     }
 

@@ -57,11 +57,15 @@ final class Verifiers {
      * The identity function's verifier. A number that fits in 64 bits comes back unchanged and
      * passes the TCK's identity check. A larger integral number, such as a BigInteger beyond
      * 64 bits, comes back as its low 64 bits, as C converts it to long long, so only the result's
-     * type is checked for it.
+     * type is checked for it. A number that is not integral, such as 0.1, NaN or -0.0, is
+     * rejected with an argument error, as for every integer parameter.
      */
     static ResultVerifier identity() {
         return run -> {
             Value argument = run.getParameters().get(0);
+            if (run.getException() != null && !ArgumentRules.acceptsInteger(argument)) {
+                return;
+            }
             if (run.getException() != null || argument.fitsInLong()) {
                 ResultVerifier.getIdentityFunctionDefaultResultVerifier().accept(run);
                 if (run.getResult().asLong() != argument.asLong()) {
@@ -74,14 +78,23 @@ final class Verifiers {
         };
     }
 
-    /** A script's verifier: the script returns exactly {@code expected}, or null when it is null. */
-    static ResultVerifier scriptResult(Long expected) {
+    /**
+     * A script's verifier: the script returns exactly {@code expected}, a Long or a Double (compared
+     * bit for bit), or null when it is null.
+     */
+    static ResultVerifier scriptResult(Number expected) {
         return run -> {
             if (run.getException() != null) {
                 throw run.getException();
             }
             Value result = run.getResult();
-            if (expected == null ? !result.isNull() : !result.fitsInLong() || result.asLong() != expected) {
+            boolean matches = switch (expected) {
+                case null -> result.isNull();
+                case Double d -> result.fitsInDouble()
+                                && Double.doubleToRawLongBits(result.asDouble()) == Double.doubleToRawLongBits(d);
+                default -> result.fitsInLong() && result.asLong() == expected.longValue();
+            };
+            if (!matches) {
                 throw new AssertionError("script returned " + result + ", expected " + expected);
             }
         };

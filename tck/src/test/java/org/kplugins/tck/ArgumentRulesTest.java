@@ -26,10 +26,14 @@ class ArgumentRulesTest {
             int any_pointer(const struct opaque *p) { return 0; }
             int char_pointer(const char *p) { return 0; }
             int int_pointer(const int *p) { return 0; }
+            int floating(double a) { return 0; }
+            int single(float a) { return 0; }
+            int function_pointer(int (*f)(int)) { return 0; }
             """;
 
     private static final List<Object> VALUES = List.of(true, (byte) 1, 42, -7L, 1.0, 1.5, Double.NaN,
-                    BigInteger.ONE.shiftLeft(70), "text", 'c', new int[]{1, 2}, new Object[]{1, "x"},
+                    Double.NEGATIVE_INFINITY, -0.0, 0.1f, Double.MIN_VALUE, BigInteger.ONE.shiftLeft(70),
+                    BigInteger.ONE.shiftLeft(1100), "text", 'c', new int[]{1, 2}, new Object[]{1, "x"},
                     List.of(1, 2), ByteBuffer.wrap(new byte[]{1, 2}), new byte[]{3}, Map.of("a", 1), new Object());
 
     @Test
@@ -47,6 +51,10 @@ class ArgumentRulesTest {
                                 "char pointer: " + name);
                 assertEquals(ArgumentRules.acceptsPointer(value, Pointee.INTEGER), accepts(plugin, "int_pointer", value),
                                 "int pointer: " + name);
+                assertEquals(ArgumentRules.acceptsFloating(value), accepts(plugin, "floating", value), "double: " + name);
+                assertEquals(ArgumentRules.acceptsFloating(value), accepts(plugin, "single", value), "float: " + name);
+                assertEquals(ArgumentRules.acceptsPointer(value, Pointee.OTHER), accepts(plugin, "function_pointer", value),
+                                "function pointer: " + name);
             }
         }
     }
