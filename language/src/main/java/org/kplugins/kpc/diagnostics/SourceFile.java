@@ -63,10 +63,24 @@ public final class SourceFile {
         return !lineDirectives.isEmpty();
     }
 
-    /** Returns the line that diagnostics, faults and {@code __LINE__} report for physical line {@code line}. */
+    /**
+     * Returns the line that diagnostics, faults and {@code __LINE__} report for physical line
+     * {@code line}. A line that {@code #line} would number past {@link Integer#MAX_VALUE} is
+     * reported as {@link Integer#MAX_VALUE}. The preprocessor rejects tokens on such lines (see
+     * {@link #presumedLineOverflows}), so only the diagnostic about that shows the clamped number.
+     */
     public int presumedLine(int line) {
+        return (int) Math.min(unclampedPresumedLine(line), Integer.MAX_VALUE);
+    }
+
+    /** Returns whether a {@code #line} directive numbers physical line {@code line} past {@link Integer#MAX_VALUE}. */
+    public boolean presumedLineOverflows(int line) {
+        return unclampedPresumedLine(line) > Integer.MAX_VALUE;
+    }
+
+    private long unclampedPresumedLine(int line) {
         LineDirective directive = directiveFor(line);
-        return directive == null ? line : directive.presumedLine() + (line - directive.firstLine());
+        return directive == null ? line : (long) directive.presumedLine() + (line - directive.firstLine());
     }
 
     /** Returns the file name that diagnostics, faults and {@code __FILE__} report for physical line {@code line}. */

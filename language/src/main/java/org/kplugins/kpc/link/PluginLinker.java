@@ -59,6 +59,12 @@ public final class PluginLinker {
     private static void linkFunction(Function function, SymbolTable table, DiagnosticSink sink,
                     Map<Function, HostExport> builtins, Map<Function, FunctionExport> functions) {
         String name = function.name();
+        if (function.isStatic()) {
+            // Internal linkage: the definition can only be in this plugin, never in the host.
+            sink.report(Diagnostic.Kind.LINK, function.location(), "static function '" + name
+                            + "' is declared but never defined: define it in this plugin, or drop 'static' to import it from the host");
+            return;
+        }
         String declared = function.type().prototype(name);
         HostExport builtin = HostExport.find(name);
         if (builtin != null) {

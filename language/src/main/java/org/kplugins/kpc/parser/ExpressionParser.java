@@ -581,13 +581,15 @@ final class ExpressionParser {
     }
 
     /**
-     * The type of a bit-field's value, as gcc gives it: a bit-field of a type up to int whose
-     * values all fit in int is int (so {@code unsigned x : 3} promotes to int), one of 32 bits
-     * keeps its type, _Bool stays _Bool and long long bit-fields keep their declared type.
+     * The type of a bit-field's value, as gcc gives it for widths up to 32: a bit-field whose
+     * values all fit in int is int, whatever its declared type (so {@code unsigned x : 3} and
+     * {@code unsigned long long y : 20} promote to int), an unsigned one of 32 bits is unsigned
+     * int, and _Bool stays _Bool. A bit-field wider than 32 bits keeps its declared long long
+     * type, as in clang; gcc gives it a type of exactly its width, which KPC does not have.
      */
     static CType bitFieldValueType(StructType.Member member) {
         IntegerType declared = (IntegerType) member.type().unqualified();
-        if (declared.isBool() || declared.is64Bit()) {
+        if (declared.isBool() || member.bitField().width() > 32) {
             return declared;
         }
         boolean fitsInInt = declared.isSigned() || member.bitField().width() < 32;

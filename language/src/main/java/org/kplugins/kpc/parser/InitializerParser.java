@@ -396,12 +396,15 @@ final class InitializerParser {
     /**
      * Consumes the ',' after an element and returns whether the list goes on. An elided list
      * that is full, or whose ',' ends the enclosing list, leaves the ',' to the enclosing list.
+     * So does an elided list whose ',' comes before a designator: C11 6.7.9 applies a designator
+     * to the current object of the innermost brace list, so it ends every elided sub-object, and
+     * the braced list reads it after its own ','.
      */
     private boolean continueList(boolean braced, boolean full) {
         if (braced) {
             return tokens.accept(",");
         }
-        if (full || !tokens.at(",") || tokens.peek(1).is("}")) {
+        if (full || !tokens.at(",") || tokens.peek(1).is("}") || tokens.peek(1).is("[") || tokens.peek(1).is(".")) {
             return false;
         }
         tokens.next();

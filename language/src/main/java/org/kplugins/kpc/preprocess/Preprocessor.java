@@ -85,6 +85,8 @@ public final class Preprocessor {
     private final Map<Token, List<Diagnostic>> numberErrors = new IdentityHashMap<>();
     /** The deferred errors already reported, so that a number used twice through a macro is reported once. */
     private final Set<Diagnostic> reportedNumberErrors = new HashSet<>();
+    /** The files whose line-number overflow after {@code #line} has been reported. */
+    private final Set<SourceFile> lineOverflowReported = new HashSet<>();
 
     public Preprocessor(DiagnosticSink sink, IncludeResolver resolver) {
         this(sink, resolver, BuiltinHeaders::find);
@@ -109,6 +111,7 @@ public final class Preprocessor {
         input = new TokenInput(sink);
         numberErrors.clear();
         reportedNumberErrors.clear();
+        lineOverflowReported.clear();
         lexedFiles.clear();
         resolvedIncludes.clear();
         limits = new PreprocessingLimits(sink);
@@ -127,6 +130,7 @@ public final class Preprocessor {
                 return concatenateStrings(output);
             }
             PreprocessingToken token = input.next();
+            checkLineNumber(token);
             if (token.kind() == TokenKind.EOF) {
                 closeFile(token);
                 if (token.file == mainFile) {
@@ -140,6 +144,20 @@ public final class Preprocessor {
                 output.add(token.token);
             }
         }
+    }
+
+    /**
+     * Reports a token on a line that a {@code #line} directive numbers past {@link Integer#MAX_VALUE},
+     * once per file: its faults, diagnostics and {@code __LINE__} would have no valid line number.
+     */
+    private void checkLineNumber(PreprocessingToken token) {
+        SourceLocation at = token.token.location();
+        if (token.kind() == TokenKind.EOF || token.startsDirective() || at.file() == null
+                || !at.file().presumedLineOverflows(at.line()) || !lineOverflowReported.add(at.file())) {
+            return;
+        }
+        error(at, "line number overflows after #line: this line would be past the largest line number "
+                + Integer.MAX_VALUE + "; give the '#line' directive a smaller number");
     }
 
     /** Puts the tokens of {@code source} in front of the input, lexing it if it was not lexed before. */
