@@ -3,11 +3,16 @@ package org.kplugins.monitor.memory;
 
 import static org.kplugins.monitor.fault.FaultReport.formatAddress;
 
+import com.oracle.truffle.api.Assumption;
 import com.oracle.truffle.api.CompilerDirectives;
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import com.oracle.truffle.api.memory.ByteArraySupport;
 import com.oracle.truffle.api.nodes.Node;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
@@ -25,9 +30,17 @@ import org.kplugins.monitor.fault.PluginFault;
  * need {@link PageFlags#WRITABLE} ({@link FaultKind#PAGE_NOT_WRITABLE} otherwise). Page 0 is never
  * present, so a null pointer access faults.
  *
- * <p>The backing store covers only {@code [0, end of the highest page ever mapped)} and grows by
- * doubling, capped at the limit. Invariant: every present page lies inside the backing store, so
- * an access that passes the page check never goes out of the array's bounds.
+ * <p>The backing store is a Java byte array, or native memory for the x86 tier (see
+ * {@link #withNativeMemory}). The array covers only {@code [0, end of the highest page ever
+ * mapped)} and grows by doubling, capped at the limit. Invariant: every present page lies inside
+ * the backing store, so an access that passes the page check never goes out of its bounds.
+ *
+ * <p>A natively backed address space also keeps a copy of the page table in native memory, one
+ * {@link PageFlags} byte per page, which machine code reads to check its accesses. Every change
+ * of the page table updates the copy before the method that made it returns. The copy covers the
+ * whole 32-bit address space and one page more, {@link #NATIVE_PAGE_TABLE_ENTRIES} entries, and
+ * the pages at or above the segment limit are never present in it. Machine code therefore checks
+ * an access with the page table alone, and an access that ends past 2^32 reads the extra entry.
  *
  * <p>Two {@link AccessWindows} tables, one for reads and one for writes, list address ranges in
  * which every page allows the access. The load and store methods that take a window index check
@@ -52,6 +65,16 @@ public final class AddressSpace {
     private static final int READ_FLAGS = PageFlags.PRESENT;
     private static final int WRITE_FLAGS = PageFlags.PRESENT | PageFlags.WRITABLE;
     private static final ByteArraySupport LITTLE_ENDIAN = ByteArraySupport.littleEndian();
+    private static final ValueLayout.OfShort NATIVE_I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt NATIVE_I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong NATIVE_I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * Valid while no natively backed address space exists in this JVM. The load and store methods
+     * test it before they test {@link #nativeMemory}, so code that Graal compiles for the Truffle
+     * tier keeps a single path to the byte array until the native tier first runs.
+     */
+    private static final Assumption ONLY_ARRAY_BACKED = Assumption.create("no natively backed address space");
 
     private final String pluginName;
     /** Size of the address space in bytes, a multiple of {@link #PAGE_SIZE}. */
@@ -60,6 +83,15 @@ public final class AddressSpace {
     private final byte[] pageFlags;
     /** Backing store for addresses {@code [0, memory.length)}. {@link #map} replaces it when it grows. */
     private byte[] memory = new byte[0];
+    /**
+     * Native backing store for addresses {@code [0, segmentLimit)}, or null when the byte array
+     * backs the address space. Address 0 of the plugin is byte 0 of the segment.
+     */
+    private final MemorySegment nativeMemory;
+    /** Native copy of {@link #pageFlags} for machine code, or null when the byte array backs the address space. */
+    private final MemorySegment nativePageTable;
+    /** End of the highest page ever mapped, for {@link #residentBytes} of a natively backed address space. */
+    private long nativeExtent;
     /** Ranges that plugin reads may access without the page-table check: present pages. */
     private final AccessWindows readWindows = new AccessWindows(READ_FLAGS);
     /** Ranges that plugin writes may access without the page-table check: present and writable pages. */
@@ -73,6 +105,10 @@ public final class AddressSpace {
      *                     {@link #PAGE_SIZE}, at most {@link #MAX_SEGMENT_LIMIT}
      */
     public AddressSpace(String pluginName, int segmentLimit) {
+        this(pluginName, segmentLimit, null);
+    }
+
+    private AddressSpace(String pluginName, int segmentLimit, MemorySegment nativeMemory) {
         this.pluginName = Objects.requireNonNull(pluginName, "pluginName");
         if (segmentLimit <= 0 || segmentLimit > MAX_SEGMENT_LIMIT || (segmentLimit & PAGE_OFFSET_MASK) != 0) {
             throw new IllegalArgumentException("invalid segment limit " + formatAddress(segmentLimit)
@@ -81,6 +117,46 @@ public final class AddressSpace {
         }
         this.segmentLimit = segmentLimit;
         this.pageFlags = new byte[segmentLimit >>> PAGE_SHIFT];
+        this.nativeMemory = nativeMemory;
+        this.nativePageTable = nativeMemory == null ? null : Arena.ofAuto().allocate(NATIVE_PAGE_TABLE_ENTRIES);
+    }
+
+    /**
+     * Creates an address space with no pages mapped whose contents live in {@code memory}, native
+     * memory that machine code can address: plugin address {@code a} is byte {@code a} of the
+     * segment. The caller keeps the segment alive as long as the address space, and must not
+     * write to it other than through this object. Pages that become present are zero-filled here,
+     * so the segment's initial contents do not matter.
+     *
+     * @param memory a native segment of at least {@code segmentLimit} bytes
+     * @throws IllegalArgumentException if the segment is on the Java heap or smaller than the limit
+     */
+    public static AddressSpace withNativeMemory(String pluginName, int segmentLimit, MemorySegment memory) {
+        if (!memory.isNative() || memory.byteSize() < Integer.toUnsignedLong(segmentLimit)) {
+            throw new IllegalArgumentException("invalid native memory of " + memory.byteSize() + " bytes for segment limit "
+                            + formatAddress(segmentLimit) + ": expected a native segment at least as large as the limit");
+        }
+        ONLY_ARRAY_BACKED.invalidate();
+        return new AddressSpace(pluginName, segmentLimit, memory);
+    }
+
+    /** Returns the native backing store, byte {@code a} for plugin address {@code a}, or null for an array-backed address space. */
+    public MemorySegment nativeMemory() {
+        return nativeMemory;
+    }
+
+    /**
+     * Returns the native copy of the page table, one {@link PageFlags} byte per page indexed by
+     * page number for all {@link #NATIVE_PAGE_TABLE_ENTRIES} pages, or null for an array-backed
+     * address space. Callers must only read it.
+     */
+    public MemorySegment nativePageTable() {
+        return nativePageTable;
+    }
+
+    /** Returns whether {@link #nativeMemory} backs this address space, which folds to false in Truffle-tier code that Graal compiles. */
+    private boolean isNativeBacked() {
+        return !ONLY_ARRAY_BACKED.isValid() && nativeMemory != null;
     }
 
     public String pluginName() {
@@ -94,7 +170,7 @@ public final class AddressSpace {
 
     /** Returns the size of the backing store in bytes: the memory this instance holds for data. */
     public long residentBytes() {
-        return memory.length;
+        return nativeMemory != null ? nativeExtent : memory.length;
     }
 
     // ---- Page table ----
@@ -123,8 +199,7 @@ public final class AddressSpace {
         int endPage = (int) (end >>> PAGE_SHIFT);
         for (int page = firstPage; page < endPage; page++) {
             if ((pageFlags[page] & PageFlags.PRESENT) == 0) {
-                int pageStart = page << PAGE_SHIFT;
-                Arrays.fill(memory, pageStart, pageStart + PAGE_SIZE, (byte) 0);
+                fillBacking(page << PAGE_SHIFT, PAGE_SIZE, (byte) 0);
             }
             pageFlags[page] = entry;
         }
@@ -151,7 +226,7 @@ public final class AddressSpace {
         Objects.checkFromIndexSize(srcOffset, length, src.length);
 
         ensureCapacity(end);
-        System.arraycopy(src, srcOffset, memory, address, length);
+        copyIntoBacking(src, srcOffset, address, length);
         finishMapWithData(address, end, flags, length);
     }
 
@@ -165,7 +240,11 @@ public final class AddressSpace {
         long end = checkMapWithData(address, size, flags, length);
 
         ensureCapacity(end);
-        src.get(0, memory, address, length);
+        if (nativeMemory != null) {
+            MemorySegment.copy(MemorySegment.ofBuffer(src.duplicate().clear()), 0, nativeMemory, address, length);
+        } else {
+            src.get(0, memory, address, length);
+        }
         finishMapWithData(address, end, flags, length);
     }
 
@@ -185,7 +264,7 @@ public final class AddressSpace {
 
     /** Zeroes the rest of the last page after the data and sets the page flags. */
     private void finishMapWithData(int address, long end, int flags, int length) {
-        Arrays.fill(memory, address + length, (int) end, (byte) 0);
+        fillBacking(address + length, (int) end - (address + length), (byte) 0);
         int firstPage = address >>> PAGE_SHIFT;
         int endPage = (int) (end >>> PAGE_SHIFT);
         Arrays.fill(pageFlags, firstPage, endPage, (byte) (flags | PageFlags.PRESENT));
@@ -213,6 +292,7 @@ public final class AddressSpace {
     public void release() {
         Arrays.fill(pageFlags, (byte) 0);
         updateWindows(0, pageFlags.length);
+        // NOTE: native memory stays reserved until its owner frees it, but none of its pages is present any more.
         memory = new byte[0];
     }
 
@@ -244,6 +324,9 @@ public final class AddressSpace {
     private void updateWindows(int firstPage, int endPage) {
         readWindows.update(pageFlags, firstPage, endPage);
         writeWindows.update(pageFlags, firstPage, endPage);
+        if (nativePageTable != null) {
+            MemorySegment.copy(pageFlags, firstPage, nativePageTable, ValueLayout.JAVA_BYTE, firstPage, endPage - firstPage);
+        }
     }
 
     AccessWindows readWindows() {
@@ -286,6 +369,10 @@ public final class AddressSpace {
 
     /** Grows the backing store to at least {@code end} bytes, doubling and capped at the limit. */
     private void ensureCapacity(long end) {
+        if (nativeMemory != null) {
+            nativeExtent = Math.max(nativeExtent, end);
+            return;
+        }
         if (end <= memory.length) {
             return;
         }
@@ -294,6 +381,9 @@ public final class AddressSpace {
     }
 
     // ---- Access windows ----
+
+    /** Entries of {@link #nativePageTable}: the pages of the 32-bit address space, and one past its end. */
+    public static final int NATIVE_PAGE_TABLE_ENTRIES = (1 << (32 - PAGE_SHIFT)) + 1;
 
     /** Window index that names no window: accesses that pass it always take the full check. */
     public static final int NO_WINDOW = -1;
@@ -343,6 +433,9 @@ public final class AddressSpace {
         if (!readWindows.contains(window, address, Byte.BYTES)) {
             checkRead(location, address, Byte.BYTES);
         }
+        if (isNativeBacked()) {
+            return nativeMemory.get(ValueLayout.JAVA_BYTE, address);
+        }
         return memory[address];
     }
 
@@ -353,6 +446,9 @@ public final class AddressSpace {
     public short loadI16(Node location, int window, int address) {
         if (!readWindows.contains(window, address, Short.BYTES)) {
             checkRead(location, address, Short.BYTES);
+        }
+        if (isNativeBacked()) {
+            return nativeMemory.get(NATIVE_I16, address);
         }
         return LITTLE_ENDIAN.getShort(memory, address);
     }
@@ -365,6 +461,9 @@ public final class AddressSpace {
         if (!readWindows.contains(window, address, Integer.BYTES)) {
             checkRead(location, address, Integer.BYTES);
         }
+        if (isNativeBacked()) {
+            return nativeMemory.get(NATIVE_I32, address);
+        }
         return LITTLE_ENDIAN.getInt(memory, address);
     }
 
@@ -375,6 +474,9 @@ public final class AddressSpace {
     public long loadI64(Node location, int window, int address) {
         if (!readWindows.contains(window, address, Long.BYTES)) {
             checkRead(location, address, Long.BYTES);
+        }
+        if (isNativeBacked()) {
+            return nativeMemory.get(NATIVE_I64, address);
         }
         return LITTLE_ENDIAN.getLong(memory, address);
     }
@@ -387,6 +489,10 @@ public final class AddressSpace {
         if (!writeWindows.contains(window, address, Byte.BYTES)) {
             checkWrite(location, address, Byte.BYTES);
         }
+        if (isNativeBacked()) {
+            nativeMemory.set(ValueLayout.JAVA_BYTE, address, value);
+            return;
+        }
         memory[address] = value;
     }
 
@@ -397,6 +503,10 @@ public final class AddressSpace {
     public void storeI16(Node location, int window, int address, short value) {
         if (!writeWindows.contains(window, address, Short.BYTES)) {
             checkWrite(location, address, Short.BYTES);
+        }
+        if (isNativeBacked()) {
+            nativeMemory.set(NATIVE_I16, address, value);
+            return;
         }
         LITTLE_ENDIAN.putShort(memory, address, value);
     }
@@ -409,6 +519,10 @@ public final class AddressSpace {
         if (!writeWindows.contains(window, address, Integer.BYTES)) {
             checkWrite(location, address, Integer.BYTES);
         }
+        if (isNativeBacked()) {
+            nativeMemory.set(NATIVE_I32, address, value);
+            return;
+        }
         LITTLE_ENDIAN.putInt(memory, address, value);
     }
 
@@ -419,6 +533,10 @@ public final class AddressSpace {
     public void storeI64(Node location, int window, int address, long value) {
         if (!writeWindows.contains(window, address, Long.BYTES)) {
             checkWrite(location, address, Long.BYTES);
+        }
+        if (isNativeBacked()) {
+            nativeMemory.set(NATIVE_I64, address, value);
+            return;
         }
         LITTLE_ENDIAN.putLong(memory, address, value);
     }
@@ -509,7 +627,11 @@ public final class AddressSpace {
                         + " to " + formatAddress(dst);
         checkRange(location, src, size, READ_FLAGS, Access.READ, operation);
         checkRange(location, dst, size, WRITE_FLAGS, Access.WRITE, operation);
-        System.arraycopy(memory, src, memory, dst, size);
+        if (nativeMemory != null) {
+            MemorySegment.copy(nativeMemory, src, nativeMemory, dst, size);
+        } else {
+            System.arraycopy(memory, src, memory, dst, size);
+        }
     }
 
     /**
@@ -534,7 +656,7 @@ public final class AddressSpace {
         Objects.checkFromIndexSize(dstOffset, length, dst.length);
         checkRange(location, address, length, READ_FLAGS, Access.READ,
                         "host read of " + length + " bytes at " + formatAddress(address));
-        System.arraycopy(memory, address, dst, dstOffset, length);
+        copyFromBacking(address, dst, dstOffset, length);
     }
 
     /**
@@ -549,7 +671,7 @@ public final class AddressSpace {
         Objects.checkFromIndexSize(srcOffset, length, src.length);
         checkRange(location, address, length, WRITE_FLAGS, Access.WRITE,
                         "host write of " + length + " bytes at " + formatAddress(address));
-        System.arraycopy(src, srcOffset, memory, address, length);
+        copyIntoBacking(src, srcOffset, address, length);
     }
 
     /**
@@ -562,7 +684,7 @@ public final class AddressSpace {
     public void fill(Node location, int dst, byte value, int size) {
         String operation = "fill of " + Integer.toUnsignedString(size) + " bytes at " + formatAddress(dst);
         checkRange(location, dst, size, WRITE_FLAGS, Access.WRITE, operation);
-        Arrays.fill(memory, dst, dst + size, value);
+        fillBacking(dst, size, value);
     }
 
     /**
@@ -586,15 +708,14 @@ public final class AddressSpace {
             }
             int pageEnd = (position | PAGE_OFFSET_MASK) + 1;
             int chunk = Math.min(pageEnd - position, maxLength - length);
-            byte[] bytes = memory;
             for (int i = 0; i < chunk; i++) {
-                if (bytes[position + i] == 0) {
-                    return new String(bytes, address, length + i, StandardCharsets.ISO_8859_1);
+                if (byteAt(position + i) == 0) {
+                    return latin1String(address, length + i);
                 }
             }
             length += chunk;
         }
-        return new String(memory, address, length, StandardCharsets.ISO_8859_1);
+        return latin1String(address, length);
     }
 
     /**
@@ -644,7 +765,7 @@ public final class AddressSpace {
     public void hostWrite(int address, byte[] src, int srcOffset, int length) {
         Objects.checkFromIndexSize(srcOffset, length, src.length);
         checkHostRange("hostWrite", address, length);
-        System.arraycopy(src, srcOffset, memory, address, length);
+        copyIntoBacking(src, srcOffset, address, length);
     }
 
     /**
@@ -657,7 +778,7 @@ public final class AddressSpace {
     public void hostRead(int address, byte[] dst, int dstOffset, int length) {
         Objects.checkFromIndexSize(dstOffset, length, dst.length);
         checkHostRange("hostRead", address, length);
-        System.arraycopy(memory, address, dst, dstOffset, length);
+        copyFromBacking(address, dst, dstOffset, length);
     }
 
     /**
@@ -669,7 +790,11 @@ public final class AddressSpace {
     public void hostRead(int address, ByteBuffer dst, int length) {
         Objects.checkFromIndexSize(0, length, dst.limit());
         checkHostRange("hostRead", address, length);
-        dst.put(0, memory, address, length);
+        if (nativeMemory != null) {
+            MemorySegment.copy(nativeMemory, address, MemorySegment.ofBuffer(dst.duplicate().clear()), 0, length);
+        } else {
+            dst.put(0, memory, address, length);
+        }
     }
 
     private void checkHostRange(String operation, int address, int length) {
@@ -685,5 +810,49 @@ public final class AddressSpace {
                                 + ": page " + formatAddress(page) + " is not present");
             }
         }
+    }
+
+    // ---- Backing store ----
+
+    /*
+     * The bulk paths below serve both backing stores. Their callers have checked the range
+     * against the page table, so every byte they touch lies in a present page.
+     */
+
+    private byte byteAt(int address) {
+        return nativeMemory != null ? nativeMemory.get(ValueLayout.JAVA_BYTE, address) : memory[address];
+    }
+
+    private void copyIntoBacking(byte[] src, int srcOffset, int address, int length) {
+        if (nativeMemory != null) {
+            MemorySegment.copy(src, srcOffset, nativeMemory, ValueLayout.JAVA_BYTE, address, length);
+        } else {
+            System.arraycopy(src, srcOffset, memory, address, length);
+        }
+    }
+
+    private void copyFromBacking(int address, byte[] dst, int dstOffset, int length) {
+        if (nativeMemory != null) {
+            MemorySegment.copy(nativeMemory, ValueLayout.JAVA_BYTE, address, dst, dstOffset, length);
+        } else {
+            System.arraycopy(memory, address, dst, dstOffset, length);
+        }
+    }
+
+    private void fillBacking(int address, int length, byte value) {
+        if (nativeMemory != null) {
+            nativeMemory.asSlice(address, length).fill(value);
+        } else {
+            Arrays.fill(memory, address, address + length, value);
+        }
+    }
+
+    private String latin1String(int address, int length) {
+        if (nativeMemory != null) {
+            byte[] bytes = new byte[length];
+            copyFromBacking(address, bytes, 0, length);
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
+        return new String(memory, address, length, StandardCharsets.ISO_8859_1);
     }
 }

@@ -14,22 +14,30 @@ import org.kplugins.monitor.fault.FaultReport;
 import org.kplugins.monitor.fault.PluginFault;
 import org.kplugins.monitor.testing.LocatedNode;
 
-class AddressSpaceTest {
+/**
+ * The behaviour every backing store of {@link AddressSpace} shares. {@link ArrayBackedAddressSpaceTest}
+ * and {@link NativeBackedAddressSpaceTest} run these tests against the byte-array and the native
+ * backing store, and add the tests that only one of them needs.
+ */
+abstract class AddressSpaceTest {
 
-    private static final int PAGE = AddressSpace.PAGE_SIZE;
-    private static final int LIMIT = 16 * PAGE;
-    private static final int RW = PageFlags.PRESENT | PageFlags.WRITABLE;
+    static final int PAGE = AddressSpace.PAGE_SIZE;
+    static final int LIMIT = 16 * PAGE;
+    static final int RW = PageFlags.PRESENT | PageFlags.WRITABLE;
+
+    /** Creates an empty address space with the backing store under test. */
+    abstract AddressSpace create(String pluginName, int segmentLimit);
 
     /** Pages 1-2 writable, page 3 read-only, page 4 unmapped, page 15 (the last) writable. */
-    private static AddressSpace newSpace() {
-        AddressSpace space = new AddressSpace("test", LIMIT);
+    AddressSpace newSpace() {
+        AddressSpace space = create("test", LIMIT);
         space.map(PAGE, 2 * PAGE, RW);
         space.map(3 * PAGE, PAGE, PageFlags.PRESENT);
         space.map(LIMIT - PAGE, PAGE, RW);
         return space;
     }
 
-    private static FaultReport expectFault(Executable access) {
+    static FaultReport expectFault(Executable access) {
         return assertThrows(PluginFault.class, access).report();
     }
 
@@ -183,7 +191,7 @@ class AddressSpaceTest {
 
     @Test
     void faultWithLocationRendersSourceLine() {
-        AddressSpace space = new AddressSpace("grayscale", LIMIT);
+        AddressSpace space = create("grayscale", LIMIT);
         space.map(0x1000, PAGE, PageFlags.PRESENT);
         String text = "void transcode(char *out) {\n    out[i] = y;\n}\n";
         LocatedNode node = LocatedNode.at("grayscale.kpc", text, "transcode", 2, 5, 10);
@@ -243,45 +251,10 @@ class AddressSpaceTest {
 
     @Test
     void mapRoundsSizeUpToPages() {
-        AddressSpace space = new AddressSpace("test", LIMIT);
+        AddressSpace space = create("test", LIMIT);
         space.map(0x1000, 1, RW);
         space.storeI8(null, 0x1FFF, (byte) 5);
         assertEquals(0, space.flagsOf(0x2000));
-    }
-
-    @Test
-    void constructorRejectsInvalidLimits() {
-        assertThrows(IllegalArgumentException.class, () -> new AddressSpace("test", 0));
-        assertThrows(IllegalArgumentException.class, () -> new AddressSpace("test", PAGE + 1));
-        assertThrows(IllegalArgumentException.class, () -> new AddressSpace("test", Integer.MAX_VALUE));
-        assertThrows(IllegalArgumentException.class, () -> new AddressSpace("test", -PAGE));
-        assertEquals(AddressSpace.MAX_SEGMENT_LIMIT, new AddressSpace("test", AddressSpace.MAX_SEGMENT_LIMIT).segmentLimit());
-    }
-
-    @Test
-    void backingStoreGrowsOnDemand() {
-        AddressSpace space = new AddressSpace("test", 256 << 20);
-        assertEquals(0, space.residentBytes());
-
-        space.map(0x1000, PAGE, RW);
-        assertEquals(2 * PAGE, space.residentBytes());
-
-        space.map(0x2000, PAGE, RW);
-        assertEquals(4 * PAGE, space.residentBytes(), "growth doubles the backing store");
-
-        space.map(0x10_0000, PAGE, RW);
-        assertEquals(0x10_1000, space.residentBytes());
-        space.storeI64(null, 0x10_0FF8, 99L);
-        assertEquals(99L, space.loadI64(null, 0x10_0FF8));
-        assertEquals(FaultKind.PAGE_NOT_PRESENT, expectFault(() -> space.loadI8(null, 0x10_1000)).kind());
-    }
-
-    @Test
-    void backingStoreGrowthCappedAtLimit() {
-        AddressSpace space = new AddressSpace("test", 3 * PAGE);
-        space.map(PAGE, PAGE, RW);
-        space.map(2 * PAGE, PAGE, RW);
-        assertEquals(3 * PAGE, space.residentBytes());
     }
 
     @Test
