@@ -28,6 +28,8 @@ public final class KpcContext {
     private final int memoryLimit;
     private final int heapSize;
     private final SymbolTable symbolTable;
+    private final String tier;
+    private final String dumpX86;
     private final KpcScope scope;
     private PluginInstance lastPlugin;
 
@@ -42,6 +44,8 @@ public final class KpcContext {
         long tableId = KpcLanguage.tableId(options.get(KpcLanguage.SymbolTable));
         // The option's type checked that the table exists; the context keeps it reachable from here on.
         this.symbolTable = tableId == 0 ? null : SymbolTable.find(tableId);
+        this.tier = options.get(KpcLanguage.Tier);
+        this.dumpX86 = options.get(KpcLanguage.DumpX86);
         this.scope = new KpcScope(this);
     }
 
@@ -86,6 +90,16 @@ public final class KpcContext {
     /** Returns the host's symbol table named by kpc.SymbolTable, or null when only the built-ins are exported. */
     public SymbolTable symbolTable() {
         return symbolTable;
+    }
+
+    /** kpc.Tier: {@link KpcLanguage#TRUFFLE_TIER} or {@link KpcLanguage#NATIVE_TIER}. */
+    public String tier() {
+        return tier;
+    }
+
+    /** kpc.DumpX86: the function whose machine code the native tier prints, * for all, or empty for none. */
+    public String dumpX86() {
+        return dumpX86;
     }
 
     public KpcScope scope() {

@@ -35,6 +35,7 @@ import org.kplugins.kpc.parser.Parser;
 import org.kplugins.kpc.preprocess.BuiltinHeaders;
 import org.kplugins.kpc.preprocess.IncludeResolver;
 import org.kplugins.kpc.preprocess.Preprocessor;
+import org.kplugins.kpc.runtime.NativeTier;
 import org.kplugins.kpc.runtime.PluginProgram;
 import org.kplugins.monitor.link.SymbolTable;
 import org.kplugins.monitor.memory.AddressSpace;
@@ -116,6 +117,21 @@ public final class KpcLanguage extends TruffleLanguage<KpcContext> {
                     category = OptionCategory.EXPERT, stability = OptionStability.STABLE)
     static final OptionKey<String> SymbolTable = new OptionKey<>("0", new OptionType<>("id", KpcLanguage::parseTableReference));
 
+    /** Value of kpc.Tier that compiles plugins to Truffle nodes. */
+    public static final String TRUFFLE_TIER = "truffle";
+    /** Value of kpc.Tier that compiles plugins to x86-64 machine code, see {@link NativeTier}. */
+    public static final String NATIVE_TIER = "native";
+
+    @Option(help = "Execution tier of plugin code: truffle (Truffle nodes, interpreted and compiled by Graal) or native"
+                    + " (x86-64 machine code, on Linux x86-64 with the x86-backend module). Default: truffle.",
+                    category = OptionCategory.USER, stability = OptionStability.EXPERIMENTAL)
+    static final OptionKey<String> Tier = new OptionKey<>(TRUFFLE_TIER, new OptionType<>("tier", KpcLanguage::parseTier));
+
+    @Option(help = "With kpc.Tier=native: print the machine code of the named plugin function, or of every function for *,"
+                    + " to standard output when a plugin is compiled: source line, offset, bytes and instruction. Default: empty"
+                    + " (print nothing).", category = OptionCategory.EXPERT, stability = OptionStability.EXPERIMENTAL)
+    static final OptionKey<String> DumpX86 = new OptionKey<>("");
+
     /** Sources parsed by this class since the JVM started, which tests of code sharing read. */
     private static final AtomicLong PARSE_COUNT = new AtomicLong();
 
@@ -151,6 +167,15 @@ public final class KpcLanguage extends TruffleLanguage<KpcContext> {
             throw new IllegalArgumentException("invalid kpc.SymbolTable '" + reference + "': expected the id of a symbol"
                             + " table, optionally followed by '/' and its generation");
         }
+    }
+
+    private static String parseTier(String text) {
+        String tier = text.strip();
+        if (!tier.equals(TRUFFLE_TIER) && !tier.equals(NATIVE_TIER)) {
+            throw new IllegalArgumentException("invalid kpc.Tier '" + text + "': expected " + TRUFFLE_TIER + " or "
+                            + NATIVE_TIER);
+        }
+        return tier;
     }
 
     private static Long parseSteps(String text) {
@@ -197,14 +222,15 @@ public final class KpcLanguage extends TruffleLanguage<KpcContext> {
 
     /**
      * Contexts can share code when it was built for the same stack size, which fixes the addresses
-     * of static data, for the same budget mode, which decides whether loops count steps, and against
-     * the same symbol table, whose exports the code is bound to.
+     * of static data, for the same budget mode, which decides whether loops count steps, against
+     * the same symbol table, whose exports the code is bound to, and for the same tier.
      */
     @Override
     protected boolean areOptionsCompatible(OptionValues first, OptionValues second) {
         return first.get(StackSize).equals(second.get(StackSize))
                         && (first.get(Budget) == 0) == (second.get(Budget) == 0)
-                        && first.get(SymbolTable).equals(second.get(SymbolTable));
+                        && first.get(SymbolTable).equals(second.get(SymbolTable))
+                        && first.get(Tier).equals(second.get(Tier));
     }
 
     @Override
@@ -234,8 +260,14 @@ public final class KpcLanguage extends TruffleLanguage<KpcContext> {
             sink.throwIfErrors();
             PluginImports imports = PluginLinker.link(unit, table, sink);
             sink.throwIfErrors();
-            PluginProgram program = NodeBuilder.build(this, pluginName(source), unit, imports, context.stackSize(),
-                            context.budget() != 0);
+            PluginProgram program;
+            if (context.tier().equals(NATIVE_TIER)) {
+                program = NativeTier.load().compile(this, pluginName(source), unit, imports, context.stackSize(),
+                                context.budget() != 0);
+            } else {
+                program = NodeBuilder.build(this, pluginName(source), unit, imports, context.stackSize(),
+                                context.budget() != 0);
+            }
             return new KpcPluginRootNode(this, program).getCallTarget();
         } catch (CompileException e) {
             throw new KpcCompileError(e, firstLocation(e));

@@ -2,7 +2,8 @@
 package org.kplugins.kpc.diagnostics;
 
 /**
- * A compile-time error: lexical, preprocessor, syntax, type or link. It renders as
+ * A compile-time error: lexical, preprocessor, syntax, type or link, or a feature that the selected
+ * execution tier does not support. It renders as
  *
  * <pre>
  * grayscale.kpc:12:9: error: use of undeclared identifier 'rowBytes'
@@ -18,7 +19,9 @@ public record Diagnostic(Kind kind, SourceLocation location, String message) {
         PREPROCESSOR,
         SYNTAX,
         TYPE,
-        LINK
+        LINK,
+        /** A valid plugin that uses a feature the selected execution tier does not implement yet. */
+        UNSUPPORTED
     }
 
     /** Returns the three-line form shown above: location and message, source line, caret. */

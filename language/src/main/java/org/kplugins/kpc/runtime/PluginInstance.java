@@ -64,6 +64,8 @@ public final class PluginInstance implements TruffleObject {
     private boolean running;
     /** Whether printk wrote since the output was last flushed, so calls that print nothing skip the flush. */
     public boolean outputPending;
+    /** What the tier that compiled the program keeps per instance, such as the native tier's context block; null for the Truffle tier. */
+    private Object tierState;
 
     private PluginInstance(PluginProgram program, KpcContext context, AddressSpace memory, PluginHeap heap,
                     int[] dataImportAddresses, int hostRegionStart) {
@@ -110,7 +112,7 @@ public final class PluginInstance implements TruffleObject {
                             + "; raise kpc.MemoryLimit or lower kpc.StackSize or kpc.HeapSize", null);
         }
 
-        AddressSpace memory = new AddressSpace(program.name(), context.memoryLimit());
+        AddressSpace memory = program.memoryFactory().create(program.name(), context.memoryLimit());
         memory.map(PluginLayout.STACK_BOTTOM, layout.stackSize(), PageFlags.PRESENT | PageFlags.WRITABLE);
         byte[] readOnly = layout.readOnlyData();
         if (readOnly.length > 0) {
@@ -321,6 +323,15 @@ public final class PluginInstance implements TruffleObject {
 
     public PluginHeap heap() {
         return heap;
+    }
+
+    /** Returns what the program's tier keeps for this instance, or null before it stores anything. */
+    public Object tierState() {
+        return tierState;
+    }
+
+    public void setTierState(Object state) {
+        this.tierState = state;
     }
 
     public PrintStream output() {
