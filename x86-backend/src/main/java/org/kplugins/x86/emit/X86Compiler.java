@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.x86.emit;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.kplugins.x86.asm.Register;
+import org.kplugins.x86.ir.IrFunction;
+import org.kplugins.x86.ir.IrProgram;
+import org.kplugins.x86.regalloc.Allocation;
+import org.kplugins.x86.regalloc.LinearScan;
+import org.kplugins.x86.select.InstructionSelector;
+import org.kplugins.x86.select.MachineFunction;
+
+/** The back end after lowering: instruction selection, register allocation and emission of a whole program. */
+public final class X86Compiler {
+
+    private X86Compiler() {
+    }
+
+    /**
+     * Compiles {@code program} to machine code.
+     *
+     * @param registers the registers the allocator may use, normally
+     *                  {@link org.kplugins.x86.select.RuntimeAbi#ALLOCATABLE}; tests pass fewer to
+     *                  force spills
+     */
+    public static NativeCode compile(IrProgram program, List<Register> registers) {
+        List<MachineFunction> functions = new ArrayList<>();
+        List<Allocation> allocations = new ArrayList<>();
+        for (IrFunction function : program.functions()) {
+            MachineFunction machine = InstructionSelector.select(program, function);
+            functions.add(machine);
+            allocations.add(LinearScan.allocate(machine, registers));
+        }
+        return CodeEmitter.emit(functions, allocations);
+    }
+}

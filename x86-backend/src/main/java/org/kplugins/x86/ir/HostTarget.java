@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.x86.ir;
+
+import org.kplugins.monitor.link.FunctionExport;
+
+/** What a {@link Instr.HostCall} calls on the host side of the upcall. */
+public sealed interface HostTarget {
+
+    /** {@code printk(format, ...)}: argument 0 is the format, and {@code is64Bit[i]} tells the width of argument i + 1. */
+    record Printk(boolean[] is64Bit) implements HostTarget {
+    }
+
+    /** {@code kp_alloc(size)}. */
+    record Alloc() implements HostTarget {
+    }
+
+    /** {@code kp_free(pointer)}. */
+    record Free() implements HostTarget {
+    }
+
+    /**
+     * A function of the host's symbol table. The conversions are the codes of
+     * {@code KpcHostFunctionCallNode}, one per argument and one for the result.
+     */
+    record TableFunction(FunctionExport export, int[] argumentConversions, int resultConversion) implements HostTarget {
+    }
+
+    /** A struct copy of {@code size} bytes from argument 1 to argument 0, with memmove semantics; yields argument 0. */
+    record MemoryCopy(int size) implements HostTarget {
+    }
+}

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * The intermediate representation between the typed KPC syntax tree and x86-64 instruction
+ * selection.
+ *
+ * <p>An {@link org.kplugins.x86.ir.IrFunction} is a control-flow graph of
+ * {@link org.kplugins.x86.ir.Block}s. Each block is a list of {@link org.kplugins.x86.ir.Instr}s
+ * that ends in exactly one terminator: {@link org.kplugins.x86.ir.Instr.Jump},
+ * {@link org.kplugins.x86.ir.Instr.Branch} or {@link org.kplugins.x86.ir.Instr.Return}.
+ * Instructions are three-address code over virtual registers ({@link org.kplugins.x86.ir.VReg}),
+ * which are not in SSA form: a local variable is one virtual register that several instructions
+ * assign. An operand is a virtual register or an {@link org.kplugins.x86.ir.Imm} constant.
+ *
+ * <p>Values have two widths ({@link org.kplugins.x86.ir.Width}). {@code I32} carries every C type
+ * up to 32 bits and pointers, normalized to the type's range as the Truffle tier's Java ints are
+ * (an {@code unsigned char} holds 0 to 255, a {@code signed char} -128 to 127), and {@code I64}
+ * carries {@code long long}. Arithmetic wraps. {@link org.kplugins.x86.ir.Instr.Convert} is the
+ * only instruction that changes width or range.
+ *
+ * <p>Plugin memory is reached only through {@link org.kplugins.x86.ir.Instr.Load} and
+ * {@link org.kplugins.x86.ir.Instr.Store} on 32-bit plugin addresses. A checked access is tested
+ * against the plugin's page table before it happens; an unchecked one is an access at a constant
+ * offset inside the function's own frame on the plugin stack, which is always mapped and writable.
+ * Every instruction that can fault names a {@link org.kplugins.x86.ir.Site}: the source location
+ * whose report the fault gets, the same location the Truffle tier reports.
+ *
+ * <p>Calls between plugin functions ({@link org.kplugins.x86.ir.Instr.Call}) carry the caller's
+ * frame base, which becomes the callee's plugin stack pointer, and each call and each loop
+ * back-edge ({@link org.kplugins.x86.ir.Instr.BudgetStep}) costs one step of the execution budget.
+ * Calls to the host ({@link org.kplugins.x86.ir.Instr.HostCall}) leave the machine code through
+ * the runtime's upcall.
+ */
+package org.kplugins.x86.ir;

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.x86.lower;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.kplugins.kpc.ast.Function;
+import org.kplugins.kpc.ast.TranslationUnit;
+import org.kplugins.kpc.ast.Variable;
+import org.kplugins.kpc.builtins.HostExport;
+import org.kplugins.kpc.diagnostics.SourceLocation;
+import org.kplugins.kpc.link.PluginImports;
+import org.kplugins.kpc.runtime.PluginLayout;
+import org.kplugins.kpc.types.ArrayType;
+import org.kplugins.kpc.types.CType;
+import org.kplugins.kpc.types.FunctionType;
+import org.kplugins.kpc.types.IntegerType;
+import org.kplugins.kpc.types.PointerType;
+import org.kplugins.kpc.types.StructType;
+import org.kplugins.kpc.types.VoidType;
+import org.kplugins.monitor.link.FunctionExport;
+import org.kplugins.x86.ir.HostTarget;
+import org.kplugins.x86.ir.Instr;
+import org.kplugins.x86.ir.IrFunction;
+import org.kplugins.x86.ir.IrProgram;
+import org.kplugins.x86.ir.Operand;
+import org.kplugins.x86.ir.Site;
+import org.kplugins.x86.ir.VReg;
+import org.kplugins.x86.ir.Width;
+
+/**
+ * Lowers a parsed and linked plugin to IR, one {@link FunctionLowering} per defined function, with
+ * the addresses of its static data taken from its {@link PluginLayout}, the same layout the
+ * Truffle tier uses.
+ */
+public final class ProgramLowering {
+
+    /** A function the native tier could not lower, and why. */
+    public record Unsupported(String function, UnsupportedFeatureException reason) {
+    }
+
+    private final PluginImports imports;
+    private final PluginLayout layout;
+    private final boolean budgetEnabled;
+    private final List<IrProgram.HostCallSite> hostCalls = new ArrayList<>();
+    /** Types already checked by {@link #checkType}, by identity. */
+    private final Map<CType, Boolean> supportedTypes = new IdentityHashMap<>();
+
+    private ProgramLowering(PluginImports imports, PluginLayout layout, boolean budgetEnabled) {
+        this.imports = imports;
+        this.layout = layout;
+        this.budgetEnabled = budgetEnabled;
+    }
+
+    /**
+     * Lowers every defined function of {@code unit}.
+     *
+     * @param unsupported receives one entry per function that uses a construct the tier cannot
+     *                    lower yet; such a function is left out of the program
+     */
+    public static IrProgram lower(TranslationUnit unit, PluginImports imports, PluginLayout layout, boolean budgetEnabled,
+                    List<Unsupported> unsupported) {
+        ProgramLowering program = new ProgramLowering(imports, layout, budgetEnabled);
+        List<IrFunction> functions = new ArrayList<>();
+        for (Function function : unit.functions()) {
+            if (!function.isDefined()) {
+                continue;
+            }
+            try {
+                functions.add(new FunctionLowering(program, function).lower());
+            } catch (UnsupportedFeatureException e) {
+                unsupported.add(new Unsupported(function.name(), e));
+            }
+        }
+        return new IrProgram(functions, List.copyOf(program.hostCalls), budgetEnabled);
+    }
+
+    PluginLayout layout() {
+        return layout;
+    }
+
+    boolean budgetEnabled() {
+        return budgetEnabled;
+    }
+
+    /** Returns the built-in export that a call of {@code callee} goes to, or null. */
+    HostExport builtin(Function callee) {
+        return callee.isDefined() ? null : imports.builtins().get(callee);
+    }
+
+    /** Returns the host symbol-table function that a call of {@code callee} goes to, or null. */
+    FunctionExport tableFunction(Function callee) {
+        return callee.isDefined() ? null : imports.functions().get(callee);
+    }
+
+    /** Returns the index of the data window that {@code global} imports, or -1 for a global the plugin defines. */
+    int dataImportIndex(Variable global) {
+        return global.isDefined() ? -1 : imports.dataIndex(global);
+    }
+
+    Instr.HostCall newHostCall(String function, VReg result, HostTarget target, List<Operand> arguments, Site site) {
+        Instr.HostCall call = new Instr.HostCall(result, hostCalls.size(), target, List.copyOf(arguments), site);
+        hostCalls.add(new IrProgram.HostCallSite(function, call));
+        return call;
+    }
+
+    /**
+     * Returns the width of a value of {@code type}: long long is {@code I64}, every other integer,
+     * pointers, and structs and arrays (carried by address) are {@code I32}.
+     *
+     * @throws UnsupportedFeatureException for any other type, reported at {@code location}
+     */
+    Width widthOf(CType type, SourceLocation location) {
+        checkType(type, location);
+        if (type instanceof IntegerType integer && integer.is64Bit()) {
+            return Width.I64;
+        }
+        if (type instanceof VoidType) {
+            throw new IllegalArgumentException("void has no width");
+        }
+        return Width.I32;
+    }
+
+    /** Rejects the types the tier cannot lower yet: anything but void, integers, pointers, arrays and structs of those. */
+    void checkType(CType type, SourceLocation location) {
+        if (!isSupported(type)) {
+            throw new UnsupportedFeatureException(location, "type '" + type.spelling() + "'");
+        }
+    }
+
+    private boolean isSupported(CType type) {
+        Boolean known = supportedTypes.get(type);
+        if (known != null) {
+            return known;
+        }
+        // A struct that points to itself is checked once: while it is being checked, it counts as supported.
+        supportedTypes.put(type, true);
+        boolean supported = switch (type) {
+            case VoidType v -> true;
+            case IntegerType i -> true;
+            case PointerType p -> p.pointee() instanceof FunctionType || isSupported(p.pointee());
+            case ArrayType a -> isSupported(a.element());
+            case StructType s -> s.members().stream().allMatch(member -> isSupported(member.type()));
+            default -> false;
+        };
+        supportedTypes.put(type, supported);
+        return supported;
+    }
+}

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.x86.runtime;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import org.kplugins.x86.select.RuntimeAbi;
+
+/**
+ * The native context block of one plugin instance, laid out as {@link RuntimeAbi} describes,
+ * followed by the argument block of a call from the host: the number of 8-byte slots, then the
+ * stack pointer and the arguments.
+ */
+final class ContextBlock {
+
+    private final MemorySegment block;
+    private final long argumentsOffset;
+
+    ContextBlock(MemorySegment memoryBase, MemorySegment pageTable, MemorySegment upcall, int[] dataImports,
+                    int maxParameters) {
+        this.argumentsOffset = (RuntimeAbi.DATA_IMPORTS + 4L * dataImports.length + 7) & -8;
+        this.block = Arena.ofAuto().allocate(argumentsOffset + 8L * (maxParameters + 2), 16);
+        block.set(JAVA_LONG, RuntimeAbi.MEMORY_BASE, memoryBase.address());
+        block.set(JAVA_LONG, RuntimeAbi.PAGE_TABLE, pageTable.address());
+        block.set(JAVA_LONG, RuntimeAbi.UPCALL, upcall.address());
+        for (int i = 0; i < dataImports.length; i++) {
+            block.set(JAVA_INT, RuntimeAbi.DATA_IMPORTS + 4L * i, dataImports[i]);
+        }
+    }
+
+    long address() {
+        return block.address();
+    }
+
+    long argumentsAddress() {
+        return block.address() + argumentsOffset;
+    }
+
+    /** Resets the fields of a call from the host: the budget, the native stack limit and the fault fields. */
+    void prepare(long budget, long nativeStackLimit) {
+        block.set(JAVA_LONG, RuntimeAbi.BUDGET, budget);
+        block.set(JAVA_LONG, RuntimeAbi.NATIVE_STACK_LIMIT, nativeStackLimit);
+        block.set(JAVA_LONG, RuntimeAbi.FAULT_PC, 0);
+        block.set(JAVA_INT, RuntimeAbi.UNWIND, 0);
+    }
+
+    /** Writes the argument block: the stack pointer, then each argument as an 8-byte slot. */
+    void setArguments(int stackPointer, long[] arguments) {
+        block.set(JAVA_LONG, argumentsOffset, arguments.length + 1);
+        block.set(JAVA_LONG, argumentsOffset + 8, stackPointer);
+        for (int i = 0; i < arguments.length; i++) {
+            block.set(JAVA_LONG, argumentsOffset + 16 + 8L * i, arguments[i]);
+        }
+    }
+
+    long faultPc() {
+        return block.get(JAVA_LONG, RuntimeAbi.FAULT_PC);
+    }
+
+    int faultAddress() {
+        return (int) block.get(JAVA_LONG, RuntimeAbi.FAULT_ADDRESS);
+    }
+
+    long faultReturnAddress() {
+        return block.get(JAVA_LONG, RuntimeAbi.FAULT_RETURN_ADDRESS);
+    }
+
+    /** Makes plugin code unwind when the current upcall returns. */
+    void requestUnwind() {
+        block.set(JAVA_INT, RuntimeAbi.UNWIND, 1);
+    }
+}

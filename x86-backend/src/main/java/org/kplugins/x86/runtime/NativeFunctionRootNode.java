@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.x86.runtime;
+
+import com.oracle.truffle.api.CompilerDirectives;
+import com.oracle.truffle.api.frame.VirtualFrame;
+import com.oracle.truffle.api.nodes.RootNode;
+import com.oracle.truffle.api.source.SourceSection;
+import org.kplugins.kpc.KpcLanguage;
+import org.kplugins.kpc.runtime.Faults;
+import org.kplugins.kpc.runtime.PluginInstance;
+import org.kplugins.kpc.runtime.PluginLayout;
+import org.kplugins.x86.ir.IrFunction;
+import org.kplugins.x86.ir.Site;
+
+/**
+ * A plugin function of the native tier as Truffle sees it. Its call target is what the host calls:
+ * the frame arguments are the plugin instance and the C arguments as Integer or Long, as for the
+ * Truffle tier's {@code KpcFunctionRootNode}, and it runs the machine code from the top of the
+ * plugin stack. Plugin functions call each other in machine code, never through this node.
+ *
+ * <p>Its children are one {@link SiteNode} per fault site of the function, so a fault report names
+ * this function and the site's source location.
+ */
+final class NativeFunctionRootNode extends RootNode {
+
+    private final NativeProgram program;
+    private final IrFunction function;
+    private final SourceSection section;
+    @Children private final SiteNode[] sites;
+
+    NativeFunctionRootNode(KpcLanguage language, NativeProgram program, IrFunction function) {
+        super(language);
+        this.program = program;
+        this.function = function;
+        this.section = Sections.of(function.location());
+        this.sites = new SiteNode[function.sites().size()];
+        for (Site site : function.sites()) {
+            sites[site.id()] = new SiteNode(Sections.of(site.location()));
+        }
+        adoptChildren();
+    }
+
+    @Override
+    public Object execute(VirtualFrame frame) {
+        Object[] arguments = frame.getArguments();
+        PluginInstance instance = CompilerDirectives.castExact(arguments[0], PluginInstance.class);
+        if (instance.stackPointer - function.stackFrameSize() < PluginLayout.STACK_BOTTOM) {
+            CompilerDirectives.transferToInterpreter();
+            throw Faults.stackOverflow(this, instance);
+        }
+        return program.call(this, instance, arguments);
+    }
+
+    IrFunction function() {
+        return function;
+    }
+
+    /** Returns the node of a fault site of this function. */
+    SiteNode site(Site site) {
+        return sites[site.id()];
+    }
+
+    @Override
+    public String getName() {
+        return function.name();
+    }
+
+    @Override
+    public SourceSection getSourceSection() {
+        return section;
+    }
+
+    @Override
+    public String toString() {
+        return function.name() + "()";
+    }
+}

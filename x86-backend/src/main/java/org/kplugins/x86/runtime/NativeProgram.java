@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.x86.runtime;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.util.HashMap;
+import java.util.Map;
+import org.kplugins.kpc.KpcLanguage;
+import org.kplugins.kpc.runtime.Faults;
+import org.kplugins.kpc.runtime.KpcNull;
+import org.kplugins.kpc.runtime.PluginInstance;
+import org.kplugins.monitor.memory.AddressSpace;
+import org.kplugins.x86.emit.NativeCode;
+import org.kplugins.x86.ir.IrFunction;
+import org.kplugins.x86.ir.IrProgram;
+import org.kplugins.x86.ir.Width;
+import org.kplugins.x86.select.FaultStub;
+
+/**
+ * A plugin compiled to machine code and installed in executable memory, shared by all its
+ * instances. It runs calls from the host through the entry trampoline and turns the fault stub
+ * that a call ended in back into the fault report of the Truffle tier.
+ */
+final class NativeProgram {
+
+    /**
+     * Bytes of the host thread's stack that plugin code leaves free, above the lowest stack
+     * address. Upcalls run Java code below the deepest plugin frame, and the JVM keeps its own
+     * guard and shadow pages at the bottom of the stack.
+     *
+     * <p>NOTE: 512 KiB is an estimate of what printk and a host function need, not a measured bound.
+     */
+    static final long NATIVE_STACK_RESERVE = 512 << 10;
+
+    private static final MethodHandle ENTER = Linker.nativeLinker()
+                    .downcallHandle(FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG));
+    private static final ThreadLocal<Long> NATIVE_STACK_LIMIT = ThreadLocal
+                    .withInitial(() -> Posix.threadStackLow() + NATIVE_STACK_RESERVE);
+
+    private final String name;
+    private final NativeCode code;
+    private final IrProgram ir;
+    private final MemorySegment installed;
+    private final MemorySegment entry;
+    private final Map<String, NativeFunctionRootNode> roots = new HashMap<>();
+    private final Map<String, Long> functionAddresses = new HashMap<>();
+    private final int maxParameters;
+
+    NativeProgram(KpcLanguage language, String name, IrProgram ir, NativeCode code) {
+        this.name = name;
+        this.code = code;
+        this.ir = ir;
+        this.installed = Posix.installCode(code.code());
+        this.entry = installed.asSlice(code.entryOffset());
+        int parameters = 0;
+        for (IrFunction function : ir.functions()) {
+            roots.put(function.name(), new NativeFunctionRootNode(language, this, function));
+            functionAddresses.put(function.name(), installed.address() + code.functionOffsets().get(function.name()));
+            parameters = Math.max(parameters, function.parameterCount());
+        }
+        this.maxParameters = parameters;
+    }
+
+    String name() {
+        return name;
+    }
+
+    NativeCode code() {
+        return code;
+    }
+
+    IrProgram ir() {
+        return ir;
+    }
+
+    /** Returns the root node of a function, or null when the program does not define it. */
+    NativeFunctionRootNode root(String function) {
+        return roots.get(function);
+    }
+
+    /** The memory factory of the program's instances: address spaces backed by a native reservation of the segment limit. */
+    static AddressSpace newAddressSpace(String pluginName, int segmentLimit) {
+        return AddressSpace.withNativeMemory(pluginName, segmentLimit, Posix.reserve(segmentLimit, "plugin memory"));
+    }
+
+    /**
+     * Runs a function for the host: writes the argument block, enters the machine code, and then
+     * returns the result as Integer, Long or {@link KpcNull}, or throws the fault or exception the
+     * call ended with.
+     */
+    @TruffleBoundary
+    Object call(NativeFunctionRootNode root, PluginInstance instance, Object[] frameArguments) {
+        NativeInstance state = NativeInstance.of(instance, this);
+        ContextBlock block = state.block();
+        long[] arguments = new long[frameArguments.length - 1];
+        for (int i = 0; i < arguments.length; i++) {
+            Object argument = frameArguments[i + 1];
+            arguments[i] = argument instanceof Long value ? value : (Integer) argument;
+        }
+        long budget = instance.budget();
+        block.prepare(budget == 0 ? Long.MAX_VALUE : budget, NATIVE_STACK_LIMIT.get());
+        block.setArguments(instance.stackPointer, arguments);
+
+        long function = functionAddresses.get(root.function().name());
+        long result;
+        Upcalls.ActiveCall previous = Upcalls.enter(new Upcalls.ActiveCall(this, instance, state));
+        try {
+            result = (long) ENTER.invokeExact(entry, block.address(), function, block.argumentsAddress());
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("entering the machine code of " + root + " failed: " + e, e);
+        } finally {
+            Upcalls.leave(previous);
+        }
+
+        long faultPc = block.faultPc();
+        if (faultPc != 0) {
+            throw fault(root, instance, state, faultPc - installed.address());
+        }
+        Width width = root.function().result();
+        if (width == null) {
+            return KpcNull.INSTANCE;
+        }
+        return width == Width.I64 ? (Object) result : (Object) (int) result;
+    }
+
+    /** Builds the exception of the fault stub at {@code stubOffset}, which the call just took. */
+    private RuntimeException fault(NativeFunctionRootNode entered, PluginInstance instance, NativeInstance state,
+                    long stubOffset) {
+        FaultStub stub = code.faultStubs().get((int) stubOffset);
+        if (stub == null) {
+            return new IllegalStateException("plugin " + name + " stopped at offset " + stubOffset + ", which is no fault stub");
+        }
+        NativeFunctionRootNode root = roots.get(stub.function());
+        ContextBlock block = state.block();
+        switch (stub.reason()) {
+            case READ -> {
+                instance.memory().checkRead(root.site(stub.site()), block.faultAddress(), stub.size());
+                return disagreement(stub, block.faultAddress());
+            }
+            case WRITE -> {
+                instance.memory().checkWrite(root.site(stub.site()), block.faultAddress(), stub.size());
+                return disagreement(stub, block.faultAddress());
+            }
+            case DIVIDE_BY_ZERO -> {
+                return Faults.divisionByZero(root.site(stub.site()), instance);
+            }
+            case DIVIDE_OVERFLOW -> {
+                return Faults.divisionOverflow(root.site(stub.site()), instance, stub.operator(), stub.is64Bit());
+            }
+            case WATCHDOG -> {
+                return Faults.budgetUsedUp(root.site(stub.site()), instance);
+            }
+            case STACK_OVERFLOW -> {
+                return Faults.stackOverflow(root.site(stub.site()), instance);
+            }
+            case NATIVE_STACK_OVERFLOW -> {
+                // Reported at the call whose callee found the stack used up, or at the function the host called.
+                FaultStub call = code.callReturns().get((int) (block.faultReturnAddress() - installed.address()));
+                return call == null ? Faults.hostStackOverflow(entered, instance)
+                                : Faults.hostStackOverflow(roots.get(call.function()).site(call.site()), instance);
+            }
+            case UNWIND -> {
+                Throwable pending = state.takePending();
+                if (pending instanceof RuntimeException exception) {
+                    return exception;
+                }
+                if (pending instanceof Error error) {
+                    throw error;
+                }
+                return new IllegalStateException("an upcall of plugin " + name + " requested an unwind without an exception",
+                                pending);
+            }
+        }
+        throw new IllegalStateException("unknown fault stub " + stub);
+    }
+
+    private IllegalStateException disagreement(FaultStub stub, int address) {
+        return new IllegalStateException("the machine code of " + stub.function() + "() rejected a " + stub.size() + "-byte "
+                        + stub.reason().name().toLowerCase(java.util.Locale.ROOT) + " at " + Integer.toHexString(address)
+                        + " that the address space allows");
+    }
+
+    /** Returns the most parameters of any function, which sizes the argument block of the context. */
+    int maxParameters() {
+        return maxParameters;
+    }
+}

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.x86.runtime;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import com.oracle.truffle.api.exception.AbstractTruffleException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import org.graalvm.polyglot.PolyglotException;
+import org.kplugins.kpc.KpcException;
+import org.kplugins.kpc.builtins.PrintkFormatter;
+import org.kplugins.kpc.nodes.call.KpcHostFunctionCallNode;
+import org.kplugins.kpc.runtime.PluginInstance;
+import org.kplugins.monitor.link.PluginMemory;
+import org.kplugins.x86.ir.HostTarget;
+import org.kplugins.x86.ir.Instr;
+import org.kplugins.x86.ir.IrProgram;
+
+/**
+ * The one way from plugin machine code into Java: an upcall stub that every host call of every
+ * plugin goes through, as {@code long dispatch(context, index, arguments)}. The context block holds
+ * the stub's address, so no host address appears in plugin code or plugin memory. The index selects
+ * the host call of the running program, and the arguments are 8-byte slots at {@code arguments}.
+ *
+ * <p>The Java side runs the same host code as the Truffle tier (printk's formatter, the plugin
+ * heap, the host's functions, the checked copy) located at the call's {@link SiteNode}, so faults
+ * and errors read the same. An exception must not unwind through machine code, so dispatch
+ * catches every throwable, keeps it, and makes the machine code unwind to the entry trampoline,
+ * after which {@link NativeProgram#call} throws it.
+ */
+final class Upcalls {
+
+    /** The call from the host that runs on this thread. */
+    record ActiveCall(NativeProgram program, PluginInstance instance, NativeInstance state) {
+    }
+
+    private static final ThreadLocal<ActiveCall> CURRENT = new ThreadLocal<>();
+    private static final MemorySegment STUB = createStub();
+
+    private Upcalls() {
+    }
+
+    private static MemorySegment createStub() {
+        try {
+            var dispatch = MethodHandles.lookup().findStatic(Upcalls.class, "dispatch",
+                            MethodType.methodType(long.class, long.class, int.class, long.class));
+            return Linker.nativeLinker().upcallStub(dispatch, FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG),
+                            Arena.global());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot find the upcall method: " + e, e);
+        }
+    }
+
+    /** Returns the upcall stub's native address, which each context block holds. */
+    static MemorySegment stub() {
+        return STUB;
+    }
+
+    /** Makes {@code call} the active call of this thread and returns the one it replaces. */
+    static ActiveCall enter(ActiveCall call) {
+        ActiveCall previous = CURRENT.get();
+        CURRENT.set(call);
+        return previous;
+    }
+
+    static void leave(ActiveCall previous) {
+        CURRENT.set(previous);
+    }
+
+    /** The upcall's Java side; never throws. */
+    @SuppressWarnings("unused")
+    private static long dispatch(long context, int index, long arguments) {
+        ActiveCall call = CURRENT.get();
+        try {
+            if (call == null || call.state().block().address() != context) {
+                throw new IllegalStateException("upcall from context " + Long.toHexString(context)
+                                + " while no call of that plugin instance runs on this thread");
+            }
+            IrProgram.HostCallSite site = call.program().ir().hostCalls().get(index);
+            Instr.HostCall hostCall = site.call();
+            SiteNode location = call.program().root(site.function()).site(hostCall.site());
+            MemorySegment slots = MemorySegment.ofAddress(arguments).reinterpret(8L * hostCall.arguments().size());
+            return run(call.instance(), hostCall.target(), slots, location);
+        } catch (Throwable e) {
+            if (call != null) {
+                call.state().unwindWith(e);
+            }
+            return 0;
+        }
+    }
+
+    private static long run(PluginInstance instance, HostTarget target, MemorySegment slots, SiteNode location) {
+        return switch (target) {
+            case HostTarget.Printk printk -> {
+                long[] values = new long[printk.is64Bit().length];
+                for (int i = 0; i < values.length; i++) {
+                    long offset = 8L * (i + 1);
+                    values[i] = printk.is64Bit()[i] ? slots.get(JAVA_LONG, offset) : slots.get(JAVA_INT, offset);
+                }
+                byte[] text = new PrintkFormatter(instance.memory(), location, values).format(slots.get(JAVA_INT, 0));
+                instance.output().write(text, 0, text.length);
+                instance.outputPending = true;
+                yield text.length;
+            }
+            case HostTarget.Alloc alloc -> instance.heap().allocate(slots.get(JAVA_INT, 0));
+            case HostTarget.Free free -> {
+                instance.heap().free(location, slots.get(JAVA_INT, 0));
+                yield 0;
+            }
+            case HostTarget.TableFunction function -> tableFunction(instance, function, slots, location);
+            case HostTarget.MemoryCopy copy -> {
+                int destination = slots.get(JAVA_INT, 0);
+                instance.memory().copy(location, destination, slots.get(JAVA_INT, 8), copy.size());
+                yield destination;
+            }
+        };
+    }
+
+    /**
+     * Calls a function of the host's symbol table with the argument and result conversions of the
+     * Truffle tier's {@link KpcHostFunctionCallNode}, wrapping an exception that is not a guest
+     * error as the Truffle tier does.
+     */
+    private static long tableFunction(PluginInstance instance, HostTarget.TableFunction function, MemorySegment slots,
+                    SiteNode location) {
+        int[] conversions = function.argumentConversions();
+        long[] values = new long[conversions.length];
+        for (int i = 0; i < values.length; i++) {
+            if (conversions[i] == KpcHostFunctionCallNode.BITS_64) {
+                values[i] = slots.get(JAVA_LONG, 8L * i);
+            } else {
+                int value = slots.get(JAVA_INT, 8L * i);
+                values[i] = conversions[i] == KpcHostFunctionCallNode.UNSIGNED_32 ? Integer.toUnsignedLong(value) : value;
+            }
+        }
+        long result;
+        try {
+            result = function.export().implementation().call(new PluginMemory(instance.memory(), location), values);
+        } catch (AbstractTruffleException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            String detail = e instanceof PolyglotException ? e.getMessage() : e.toString();
+            throw new KpcException("host function '" + function.export().name() + "' failed: " + detail, location);
+        }
+        return switch (function.resultConversion()) {
+            case KpcHostFunctionCallNode.SIGNED_8 -> (byte) result;
+            case KpcHostFunctionCallNode.UNSIGNED_8 -> (int) result & 0xFF;
+            case KpcHostFunctionCallNode.SIGNED_16 -> (short) result;
+            case KpcHostFunctionCallNode.UNSIGNED_16 -> (int) result & 0xFFFF;
+            case KpcHostFunctionCallNode.BOOL -> result != 0 ? 1 : 0;
+            case KpcHostFunctionCallNode.BITS_64 -> result;
+            default -> (int) result;
+        };
+    }
+}

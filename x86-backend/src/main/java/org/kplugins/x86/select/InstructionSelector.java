@@ -1,0 +1,563 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.x86.select;
+
+import static org.kplugins.x86.asm.OperandSize.BYTE;
+import static org.kplugins.x86.asm.OperandSize.DWORD;
+import static org.kplugins.x86.asm.OperandSize.QWORD;
+import static org.kplugins.x86.asm.OperandSize.WORD;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.kplugins.kpc.diagnostics.SourceLocation;
+import org.kplugins.kpc.runtime.PluginLayout;
+import org.kplugins.monitor.memory.AddressSpace;
+import org.kplugins.x86.asm.Condition;
+import org.kplugins.x86.asm.OperandSize;
+import org.kplugins.x86.asm.Register;
+import org.kplugins.x86.ir.Block;
+import org.kplugins.x86.ir.Cond;
+import org.kplugins.x86.ir.Imm;
+import org.kplugins.x86.ir.Instr;
+import org.kplugins.x86.ir.IrFunction;
+import org.kplugins.x86.ir.IrProgram;
+import org.kplugins.x86.ir.Operand;
+import org.kplugins.x86.ir.Site;
+import org.kplugins.x86.ir.VReg;
+import org.kplugins.x86.ir.Width;
+import org.kplugins.x86.select.MachineOperand.Immediate;
+import org.kplugins.x86.select.MachineOperand.Memory;
+import org.kplugins.x86.select.MachineOperand.Physical;
+import org.kplugins.x86.select.MachineOperand.Virtual;
+
+/**
+ * Selects x86-64 instructions for one IR function. Each IR instruction becomes a fixed pattern:
+ * two-address arithmetic ({@code mov dst, left; add dst, right}), division through RAX and RDX
+ * with its zero and overflow checks, the page-table check before each checked access, and the
+ * budget and stack checks before each call. Patterns use only the scratch registers of
+ * {@link RuntimeAbi} besides virtual registers, and no value in a scratch register outlives its
+ * pattern.
+ *
+ * <p>The memory check of a {@code size}-byte access at plugin address A reads the flags of the
+ * pages of A and A + size - 1 from the native page table, which covers the whole 32-bit address
+ * space plus one entry, so that a page at or above the segment limit reads as not present and no
+ * separate limit compare is needed. The access then uses {@code [r15 + A]}.
+ */
+public final class InstructionSelector {
+
+    private static final Physical RAX = new Physical(Register.RAX);
+    private static final Physical RCX = new Physical(Register.RCX);
+    private static final Physical RDX = new Physical(Register.RDX);
+    private static final Physical RBP = new Physical(Register.RBP);
+    private static final Physical RSP = new Physical(Register.RSP);
+    private static final Physical MEMORY_BASE = new Physical(RuntimeAbi.MEMORY_BASE_REGISTER);
+    private static final Physical CONTEXT = new Physical(RuntimeAbi.CONTEXT_REGISTER);
+    private static final Physical PAGE_TABLE = new Physical(RuntimeAbi.PAGE_TABLE_REGISTER);
+
+    private final IrProgram program;
+    private final IrFunction function;
+    private final Map<String, Integer> frameSizes = new HashMap<>();
+    private final Map<Block, MachineBlock> blocks = new IdentityHashMap<>();
+    private MachineBlock current;
+    private SourceLocation location;
+    private int outgoingAreaBytes;
+    private int internalLabels;
+
+    private InstructionSelector(IrProgram program, IrFunction function) {
+        this.program = program;
+        this.function = function;
+        for (IrFunction other : program.functions()) {
+            frameSizes.put(other.name(), other.stackFrameSize());
+        }
+    }
+
+    /** Selects instructions for {@code function}, a function of {@code program}. */
+    public static MachineFunction select(IrProgram program, IrFunction function) {
+        return new InstructionSelector(program, function).select();
+    }
+
+    private MachineFunction select() {
+        List<MachineBlock> machineBlocks = new ArrayList<>();
+        for (Block block : function.blocks()) {
+            MachineBlock machineBlock = new MachineBlock(new MachineLabel(function.name() + ".b" + block.id()));
+            blocks.put(block, machineBlock);
+            machineBlocks.add(machineBlock);
+        }
+        for (Block block : function.blocks()) {
+            current = blocks.get(block);
+            for (Block successor : block.successors()) {
+                current.successors().add(blocks.get(successor));
+            }
+            List<Instr> instructions = block.instructions();
+            for (int i = 0; i < instructions.size(); i++) {
+                location = block.location(i);
+                select(instructions.get(i));
+            }
+        }
+        return new MachineFunction(function, machineBlocks, outgoingAreaBytes);
+    }
+
+    private void select(Instr instruction) {
+        switch (instruction) {
+            case Instr.Param p -> emit(Opcode.MOV, size(p.dst()), v(p.dst()),
+                            Memory.at(RBP, RuntimeAbi.INCOMING_ARGUMENTS + 8 * p.index()));
+            case Instr.DataImportAddress d -> emit(Opcode.MOV, DWORD, v(d.dst()),
+                            Memory.at(CONTEXT, RuntimeAbi.DATA_IMPORTS + 4 * d.index()));
+            case Instr.Move m -> emit(Opcode.MOV, size(m.dst()), v(m.dst()), operand(m.src()));
+            case Instr.Binary b -> binary(b);
+            case Instr.Unary u -> {
+                emit(Opcode.MOV, size(u.dst()), v(u.dst()), operand(u.src()));
+                emit(u.op() == Instr.UnaryOp.NEG ? Opcode.NEG : Opcode.NOT, size(u.dst()), v(u.dst()));
+            }
+            case Instr.Divide d -> divide(d);
+            case Instr.Convert c -> convert(c);
+            case Instr.Compare c -> compare(c);
+            case Instr.Load l -> load(l);
+            case Instr.Store s -> store(s);
+            case Instr.ZeroFill z -> zeroFill(z);
+            case Instr.Call c -> call(c);
+            case Instr.HostCall h -> hostCall(h);
+            case Instr.BudgetStep b -> budgetStep(b.site());
+            case Instr.Jump j -> jump(j.target());
+            case Instr.Branch b -> branch(b);
+            case Instr.Return r -> {
+                if (r.value() != null) {
+                    emit(Opcode.MOV, size(r.value().width()), RAX, operand(r.value()));
+                }
+                emit(Opcode.RETURN, null);
+            }
+        }
+    }
+
+    // ---- Arithmetic ----
+
+    private void binary(Instr.Binary b) {
+        OperandSize size = size(b.dst());
+        Virtual dst = v(b.dst());
+        if (b.op().isShift()) {
+            Opcode shift = switch (b.op()) {
+                case SHL -> Opcode.SHL;
+                case SHR -> Opcode.SHR;
+                default -> Opcode.SAR;
+            };
+            if (b.right() instanceof Imm count) {
+                emit(Opcode.MOV, size, dst, operand(b.left()));
+                emit(shift, size, dst, new Immediate(count.value() & (size == QWORD ? 63 : 31)));
+            } else {
+                // The processor masks a count in CL as the Truffle tier's operator nodes do.
+                emit(Opcode.MOV, DWORD, RCX, operand(b.right()));
+                emit(Opcode.MOV, size, dst, operand(b.left()));
+                emit(shift, size, dst, RCX);
+            }
+            return;
+        }
+        Operand left = b.left();
+        Operand right = b.right();
+        if (left instanceof Imm && !(right instanceof Imm) && b.op().isCommutative()) {
+            left = b.right();
+            right = b.left();
+        }
+        if (left instanceof VReg base && right instanceof Imm constant && (b.op() == Instr.BinaryOp.ADD
+                        || b.op() == Instr.BinaryOp.SUB) && constant.value() != Integer.MIN_VALUE
+                        && constant.value() == (int) constant.value()) {
+            // lea computes the sum in the destination's width, so it wraps like add.
+            int displacement = (int) (b.op() == Instr.BinaryOp.ADD ? constant.value() : -constant.value());
+            emit(Opcode.LEA, size, dst, Memory.at(v(base), displacement));
+            return;
+        }
+        if (b.op() == Instr.BinaryOp.MUL && right instanceof Imm constant && constant.value() == (int) constant.value()) {
+            emit(Opcode.IMUL3, size, dst, operand(left), new Immediate(constant.value()));
+            return;
+        }
+        Opcode opcode = switch (b.op()) {
+            case ADD -> Opcode.ADD;
+            case SUB -> Opcode.SUB;
+            case MUL -> Opcode.IMUL;
+            case AND -> Opcode.AND;
+            case OR -> Opcode.OR;
+            case XOR -> Opcode.XOR;
+            default -> throw new IllegalStateException("not an ALU operation: " + b.op());
+        };
+        emit(Opcode.MOV, size, dst, operand(left));
+        emit(opcode, size, dst, operand(right));
+    }
+
+    /**
+     * Division through RAX and RDX. A variable divisor is tested for zero, and for a signed
+     * division also for -1 with the lowest dividend, which {@code neg} detects by overflowing.
+     */
+    private void divide(Instr.Divide d) {
+        OperandSize size = size(d.dst());
+        boolean signed = d.op().isSigned();
+        emit(Opcode.MOV, size, RAX, operand(d.left()));
+        MachineOperand divisor;
+        if (d.right() instanceof Imm constant) {
+            emit(Opcode.MOV, size, RCX, new Immediate(constant.value()));
+            divisor = RCX;
+            if (constant.value() == 0) {
+                faultJump(null, stub(FaultStub.Reason.DIVIDE_BY_ZERO, d.site()));
+            } else if (signed && constant.value() == -1) {
+                overflowCheck(d, size);
+            }
+        } else {
+            divisor = v((VReg) d.right());
+            emit(Opcode.CMP, size, divisor, new Immediate(0));
+            faultJump(Condition.E, stub(FaultStub.Reason.DIVIDE_BY_ZERO, d.site()));
+            if (signed) {
+                MachineLabel notMinusOne = newLabel("divisor not -1");
+                emit(Opcode.CMP, size, divisor, new Immediate(-1));
+                jcc(Condition.NE, notMinusOne);
+                overflowCheck(d, size);
+                bind(notMinusOne);
+            }
+        }
+        if (signed) {
+            emit(Opcode.SIGN_EXTEND_ACCUMULATOR, size);
+            emit(Opcode.IDIV, size, divisor);
+        } else {
+            emit(Opcode.XOR, DWORD, RDX, RDX);
+            emit(Opcode.DIV, size, divisor);
+        }
+        emit(Opcode.MOV, size, v(d.dst()), d.op().isRemainder() ? RDX : RAX);
+    }
+
+    /** Faults when the dividend in RAX is the lowest value of its width: negating only that value overflows. */
+    private void overflowCheck(Instr.Divide d, OperandSize size) {
+        emit(Opcode.MOV, size, RDX, RAX);
+        emit(Opcode.NEG, size, RDX);
+        faultJump(Condition.O, new FaultStub(FaultStub.Reason.DIVIDE_OVERFLOW, function.name(), d.site(), 0,
+                        d.op().isRemainder() ? '%' : '/', size == QWORD));
+    }
+
+    private void convert(Instr.Convert c) {
+        OperandSize size = size(c.dst());
+        Virtual dst = v(c.dst());
+        MachineOperand src = operand(c.src());
+        if (c.src() instanceof Imm constant) {
+            long bits = c.fromBits() == 64 ? constant.value()
+                            : c.signed() ? constant.value() << (64 - c.fromBits()) >> (64 - c.fromBits())
+                            : constant.value() & ((1L << c.fromBits()) - 1);
+            emit(Opcode.MOV, size, dst, new Immediate(size == DWORD ? (int) bits : bits));
+            return;
+        }
+        switch (c.fromBits()) {
+            case 8, 16 -> emit(c.signed() ? Opcode.MOVSX : Opcode.MOVZX, size, c.fromBits() == 8 ? BYTE : WORD, dst, src);
+            case 32 -> {
+                if (size == DWORD) {
+                    emit(Opcode.MOV, DWORD, dst, src);
+                } else if (c.signed()) {
+                    emit(Opcode.MOVSX, QWORD, DWORD, dst, src);
+                } else {
+                    emit(Opcode.MOVZX32, QWORD, dst, src);
+                }
+            }
+            default -> emit(Opcode.MOV, size, dst, src);
+        }
+    }
+
+    private void compare(Instr.Compare c) {
+        Cond cond = c.cond();
+        Operand left = c.left();
+        Operand right = c.right();
+        if (left instanceof Imm a && right instanceof Imm b) {
+            emit(Opcode.MOV, DWORD, v(c.dst()), new Immediate(holds(cond, a.value(), b.value()) ? 1 : 0));
+            return;
+        }
+        if (left instanceof Imm) {
+            left = c.right();
+            right = c.left();
+            cond = cond.swap();
+        }
+        emit(Opcode.CMP, size(left.width()), operand(left), operand(right));
+        emit(Opcode.SETCC, BYTE, condition(cond), RAX);
+        emit(Opcode.MOVZX, DWORD, BYTE, v(c.dst()), RAX);
+    }
+
+    private static boolean holds(Cond cond, long a, long b) {
+        return switch (cond) {
+            case EQ -> a == b;
+            case NE -> a != b;
+            case LT -> a < b;
+            case LE -> a <= b;
+            case GT -> a > b;
+            case GE -> a >= b;
+            case ULT -> Long.compareUnsigned(a, b) < 0;
+            case ULE -> Long.compareUnsigned(a, b) <= 0;
+            case UGT -> Long.compareUnsigned(a, b) > 0;
+            case UGE -> Long.compareUnsigned(a, b) >= 0;
+        };
+    }
+
+    // ---- Memory ----
+
+    private void load(Instr.Load l) {
+        Memory address = access(l.base(), l.displacement(), l.size(), l.checked(), false, l.site());
+        OperandSize size = size(l.dst());
+        switch (l.size()) {
+            case 1 -> emit(l.signed() ? Opcode.MOVSX : Opcode.MOVZX, size, BYTE, v(l.dst()), address);
+            case 2 -> emit(l.signed() ? Opcode.MOVSX : Opcode.MOVZX, size, WORD, v(l.dst()), address);
+            case 4 -> emit(size == QWORD ? (l.signed() ? Opcode.MOVSX : Opcode.MOVZX32) : Opcode.MOV,
+                            size, size == QWORD && l.signed() ? DWORD : null, v(l.dst()), address);
+            default -> emit(Opcode.MOV, QWORD, v(l.dst()), address);
+        }
+    }
+
+    private void store(Instr.Store s) {
+        Memory address = access(s.base(), s.displacement(), s.size(), s.checked(), true, s.site());
+        OperandSize size = sizeOfBytes(s.size());
+        MachineOperand value = operand(s.value());
+        if (value instanceof Immediate constant && size != QWORD) {
+            // An 8, 16 or 32-bit store takes the low bits of the constant.
+            long bits = constant.value() & ((1L << size.bits()) - 1);
+            value = new Immediate(size == DWORD ? (int) bits : bits);
+        }
+        emit(Opcode.MOV, size, address, value);
+    }
+
+    /**
+     * Returns the native memory operand of a plugin access, after the page-table check for a
+     * checked one. A checked access leaves its plugin address in EAX, where its fault stub finds it.
+     */
+    private Memory access(VReg base, int displacement, int size, boolean checked, boolean write, Site site) {
+        if (!checked) {
+            return base == null ? Memory.at(MEMORY_BASE, displacement) : new Memory(MEMORY_BASE, v(base), 1, displacement);
+        }
+        if (base == null) {
+            emit(Opcode.MOV, DWORD, RAX, new Immediate(displacement));
+        } else if (displacement == 0) {
+            emit(Opcode.MOV, DWORD, RAX, v(base));
+        } else {
+            // A 32-bit lea wraps the address at 2^32, as plugin pointer arithmetic does.
+            emit(Opcode.LEA, DWORD, RAX, Memory.at(v(base), displacement));
+        }
+        emit(Opcode.MOV, DWORD, RCX, RAX);
+        emit(Opcode.SHR, DWORD, RCX, new Immediate(AddressSpace.PAGE_SHIFT));
+        emit(Opcode.MOVZX, DWORD, BYTE, RCX, new Memory(PAGE_TABLE, RCX, 1, 0));
+        if (size > 1) {
+            // The last byte's page, computed in 64 bits: it is page 2^20 for an access that crosses
+            // 2^32, the extra entry of the page table, which is never present.
+            emit(Opcode.LEA, QWORD, RDX, Memory.at(RAX, size - 1));
+            emit(Opcode.SHR, QWORD, RDX, new Immediate(AddressSpace.PAGE_SHIFT));
+            emit(Opcode.AND, BYTE, RCX, new Memory(PAGE_TABLE, RDX, 1, 0));
+        }
+        if (write) {
+            emit(Opcode.AND, DWORD, RCX, new Immediate(3));
+            emit(Opcode.CMP, DWORD, RCX, new Immediate(3));
+            faultJump(Condition.NE, new FaultStub(FaultStub.Reason.WRITE, function.name(), site, size, ' ', false));
+        } else {
+            emit(Opcode.TEST, BYTE, RCX, new Immediate(1));
+            faultJump(Condition.E, new FaultStub(FaultStub.Reason.READ, function.name(), site, size, ' ', false));
+        }
+        return new Memory(MEMORY_BASE, RAX, 1, 0);
+    }
+
+    /** Zeroes an object in the function's frame: 8-byte stores, then the rest, or a loop for a large object. */
+    private void zeroFill(Instr.ZeroFill z) {
+        int size = z.size();
+        int offset = z.displacement();
+        MachineOperand base = v(z.base());
+        int words = size / 8;
+        if (words > 16) {
+            emit(Opcode.LEA, QWORD, RDX, new Memory(MEMORY_BASE, base, 1, offset));
+            emit(Opcode.MOV, DWORD, RCX, new Immediate(words));
+            MachineLabel loop = newLabel("zero fill");
+            bind(loop);
+            emit(Opcode.MOV, QWORD, Memory.at(RDX, 0), new Immediate(0));
+            emit(Opcode.ADD, QWORD, RDX, new Immediate(8));
+            emit(Opcode.SUB, DWORD, RCX, new Immediate(1));
+            jcc(Condition.NE, loop);
+            base = null;
+        } else {
+            for (int i = 0; i < words; i++) {
+                emit(Opcode.MOV, QWORD, new Memory(MEMORY_BASE, base, 1, offset + 8 * i), new Immediate(0));
+            }
+        }
+        int done = words * 8;
+        while (done < size) {
+            int chunk = size - done >= 4 ? 4 : size - done >= 2 ? 2 : 1;
+            Memory target = base == null ? Memory.at(RDX, done - words * 8) : new Memory(MEMORY_BASE, base, 1, offset + done);
+            emit(Opcode.MOV, sizeOfBytes(chunk), target, new Immediate(0));
+            done += chunk;
+        }
+    }
+
+    // ---- Calls ----
+
+    private void budgetStep(Site site) {
+        emit(Opcode.SUB, QWORD, Memory.at(CONTEXT, RuntimeAbi.BUDGET), new Immediate(1));
+        faultJump(Condition.S, stub(FaultStub.Reason.WATCHDOG, site));
+    }
+
+    /**
+     * A call of a plugin function: the budget step, the plugin stack check, the stack pointer and
+     * arguments in the outgoing area, the call, and the result from RAX, in the Truffle tier's order.
+     */
+    private void call(Instr.Call c) {
+        if (program.budgetEnabled()) {
+            budgetStep(c.site());
+        }
+        Integer calleeFrameSize = frameSizes.get(c.callee());
+        if (calleeFrameSize == null) {
+            throw new IllegalStateException("call of '" + c.callee() + "', which the program does not define");
+        }
+        emit(Opcode.LEA, DWORD, RAX, Memory.at(v(c.stackPointer()), -calleeFrameSize));
+        emit(Opcode.CMP, DWORD, RAX, new Immediate(PluginLayout.STACK_BOTTOM));
+        faultJump(Condition.L, stub(FaultStub.Reason.STACK_OVERFLOW, c.site()));
+
+        emit(Opcode.MOV, DWORD, Memory.at(RSP, 0), v(c.stackPointer()));
+        List<Operand> arguments = c.arguments();
+        for (int i = 0; i < arguments.size(); i++) {
+            Operand argument = arguments.get(i);
+            emit(Opcode.MOV, size(argument.width()), Memory.at(RSP, 8 * (i + 1)), operand(argument));
+        }
+        outgoingAreaBytes = Math.max(outgoingAreaBytes, 8 * (arguments.size() + 1));
+        // The stub names the call site, where a native stack overflow in the callee's prologue is reported.
+        FaultStub calleeOverflow = stub(FaultStub.Reason.NATIVE_STACK_OVERFLOW, c.site());
+        current.instructions().add(new MachineInstr(Opcode.CALL, null, null, List.of(), null, null, c.callee(),
+                        calleeOverflow, location));
+        if (c.dst() != null) {
+            emit(Opcode.MOV, size(c.dst()), v(c.dst()), RAX);
+        }
+    }
+
+    /**
+     * A call of the host: the arguments in the outgoing area, the caller-saved allocatable
+     * registers pushed, the upcall with the context, the host call's index and the arguments'
+     * address, and an unwind when the host side ended with a fault or an exception.
+     */
+    private void hostCall(Instr.HostCall h) {
+        List<Operand> arguments = h.arguments();
+        for (int i = 0; i < arguments.size(); i++) {
+            Operand argument = arguments.get(i);
+            emit(Opcode.MOV, size(argument.width()), Memory.at(RSP, 8 * i), operand(argument));
+        }
+        outgoingAreaBytes = Math.max(outgoingAreaBytes, 8 * arguments.size());
+        for (Register saved : RuntimeAbi.SAVED_AROUND_UPCALL) {
+            emit(Opcode.PUSH, QWORD, new Physical(saved));
+        }
+        emit(Opcode.MOV, QWORD, new Physical(Register.RDI), CONTEXT);
+        emit(Opcode.MOV, DWORD, new Physical(Register.RSI), new Immediate(h.index()));
+        emit(Opcode.LEA, QWORD, RDX, Memory.at(RSP, 8 * RuntimeAbi.SAVED_AROUND_UPCALL.size()));
+        emit(Opcode.CALL_INDIRECT, QWORD, Memory.at(CONTEXT, RuntimeAbi.UPCALL));
+        for (Register saved : RuntimeAbi.SAVED_AROUND_UPCALL.reversed()) {
+            emit(Opcode.POP, QWORD, new Physical(saved));
+        }
+        emit(Opcode.CMP, DWORD, Memory.at(CONTEXT, RuntimeAbi.UNWIND), new Immediate(0));
+        faultJump(Condition.NE, stub(FaultStub.Reason.UNWIND, h.site()));
+        if (h.dst() != null) {
+            emit(Opcode.MOV, size(h.dst()), v(h.dst()), RAX);
+        }
+    }
+
+    // ---- Control flow ----
+
+    private void jump(Block target) {
+        current.instructions().add(new MachineInstr(Opcode.JMP, null, null, List.of(), null, blocks.get(target).label(),
+                        null, null, location));
+    }
+
+    private void branch(Instr.Branch b) {
+        Cond cond = b.cond();
+        Operand left = b.left();
+        Operand right = b.right();
+        if (left instanceof Imm a && right instanceof Imm c) {
+            jump(holds(cond, a.value(), c.value()) ? b.ifTrue() : b.ifFalse());
+            return;
+        }
+        if (left instanceof Imm) {
+            left = b.right();
+            right = b.left();
+            cond = cond.swap();
+        }
+        if (right instanceof Imm zero && zero.value() == 0 && (cond == Cond.EQ || cond == Cond.NE)) {
+            emit(Opcode.TEST, size(left.width()), operand(left), operand(left));
+        } else {
+            emit(Opcode.CMP, size(left.width()), operand(left), operand(right));
+        }
+        jcc(condition(cond), blocks.get(b.ifTrue()).label());
+        jump(b.ifFalse());
+    }
+
+    private static Condition condition(Cond cond) {
+        return switch (cond) {
+            case EQ -> Condition.E;
+            case NE -> Condition.NE;
+            case LT -> Condition.L;
+            case LE -> Condition.LE;
+            case GT -> Condition.G;
+            case GE -> Condition.GE;
+            case ULT -> Condition.B;
+            case ULE -> Condition.BE;
+            case UGT -> Condition.A;
+            case UGE -> Condition.AE;
+        };
+    }
+
+    // ---- Helpers ----
+
+    private FaultStub stub(FaultStub.Reason reason, Site site) {
+        return new FaultStub(reason, function.name(), site, 0, ' ', false);
+    }
+
+    private void emit(Opcode opcode, OperandSize size, MachineOperand... operands) {
+        current.instructions().add(new MachineInstr(opcode, size, null, List.of(operands), null, null, null, null, location));
+    }
+
+    private void emit(Opcode opcode, OperandSize size, OperandSize sourceSize, MachineOperand... operands) {
+        current.instructions().add(new MachineInstr(opcode, size, sourceSize, List.of(operands), null, null, null, null,
+                        location));
+    }
+
+    private void emit(Opcode opcode, OperandSize size, Condition condition, MachineOperand operand) {
+        current.instructions().add(new MachineInstr(opcode, size, null, List.of(operand), condition, null, null, null,
+                        location));
+    }
+
+    private void jcc(Condition condition, MachineLabel target) {
+        current.instructions().add(new MachineInstr(Opcode.JCC, null, null, List.of(), condition, target, null, null,
+                        location));
+    }
+
+    private void bind(MachineLabel label) {
+        current.instructions().add(new MachineInstr(Opcode.BIND, null, null, List.of(), null, label, null, null, location));
+    }
+
+    private void faultJump(Condition condition, FaultStub stub) {
+        current.instructions().add(new MachineInstr(Opcode.FAULT_JUMP, null, null, List.of(), condition, null, null, stub,
+                        location));
+    }
+
+    private MachineLabel newLabel(String purpose) {
+        return new MachineLabel(function.name() + "." + purpose.replace(' ', '_') + "." + internalLabels++);
+    }
+
+    private static Virtual v(VReg register) {
+        return new Virtual(register);
+    }
+
+    private static MachineOperand operand(Operand operand) {
+        return switch (operand) {
+            case VReg register -> new Virtual(register);
+            case Imm constant -> new Immediate(constant.value());
+        };
+    }
+
+    private static OperandSize size(VReg register) {
+        return size(register.width());
+    }
+
+    private static OperandSize size(Width width) {
+        return width == Width.I64 ? QWORD : DWORD;
+    }
+
+    private static OperandSize sizeOfBytes(int bytes) {
+        return switch (bytes) {
+            case 1 -> BYTE;
+            case 2 -> WORD;
+            case 4 -> DWORD;
+            default -> QWORD;
+        };
+    }
+}

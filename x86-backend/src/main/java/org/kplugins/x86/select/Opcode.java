@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.x86.select;
+
+/**
+ * The machine instructions that instruction selection produces, with the role of each operand:
+ * D is written, U is read, UD is read and written. Operand 0 comes first.
+ */
+public enum Opcode {
+    /** mov D, U. */
+    MOV(Role.DEF, Role.USE),
+    /** Zero-extends a 32-bit U into the 64-bit D. */
+    MOVZX32(Role.DEF, Role.USE),
+    /** movzx D, U from {@code sourceSize}. */
+    MOVZX(Role.DEF, Role.USE),
+    /** movsx D, U from {@code sourceSize} (movsxd from a DWORD). */
+    MOVSX(Role.DEF, Role.USE),
+    /** lea D, [memory]. */
+    LEA(Role.DEF, Role.USE),
+    ADD(Role.USE_DEF, Role.USE),
+    SUB(Role.USE_DEF, Role.USE),
+    AND(Role.USE_DEF, Role.USE),
+    OR(Role.USE_DEF, Role.USE),
+    XOR(Role.USE_DEF, Role.USE),
+    /** imul UD, U. */
+    IMUL(Role.USE_DEF, Role.USE),
+    /** imul D, U, immediate. */
+    IMUL3(Role.DEF, Role.USE, Role.USE),
+    /** Shifts UD by an immediate or by CL. */
+    SHL(Role.USE_DEF, Role.USE),
+    SHR(Role.USE_DEF, Role.USE),
+    SAR(Role.USE_DEF, Role.USE),
+    NEG(Role.USE_DEF),
+    NOT(Role.USE_DEF),
+    CMP(Role.USE, Role.USE),
+    TEST(Role.USE, Role.USE),
+    /** setcc on a physical byte register. */
+    SETCC(Role.DEF),
+    /** Sign-extends EAX into EDX, or RAX into RDX at QWORD size (cdq, cqo). */
+    SIGN_EXTEND_ACCUMULATOR(),
+    /** idiv U: RDX:RAX by U. */
+    IDIV(Role.USE),
+    /** div U: RDX:RAX by U, unsigned. */
+    DIV(Role.USE),
+    /** Jump to {@code target} when {@code condition} holds. */
+    JCC(),
+    JMP(),
+    /** Binds {@code target} here: a label inside an instruction pattern. */
+    BIND(),
+    /** Jump to a fault stub when {@code condition} holds, or always when it is null. */
+    FAULT_JUMP(),
+    /** Call plugin function {@code callee}. */
+    CALL(),
+    /** call qword [memory]. */
+    CALL_INDIRECT(Role.USE),
+    PUSH(Role.USE),
+    POP(Role.DEF),
+    /** Leave the function through its epilogue; the result is already in RAX. */
+    RETURN();
+
+    /** How an instruction uses an operand. A memory operand's registers are always read. */
+    public enum Role {
+        DEF, USE, USE_DEF
+    }
+
+    private final Role[] roles;
+
+    Opcode(Role... roles) {
+        this.roles = roles;
+    }
+
+    /** Returns the role of operand {@code index}. */
+    public Role role(int index) {
+        return roles[index];
+    }
+
+    public int operandCount() {
+        return roles.length;
+    }
+}
