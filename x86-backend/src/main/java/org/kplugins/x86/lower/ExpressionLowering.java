@@ -79,6 +79,7 @@ final class ExpressionLowering {
             case Expr.Dereference d -> places.load(places.place(d), d.location());
             case Expr.MemberAccess m -> places.load(places.place(m), m.location());
             case Expr.Call c -> call(c);
+            case Expr.CompoundLiteral c -> places.load(places.place(c), c.location());
             default -> throw new UnsupportedFeatureException(e.location(), "the expression " + e.getClass().getSimpleName());
         };
     }
@@ -483,14 +484,22 @@ final class ExpressionLowering {
             case Expr.Dereference d -> assigns(d.pointer());
             case Expr.MemberAccess m -> assigns(m.struct());
             case Expr.Call c -> c.arguments().stream().anyMatch(this::assigns);
+            case Expr.CompoundLiteral c -> c.variable().initializer() != null
+                            && c.variable().initializer().stream().anyMatch(item -> assigns(item.value()));
             default -> true;
         };
         assigns.put(e, result);
         return result;
     }
 
-    /** Stores an initializer item into the frame at {@code offset}; see {@link Places#storeInFrame}. */
-    void storeInFrame(int offset, CType type, Operand value, SourceLocation location) {
-        places.storeInFrame(offset, type, value, location);
+    /**
+     * Stores the initializer items of an object at {@code offset} in the function's frame, each
+     * converted to its item type; a store that can fault (a struct copy) faults at the item's value.
+     */
+    void storeItems(int offset, List<org.kplugins.kpc.ast.InitItem> items) {
+        for (org.kplugins.kpc.ast.InitItem item : items) {
+            Operand value = convert(value(item.value()), item.value().type(), item.type());
+            places.storeInFrame(offset + item.offset(), item, value);
+        }
     }
 }

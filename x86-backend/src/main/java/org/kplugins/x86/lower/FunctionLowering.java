@@ -367,19 +367,20 @@ final class FunctionLowering {
                     emit(new Instr.ZeroFill(frameBase, offset, type.size()));
                 }
                 if (items != null) {
-                    for (InitItem item : items) {
-                        Operand value = expressions.convert(expressions.value(item.value()), item.value().type(),
-                                        item.type());
-                        expressions.storeInFrame(offset + item.offset(), item.type(), value, item.value().location());
-                    }
+                    expressions.storeItems(offset, items);
                 }
             }
         }
     }
 
-    private static boolean coversEveryByte(List<InitItem> items, int size) {
+    /** Returns whether the items store every byte of an object of {@code size} bytes; bit-field items count for none. */
+    static boolean coversEveryByte(List<InitItem> items, int size) {
         boolean[] covered = new boolean[size];
         for (InitItem item : items) {
+            if (item.bitField() != null) {
+                // A bit-field store keeps the other bits of its unit, which must start out zero.
+                continue;
+            }
             int end = Math.min(size, item.offset() + item.type().size());
             for (int i = Math.max(0, item.offset()); i < end; i++) {
                 covered[i] = true;
@@ -393,13 +394,4 @@ final class FunctionLowering {
         return true;
     }
 
-    /** Returns the struct type of a value, or null; structs are carried by their address. */
-    static StructType structOf(CType type) {
-        return type instanceof StructType struct ? struct : null;
-    }
-
-    /** Returns the blocks of the function so far, for tests. */
-    List<Block> blocks() {
-        return new ArrayList<>(ir.blocks());
-    }
 }

@@ -50,6 +50,13 @@ final class Places {
     record MemoryPlace(VReg base, int displacement, boolean checkedRead, boolean checkedWrite, CType type) implements Place {
     }
 
+    /**
+     * A bit-field: its storage unit in memory (read and written whole) and the position of its
+     * bits; {@code type} is the bit-field's declared type, which its values have.
+     */
+    record BitFieldPlace(MemoryPlace unit, StructType.BitField bits, CType type) implements Place {
+    }
+
     /** An address as a base operand and a constant displacement, added in 32 bits. */
     private record AddressParts(Operand base, int displacement) {
     }
@@ -79,20 +86,53 @@ final class Places {
                 return new RegisterPlace(register, access.type());
             }
         }
-        CType type = lvalue.type();
+        if (lvalue instanceof Expr.CompoundLiteral literal) {
+            int offset = initializeCompoundLiteral(literal);
+            return new MemoryPlace(function.frameBase, offset, false, false, literal.type());
+        }
+        if (lvalue instanceof Expr.MemberAccess access && access.member().isBitField()) {
+            StructType.BitField bits = access.member().bitField();
+            return new BitFieldPlace(memoryPlace(lvalue, access.type(), bits.unitSize()), bits, access.type());
+        }
+        return memoryPlace(lvalue, lvalue.type(), lvalue.type().size());
+    }
+
+    /** Returns the place in memory of an lvalue of {@code type} whose accesses touch {@code size} bytes. */
+    private MemoryPlace memoryPlace(Expr lvalue, CType type, int size) {
         Long frameOffset = frameOffset(lvalue);
-        if (frameOffset != null && frameOffset >= 0 && frameOffset + type.size() <= function.frame.stackFrameSize()) {
+        if (frameOffset != null && frameOffset >= 0 && frameOffset + size <= function.frame.stackFrameSize()) {
             return new MemoryPlace(function.frameBase, frameOffset.intValue(), false, false, type);
         }
         AddressParts parts = addressParts(lvalue);
         if (parts.base() instanceof Imm constant) {
             int address = (int) (constant.value() + parts.displacement());
             PluginLayout layout = function.program.layout();
-            boolean readOnlyData = inRange(address, type.size(), layout.readOnlyStart(), layout.dataEnd());
-            boolean writableData = inRange(address, type.size(), layout.writableStart(), layout.dataEnd());
+            boolean readOnlyData = inRange(address, size, layout.readOnlyStart(), layout.dataEnd());
+            boolean writableData = inRange(address, size, layout.writableStart(), layout.dataEnd());
             return new MemoryPlace(null, address, !readOnlyData, !writableData, type);
         }
         return new MemoryPlace(register(parts.base()), parts.displacement(), true, true, type);
+    }
+
+    /**
+     * Stores a block-scope compound literal's initializer in its frame memory, as each evaluation
+     * of the literal does: zero-fill unless the items store every byte, then each item. Returns
+     * the literal's offset from the frame base.
+     */
+    private int initializeCompoundLiteral(Expr.CompoundLiteral literal) {
+        Variable variable = literal.variable();
+        if (function.frame.storage(variable) != MemoryFrame.Storage.MEMORY) {
+            throw new UnsupportedFeatureException(literal.location(), "a compound literal that is not in the memory frame");
+        }
+        int offset = function.frame.offsetOf(variable);
+        java.util.List<org.kplugins.kpc.ast.InitItem> items = variable.initializer();
+        if (items == null || !FunctionLowering.coversEveryByte(items, variable.type().size())) {
+            function.emit(new Instr.ZeroFill(function.frameBase, offset, variable.type().size()));
+        }
+        if (items != null) {
+            expressions.storeItems(offset, items);
+        }
+        return offset;
     }
 
     private static boolean inRange(int address, int size, int start, int end) {
@@ -105,6 +145,8 @@ final class Places {
         return switch (e) {
             case Expr.VariableRef ref -> variableAddress(ref.variable());
             case Expr.StringLiteral s -> Imm.of(function.program.layout().stringAddress(s.bytes()), Width.I32);
+            case Expr.CompoundLiteral c -> expressions.binaryOp(Instr.BinaryOp.ADD, Width.I32, function.frameBase,
+                            Imm.of(initializeCompoundLiteral(c), Width.I32));
             case Expr.Dereference d -> expressions.value(d.pointer());
             case Expr.MemberAccess m -> {
                 Operand base = address(m.struct());
@@ -211,6 +253,9 @@ final class Places {
             VReg base = (VReg) expressions.stable(memory.base(), later);
             return new MemoryPlace(base, memory.displacement(), memory.checkedRead(), memory.checkedWrite(), memory.type());
         }
+        if (place instanceof BitFieldPlace bitField) {
+            return new BitFieldPlace((MemoryPlace) stabilize(bitField.unit(), later), bitField.bits(), bitField.type());
+        }
         return place;
     }
 
@@ -220,6 +265,8 @@ final class Places {
     Operand load(Place place, SourceLocation location) {
         return switch (place) {
             case RegisterPlace r -> r.register();
+            case BitFieldPlace b -> expressions.convert(extract(loadUnit(b, location), b.bits()), IntegerType.LLONG,
+                            b.type());
             case MemoryPlace m -> {
                 CType type = m.type();
                 if (type instanceof StructType || type instanceof ArrayType) {
@@ -233,6 +280,23 @@ final class Places {
                 yield result;
             }
         };
+    }
+
+    /** Loads a bit-field's storage unit, zero-extended to 64 bits. */
+    private VReg loadUnit(BitFieldPlace place, SourceLocation location) {
+        MemoryPlace unit = place.unit();
+        VReg value = function.temporary(Width.I64);
+        function.emit(new Instr.Load(value, unit.base(), unit.displacement(), place.bits().unitSize(), false,
+                        unit.checkedRead(), unit.checkedRead() ? function.site(location) : null));
+        return value;
+    }
+
+    /** Extracts a bit-field from its 64-bit unit, sign- or zero-extended as the Truffle tier does. */
+    private Operand extract(Operand unit, StructType.BitField bits) {
+        Operand top = expressions.binaryOp(Instr.BinaryOp.SHL, Width.I64, unit,
+                        Imm.of(64 - bits.bitOffset() - bits.width(), Width.I32));
+        return expressions.binaryOp(bits.signed() ? Instr.BinaryOp.SAR : Instr.BinaryOp.SHR, Width.I64, top,
+                        Imm.of(64 - bits.width(), Width.I32));
     }
 
     private Operand placeAddress(MemoryPlace place) {
@@ -256,6 +320,9 @@ final class Places {
                 function.emit(new Instr.Move(r.register(), value));
                 return value;
             }
+            case BitFieldPlace b -> {
+                return storeBitField(b, value, location);
+            }
             case MemoryPlace m -> {
                 CType type = m.type();
                 if (type instanceof StructType) {
@@ -271,9 +338,30 @@ final class Places {
         }
     }
 
-    /** Stores a value of {@code type} at {@code offset} in the function's frame, which needs no check. */
-    void storeInFrame(int offset, CType type, Operand value, SourceLocation location) {
-        store(new MemoryPlace(function.frameBase, offset, false, false, type), value, location);
+    /**
+     * Replaces a bit-field's bits in its storage unit: the value, then a read of the unit, then the
+     * write, all checks at {@code location}. Yields the value the bit-field now holds.
+     */
+    private Operand storeBitField(BitFieldPlace place, Operand value, SourceLocation location) {
+        StructType.BitField bits = place.bits();
+        Operand stored = value.width() == Width.I64 ? value : expressions.convert(value, IntegerType.INT, IntegerType.LLONG);
+        VReg unit = loadUnit(place, location);
+        long mask = (bits.width() == 64 ? -1L : (1L << bits.width()) - 1) << bits.bitOffset();
+        Operand kept = expressions.binaryOp(Instr.BinaryOp.AND, Width.I64, unit, Imm.of(~mask, Width.I64));
+        Operand shifted = expressions.binaryOp(Instr.BinaryOp.SHL, Width.I64, stored, Imm.of(bits.bitOffset(), Width.I32));
+        Operand inserted = expressions.binaryOp(Instr.BinaryOp.AND, Width.I64, shifted, Imm.of(mask, Width.I64));
+        Operand updated = expressions.binaryOp(Instr.BinaryOp.OR, Width.I64, kept, inserted);
+        MemoryPlace target = place.unit();
+        function.emit(new Instr.Store(target.base(), target.displacement(), updated, bits.unitSize(), target.checkedWrite(),
+                        target.checkedWrite() ? function.site(location) : null));
+        return expressions.convert(extract(updated, bits), IntegerType.LLONG, place.type());
+    }
+
+    /** Stores an initializer item at {@code offset} in the function's frame, which needs no check. */
+    void storeInFrame(int offset, org.kplugins.kpc.ast.InitItem item, Operand value) {
+        MemoryPlace memory = new MemoryPlace(function.frameBase, offset, false, false, item.type());
+        Place place = item.bitField() == null ? memory : new BitFieldPlace(memory, item.bitField(), item.type());
+        store(place, value, item.value().location());
     }
 
     private static int accessSize(CType type) {

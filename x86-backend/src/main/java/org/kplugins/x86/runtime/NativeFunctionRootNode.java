@@ -4,11 +4,13 @@ package org.kplugins.x86.runtime;
 import com.oracle.truffle.api.CompilerDirectives;
 import com.oracle.truffle.api.frame.VirtualFrame;
 import com.oracle.truffle.api.nodes.RootNode;
+import com.oracle.truffle.api.source.Source;
 import com.oracle.truffle.api.source.SourceSection;
 import org.kplugins.kpc.KpcLanguage;
 import org.kplugins.kpc.runtime.Faults;
 import org.kplugins.kpc.runtime.PluginInstance;
 import org.kplugins.kpc.runtime.PluginLayout;
+import org.kplugins.monitor.fault.LineDirectives;
 import org.kplugins.x86.ir.IrFunction;
 import org.kplugins.x86.ir.Site;
 
@@ -21,21 +23,23 @@ import org.kplugins.x86.ir.Site;
  * <p>Its children are one {@link SiteNode} per fault site of the function, so a fault report names
  * this function and the site's source location.
  */
-final class NativeFunctionRootNode extends RootNode {
+final class NativeFunctionRootNode extends RootNode implements LineDirectives {
 
     private final NativeProgram program;
+    private final Sections sections;
     private final IrFunction function;
     private final SourceSection section;
     @Children private final SiteNode[] sites;
 
-    NativeFunctionRootNode(KpcLanguage language, NativeProgram program, IrFunction function) {
+    NativeFunctionRootNode(KpcLanguage language, NativeProgram program, IrFunction function, Sections sections) {
         super(language);
         this.program = program;
+        this.sections = sections;
         this.function = function;
-        this.section = Sections.of(function.location());
+        this.section = sections.of(function.location());
         this.sites = new SiteNode[function.sites().size()];
         for (Site site : function.sites()) {
-            sites[site.id()] = new SiteNode(Sections.of(site.location()));
+            sites[site.id()] = new SiteNode(sections.of(site.location()));
         }
         adoptChildren();
     }
@@ -58,6 +62,16 @@ final class NativeFunctionRootNode extends RootNode {
     /** Returns the node of a fault site of this function. */
     SiteNode site(Site site) {
         return sites[site.id()];
+    }
+
+    @Override
+    public String reportedFile(Source source, int line) {
+        return sections.reportedFile(source, line);
+    }
+
+    @Override
+    public int reportedLine(Source source, int line) {
+        return sections.reportedLine(source, line);
     }
 
     @Override

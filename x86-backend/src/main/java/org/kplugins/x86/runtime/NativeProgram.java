@@ -58,8 +58,9 @@ final class NativeProgram {
         this.installed = Posix.installCode(code.code());
         this.entry = installed.asSlice(code.entryOffset());
         int parameters = 0;
+        Sections sections = new Sections();
         for (IrFunction function : ir.functions()) {
-            roots.put(function.name(), new NativeFunctionRootNode(language, this, function));
+            roots.put(function.name(), new NativeFunctionRootNode(language, this, function, sections));
             functionAddresses.put(function.name(), installed.address() + code.functionOffsets().get(function.name()));
             parameters = Math.max(parameters, function.parameterCount());
         }
