@@ -19,6 +19,8 @@ final class Arguments {
     static final String IMAGE_COMMAND = "image";
     /** The name of the subcommand that prints the kernel header. */
     static final String HEADERS_COMMAND = "headers";
+    /** The option that prints a plugin's machine code instead of running it. */
+    static final String DUMP_X86_OPTION = "--dump-x86";
 
     /**
      * The default {@code kpc.Budget}, in steps per call, where each loop iteration, each goto and
@@ -48,7 +50,9 @@ final class Arguments {
         /** {@code kpc image ...}: call a transcode function on an image. */
         IMAGE,
         /** {@code kpc headers}: print {@code <kernel.h>} as plugins of the kpc command see it. */
-        HEADERS
+        HEADERS,
+        /** {@code kpc --dump-x86 FILE.kpc [--function NAME]}: print the plugin's x86-64 machine code. */
+        DUMP_X86
     }
 
     Command command = Command.RUN;
@@ -66,6 +70,10 @@ final class Arguments {
     Path inputImage;
     Path outputImage;
     String function = DEFAULT_FUNCTION;
+    /** Whether --function was given, which --dump-x86 needs to know. */
+    boolean functionGiven;
+    /** Whether --tier was given, which --dump-x86 rejects unless it is native. */
+    boolean tierGiven;
     int repeat = 1;
 
     /**
@@ -96,6 +104,10 @@ final class Arguments {
                 }
                 if (command == Command.IMAGE) {
                     throw new InvalidInputException("unexpected argument '" + argument + "' for 'kpc image'; give the files with --plugin, --in and --out");
+                }
+                if (command == Command.DUMP_X86) {
+                    throw new InvalidInputException("unexpected argument '" + argument + "' for --dump-x86, which takes one plugin"
+                                    + " file; usage: kpc --dump-x86 FILE.kpc [--function NAME]");
                 }
                 pluginArgument = argument;
                 plugin = Path.of(argument);
@@ -133,12 +145,29 @@ final class Arguments {
                 }
                 value = arguments.get(++i);
             }
+            if (name.equals("--function") && command == Command.DUMP_X86) {
+                function = parseFunctionName(value);
+                functionGiven = true;
+                continue;
+            }
             if (isImageOption(name) && command != Command.IMAGE) {
                 throw new InvalidInputException("option " + name + " belongs to 'kpc image'; write it after the word image");
             }
 
             switch (name) {
-                case "--tier" -> tier = Tier.parse(value);
+                case "--tier" -> {
+                    tier = Tier.parse(value);
+                    tierGiven = true;
+                }
+                case DUMP_X86_OPTION -> {
+                    if (command != Command.RUN || plugin != null) {
+                        throw new InvalidInputException("option --dump-x86 takes the plugin file and cannot be combined with"
+                                        + " another command or file; usage: kpc --dump-x86 FILE.kpc [--function NAME]");
+                    }
+                    command = Command.DUMP_X86;
+                    pluginArgument = value;
+                    plugin = Path.of(value);
+                }
                 case "--budget" -> {
                     polyglotOptions.put("kpc.Budget", Long.toString(parsePositiveLong(name, value)));
                     budgetGiven = true;
@@ -155,6 +184,14 @@ final class Arguments {
             }
         }
 
+        if (command == Command.DUMP_X86) {
+            if (tierGiven && tier != Tier.NATIVE) {
+                throw new InvalidInputException("--dump-x86 prints the code of the native tier, so --tier=" + tier.optionValue()
+                                + " does not apply; drop it or give --tier=native");
+            }
+            tier = Tier.NATIVE;
+            polyglotOptions.put("kpc.DumpX86", functionGiven ? function : "*");
+        }
         tier.addEngineOptions(polyglotOptions);
         if (!budgetGiven) {
             polyglotOptions.put("kpc.Budget", Long.toString(DEFAULT_BUDGET));
@@ -199,7 +236,7 @@ final class Arguments {
     /** Returns whether {@code name} is a kpc option with a value (given as {@code --x=v} or {@code --x v}). */
     static boolean takesValue(String name) {
         return switch (name) {
-            case "--tier", "--budget", "--plugin", "--in", "--out", "--function", "--repeat" -> true;
+            case "--tier", "--budget", "--plugin", "--in", "--out", "--function", "--repeat", DUMP_X86_OPTION -> true;
             default -> false;
         };
     }

@@ -100,6 +100,7 @@ public final class KpcMain extends AbstractLanguageLauncher {
             case RUN -> new RunCommand(arguments, getError()).run(builder);
             case IMAGE -> new ImageCommand(arguments, polyglotOptions, getOutput(), getError()).run(builder);
             case HEADERS -> printHeaders();
+            case DUMP_X86 -> dumpX86(builder);
         };
     }
 
@@ -114,6 +115,15 @@ public final class KpcMain extends AbstractLanguageLauncher {
         out.println();
         out.println("/* Hook point of 'kpc image' (--function picks another name with this prototype): */");
         out.println("/* " + ImageCommand.PROTOTYPE.replace("NAME", Arguments.DEFAULT_FUNCTION) + "; */");
+        return 0;
+    }
+
+    /**
+     * Compiles the plugin in the native tier, which prints the machine code of the requested
+     * functions to standard output (language option kpc.DumpX86), and runs nothing.
+     */
+    private int dumpX86(Context.Builder builder) {
+        PluginSession.open(builder, arguments.plugin).close();
         return 0;
     }
 
@@ -178,6 +188,7 @@ public final class KpcMain extends AbstractLanguageLauncher {
         println("Usage: kpc [OPTIONS] FILE.kpc [ARGS...]");
         println("       kpc image --plugin FILE.kpc --in IMAGE --out IMAGE [--function NAME] [--repeat N] [OPTIONS]");
         println("       kpc headers");
+        println("       kpc --dump-x86 FILE.kpc [--function NAME]");
         println("");
         println("kpc FILE.kpc compiles the plugin, calls int main(int argc, char **argv) with argv[0] = FILE.kpc");
         println("followed by ARGS, and exits with main's return value & 255.");
@@ -189,6 +200,9 @@ public final class KpcMain extends AbstractLanguageLauncher {
         println("buffer in the format of the output file's extension. A non-zero return value is an error.");
         println("");
         println("kpc headers prints <kernel.h>, the functions every plugin may call, and the hook point of kpc image.");
+        println("");
+        println("kpc --dump-x86 compiles the plugin in the native tier and prints the x86-64 code of every function,");
+        println("or of function NAME: per instruction the source line, the code offset, the bytes and the instruction.");
         println("");
         println("Errors in the input print one line and exit with 1; compile errors and plugin faults print");
         println("the language's report and exit with 1; internal errors print a stack trace and exit with 70.");
@@ -207,8 +221,9 @@ public final class KpcMain extends AbstractLanguageLauncher {
 
     private void printCommonOptions() {
         println("Common options:");
-        launcherOption("--tier=interp|jit", "interp: Truffle interpreter only (engine.Compilation=false). jit: the Graal compiler"
-                        + " compiles hot code at run time (default; needs the JVM flags that bin/kpc passes).");
+        launcherOption("--tier=interp|jit|native", "interp: Truffle interpreter only (engine.Compilation=false). jit: the Graal"
+                        + " compiler compiles hot code at run time (default; needs the JVM flags that bin/kpc passes). native: x86-64"
+                        + " machine code from the x86-backend module, on Linux x86-64 only (kpc.Tier=native).");
         launcherOption("--budget=N", "Execution budget per call in steps, where each loop iteration, goto and call is a step (sets kpc.Budget)."
                         + " A call that uses it up faults. Default: " + Arguments.DEFAULT_BUDGET + " steps. "
                         + Arguments.DEFAULT_BUDGET_REASON + " --kpc.Budget=0 removes the limit.");
@@ -224,7 +239,8 @@ public final class KpcMain extends AbstractLanguageLauncher {
 
     @Override
     protected void collectArguments(Set<String> options) {
-        options.addAll(List.of("--tier", "--budget", "--stats", "--version", "--plugin", "--in", "--out", "--function", "--repeat"));
+        options.addAll(List.of("--tier", "--budget", "--stats", "--version", "--plugin", "--in", "--out", "--function", "--repeat",
+                        Arguments.DUMP_X86_OPTION));
         super.collectArguments(options);
     }
 

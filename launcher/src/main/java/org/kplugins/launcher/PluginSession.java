@@ -123,6 +123,9 @@ final class PluginSession implements AutoCloseable {
      * compiler runs in Truffle's fallback runtime, which only interprets.
      */
     String effectiveTier(Tier requested) {
+        if (requested == Tier.NATIVE) {
+            return requested.optionValue();
+        }
         if (requested == Tier.JIT && !compilesAtRuntime()) {
             return Tier.INTERP.optionValue() + " (jit requested, but the Truffle runtime cannot compile: start with bin/kpc)";
         }

@@ -3,12 +3,17 @@ package org.kplugins.launcher;
 
 import java.util.Map;
 
-/** The execution tier of plugin code: the Truffle interpreter alone, or with Graal compiling hot code. */
+/**
+ * The execution tier of plugin code: the Truffle interpreter alone, with Graal compiling hot code,
+ * or x86-64 machine code.
+ */
 enum Tier {
     /** Truffle AST interpreter only ({@code engine.Compilation=false}). */
     INTERP("interp"),
     /** Truffle interpreter first, then the Graal compiler compiles hot functions and loops. */
-    JIT("jit");
+    JIT("jit"),
+    /** x86-64 machine code from the x86-backend module ({@code kpc.Tier=native}); Linux x86-64 only. */
+    NATIVE("native");
 
     private final String optionValue;
 
@@ -28,13 +33,16 @@ enum Tier {
                 return tier;
             }
         }
-        throw new InvalidInputException("invalid value '" + value + "' for --tier: expected interp or jit");
+        throw new InvalidInputException("invalid value '" + value + "' for --tier: expected interp, jit or native");
     }
 
-    /** Adds the engine options that select this tier. */
+    /** Adds the engine and language options that select this tier. */
     void addEngineOptions(Map<String, String> polyglotOptions) {
         if (this == INTERP) {
             polyglotOptions.put("engine.Compilation", "false");
+        }
+        if (this == NATIVE) {
+            polyglotOptions.put("kpc.Tier", "native");
         }
     }
 }

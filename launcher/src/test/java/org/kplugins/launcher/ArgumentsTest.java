@@ -60,6 +60,45 @@ class ArgumentsTest {
     }
 
     @Test
+    void nativeTierSetsKpcTier() {
+        arguments.parse(List.of("--tier=native", "p.kpc"), polyglotOptions);
+        assertEquals(Tier.NATIVE, arguments.tier);
+        assertEquals("native", polyglotOptions.get("kpc.Tier"));
+        assertEquals(null, polyglotOptions.get("engine.Compilation"));
+    }
+
+    @Test
+    void dumpX86TakesFileAndFunction() {
+        arguments.parse(List.of("--dump-x86", "p.kpc", "--function", "luma"), polyglotOptions);
+        arguments.validate();
+
+        assertEquals(Arguments.Command.DUMP_X86, arguments.command);
+        assertEquals(Path.of("p.kpc"), arguments.plugin);
+        assertEquals(Tier.NATIVE, arguments.tier);
+        assertEquals("native", polyglotOptions.get("kpc.Tier"));
+        assertEquals("luma", polyglotOptions.get("kpc.DumpX86"));
+    }
+
+    @Test
+    void dumpX86WithoutFunctionDumpsAll() {
+        arguments.parse(List.of("--dump-x86=p.kpc"), polyglotOptions);
+        assertEquals("*", polyglotOptions.get("kpc.DumpX86"));
+    }
+
+    @Test
+    void dumpX86RejectsOtherTierAndExtraFile() {
+        InvalidInputException tier = assertThrows(InvalidInputException.class,
+                        () -> new Arguments().parse(List.of("--tier=jit", "--dump-x86", "p.kpc"), new HashMap<>()));
+        assertEquals("--dump-x86 prints the code of the native tier, so --tier=jit does not apply; drop it or give"
+                        + " --tier=native", tier.getMessage());
+
+        InvalidInputException extra = assertThrows(InvalidInputException.class,
+                        () -> new Arguments().parse(List.of("--dump-x86", "p.kpc", "q.kpc"), new HashMap<>()));
+        assertEquals("unexpected argument 'q.kpc' for --dump-x86, which takes one plugin file; usage: kpc --dump-x86"
+                        + " FILE.kpc [--function NAME]", extra.getMessage());
+    }
+
+    @Test
     void imageAfterFileIsProgramArgument() {
         arguments.parse(List.of("p.kpc", "image"), polyglotOptions);
         assertEquals(Arguments.Command.RUN, arguments.command);

@@ -94,7 +94,7 @@ class BadInputTest {
     @Test
     void unknownTier() {
         KpcRun run = KpcRun.of("--tier=fast", GRAYSCALE);
-        assertRejected(run, "kpc: invalid value 'fast' for --tier: expected interp or jit");
+        assertRejected(run, "kpc: invalid value 'fast' for --tier: expected interp, jit or native");
     }
 
     @Test

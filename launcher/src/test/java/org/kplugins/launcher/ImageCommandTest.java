@@ -52,6 +52,19 @@ class ImageCommandTest {
     }
 
     @Test
+    void grayscaleAstronautNativeMatchesLumaFormula(@TempDir Path folder) throws IOException {
+        Path output = folder.resolve("gray-native.png");
+
+        KpcRun run = KpcRun.of("image", "--tier=native", "--plugin", example("grayscale.kpc"), "--in", ASTRONAUT.toString(),
+                        "--out", output.toString(), "--repeat", "3");
+
+        assertEquals(0, run.status(), run::toString);
+        assertEquals("", run.err(), run::toString);
+        assertTrue(run.out().strip().endsWith(", tier native"), run::toString);
+        assertGrayscaleOf(ImageIO.read(ASTRONAUT.toFile()), output);
+    }
+
+    @Test
     void grayscaleCropInterpMatchesLumaFormula(@TempDir Path folder) throws IOException {
         BufferedImage crop = copyOf(ImageIO.read(ASTRONAUT.toFile()).getSubimage(200, 100, 40, 30));
         Path input = folder.resolve("crop.png");

@@ -36,6 +36,27 @@ class RunCommandTest {
     }
 
     @Test
+    void nativeTierGivesSameStatusAndOutput() {
+        KpcRun truffle = KpcRun.of(testPlugin("exit_status.kpc"), "one", "two");
+        KpcRun run = KpcRun.of("--tier=native", testPlugin("exit_status.kpc"), "one", "two");
+
+        assertEquals(1002 & 255, run.status(), run::toString);
+        assertEquals(truffle.out(), run.out(), run::toString);
+    }
+
+    @Test
+    void nativeTierReportsFaultLikeTruffle() {
+        KpcRun truffle = KpcRun.of(testPlugin("fault_in_main.kpc"));
+        KpcRun run = KpcRun.of("--tier=native", testPlugin("fault_in_main.kpc"));
+
+        assertEquals(1, run.status(), run::toString);
+        assertEquals("before the fault\n", run.out(), run::toString);
+        assertTrue(run.err().startsWith("fault_in_main.kpc:8:12: fault: page fault (page not present): 4-byte read"
+                        + " at 0x00000000 in main() of plugin fault_in_main"), run::toString);
+        assertEquals(truffle.err(), run.err(), run::toString);
+    }
+
+    @Test
     void mainWithoutParametersIgnoresArguments() {
         KpcRun run = KpcRun.of(testPlugin("main_void.kpc"), "unused");
 
