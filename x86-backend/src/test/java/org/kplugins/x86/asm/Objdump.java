@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * Runs GNU objdump on raw x86-64 code and parses its Intel-syntax listing. objdump is the
  * independent decoder the encoder tests check against, so a missing objdump fails the tests.
  */
-final class Objdump {
+public final class Objdump {
 
     /**
      * One decoded instruction.
@@ -26,7 +26,7 @@ final class Objdump {
      * @param text    mnemonic and operands with runs of spaces collapsed, for example {@code add rax,rbx}
      * @param comment the target objdump computes after {@code #} (RIP-relative operands), or null
      */
-    record Instruction(int offset, String text, String comment) {
+    public record Instruction(int offset, String text, String comment) {
     }
 
     private static final Pattern LINE = Pattern.compile("^\\s*([0-9a-f]+):\\t(.*)$");
@@ -34,7 +34,7 @@ final class Objdump {
     private Objdump() {
     }
 
-    static List<Instruction> disassemble(byte[] code) {
+    public static List<Instruction> disassemble(byte[] code) {
         Path objdump = locate(System.getenv("PATH"));
         try {
             Path file = Files.createTempFile("x86-encoder-test", ".bin");

@@ -12,12 +12,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
@@ -179,13 +179,8 @@ class NativeCorpusTest {
             Map<String, String> all = new LinkedHashMap<>(options);
             all.put("kpc.Tier", tier);
             return Context.newBuilder("kpc").out(out).err(err).allowIO(IOAccess.ALL).allowExperimentalOptions(true)
+                            .allowHostAccess(HostAccess.newBuilder().allowArrayAccess(true).allowBufferAccess(true).build())
                             .options(all).build();
-        }
-
-        static List<String> names(List<Path> plugins) {
-            List<String> names = new ArrayList<>();
-            plugins.forEach(plugin -> names.add(testName(CORPUS, plugin)));
-            return names;
         }
     }
 }

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.x86.lower;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.kplugins.x86.ir.Block;
+import org.kplugins.x86.ir.Instr;
+import org.kplugins.x86.ir.IrFunction;
+import org.kplugins.x86.ir.IrProgram;
+import org.kplugins.x86.testing.TestCompiler;
+
+/** What the lowering makes of particular constructs: which accesses are checked, budget steps, host calls. */
+class ProgramLoweringTest {
+
+    private static TestCompiler compiler;
+
+    @BeforeAll
+    static void openCompiler() {
+        compiler = new TestCompiler();
+    }
+
+    @AfterAll
+    static void closeCompiler() {
+        compiler.close();
+    }
+
+    private static IrFunction lower(String source, String function, boolean budget) {
+        IrProgram program = compiler.compile("lowering.kpc", source, budget).ir();
+        return program.functions().stream().filter(f -> f.name().equals(function)).findFirst().orElseThrow();
+    }
+
+    private static List<Instr> instructions(IrFunction function, Predicate<Instr> filter) {
+        return function.blocks().stream().flatMap(block -> block.instructions().stream()).filter(filter).toList();
+    }
+
+    @Test
+    void frameAccessesAtConstantOffsetsAreUnchecked() {
+        IrFunction f = lower("int f(int i) { int a[4] = {1, 2, 3, 4}; a[2] = 9; return a[3] + a[i]; }", "f", false);
+        List<Instr> stores = instructions(f, i -> i instanceof Instr.Store);
+        List<Instr> loads = instructions(f, i -> i instanceof Instr.Load);
+        assertTrue(stores.stream().allMatch(s -> !((Instr.Store) s).checked()), f.render());
+        assertEquals(1, loads.stream().filter(l -> !((Instr.Load) l).checked()).count(), "a[3]: " + f.render());
+        assertEquals(1, loads.stream().filter(l -> ((Instr.Load) l).checked()).count(), "a[i]: " + f.render());
+    }
+
+    @Test
+    void staticDataAtConstantAddressesIsCheckedOnlyForWritesToConstData() {
+        IrFunction f = lower("""
+                        const int limit = 5;
+                        int count;
+                        int f(void) { count = count + limit; *(int *)&limit = 1; return count; }
+                        """, "f", false);
+        List<Instr> loads = instructions(f, i -> i instanceof Instr.Load);
+        List<Instr> stores = instructions(f, i -> i instanceof Instr.Store);
+        assertTrue(loads.stream().noneMatch(l -> ((Instr.Load) l).checked()), f.render());
+        assertEquals(List.of(false, true), stores.stream().map(s -> ((Instr.Store) s).checked()).toList(), f.render());
+    }
+
+    @Test
+    void loopsAndCallsStepTheBudgetOnlyWhenEnabled() {
+        String source = "static int g(void) { return 1; } int f(int n) { int t = 0; while (n-- > 0) t += g(); return t; }";
+        assertEquals(1, instructions(lower(source, "f", true), i -> i instanceof Instr.BudgetStep).size());
+        assertEquals(0, instructions(lower(source, "f", false), i -> i instanceof Instr.BudgetStep).size());
+        assertEquals(1, instructions(lower(source, "f", true), i -> i instanceof Instr.Call).size());
+    }
+
+    @Test
+    void hostCallsAreNumberedAcrossTheProgram() {
+        IrProgram program = compiler.compile("calls.kpc", """
+                        #include <kernel.h>
+                        static void a(void) { printk("a\\n"); }
+                        int main(void) { void *p = kp_alloc(8); kp_free(p); a(); return printk("%d\\n", 1); }
+                        """, false).ir();
+        List<Integer> indexes = program.hostCalls().stream().map(site -> site.call().index()).toList();
+        assertEquals(List.of(0, 1, 2, 3), indexes);
+        assertEquals(List.of("a", "main", "main", "main"), program.hostCalls().stream().map(site -> site.function()).toList());
+    }
+
+    @Test
+    void readOfLocalBeforeItsAssignmentIsCopied() {
+        IrFunction f = lower("int f(int x) { return x + (x = 5); }", "f", false);
+        Instr.Binary add = (Instr.Binary) instructions(f, i -> i instanceof Instr.Binary b && b.op() == Instr.BinaryOp.ADD)
+                        .get(0);
+        assertTrue(add.left() instanceof org.kplugins.x86.ir.VReg copy && copy.name().isEmpty(),
+                        "the left operand must be a temporary copy of x: " + f.render());
+    }
+
+    @Test
+    void everyBlockEndsInATerminator() {
+        IrFunction f = lower("""
+                        int f(int n) {
+                            switch (n) { case 1: return 1; case 2: break; default: n++; }
+                            do { if (n > 10) break; n += 3; continue; } while (n < 20);
+                            return n ? n : -1;
+                        }
+                        """, "f", false);
+        for (Block block : f.blocks()) {
+            assertTrue(block.isTerminated(), "b" + block.id() + " of\n" + f.render());
+        }
+    }
+}
