@@ -195,6 +195,13 @@ public final class CodeEmitter {
             for (int i = 0; i < instructions.size(); i++) {
                 MachineInstr instruction = instructions.get(i);
                 out.locate(name, instruction.location());
+                if (isBranchAroundNext(instructions, i, next)) {
+                    // jcc next; jmp other becomes jcc-not other, falling through to the next block.
+                    MachineInstr jump = instructions.get(i + 1);
+                    out.jcc(instruction.condition().negate(), label(jump.target()));
+                    i++;
+                    continue;
+                }
                 boolean last = b + 1 == blocks.size() && i + 1 == instructions.size();
                 instruction(instruction, next, last);
             }
@@ -332,6 +339,17 @@ public final class CodeEmitter {
                 }
             }
         }
+    }
+
+    /** Returns whether instructions i and i + 1 are a jcc to the next block and a jmp elsewhere. */
+    private static boolean isBranchAroundNext(List<MachineInstr> instructions, int i, MachineLabel next) {
+        if (i + 1 >= instructions.size() || next == null) {
+            return false;
+        }
+        MachineInstr branch = instructions.get(i);
+        MachineInstr jump = instructions.get(i + 1);
+        return branch.opcode() == org.kplugins.x86.select.Opcode.JCC && branch.target() == next
+                        && jump.opcode() == org.kplugins.x86.select.Opcode.JMP && jump.target() != next;
     }
 
     /** Returns the assembler label of a block or of a label inside an instruction pattern. */

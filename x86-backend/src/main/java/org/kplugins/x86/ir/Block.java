@@ -47,6 +47,19 @@ public final class Block {
         locations.add(location);
     }
 
+    /** Removes the instructions that match {@code filter}, with their locations, and returns whether any matched. */
+    boolean removeIf(java.util.function.Predicate<Instr> filter) {
+        boolean removed = false;
+        for (int i = instructions.size() - 1; i >= 0; i--) {
+            if (filter.test(instructions.get(i))) {
+                instructions.remove(i);
+                locations.remove(i);
+                removed = true;
+            }
+        }
+        return removed;
+    }
+
     public boolean isTerminated() {
         return !instructions.isEmpty() && instructions.getLast().isTerminator();
     }

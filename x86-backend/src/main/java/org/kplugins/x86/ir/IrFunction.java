@@ -84,20 +84,74 @@ public final class IrFunction {
     }
 
     /**
-     * Drops the blocks that no path from the entry reaches, such as the block that follows a
-     * {@code return}, and renumbers nothing: block ids stay as they were.
+     * Puts the blocks in reverse postorder from the entry, with the first successor of a branch
+     * first, and drops the blocks that no path from the entry reaches, such as the block that
+     * follows a {@code return}. In this order a loop's header comes before its body, and the only
+     * jumps backwards are loop back edges. Block ids stay as they were.
      */
-    public void removeUnreachableBlocks() {
-        Set<Block> reached = new HashSet<>();
-        Deque<Block> pending = new ArrayDeque<>();
-        pending.add(blocks.getFirst());
-        while (!pending.isEmpty()) {
-            Block block = pending.pop();
-            if (reached.add(block)) {
-                pending.addAll(block.successors());
+    public void orderBlocks() {
+        List<Block> postorder = new ArrayList<>();
+        Set<Block> visited = new HashSet<>();
+        // An explicit stack of (block, next successor to visit), because deep nesting could
+        // exhaust the Java stack.
+        Deque<Object[]> stack = new ArrayDeque<>();
+        visited.add(blocks.getFirst());
+        stack.push(new Object[] {blocks.getFirst(), blocks.getFirst().successors().size() - 1});
+        while (!stack.isEmpty()) {
+            Object[] top = stack.peek();
+            Block block = (Block) top[0];
+            int next = (Integer) top[1];
+            if (next < 0) {
+                stack.pop();
+                postorder.add(block);
+                continue;
+            }
+            top[1] = next - 1;
+            // Successors are visited last first, so the first one ends up first in reverse postorder.
+            Block successor = block.successors().get(next);
+            if (visited.add(successor)) {
+                stack.push(new Object[] {successor, successor.successors().size() - 1});
             }
         }
-        blocks.removeIf(block -> !reached.contains(block));
+        blocks.clear();
+        blocks.addAll(postorder.reversed());
+    }
+
+    /**
+     * Removes the instructions that only compute a value nobody reads, such as the frame base of
+     * a function without memory locals or calls, repeating until no more go. An instruction that
+     * can fault or has another effect stays even when its result is unused.
+     */
+    public void removeDeadCode() {
+        boolean removed = true;
+        while (removed) {
+            int[] reads = new int[registerCount];
+            for (Block block : blocks) {
+                for (Instr instruction : block.instructions()) {
+                    for (VReg register : instruction.uses()) {
+                        reads[register.id()]++;
+                    }
+                }
+            }
+            removed = false;
+            for (Block block : blocks) {
+                removed |= block.removeIf(instruction -> isPure(instruction) && reads[instruction.def().id()] == 0);
+            }
+        }
+    }
+
+    /** Whether an instruction only computes its result: no memory access, fault, call or control flow. */
+    private static boolean isPure(Instr instruction) {
+        return switch (instruction) {
+            case Instr.Param p -> true;
+            case Instr.DataImportAddress d -> true;
+            case Instr.Move m -> true;
+            case Instr.Binary b -> true;
+            case Instr.Unary u -> true;
+            case Instr.Convert c -> true;
+            case Instr.Compare c -> true;
+            default -> false;
+        };
     }
 
     /** Returns the IR as text, one instruction per line, for tests and debugging. */

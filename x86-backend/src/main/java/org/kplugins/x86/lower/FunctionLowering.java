@@ -81,7 +81,8 @@ final class FunctionLowering {
             // Falling off the end of a non-void function returns 0, as the Truffle tier's zeroed return slot does.
             emit(new Instr.Return(ir.result() == null ? null : Imm.of(0, ir.result())));
         }
-        ir.removeUnreachableBlocks();
+        ir.orderBlocks();
+        ir.removeDeadCode();
         return ir;
     }
 

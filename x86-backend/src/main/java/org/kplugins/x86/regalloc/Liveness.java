@@ -126,6 +126,45 @@ public final class Liveness {
         return intervals;
     }
 
+    /**
+     * Returns the spill weight of each virtual register, indexed by id: its reads and writes, each
+     * counted 10 times more per loop that contains it, up to 4 loops. A loop is found by its back
+     * edge, a jump to a block at or before the jumping block in layout order, and spans the blocks
+     * from the target to the source. Blocks are in reverse postorder, so for the structured control
+     * flow of C without goto these are the natural loops.
+     */
+    public static double[] spillWeights(MachineFunction function) {
+        List<MachineBlock> blocks = function.blocks();
+        Map<MachineBlock, Integer> index = new IdentityHashMap<>();
+        for (int i = 0; i < blocks.size(); i++) {
+            index.put(blocks.get(i), i);
+        }
+        int[] depth = new int[blocks.size()];
+        for (int b = 0; b < blocks.size(); b++) {
+            for (MachineBlock successor : blocks.get(b).successors()) {
+                int target = index.get(successor);
+                if (target <= b) {
+                    for (int inLoop = target; inLoop <= b; inLoop++) {
+                        depth[inLoop]++;
+                    }
+                }
+            }
+        }
+        double[] weights = new double[function.ir().registerCount()];
+        for (int b = 0; b < blocks.size(); b++) {
+            double weight = Math.pow(10, Math.min(depth[b], 4));
+            for (MachineInstr instruction : blocks.get(b).instructions()) {
+                for (VReg read : instruction.uses()) {
+                    weights[read.id()] += weight;
+                }
+                if (instruction.def() != null) {
+                    weights[instruction.def().id()] += weight;
+                }
+            }
+        }
+        return weights;
+    }
+
     private static void extend(VReg register, int position, VReg[] byId, int[] start, int[] end) {
         byId[register.id()] = register;
         start[register.id()] = Math.min(start[register.id()], position);
