@@ -9,8 +9,9 @@ import org.kplugins.kpc.diagnostics.SourceLocation;
  *
  * @param code    the bytes
  * @param entries one per instruction: offset, length in bytes, Intel-syntax text as objdump prints
- *                it, the source location of the statement it came from (null for the trampoline
- *                and for stubs), and the plugin function it belongs to (null for the trampoline)
+ *                it, the source location of its statement, and its plugin function. The
+ *                trampoline has neither location nor function, and epilogues and stubs have no
+ *                location.
  */
 public record Listing(byte[] code, List<Entry> entries) {
 

@@ -15,7 +15,7 @@ public enum Cond {
     UGT,
     UGE;
 
-    /** Returns the condition that holds exactly when this one does not. */
+    /** Returns the condition that is true exactly when this one is false. */
     public Cond negate() {
         return switch (this) {
             case EQ -> NE;

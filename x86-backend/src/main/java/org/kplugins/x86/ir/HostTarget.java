@@ -3,10 +3,10 @@ package org.kplugins.x86.ir;
 
 import org.kplugins.monitor.link.FunctionExport;
 
-/** What a {@link Instr.HostCall} calls on the host side of the upcall. */
+/** The host code that a {@link Instr.HostCall} runs on the Java side of the upcall. */
 public sealed interface HostTarget {
 
-    /** {@code printk(format, ...)}: argument 0 is the format, and {@code is64Bit[i]} tells the width of argument i + 1. */
+    /** {@code printk(format, ...)}: argument 0 is the format, and {@code is64Bit[i]} gives the width of argument i + 1. */
     record Printk(boolean[] is64Bit) implements HostTarget {
     }
 

@@ -2,8 +2,8 @@
 package org.kplugins.x86.ir;
 
 /**
- * A constant operand. An {@code I32} constant holds its value sign-extended from 32 bits, so
- * {@code (unsigned)-1} is stored as -1 just as the Truffle tier's Java int holds it.
+ * A constant operand. An {@code I32} constant keeps its value sign-extended from 32 bits, so
+ * {@code (unsigned)-1} is stored as -1, the value of the Truffle tier's Java int.
  */
 public record Imm(long value, Width width) implements Operand {
 

@@ -17,7 +17,7 @@ public sealed interface Instr {
     /** Returns the virtual registers the instruction reads, in operand order. */
     List<VReg> uses();
 
-    /** Whether the instruction ends its block. */
+    /** Returns whether the instruction ends its block. */
     default boolean isTerminator() {
         return false;
     }

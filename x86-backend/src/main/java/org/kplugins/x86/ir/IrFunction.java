@@ -37,7 +37,7 @@ public final class IrFunction {
         return name;
     }
 
-    /** The location of the definition, where a stack overflow on entry from the host is reported. */
+    /** Returns the location of the definition, where a stack overflow on entry from the host is reported. */
     public SourceLocation location() {
         return location;
     }
@@ -118,8 +118,8 @@ public final class IrFunction {
     }
 
     /**
-     * Removes the instructions that only compute a value nobody reads, such as the frame base of
-     * a function without memory locals or calls, repeating until no more go. An instruction that
+     * Removes the instructions that only compute a value that no instruction reads, such as the
+     * frame base of a function without memory locals or calls, until none is left. An instruction that
      * can fault or has another effect stays even when its result is unused.
      */
     public void removeDeadCode() {
@@ -140,7 +140,7 @@ public final class IrFunction {
         }
     }
 
-    /** Whether an instruction only computes its result: no memory access, fault, call or control flow. */
+    /** Returns whether an instruction only computes its result: no memory access, fault, call or control flow. */
     private static boolean isPure(Instr instruction) {
         return switch (instruction) {
             case Instr.Param p -> true;

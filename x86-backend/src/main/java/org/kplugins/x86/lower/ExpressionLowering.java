@@ -222,7 +222,7 @@ final class ExpressionLowering {
         return binaryOp(op == BinaryOp.SUB ? Instr.BinaryOp.SUB : Instr.BinaryOp.ADD, Width.I32, pointer, offset);
     }
 
-    /** A shift count is an int: a long long count keeps its low 32 bits, as the Truffle tier's cast does. */
+    /** Returns a shift count as an int: a long long count keeps its low 32 bits, as the Truffle tier's cast does. */
     private Operand shiftCount(Operand count) {
         return count.width() == Width.I64 ? convertBits(Width.I32, count, 32, false) : count;
     }
@@ -459,7 +459,7 @@ final class ExpressionLowering {
         return copy;
     }
 
-    /** Whether {@code e} contains an assignment, a compound assignment, ++ or --. Calls cannot assign register locals. */
+    /** Returns whether {@code e} contains an assignment, a compound assignment, ++ or --. Calls cannot assign register locals. */
     private boolean assigns(Expr e) {
         Boolean known = assigns.get(e);
         if (known != null) {

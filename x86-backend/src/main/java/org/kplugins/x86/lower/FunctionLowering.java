@@ -41,7 +41,7 @@ import org.kplugins.x86.ir.Width;
  */
 final class FunctionLowering {
 
-    /** Where {@code break} and {@code continue} go inside one loop or switch; continue is null in a switch. */
+    /** The jump targets of {@code break} and {@code continue} inside one loop or switch; continue is null in a switch. */
     private record Targets(Block breakTarget, Block continueTarget) {
     }
 
@@ -309,7 +309,7 @@ final class FunctionLowering {
         }
         emit(new Instr.Jump(statement.defaultIndex() >= 0 ? labels.get(statement.defaultIndex()) : exit));
 
-        // The statements before the first label run only when jumped into, which cannot happen.
+        // No jump leads to the statements before the first label, so they go into an unreachable block.
         current = ir.newBlock();
         targets.push(new Targets(exit, null));
         for (int i = 0; i < body.size(); i++) {
@@ -324,9 +324,9 @@ final class FunctionLowering {
     }
 
     /**
-     * Lowers a local definition as the Truffle tier does: a register local gets its initial value
-     * or 0; a memory local is zero-filled unless its initializer stores every byte, and then each
-     * initializer item is stored; a scalar-replaced struct zeroes the members without an item and
+     * Lowers a local definition as the Truffle tier does. A register local gets its initial value
+     * or 0. A memory local is zero-filled unless its initializer stores every byte, and then each
+     * initializer item is stored. A scalar-replaced struct zeroes the members without an item and
      * then sets the others.
      */
     private void declaration(Variable variable) {

@@ -6,10 +6,10 @@ import org.kplugins.x86.asm.Register;
 import org.kplugins.x86.ir.VReg;
 
 /**
- * Where each virtual register of a function lives: {@code registers[id]}, or spill slot
- * {@code slots[id]} of the native frame when the register is null. Slots are 8 bytes each, numbered
- * from 0; {@code usedRegisters} lists the allocatable registers the function writes, which its
- * prologue saves.
+ * The location of each virtual register of a function: {@code registers[id]}, or spill slot
+ * {@code slots[id]} of the native frame when the register is null. Slots are 8 bytes each and
+ * numbered from 0. {@code usedRegisters} lists the allocatable registers the function writes,
+ * which its prologue saves.
  */
 public record Allocation(Register[] registers, int[] slots, int slotCount, List<Register> usedRegisters) {
 

@@ -24,10 +24,10 @@ import org.kplugins.x86.select.Opcode;
  *
  * <p>Two refinements of the basic algorithm. A register copied from another ({@code mov dst,
  * src}) prefers the source's register when it is free, so the copy disappears when the source
- * dies there. When no register is free, the interval with the lowest spill weight per position
- * among the active ones and the current one goes to a slot of its own for its whole life, so
- * short temporaries and values used in loops keep their registers. Ties go to the interval that
- * ends last.
+ * dies there. When no register is free, one interval among the active ones and the current one
+ * goes to a slot of its own for its whole life. It is the one with the lowest spill weight per
+ * position, and of those the one that ends last, so short temporaries and values used in loops
+ * keep their registers.
  */
 public final class LinearScan {
 

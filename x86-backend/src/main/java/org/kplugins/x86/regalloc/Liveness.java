@@ -21,7 +21,7 @@ import org.kplugins.x86.select.MachineInstr;
  * equations {@code liveOut(b) = union of liveIn(s)} over the successors s and
  * {@code liveIn(b) = use(b) + (liveOut(b) - def(b))}, iterated to a fixed point. A register's
  * interval then spans its reads and writes, the start of every block it is live into and the end
- * of every block it is live out of; a loop therefore keeps a value that crosses its back edge live
+ * of every block it is live out of. A value that crosses a loop's back edge therefore stays live
  * over the whole loop.
  */
 public final class Liveness {

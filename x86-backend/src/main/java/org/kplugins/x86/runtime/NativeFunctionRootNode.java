@@ -15,7 +15,7 @@ import org.kplugins.x86.ir.IrFunction;
 import org.kplugins.x86.ir.Site;
 
 /**
- * A plugin function of the native tier as Truffle sees it. Its call target is what the host calls:
+ * A plugin function of the native tier as a Truffle root node. Its call target is what the host calls:
  * the frame arguments are the plugin instance and the C arguments as Integer or Long, as for the
  * Truffle tier's {@code KpcFunctionRootNode}, and it runs the machine code from the top of the
  * plugin stack. Plugin functions call each other in machine code, never through this node.

@@ -5,8 +5,8 @@ import org.kplugins.kpc.runtime.PluginInstance;
 import org.kplugins.monitor.memory.AddressSpace;
 
 /**
- * What the native tier keeps for one plugin instance: its context block, and the fault or
- * exception of an upcall while the machine code unwinds. Created on the instance's first call and
+ * The native tier's state of one plugin instance: its context block, and the fault or exception
+ * of an upcall while the machine code unwinds. Created on the instance's first call and
  * kept as the instance's tier state.
  */
 final class NativeInstance {

@@ -84,7 +84,7 @@ final class NativeProgram {
         return roots.get(function);
     }
 
-    /** The memory factory of the program's instances: address spaces backed by a native reservation of the segment limit. */
+    /** Creates the address space of an instance, backed by a native reservation of the segment limit; the program's memory factory. */
     static AddressSpace newAddressSpace(String pluginName, int segmentLimit) {
         return AddressSpace.withNativeMemory(pluginName, segmentLimit, Posix.reserve(segmentLimit, "plugin memory"));
     }
@@ -136,7 +136,8 @@ final class NativeProgram {
                     long stubOffset) {
         FaultStub stub = code.faultStubs().get((int) stubOffset);
         if (stub == null) {
-            return new IllegalStateException("plugin " + name + " stopped at offset " + stubOffset + ", which is no fault stub");
+            return new IllegalStateException("plugin " + name + " stopped at code offset " + stubOffset
+                            + ", but no fault stub is at that offset; the code-offset map is incomplete");
         }
         NativeFunctionRootNode root = roots.get(stub.function());
         ContextBlock block = state.block();

@@ -72,7 +72,7 @@ final class Upcalls {
         CURRENT.set(previous);
     }
 
-    /** The upcall's Java side; never throws. */
+    /** Runs the Java side of the upcall. It catches every throwable, because none may unwind through machine code. */
     @SuppressWarnings("unused")
     private static long dispatch(long context, int index, long arguments) {
         ActiveCall call = CURRENT.get();

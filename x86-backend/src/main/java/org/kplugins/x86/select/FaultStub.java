@@ -5,8 +5,8 @@ import org.kplugins.x86.ir.Site;
 
 /**
  * An out-of-line target of a failed check. The emitter places one stub per check at the end of
- * its function; the stub records its own address in the context block and unwinds to the entry
- * trampoline, and the runtime looks the address up to build the fault.
+ * its function. The stub records its own address in the context block and unwinds to the entry
+ * trampoline, and the runtime then looks the address up to build the fault.
  *
  * @param reason   which check failed
  * @param function the plugin function that contains the check

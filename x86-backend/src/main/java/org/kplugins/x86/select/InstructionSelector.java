@@ -298,8 +298,15 @@ public final class InstructionSelector {
         switch (l.size()) {
             case 1 -> emit(l.signed() ? Opcode.MOVSX : Opcode.MOVZX, size, BYTE, v(l.dst()), address);
             case 2 -> emit(l.signed() ? Opcode.MOVSX : Opcode.MOVZX, size, WORD, v(l.dst()), address);
-            case 4 -> emit(size == QWORD ? (l.signed() ? Opcode.MOVSX : Opcode.MOVZX32) : Opcode.MOV,
-                            size, size == QWORD && l.signed() ? DWORD : null, v(l.dst()), address);
+            case 4 -> {
+                if (size == DWORD) {
+                    emit(Opcode.MOV, DWORD, v(l.dst()), address);
+                } else if (l.signed()) {
+                    emit(Opcode.MOVSX, QWORD, DWORD, v(l.dst()), address);
+                } else {
+                    emit(Opcode.MOVZX32, QWORD, v(l.dst()), address);
+                }
+            }
             default -> emit(Opcode.MOV, QWORD, v(l.dst()), address);
         }
     }
@@ -376,7 +383,13 @@ public final class InstructionSelector {
         }
         int done = words * 8;
         while (done < size) {
-            int chunk = size - done >= 4 ? 4 : size - done >= 2 ? 2 : 1;
+            int left = size - done;
+            int chunk = 1;
+            if (left >= 4) {
+                chunk = 4;
+            } else if (left >= 2) {
+                chunk = 2;
+            }
             Memory target = base == null ? Memory.at(RDX, done - words * 8) : new Memory(MEMORY_BASE, base, 1, offset + done);
             emit(Opcode.MOV, sizeOfBytes(chunk), target, new Immediate(0));
             done += chunk;
@@ -391,8 +404,9 @@ public final class InstructionSelector {
     }
 
     /**
-     * A call of a plugin function: the budget step, the plugin stack check, the stack pointer and
-     * arguments in the outgoing area, the call, and the result from RAX, in the Truffle tier's order.
+     * Selects a call of a plugin function: the budget step, the plugin stack check, the stack
+     * pointer and arguments in the outgoing area, the call, and the result from RAX, in the Truffle
+     * tier's order.
      */
     private void call(Instr.Call c) {
         if (program.budgetEnabled()) {
@@ -423,9 +437,9 @@ public final class InstructionSelector {
     }
 
     /**
-     * A call of the host: the arguments in the outgoing area, the caller-saved allocatable
-     * registers pushed, the upcall with the context, the host call's index and the arguments'
-     * address, and an unwind when the host side ended with a fault or an exception.
+     * Selects a call of the host. The arguments go to the outgoing area and the caller-saved allocatable
+     * registers are pushed. The upcall gets the context, the host call's index and the arguments'
+     * address, and the code unwinds when the host side ended with a fault or an exception.
      */
     private void hostCall(Instr.HostCall h) {
         List<Operand> arguments = h.arguments();

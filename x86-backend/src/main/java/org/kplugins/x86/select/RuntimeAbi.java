@@ -7,9 +7,9 @@ import org.kplugins.x86.asm.Register;
 /**
  * The conventions that plugin machine code, the entry trampoline and the Java runtime share.
  *
- * <p>Registers. R15 holds the native address of plugin address 0, R14 the instance's context
- * block, and R13 the native page table; all three are set by the entry trampoline and never change
- * inside plugin code. RAX, RCX and RDX are scratch registers of the instruction patterns (division,
+ * <p>Registers. R15 contains the native address of plugin address 0, R14 the instance's context
+ * block, and R13 the native page table. The entry trampoline sets all three, and plugin code never
+ * changes them. RAX, RCX and RDX are scratch registers of the instruction patterns (division,
  * shifts by a variable count, memory checks, results), R10 and R11 are scratch registers of the
  * emitter (reloads of spilled values), and RBP is the frame pointer. The register allocator uses
  * the rest: {@link #ALLOCATABLE}.

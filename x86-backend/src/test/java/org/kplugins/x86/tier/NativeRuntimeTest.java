@@ -51,7 +51,8 @@ class NativeRuntimeTest {
                 String name = Corpus.testName(plugin);
                 Value instance = context.eval(Source.newBuilder("kpc", plugin.toFile()).build());
                 PolyglotException first = assertThrows(PolyglotException.class, () -> instance.invokeMember("main"), name);
-                assertTrue(first.isGuestException() && !first.isInternalError(), name + ": " + first);
+                assertTrue(first.isGuestException(), name + ": " + first);
+                assertFalse(first.isInternalError(), name + ": " + first);
                 PolyglotException again = assertThrows(PolyglotException.class, () -> instance.invokeMember("main"), name);
                 for (String member : List.of("kind", "line", "column", "function")) {
                     assertEquals(first.getGuestObject().getMember(member).toString(),
@@ -165,8 +166,8 @@ class NativeRuntimeTest {
                         int main(void) { return down(0); }
                         """;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        // 64 MiB of plugin stack holds millions of 16-byte frames, far more than the host thread's
-        // stack holds native frames, so the native stack check ends the recursion.
+        // 64 MiB of plugin stack has room for millions of 16-byte frames, far more native frames
+        // than the host thread's stack can take, so the native stack check ends the recursion.
         try (Context context = NativeCorpusTest.Corpus.context("native", Map.of("kpc.StackSize", Integer.toString(64 << 20),
                         "kpc.MemoryLimit", Integer.toString(256 << 20)), out, out)) {
             Value instance = context.eval(Source.newBuilder("kpc", source, "deep.kpc").buildLiteral());
