@@ -66,7 +66,6 @@ public final class CodeEmitter {
     private final Map<String, Label> functionLabels = new HashMap<>();
     private final Map<Integer, FaultStub> faultStubs = new HashMap<>();
     private final Map<Integer, FaultStub> callReturns = new HashMap<>();
-    private final Map<String, Integer> frameBytes = new LinkedHashMap<>();
     private final List<Map.Entry<Label, FaultStub>> pendingStubs = new ArrayList<>();
     private Label faultExit;
 
@@ -93,8 +92,7 @@ public final class CodeEmitter {
             offsets.put(function.ir().name(), emitter.out.position());
             emitter.function(function, allocations.get(i));
         }
-        return new NativeCode(emitter.out.finish(), entry, offsets, emitter.faultStubs, emitter.callReturns,
-                        emitter.frameBytes);
+        return new NativeCode(emitter.out.finish(), entry, offsets, emitter.faultStubs, emitter.callReturns);
     }
 
     /**
@@ -167,7 +165,6 @@ public final class CodeEmitter {
         int saved = 8 * savedRegisters;
         int total = saved + 8 * allocation.slotCount() + function.outgoingAreaBytes();
         int frame = ((total + 15) & -16) - saved;
-        frameBytes.put(name, 8 + saved + frame);
 
         // Prologue: the native stack check comes before the frame grows.
         out.locate(name, function.ir().location());

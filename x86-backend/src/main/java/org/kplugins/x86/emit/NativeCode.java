@@ -13,10 +13,9 @@ import org.kplugins.x86.select.FaultStub;
  * @param faultStubs      the code-offset map of the fault stubs: stub offset to the check it belongs to
  * @param callReturns     offset after each call instruction of plugin code, to the stub that names the
  *                        call site, where a native stack overflow in the callee is reported
- * @param frameBytes      bytes of native stack below the return address of each function, by name
  */
 public record NativeCode(Listing listing, int entryOffset, Map<String, Integer> functionOffsets,
-                Map<Integer, FaultStub> faultStubs, Map<Integer, FaultStub> callReturns, Map<String, Integer> frameBytes) {
+                Map<Integer, FaultStub> faultStubs, Map<Integer, FaultStub> callReturns) {
 
     public byte[] code() {
         return listing.code();
