@@ -80,6 +80,10 @@ final class ExpressionLowering {
             case Expr.MemberAccess m -> places.load(places.place(m), m.location());
             case Expr.Call c -> call(c);
             case Expr.CompoundLiteral c -> places.load(places.place(c), c.location());
+            case Expr.FunctionRef f -> throw new UnsupportedFeatureException(f.location(), "function pointers");
+            case Expr.FunctionAddress f -> throw new UnsupportedFeatureException(f.location(), "function pointers");
+            case Expr.IndirectCall c -> throw new UnsupportedFeatureException(c.location(), "function pointers");
+            case Expr.VariadicArguments v -> throw new UnsupportedFeatureException(v.location(), "variadic function definitions");
             default -> throw new UnsupportedFeatureException(e.location(), "the expression " + e.getClass().getSimpleName());
         };
     }

@@ -55,6 +55,8 @@ final class FunctionLowering {
     /** Ids of the registers that hold locals, which an expression may assign while another reads them. */
     private final Set<Integer> localRegisters = new HashSet<>();
     private final Deque<Targets> targets = new ArrayDeque<>();
+    /** The block that starts at each label of the function, created at the first goto or label that names it. */
+    private final Map<String, Block> labels = new HashMap<>();
     /** The frame base: the plugin address of the function's frame, which is also its callees' stack pointer. */
     VReg frameBase;
     private Block current;
@@ -73,6 +75,10 @@ final class FunctionLowering {
     }
 
     IrFunction lower() {
+        if (function.type().isVariadic()) {
+            // The Truffle tier passes the variadic arguments in plugin memory, which the native calls do not.
+            throw new UnsupportedFeatureException(function.location(), "variadic function definitions");
+        }
         current = ir.newBlock();
         line = function.location();
         lowerEntry();
@@ -204,12 +210,24 @@ final class FunctionLowering {
             case Stmt.Break b -> emit(new Instr.Jump(targets.peek().breakTarget()));
             case Stmt.Continue c -> emit(new Instr.Jump(continueTarget()));
             case Stmt.Return r -> emit(new Instr.Return(r.value() == null ? null : expressions.value(r.value())));
+            case Stmt.Label l -> startBlock(labelBlock(l.name()));
+            case Stmt.Goto g -> {
+                // Each goto costs a step of the budget at the goto, as in the Truffle tier.
+                if (program.budgetEnabled()) {
+                    emit(new Instr.BudgetStep(site(g.location())));
+                }
+                emit(new Instr.Jump(labelBlock(g.label())));
+            }
             case Stmt.Empty e -> {
             }
             default -> throw new UnsupportedFeatureException(statement.location(),
                             "the statement " + statement.getClass().getSimpleName());
         }
         line = outer;
+    }
+
+    private Block labelBlock(String name) {
+        return labels.computeIfAbsent(name, label -> ir.newBlock());
     }
 
     private Block continueTarget() {

@@ -4,19 +4,15 @@ package org.kplugins.x86.runtime;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import com.oracle.truffle.api.exception.AbstractTruffleException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import org.graalvm.polyglot.PolyglotException;
-import org.kplugins.kpc.KpcException;
-import org.kplugins.kpc.builtins.PrintkFormatter;
 import org.kplugins.kpc.nodes.call.KpcHostFunctionCallNode;
+import org.kplugins.kpc.nodes.call.KpcPrintkNode;
 import org.kplugins.kpc.runtime.PluginInstance;
-import org.kplugins.monitor.link.PluginMemory;
 import org.kplugins.x86.ir.HostTarget;
 import org.kplugins.x86.ir.Instr;
 import org.kplugins.x86.ir.IrProgram;
@@ -102,10 +98,8 @@ final class Upcalls {
                     long offset = 8L * (i + 1);
                     values[i] = printk.is64Bit()[i] ? slots.get(JAVA_LONG, offset) : slots.get(JAVA_INT, offset);
                 }
-                byte[] text = new PrintkFormatter(instance.memory(), location, values).format(slots.get(JAVA_INT, 0));
-                instance.output().write(text, 0, text.length);
-                instance.outputPending = true;
-                yield text.length;
+                // The native tier has no floating types, so no argument is a double.
+                yield KpcPrintkNode.print(instance, location, slots.get(JAVA_INT, 0), values, new boolean[values.length]);
             }
             case HostTarget.Alloc alloc -> instance.heap().allocate(slots.get(JAVA_INT, 0));
             case HostTarget.Free free -> {
@@ -123,38 +117,19 @@ final class Upcalls {
 
     /**
      * Calls a function of the host's symbol table with the argument and result conversions of the
-     * Truffle tier's {@link KpcHostFunctionCallNode}, wrapping an exception that is not a guest
-     * error as the Truffle tier does.
+     * Truffle tier's {@link KpcHostFunctionCallNode}, which also wraps an exception that is not a
+     * guest error as the Truffle tier does.
      */
     private static long tableFunction(PluginInstance instance, HostTarget.TableFunction function, MemorySegment slots,
                     SiteNode location) {
         int[] conversions = function.argumentConversions();
         long[] values = new long[conversions.length];
         for (int i = 0; i < values.length; i++) {
-            if (conversions[i] == KpcHostFunctionCallNode.BITS_64) {
-                values[i] = slots.get(JAVA_LONG, 8L * i);
-            } else {
-                int value = slots.get(JAVA_INT, 8L * i);
-                values[i] = conversions[i] == KpcHostFunctionCallNode.UNSIGNED_32 ? Integer.toUnsignedLong(value) : value;
-            }
+            values[i] = conversions[i] == KpcHostFunctionCallNode.BITS_64 ? slots.get(JAVA_LONG, 8L * i)
+                            : KpcHostFunctionCallNode.widenArgument(conversions[i], slots.get(JAVA_INT, 8L * i));
         }
-        long result;
-        try {
-            result = function.export().implementation().call(new PluginMemory(instance.memory(), location), values);
-        } catch (AbstractTruffleException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            String detail = e instanceof PolyglotException ? e.getMessage() : e.toString();
-            throw new KpcException("host function '" + function.export().name() + "' failed: " + detail, location);
-        }
-        return switch (function.resultConversion()) {
-            case KpcHostFunctionCallNode.SIGNED_8 -> (byte) result;
-            case KpcHostFunctionCallNode.UNSIGNED_8 -> (int) result & 0xFF;
-            case KpcHostFunctionCallNode.SIGNED_16 -> (short) result;
-            case KpcHostFunctionCallNode.UNSIGNED_16 -> (int) result & 0xFFFF;
-            case KpcHostFunctionCallNode.BOOL -> result != 0 ? 1 : 0;
-            case KpcHostFunctionCallNode.BITS_64 -> result;
-            default -> (int) result;
-        };
+        long result = KpcHostFunctionCallNode.callHost(function.export(), instance, location, values);
+        int conversion = function.resultConversion();
+        return conversion == KpcHostFunctionCallNode.BITS_64 ? result : KpcHostFunctionCallNode.narrowResult(conversion, result);
     }
 }

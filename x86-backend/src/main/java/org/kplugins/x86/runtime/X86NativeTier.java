@@ -18,6 +18,7 @@ import org.kplugins.kpc.diagnostics.DiagnosticSink;
 import org.kplugins.kpc.link.PluginImports;
 import org.kplugins.kpc.runtime.FunctionEntry;
 import org.kplugins.kpc.runtime.NativeTier;
+import org.kplugins.kpc.runtime.FunctionTable;
 import org.kplugins.kpc.runtime.PluginLayout;
 import org.kplugins.kpc.runtime.PluginProgram;
 import org.kplugins.kpc.runtime.StringLiterals;
@@ -55,7 +56,7 @@ public final class X86NativeTier implements NativeTier {
     @Override
     public PluginProgram compile(KpcLanguage language, String name, TranslationUnit unit, PluginImports imports,
                     int stackSize, boolean budgetEnabled) throws CompileException {
-        PluginLayout layout = PluginLayout.create(unit, StringLiterals.collect(unit), stackSize);
+        PluginLayout layout = PluginLayout.create(unit, StringLiterals.collect(unit), FunctionTable.forUnit(unit), stackSize);
         List<ProgramLowering.Unsupported> unsupported = new ArrayList<>();
         IrProgram ir = ProgramLowering.lower(unit, imports, layout, budgetEnabled, unsupported);
         if (!unsupported.isEmpty()) {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /** The language module's test corpus, which the x86 tests compile and run. */
@@ -18,6 +19,27 @@ public final class Corpus {
 
     private Corpus() {
     }
+
+    /**
+     * Corpus plugins that the native tier refuses, by test name, with the diagnostic it reports:
+     * the tier has no floating point, function pointers or variadic function definitions yet.
+     */
+    public static final Map<String, String> EXPECTED_UNSUPPORTED = Map.ofEntries(
+                    Map.entry("fault/forged_function_pointer", "native tier does not support function pointers yet"),
+                    Map.entry("fault/function_pointer_wrong_type", "native tier does not support function pointers yet"),
+                    Map.entry("fault/null_function_pointer", "native tier does not support function pointers yet"),
+                    Map.entry("fault/read_through_function_pointer", "native tier does not support function pointers yet"),
+                    Map.entry("fault/va_arg_wrong_type", "native tier does not support variadic function definitions yet"),
+                    Map.entry("floating/aggregates", "native tier does not support type 'float' yet"),
+                    Map.entry("floating/arithmetic", "native tier does not support type 'float' yet"),
+                    Map.entry("floating/comparisons", "native tier does not support type 'float' yet"),
+                    Map.entry("floating/constants", "native tier does not support type 'float' yet"),
+                    Map.entry("floating/conversions", "native tier does not support type 'float' yet"),
+                    Map.entry("floating/functions", "native tier does not support type 'float' yet"),
+                    Map.entry("floating/memory", "native tier does not support type 'float' yet"),
+                    Map.entry("floating/printk_formats", "native tier does not support type 'double' yet"),
+                    Map.entry("function_pointers/function_pointers", "native tier does not support type 'double' yet"),
+                    Map.entry("variadic/stdarg", "native tier does not support variadic function definitions yet"));
 
     /** Lists every {@code .kpc} of the corpus that has an {@code .output}, in path order. */
     public static List<Path> plugins() throws IOException {
@@ -30,9 +52,12 @@ public final class Corpus {
         }
     }
 
-    /** Lists the corpus plugins that compile: those whose expected output is not a compile error. */
+    /**
+     * Lists the corpus plugins that the native tier compiles: those whose expected output is not a
+     * compile error and that are not in {@link #EXPECTED_UNSUPPORTED}.
+     */
     public static List<Path> compilingPlugins() throws IOException {
-        return plugins().stream().filter(plugin -> {
+        return plugins().stream().filter(plugin -> !EXPECTED_UNSUPPORTED.containsKey(testName(plugin))).filter(plugin -> {
             try {
                 String output = Files.readString(sibling(plugin, ".output"), StandardCharsets.UTF_8);
                 return !output.contains(": error: ");

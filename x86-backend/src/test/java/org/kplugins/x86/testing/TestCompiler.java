@@ -21,6 +21,7 @@ import org.kplugins.kpc.parser.Parser;
 import org.kplugins.kpc.preprocess.BuiltinHeaders;
 import org.kplugins.kpc.preprocess.IncludeResolver;
 import org.kplugins.kpc.preprocess.Preprocessor;
+import org.kplugins.kpc.runtime.FunctionTable;
 import org.kplugins.kpc.runtime.PluginLayout;
 import org.kplugins.kpc.runtime.StringLiterals;
 import org.kplugins.x86.emit.NativeCode;
@@ -80,7 +81,7 @@ public final class TestCompiler implements AutoCloseable {
         TranslationUnit unit = new Parser(tokens, file, sink).parseTranslationUnit();
         PluginImports imports = PluginLinker.link(unit, null, sink);
         assertEquals(List.of(), sink.diagnostics(), name + " must compile");
-        PluginLayout layout = PluginLayout.create(unit, StringLiterals.collect(unit), 65536);
+        PluginLayout layout = PluginLayout.create(unit, StringLiterals.collect(unit), FunctionTable.forUnit(unit), 65536);
         List<ProgramLowering.Unsupported> unsupported = new ArrayList<>();
         IrProgram ir = ProgramLowering.lower(unit, imports, layout, budgetEnabled, unsupported);
         NativeCode code = X86Compiler.compile(ir, RuntimeAbi.ALLOCATABLE);
