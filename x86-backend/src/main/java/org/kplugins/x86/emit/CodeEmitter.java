@@ -310,7 +310,7 @@ public final class CodeEmitter {
             case JCC -> out.jcc(instruction.condition(), label(instruction.target()));
             case JMP -> {
                 if (instruction.target() != next) {
-                    out.jmp(labels.get(instruction.target()));
+                    out.jmp(label(instruction.target()));
                 }
             }
             case BIND -> out.bind(label(instruction.target()));
@@ -327,7 +327,13 @@ public final class CodeEmitter {
                 out.call(functionLabels.get(instruction.callee()));
                 callReturns.put(out.position(), instruction.stub());
             }
-            case CALL_INDIRECT -> out.call(((InMemory) resolve(operands.get(0))).memory());
+            case CALL_INDIRECT -> {
+                out.call(((InMemory) resolve(operands.get(0))).memory());
+                if (instruction.stub() != null) {
+                    // A call of a plugin function through its function pointer.
+                    callReturns.put(out.position(), instruction.stub());
+                }
+            }
             case PUSH -> out.push(((InRegister) resolve(operands.get(0))).register());
             case POP -> out.pop(((InRegister) resolve(operands.get(0))).register());
             case RETURN -> {

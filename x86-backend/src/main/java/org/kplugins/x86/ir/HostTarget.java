@@ -25,6 +25,14 @@ public sealed interface HostTarget {
     record TableFunction(FunctionExport export, int[] argumentConversions, int resultConversion) implements HostTarget {
     }
 
+    /**
+     * The host function that a function pointer points to: argument 0 is the pointer, and
+     * {@code is64Bit[i]} gives the width of argument i + 1. The runtime finds the function in the
+     * plugin's function table.
+     */
+    record IndirectHost(boolean[] is64Bit) implements HostTarget {
+    }
+
     /** A struct copy of {@code size} bytes from argument 1 to argument 0, with memmove semantics; yields argument 0. */
     record MemoryCopy(int size) implements HostTarget {
     }

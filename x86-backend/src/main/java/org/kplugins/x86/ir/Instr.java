@@ -3,6 +3,7 @@ package org.kplugins.x86.ir;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.kplugins.kpc.types.FunctionType;
 
 /**
  * One IR instruction. Widths: {@code dst} determines the width of the result, and both operands of
@@ -224,6 +225,31 @@ public sealed interface Instr {
         @Override
         public List<VReg> uses() {
             List<VReg> uses = new ArrayList<>(registers(arguments.toArray(new Operand[0])));
+            uses.add(stackPointer);
+            return uses;
+        }
+    }
+
+    /**
+     * Calls through a function pointer. The pointer must be the token of an entry of the plugin's
+     * function table whose type has number {@code signature}; anything else faults with
+     * INVALID_FUNCTION_POINTER at {@code site}. A plugin function is then called as {@link Call}
+     * calls one, with the budget step and the stack check, and a host function through the upcall
+     * {@code hostCall}, whose first argument is the pointer.
+     *
+     * @param tableSize the number of entries of the function table
+     */
+    record IndirectCall(VReg dst, Operand pointer, VReg stackPointer, List<Operand> arguments, FunctionType callType,
+                    int signature, int tableSize, HostCall hostCall, Site site) implements Instr {
+        @Override
+        public VReg def() {
+            return dst;
+        }
+
+        @Override
+        public List<VReg> uses() {
+            List<VReg> uses = new ArrayList<>(registers(pointer));
+            uses.addAll(registers(arguments.toArray(new Operand[0])));
             uses.add(stackPointer);
             return uses;
         }

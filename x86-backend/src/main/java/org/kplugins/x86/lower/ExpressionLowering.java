@@ -81,8 +81,8 @@ final class ExpressionLowering {
             case Expr.Call c -> call(c);
             case Expr.CompoundLiteral c -> places.load(places.place(c), c.location());
             case Expr.FunctionRef f -> throw new UnsupportedFeatureException(f.location(), "function pointers");
-            case Expr.FunctionAddress f -> throw new UnsupportedFeatureException(f.location(), "function pointers");
-            case Expr.IndirectCall c -> throw new UnsupportedFeatureException(c.location(), "function pointers");
+            case Expr.FunctionAddress f -> Imm.of(function.program.tokenOf(f.function()), Width.I32);
+            case Expr.IndirectCall c -> indirectCall(c);
             case Expr.VariadicArguments v -> throw new UnsupportedFeatureException(v.location(), "variadic function definitions");
             default -> throw new UnsupportedFeatureException(e.location(), "the expression " + e.getClass().getSimpleName());
         };
@@ -399,6 +399,33 @@ final class ExpressionLowering {
         return result;
     }
 
+    /**
+     * A call through a function pointer: the pointer first, then the arguments, as the Truffle
+     * tier evaluates them. The host call for a pointer to a host function is made here and
+     * registered with the program, but only the indirect call runs it.
+     */
+    private Operand indirectCall(Expr.IndirectCall c) {
+        Operand pointer = value(c.pointer());
+        for (Expr argument : c.arguments()) {
+            pointer = stable(pointer, argument);
+        }
+        List<Operand> arguments = arguments(c.arguments());
+        VReg result = c.type().isVoid() ? null : function.temporary(width(c.type()));
+        boolean[] is64Bit = new boolean[arguments.size()];
+        for (int i = 0; i < is64Bit.length; i++) {
+            is64Bit[i] = arguments.get(i).width() == Width.I64;
+        }
+        List<Operand> hostArguments = new ArrayList<>();
+        hostArguments.add(pointer);
+        hostArguments.addAll(arguments);
+        org.kplugins.x86.ir.Site site = function.site(c.location());
+        Instr.HostCall host = function.program.newHostCall(function.function.name(), result,
+                        new HostTarget.IndirectHost(is64Bit), hostArguments, site);
+        function.emit(new Instr.IndirectCall(result, pointer, function.frameBase, arguments, c.calleeType(),
+                        function.program.signatureOf(c.calleeType()), function.program.functionTableSize(), host, site));
+        return result;
+    }
+
     /** Evaluates arguments left to right, each kept stable against the assignments of the ones after it. */
     private List<Operand> arguments(List<Expr> expressions) {
         List<Operand> values = new ArrayList<>(expressions.size());
@@ -488,6 +515,8 @@ final class ExpressionLowering {
             case Expr.Dereference d -> assigns(d.pointer());
             case Expr.MemberAccess m -> assigns(m.struct());
             case Expr.Call c -> c.arguments().stream().anyMatch(this::assigns);
+            case Expr.IndirectCall c -> assigns(c.pointer()) || c.arguments().stream().anyMatch(this::assigns);
+            case Expr.FunctionAddress f -> false;
             case Expr.CompoundLiteral c -> c.variable().initializer() != null
                             && c.variable().initializer().stream().anyMatch(item -> assigns(item.value()));
             default -> true;

@@ -11,6 +11,7 @@ import org.kplugins.kpc.ast.Variable;
 import org.kplugins.kpc.builtins.HostExport;
 import org.kplugins.kpc.diagnostics.SourceLocation;
 import org.kplugins.kpc.link.PluginImports;
+import org.kplugins.kpc.runtime.FunctionTable;
 import org.kplugins.kpc.runtime.PluginLayout;
 import org.kplugins.kpc.types.ArrayType;
 import org.kplugins.kpc.types.CType;
@@ -42,26 +43,31 @@ public final class ProgramLowering {
 
     private final PluginImports imports;
     private final PluginLayout layout;
+    private final FunctionTable functionTable;
+    /** The distinct function types of indirect calls and table entries; a type's index is its signature number. */
+    private final List<FunctionType> signatures = new ArrayList<>();
     private final boolean budgetEnabled;
     private final List<IrProgram.HostCallSite> hostCalls = new ArrayList<>();
     /** Types already checked by {@link #checkType}, by identity. */
     private final Map<CType, Boolean> supportedTypes = new IdentityHashMap<>();
 
-    private ProgramLowering(PluginImports imports, PluginLayout layout, boolean budgetEnabled) {
+    private ProgramLowering(PluginImports imports, PluginLayout layout, FunctionTable functionTable, boolean budgetEnabled) {
         this.imports = imports;
         this.layout = layout;
+        this.functionTable = functionTable;
         this.budgetEnabled = budgetEnabled;
     }
 
     /**
      * Lowers every defined function of {@code unit}.
      *
+     * @param functionTable the plugin's function pointer table, whose tokens the layout already uses
      * @param unsupported receives one entry per function that uses a construct the tier cannot
      *                    lower yet; such a function is left out of the program
      */
-    public static IrProgram lower(TranslationUnit unit, PluginImports imports, PluginLayout layout, boolean budgetEnabled,
-                    List<Unsupported> unsupported) {
-        ProgramLowering program = new ProgramLowering(imports, layout, budgetEnabled);
+    public static IrProgram lower(TranslationUnit unit, PluginImports imports, PluginLayout layout,
+                    FunctionTable functionTable, boolean budgetEnabled, List<Unsupported> unsupported) {
+        ProgramLowering program = new ProgramLowering(imports, layout, functionTable, budgetEnabled);
         List<IrFunction> functions = new ArrayList<>();
         for (Function function : unit.functions()) {
             if (!function.isDefined()) {
@@ -73,7 +79,7 @@ public final class ProgramLowering {
                 unsupported.add(new Unsupported(function.name(), e));
             }
         }
-        return new IrProgram(functions, List.copyOf(program.hostCalls), budgetEnabled);
+        return new IrProgram(functions, List.copyOf(program.hostCalls), budgetEnabled, List.copyOf(program.signatures));
     }
 
     PluginLayout layout() {
@@ -82,6 +88,31 @@ public final class ProgramLowering {
 
     boolean budgetEnabled() {
         return budgetEnabled;
+    }
+
+    /** Returns the function pointer token of a function whose address the plugin takes. */
+    int tokenOf(Function function) {
+        return functionTable.tokenOf(function);
+    }
+
+    int functionTableSize() {
+        return functionTable.functions().size();
+    }
+
+    /** Returns the number of {@code type}: types that are {@link FunctionType#sameAs} each other share it. */
+    int signatureOf(FunctionType type) {
+        return signatureNumber(signatures, type);
+    }
+
+    /** Returns the index of the first type in {@code types} that is the same as {@code type}, adding it when there is none. */
+    public static int signatureNumber(List<FunctionType> types, FunctionType type) {
+        for (int i = 0; i < types.size(); i++) {
+            if (types.get(i).sameAs(type)) {
+                return i;
+            }
+        }
+        types.add(type);
+        return types.size() - 1;
     }
 
     /** Returns the built-in export that a call of {@code callee} goes to, or null. */

@@ -18,13 +18,14 @@ final class ContextBlock {
     private final MemorySegment block;
     private final long argumentsOffset;
 
-    ContextBlock(MemorySegment memoryBase, MemorySegment pageTable, MemorySegment upcall, int[] dataImports,
-                    int maxParameters) {
+    ContextBlock(MemorySegment memoryBase, MemorySegment pageTable, MemorySegment upcall, MemorySegment functionTable,
+                    int[] dataImports, int maxParameters) {
         this.argumentsOffset = (RuntimeAbi.DATA_IMPORTS + 4L * dataImports.length + 7) & -8;
         this.block = Arena.ofAuto().allocate(argumentsOffset + 8L * (maxParameters + 2), 16);
         block.set(JAVA_LONG, RuntimeAbi.MEMORY_BASE, memoryBase.address());
         block.set(JAVA_LONG, RuntimeAbi.PAGE_TABLE, pageTable.address());
         block.set(JAVA_LONG, RuntimeAbi.UPCALL, upcall.address());
+        block.set(JAVA_LONG, RuntimeAbi.FUNCTION_TABLE, functionTable.address());
         for (int i = 0; i < dataImports.length; i++) {
             block.set(JAVA_INT, RuntimeAbi.DATA_IMPORTS + 4L * i, dataImports[i]);
         }

@@ -29,7 +29,7 @@ final class NativeInstance {
             dataImports[i] = instance.dataImportAddress(i);
         }
         NativeInstance state = new NativeInstance(new ContextBlock(memory.nativeMemory(), memory.nativePageTable(),
-                        Upcalls.stub(), dataImports, program.maxParameters()));
+                        Upcalls.stub(), program.nativeFunctionTable(), dataImports, program.maxParameters()));
         instance.setTierState(state);
         return state;
     }

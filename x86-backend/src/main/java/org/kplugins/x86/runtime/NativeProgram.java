@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.kplugins.x86.runtime;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
@@ -8,9 +9,18 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.lang.foreign.Arena;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.kplugins.kpc.KpcLanguage;
+import org.kplugins.kpc.ast.Function;
+import org.kplugins.kpc.link.PluginImports;
+import org.kplugins.kpc.runtime.FunctionTable;
+import org.kplugins.kpc.types.FunctionType;
+import org.kplugins.x86.lower.ProgramLowering;
+import org.kplugins.x86.select.RuntimeAbi;
 import org.kplugins.kpc.runtime.Faults;
 import org.kplugins.kpc.runtime.KpcNull;
 import org.kplugins.kpc.runtime.PluginInstance;
@@ -50,8 +60,12 @@ final class NativeProgram {
     private final Map<String, NativeFunctionRootNode> roots = new HashMap<>();
     private final Map<String, Long> functionAddresses = new HashMap<>();
     private final int maxParameters;
+    private final FunctionTable functionTable;
+    /** The native function table that indirect calls read, laid out as {@link RuntimeAbi#FUNCTION_TABLE} describes. */
+    private final MemorySegment nativeFunctionTable;
 
-    NativeProgram(KpcLanguage language, String name, IrProgram ir, NativeCode code) {
+    NativeProgram(KpcLanguage language, String name, IrProgram ir, NativeCode code, FunctionTable functionTable,
+                    PluginImports imports) {
         this.name = name;
         this.code = code;
         this.ir = ir;
@@ -65,6 +79,48 @@ final class NativeProgram {
             parameters = Math.max(parameters, function.parameterCount());
         }
         this.maxParameters = parameters;
+        this.functionTable = functionTable;
+        this.nativeFunctionTable = fillFunctionTable(functionTable, imports);
+    }
+
+    /**
+     * Gives the function table its entries, for the runtime's lookups, and builds the native table
+     * that indirect calls read: signature number, frame size and code address of each plugin
+     * function, and address 0 for a host function.
+     */
+    private MemorySegment fillFunctionTable(FunctionTable table, PluginImports imports) {
+        List<Function> functions = table.functions();
+        List<FunctionType> signatures = new ArrayList<>(ir.signatures());
+        FunctionTable.Entry[] entries = new FunctionTable.Entry[functions.size()];
+        MemorySegment nativeTable = Arena.ofAuto().allocate(Math.max(1, functions.size()) * (long) RuntimeAbi.TABLE_ENTRY_BYTES, 16);
+        for (int i = 0; i < entries.length; i++) {
+            Function function = functions.get(i);
+            FunctionType type = function.type();
+            int signature = ProgramLowering.signatureNumber(signatures, type);
+            long entry = (long) i * RuntimeAbi.TABLE_ENTRY_BYTES;
+            nativeTable.set(JAVA_INT, entry, signature);
+            NativeFunctionRootNode root = roots.get(function.name());
+            if (function.isDefined() && root != null) {
+                int frameSize = root.function().stackFrameSize();
+                entries[i] = new FunctionTable.PluginEntry(function.name(), type, signature, root.getCallTarget(), frameSize);
+                nativeTable.set(JAVA_INT, entry + 4, frameSize);
+                nativeTable.set(JAVA_LONG, entry + 8, functionAddresses.get(function.name()));
+            } else if (imports.builtins().get(function) != null) {
+                entries[i] = new FunctionTable.BuiltinEntry(function.name(), type, signature, imports.builtins().get(function));
+            } else {
+                entries[i] = new FunctionTable.ExportEntry(function.name(), type, signature, imports.functions().get(function));
+            }
+        }
+        table.setEntries(entries);
+        return nativeTable;
+    }
+
+    MemorySegment nativeFunctionTable() {
+        return nativeFunctionTable;
+    }
+
+    FunctionTable functionTable() {
+        return functionTable;
     }
 
     String name() {
@@ -167,6 +223,14 @@ final class NativeProgram {
                 FaultStub call = code.callReturns().get((int) (block.faultReturnAddress() - installed.address()));
                 return call == null ? Faults.hostStackOverflow(entered, instance)
                                 : Faults.hostStackOverflow(roots.get(call.function()).site(call.site()), instance);
+            }
+            case INVALID_FUNCTION_POINTER -> {
+                return Faults.invalidFunctionPointer(root.site(stub.site()), instance, block.faultAddress(), stub.callType());
+            }
+            case FUNCTION_TYPE_MISMATCH -> {
+                int token = block.faultAddress();
+                return Faults.functionTypeMismatch(root.site(stub.site()), instance, token, functionTable.lookup(token),
+                                stub.callType());
             }
             case UNWIND -> {
                 Throwable pending = state.takePending();

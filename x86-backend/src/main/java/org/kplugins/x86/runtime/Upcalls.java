@@ -10,9 +10,12 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.Arrays;
 import org.kplugins.kpc.nodes.call.KpcHostFunctionCallNode;
 import org.kplugins.kpc.nodes.call.KpcPrintkNode;
+import org.kplugins.kpc.runtime.FunctionTable;
 import org.kplugins.kpc.runtime.PluginInstance;
+import org.kplugins.kpc.types.FunctionType;
 import org.kplugins.x86.ir.HostTarget;
 import org.kplugins.x86.ir.Instr;
 import org.kplugins.x86.ir.IrProgram;
@@ -81,7 +84,7 @@ final class Upcalls {
             Instr.HostCall hostCall = site.call();
             SiteNode location = call.program().root(site.function()).site(hostCall.site());
             MemorySegment slots = MemorySegment.ofAddress(arguments).reinterpret(8L * hostCall.arguments().size());
-            return run(call.instance(), hostCall.target(), slots, location);
+            return run(call.program(), call.instance(), hostCall.target(), slots, location);
         } catch (Throwable e) {
             if (call != null) {
                 call.state().unwindWith(e);
@@ -90,7 +93,8 @@ final class Upcalls {
         }
     }
 
-    private static long run(PluginInstance instance, HostTarget target, MemorySegment slots, SiteNode location) {
+    private static long run(NativeProgram program, PluginInstance instance, HostTarget target, MemorySegment slots,
+                    SiteNode location) {
         return switch (target) {
             case HostTarget.Printk printk -> {
                 long[] values = new long[printk.is64Bit().length];
@@ -107,11 +111,53 @@ final class Upcalls {
                 yield 0;
             }
             case HostTarget.TableFunction function -> tableFunction(instance, function, slots, location);
+            case HostTarget.IndirectHost indirect -> indirectHost(program, instance, indirect, slots, location);
             case HostTarget.MemoryCopy copy -> {
                 int destination = slots.get(JAVA_INT, 0);
                 instance.memory().copy(location, destination, slots.get(JAVA_INT, 8), copy.size());
                 yield destination;
             }
+        };
+    }
+
+    /**
+     * Calls the host function that a function pointer points to, as the Truffle tier's
+     * {@code KpcIndirectCallNode} does. The machine code has checked that slot 0 is the token of a
+     * host function's entry of the call's type; the C arguments follow it.
+     */
+    private static long indirectHost(NativeProgram program, PluginInstance instance, HostTarget.IndirectHost target,
+                    MemorySegment slots, SiteNode location) {
+        FunctionTable.Entry entry = program.functionTable().lookup(slots.get(JAVA_INT, 0));
+        boolean[] is64Bit = target.is64Bit();
+        long[] arguments = new long[is64Bit.length];
+        for (int i = 0; i < arguments.length; i++) {
+            long offset = 8L * (i + 1);
+            arguments[i] = is64Bit[i] ? slots.get(JAVA_LONG, offset) : slots.get(JAVA_INT, offset);
+        }
+        if (entry instanceof FunctionTable.BuiltinEntry builtin) {
+            return switch (builtin.export()) {
+                case PRINTK -> KpcPrintkNode.print(instance, location, (int) arguments[0],
+                                Arrays.copyOfRange(arguments, 1, arguments.length), new boolean[arguments.length - 1]);
+                case KP_ALLOC -> instance.heap().allocate((int) arguments[0]);
+                case KP_FREE -> {
+                    instance.heap().free(location, (int) arguments[0]);
+                    yield 0;
+                }
+            };
+        }
+        FunctionTable.ExportEntry export = (FunctionTable.ExportEntry) entry;
+        FunctionType type = export.type();
+        long[] values = new long[arguments.length];
+        for (int i = 0; i < values.length; i++) {
+            int conversion = KpcHostFunctionCallNode.conversionOf(type.parameterTypes().get(i));
+            values[i] = is64Bit[i] ? arguments[i] : KpcHostFunctionCallNode.widenArgument(conversion, (int) arguments[i]);
+        }
+        long result = KpcHostFunctionCallNode.callHost(export.export(), instance, location, values);
+        int conversion = KpcHostFunctionCallNode.conversionOf(type.returnType());
+        return switch (conversion) {
+            case KpcHostFunctionCallNode.VOID -> 0;
+            case KpcHostFunctionCallNode.BITS_64 -> result;
+            default -> KpcHostFunctionCallNode.narrowResult(conversion, result);
         };
     }
 

@@ -56,9 +56,10 @@ public final class X86NativeTier implements NativeTier {
     @Override
     public PluginProgram compile(KpcLanguage language, String name, TranslationUnit unit, PluginImports imports,
                     int stackSize, boolean budgetEnabled) throws CompileException {
-        PluginLayout layout = PluginLayout.create(unit, StringLiterals.collect(unit), FunctionTable.forUnit(unit), stackSize);
+        FunctionTable functionTable = FunctionTable.forUnit(unit);
+        PluginLayout layout = PluginLayout.create(unit, StringLiterals.collect(unit), functionTable, stackSize);
         List<ProgramLowering.Unsupported> unsupported = new ArrayList<>();
-        IrProgram ir = ProgramLowering.lower(unit, imports, layout, budgetEnabled, unsupported);
+        IrProgram ir = ProgramLowering.lower(unit, imports, layout, functionTable, budgetEnabled, unsupported);
         if (!unsupported.isEmpty()) {
             DiagnosticSink sink = new DiagnosticSink();
             for (ProgramLowering.Unsupported function : unsupported) {
@@ -71,7 +72,7 @@ public final class X86NativeTier implements NativeTier {
         NativeCode code = X86Compiler.compile(ir, allocatableRegisters());
         dumpIfRequested(name, code);
 
-        NativeProgram program = new NativeProgram(language, name, ir, code);
+        NativeProgram program = new NativeProgram(language, name, ir, code, functionTable, imports);
         Map<String, FunctionEntry> exports = new LinkedHashMap<>();
         for (Function function : unit.functions()) {
             if (function.isDefined() && !function.isStatic()) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.kplugins.x86.select;
 
+import org.kplugins.kpc.types.FunctionType;
 import org.kplugins.x86.ir.Site;
 
 /**
@@ -14,8 +15,15 @@ import org.kplugins.x86.ir.Site;
  * @param size     the access size in bytes for {@link Reason#READ} and {@link Reason#WRITE}
  * @param operator {@code '/'} or {@code '%'} for {@link Reason#DIVIDE_OVERFLOW}
  * @param is64Bit  whether a divide overflow has long long operands
+ * @param callType the pointer's function type for {@link Reason#INVALID_FUNCTION_POINTER} and
+ *                 {@link Reason#FUNCTION_TYPE_MISMATCH}
  */
-public record FaultStub(Reason reason, String function, Site site, int size, char operator, boolean is64Bit) {
+public record FaultStub(Reason reason, String function, Site site, int size, char operator, boolean is64Bit,
+                FunctionType callType) {
+
+    public FaultStub(Reason reason, String function, Site site, int size, char operator, boolean is64Bit) {
+        this(reason, function, site, size, operator, is64Bit, null);
+    }
 
     /** The check a stub belongs to. */
     public enum Reason {
@@ -33,6 +41,10 @@ public record FaultStub(Reason reason, String function, Site site, int size, cha
         /** A prologue found the native stack of the host thread used up. */
         NATIVE_STACK_OVERFLOW,
         /** An upcall ended with a fault or an exception that the runtime keeps and rethrows. */
-        UNWIND
+        UNWIND,
+        /** A call through a pointer that is no token of the function table; the pointer is in EAX. */
+        INVALID_FUNCTION_POINTER,
+        /** A call through a pointer to a function of another type; the pointer is in EAX. */
+        FUNCTION_TYPE_MISMATCH
     }
 }

@@ -12,6 +12,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.kplugins.kpc.diagnostics.SourceLocation;
+import org.kplugins.kpc.runtime.FunctionTable;
 import org.kplugins.kpc.runtime.PluginLayout;
 import org.kplugins.monitor.memory.AddressSpace;
 import org.kplugins.x86.asm.Condition;
@@ -119,6 +120,7 @@ public final class InstructionSelector {
             case Instr.ZeroFill z -> zeroFill(z);
             case Instr.Call c -> call(c);
             case Instr.HostCall h -> hostCall(h);
+            case Instr.IndirectCall c -> indirectCall(c);
             case Instr.BudgetStep b -> budgetStep(b.site());
             case Instr.Jump j -> jump(j.target());
             case Instr.Branch b -> branch(b);
@@ -437,6 +439,63 @@ public final class InstructionSelector {
     }
 
     /**
+     * Selects a call through a function pointer. The token in EAX is checked against the function
+     * table (spacing, range, signature), then RDX and RCX address the entry: a plugin function is
+     * called through the entry's code address with the budget step and a stack check against the
+     * entry's frame size, and a host function through the upcall of {@code hostCall}.
+     */
+    private void indirectCall(Instr.IndirectCall c) {
+        FaultStub invalid = new FaultStub(FaultStub.Reason.INVALID_FUNCTION_POINTER, function.name(), c.site(), 0, ' ',
+                        false, c.callType());
+        FaultStub mismatch = new FaultStub(FaultStub.Reason.FUNCTION_TYPE_MISMATCH, function.name(), c.site(), 0, ' ',
+                        false, c.callType());
+        MachineLabel hostFunction = newLabel("host function");
+        MachineLabel done = newLabel("indirect call done");
+
+        emit(Opcode.MOV, DWORD, RAX, operand(c.pointer()));
+        emit(Opcode.MOV, DWORD, RCX, RAX);
+        emit(Opcode.SUB, DWORD, RCX, new Immediate(FunctionTable.FIRST_TOKEN));
+        emit(Opcode.TEST, DWORD, RCX, new Immediate(FunctionTable.TOKEN_SPACING - 1));
+        faultJump(Condition.NE, invalid);
+        emit(Opcode.SHR, DWORD, RCX, new Immediate(Integer.numberOfTrailingZeros(FunctionTable.TOKEN_SPACING)));
+        emit(Opcode.CMP, DWORD, RCX, new Immediate(c.tableSize()));
+        faultJump(Condition.AE, invalid);
+        emit(Opcode.SHL, DWORD, RCX, new Immediate(Integer.numberOfTrailingZeros(RuntimeAbi.TABLE_ENTRY_BYTES)));
+        emit(Opcode.MOV, QWORD, RDX, Memory.at(CONTEXT, RuntimeAbi.FUNCTION_TABLE));
+        emit(Opcode.CMP, DWORD, new Memory(RDX, RCX, 1, 0), new Immediate(c.signature()));
+        faultJump(Condition.NE, mismatch);
+        emit(Opcode.CMP, QWORD, new Memory(RDX, RCX, 1, 8), new Immediate(0));
+        jcc(Condition.E, hostFunction);
+
+        // A plugin function, as a direct call: budget, plugin stack check with the entry's frame size, call.
+        if (program.budgetEnabled()) {
+            budgetStep(c.site());
+        }
+        emit(Opcode.MOV, DWORD, RAX, v(c.stackPointer()));
+        emit(Opcode.SUB, DWORD, RAX, new Memory(RDX, RCX, 1, 4));
+        emit(Opcode.CMP, DWORD, RAX, new Immediate(PluginLayout.STACK_BOTTOM));
+        faultJump(Condition.L, stub(FaultStub.Reason.STACK_OVERFLOW, c.site()));
+        emit(Opcode.MOV, DWORD, Memory.at(RSP, 0), v(c.stackPointer()));
+        List<Operand> arguments = c.arguments();
+        for (int i = 0; i < arguments.size(); i++) {
+            Operand argument = arguments.get(i);
+            emit(Opcode.MOV, size(argument.width()), Memory.at(RSP, 8 * (i + 1)), operand(argument));
+        }
+        outgoingAreaBytes = Math.max(outgoingAreaBytes, 8 * (arguments.size() + 1));
+        current.instructions().add(new MachineInstr(Opcode.CALL_INDIRECT, QWORD, null, List.of(new Memory(RDX, RCX, 1, 8)),
+                        null, null, null, stub(FaultStub.Reason.NATIVE_STACK_OVERFLOW, c.site()), location));
+        jmp(done);
+
+        bind(hostFunction);
+        Instr.HostCall host = c.hostCall();
+        hostCall(new Instr.HostCall(null, host.index(), host.target(), host.arguments(), host.site()));
+        bind(done);
+        if (c.dst() != null) {
+            emit(Opcode.MOV, size(c.dst()), v(c.dst()), RAX);
+        }
+    }
+
+    /**
      * Selects a call of the host. The arguments go to the outgoing area and the caller-saved allocatable
      * registers are pushed. The upcall gets the context, the host call's index and the arguments'
      * address, and the code unwinds when the host side ended with a fault or an exception.
@@ -527,6 +586,10 @@ public final class InstructionSelector {
     private void emit(Opcode opcode, OperandSize size, Condition condition, MachineOperand operand) {
         current.instructions().add(new MachineInstr(opcode, size, null, List.of(operand), condition, null, null, null,
                         location));
+    }
+
+    private void jmp(MachineLabel target) {
+        current.instructions().add(new MachineInstr(Opcode.JMP, null, null, List.of(), null, target, null, null, location));
     }
 
     private void jcc(Condition condition, MachineLabel target) {

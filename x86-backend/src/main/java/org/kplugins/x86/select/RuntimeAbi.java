@@ -59,8 +59,17 @@ public final class RuntimeAbi {
     public static final int UNWIND = 64;
     /** Context block: native address of the upcall stub (8 bytes). */
     public static final int UPCALL = 72;
+    /**
+     * Context block: native address of the program's function table (8 bytes): per entry of the
+     * plugin's function pointer table, {@link #TABLE_ENTRY_BYTES} bytes of signature number (4),
+     * callee frame size on the plugin stack (4) and native code address (8), 0 for a host function.
+     */
+    public static final int FUNCTION_TABLE = 80;
     /** Context block: the plugin address of each imported data window, 4 bytes each. */
-    public static final int DATA_IMPORTS = 80;
+    public static final int DATA_IMPORTS = 88;
+
+    /** Bytes of one entry of the native function table. */
+    public static final int TABLE_ENTRY_BYTES = 16;
 
     /** Bytes of the saved RBP and return address above a function's frame pointer, where its arguments start. */
     public static final int INCOMING_ARGUMENTS = 16;

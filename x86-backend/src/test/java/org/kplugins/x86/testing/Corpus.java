@@ -22,13 +22,9 @@ public final class Corpus {
 
     /**
      * Corpus plugins that the native tier refuses, by test name, with the diagnostic it reports:
-     * the tier has no floating point, function pointers or variadic function definitions yet.
+     * the tier has no floating point or variadic function definitions yet.
      */
     public static final Map<String, String> EXPECTED_UNSUPPORTED = Map.ofEntries(
-                    Map.entry("fault/forged_function_pointer", "native tier does not support function pointers yet"),
-                    Map.entry("fault/function_pointer_wrong_type", "native tier does not support function pointers yet"),
-                    Map.entry("fault/null_function_pointer", "native tier does not support function pointers yet"),
-                    Map.entry("fault/read_through_function_pointer", "native tier does not support function pointers yet"),
                     Map.entry("fault/va_arg_wrong_type", "native tier does not support variadic function definitions yet"),
                     Map.entry("floating/aggregates", "native tier does not support type 'float' yet"),
                     Map.entry("floating/arithmetic", "native tier does not support type 'float' yet"),

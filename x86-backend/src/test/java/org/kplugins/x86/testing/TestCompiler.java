@@ -81,9 +81,10 @@ public final class TestCompiler implements AutoCloseable {
         TranslationUnit unit = new Parser(tokens, file, sink).parseTranslationUnit();
         PluginImports imports = PluginLinker.link(unit, null, sink);
         assertEquals(List.of(), sink.diagnostics(), name + " must compile");
-        PluginLayout layout = PluginLayout.create(unit, StringLiterals.collect(unit), FunctionTable.forUnit(unit), 65536);
+        FunctionTable functionTable = FunctionTable.forUnit(unit);
+        PluginLayout layout = PluginLayout.create(unit, StringLiterals.collect(unit), functionTable, 65536);
         List<ProgramLowering.Unsupported> unsupported = new ArrayList<>();
-        IrProgram ir = ProgramLowering.lower(unit, imports, layout, budgetEnabled, unsupported);
+        IrProgram ir = ProgramLowering.lower(unit, imports, layout, functionTable, budgetEnabled, unsupported);
         NativeCode code = X86Compiler.compile(ir, RuntimeAbi.ALLOCATABLE);
         return new Compiled(unit, layout, ir, code, unsupported);
     }

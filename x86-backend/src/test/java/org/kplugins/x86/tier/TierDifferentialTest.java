@@ -58,6 +58,7 @@ class TierDifferentialTest {
         String truffle = run(plugin, "truffle", options, null);
         String nativeTier = run(plugin, "native", options, registers);
         assertTrue(truffle.lines().count() > 1, () -> name(plugin) + " prints nothing in the Truffle tier:\n" + truffle);
+        assertFalse(truffle.contains(": error: "), () -> name(plugin) + " does not compile:\n" + truffle);
         assertEquals(truffle, nativeTier, name(plugin));
     }
 
