@@ -214,9 +214,13 @@ public sealed interface Instr {
      * Calls plugin function {@code callee}. The call costs a step of the budget, and faults with
      * STACK_OVERFLOW at {@code site} when the callee's frame would start below the bottom of the
      * plugin stack. {@code stackPointer} is the caller's frame base, where the callee's frame ends.
-     * {@code dst} is null for a void callee or an unused result.
+     * {@code dst} is null for a void callee or an unused result. For a variadic callee,
+     * {@code argumentAreaSize} is the size of the argument area below the caller's frame base, into
+     * which the caller writes every argument as an i386 caller pushes them, and the callee's stack
+     * pointer is the area's start; it is 0 for other callees.
      */
-    record Call(VReg dst, String callee, VReg stackPointer, List<Operand> arguments, Site site) implements Instr {
+    record Call(VReg dst, String callee, VReg stackPointer, List<Operand> arguments, int argumentAreaSize, Site site)
+                    implements Instr {
         @Override
         public VReg def() {
             return dst;
@@ -237,10 +241,11 @@ public sealed interface Instr {
      * calls one, with the budget step and the stack check, and a host function through the upcall
      * {@code hostCall}, whose first argument is the pointer.
      *
-     * @param tableSize the number of entries of the function table
+     * @param tableSize        the number of entries of the function table
+     * @param argumentAreaSize the argument area of a call of a variadic plugin function, as for {@link Call}
      */
     record IndirectCall(VReg dst, Operand pointer, VReg stackPointer, List<Operand> arguments, FunctionType callType,
-                    int signature, int tableSize, HostCall hostCall, Site site) implements Instr {
+                    int signature, int tableSize, int argumentAreaSize, HostCall hostCall, Site site) implements Instr {
         @Override
         public VReg def() {
             return dst;

@@ -21,12 +21,15 @@ public final class IrFunction {
     private final int parameterCount;
     private final Width result;
     private final int stackFrameSize;
+    private final boolean variadic;
     private final List<Block> blocks = new ArrayList<>();
     private final List<Site> sites = new ArrayList<>();
     private int registerCount;
 
-    public IrFunction(String name, SourceLocation location, int parameterCount, Width result, int stackFrameSize) {
+    public IrFunction(String name, SourceLocation location, int parameterCount, Width result, int stackFrameSize,
+                    boolean variadic) {
         this.name = name;
+        this.variadic = variadic;
         this.location = location;
         this.parameterCount = parameterCount;
         this.result = result;
@@ -53,6 +56,14 @@ public final class IrFunction {
 
     public int stackFrameSize() {
         return stackFrameSize;
+    }
+
+    /**
+     * Returns whether the function has '...': its callers then place every argument in an argument
+     * area on the plugin stack and pass the area's start as its stack pointer.
+     */
+    public boolean isVariadic() {
+        return variadic;
     }
 
     public List<Block> blocks() {

@@ -10,6 +10,7 @@ import org.kplugins.kpc.ast.Expr;
 import org.kplugins.kpc.ast.Function;
 import org.kplugins.kpc.builtins.HostExport;
 import org.kplugins.kpc.diagnostics.SourceLocation;
+import org.kplugins.kpc.nodes.KpcFunctionBodyNode;
 import org.kplugins.kpc.nodes.call.KpcHostFunctionCallNode;
 import org.kplugins.kpc.types.CType;
 import org.kplugins.kpc.types.FunctionType;
@@ -83,7 +84,8 @@ final class ExpressionLowering {
             case Expr.FunctionRef f -> throw new UnsupportedFeatureException(f.location(), "function pointers");
             case Expr.FunctionAddress f -> Imm.of(function.program.tokenOf(f.function()), Width.I32);
             case Expr.IndirectCall c -> indirectCall(c);
-            case Expr.VariadicArguments v -> throw new UnsupportedFeatureException(v.location(), "variadic function definitions");
+            case Expr.VariadicArguments v -> binaryOp(Instr.BinaryOp.ADD, Width.I32, function.stackPointer,
+                            Imm.of(namedArgumentBytes(), Width.I32));
             default -> throw new UnsupportedFeatureException(e.location(), "the expression " + e.getClass().getSimpleName());
         };
     }
@@ -395,8 +397,28 @@ final class ExpressionLowering {
         }
         List<Operand> arguments = arguments(c.arguments());
         VReg result = c.type().isVoid() ? null : function.temporary(width(c.type()));
-        function.emit(new Instr.Call(result, callee.name(), function.frameBase, arguments, function.site(c.location())));
+        int areaSize = callee.type().isVariadic() ? argumentAreaSize(arguments) : 0;
+        function.emit(new Instr.Call(result, callee.name(), function.frameBase, arguments, areaSize,
+                        function.site(c.location())));
         return result;
+    }
+
+    /** Returns the bytes of the argument area of a variadic call, as the Truffle tier computes them. */
+    private static int argumentAreaSize(List<Operand> arguments) {
+        boolean[] isLong = new boolean[arguments.size()];
+        for (int i = 0; i < isLong.length; i++) {
+            isLong[i] = arguments.get(i).width() == Width.I64;
+        }
+        return KpcFunctionBodyNode.argumentAreaSize(isLong);
+    }
+
+    /** Returns the bytes of the named parameters' slots at the start of this variadic function's argument area. */
+    private int namedArgumentBytes() {
+        int bytes = 0;
+        for (org.kplugins.kpc.ast.Variable parameter : function.function.parameters()) {
+            bytes += width(parameter.type()) == Width.I64 ? 8 : 4;
+        }
+        return bytes;
     }
 
     /**
@@ -421,8 +443,10 @@ final class ExpressionLowering {
         org.kplugins.x86.ir.Site site = function.site(c.location());
         Instr.HostCall host = function.program.newHostCall(function.function.name(), result,
                         new HostTarget.IndirectHost(is64Bit), hostArguments, site);
+        int areaSize = c.calleeType().isVariadic() ? argumentAreaSize(arguments) : 0;
         function.emit(new Instr.IndirectCall(result, pointer, function.frameBase, arguments, c.calleeType(),
-                        function.program.signatureOf(c.calleeType()), function.program.functionTableSize(), host, site));
+                        function.program.signatureOf(c.calleeType()), function.program.functionTableSize(), areaSize, host,
+                        site));
         return result;
     }
 

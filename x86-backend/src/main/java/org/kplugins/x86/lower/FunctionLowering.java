@@ -59,6 +59,8 @@ final class FunctionLowering {
     private final Map<String, Block> labels = new HashMap<>();
     /** The frame base: the plugin address of the function's frame, which is also its callees' stack pointer. */
     VReg frameBase;
+    /** The stack pointer the caller passed: the end of this function's frame, or the start of its argument area. */
+    VReg stackPointer;
     private Block current;
     /** The statement being lowered, for the line table. */
     private SourceLocation line;
@@ -70,15 +72,11 @@ final class FunctionLowering {
         CType returnType = function.type().returnType();
         Width result = returnType.isVoid() ? null : program.widthOf(returnType, function.location());
         this.ir = new IrFunction(function.name(), function.location(), function.parameters().size(), result,
-                        frame.stackFrameSize());
+                        frame.stackFrameSize(), function.type().isVariadic());
         this.expressions = new ExpressionLowering(this);
     }
 
     IrFunction lower() {
-        if (function.type().isVariadic()) {
-            // The Truffle tier passes the variadic arguments in plugin memory, which the native calls do not.
-            throw new UnsupportedFeatureException(function.location(), "variadic function definitions");
-        }
         current = ir.newBlock();
         line = function.location();
         lowerEntry();
@@ -94,7 +92,7 @@ final class FunctionLowering {
 
     /** Reads the stack pointer and the parameters, places the frame and zeroes the locals' registers. */
     private void lowerEntry() {
-        VReg stackPointer = ir.newRegister(Width.I32, "stack pointer");
+        stackPointer = ir.newRegister(Width.I32, "stack pointer");
         emit(new Instr.Param(stackPointer, 0));
         frameBase = ir.newRegister(Width.I32, "frame base");
         emit(new Instr.Binary(Instr.BinaryOp.SUB, frameBase, stackPointer, Imm.of(frame.stackFrameSize(), Width.I32)));

@@ -2,6 +2,7 @@
 package org.kplugins.x86.runtime;
 
 import com.oracle.truffle.api.CompilerDirectives;
+import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
 import com.oracle.truffle.api.frame.VirtualFrame;
 import com.oracle.truffle.api.nodes.RootNode;
 import com.oracle.truffle.api.source.Source;
@@ -48,11 +49,42 @@ final class NativeFunctionRootNode extends RootNode implements LineDirectives {
     public Object execute(VirtualFrame frame) {
         Object[] arguments = frame.getArguments();
         PluginInstance instance = CompilerDirectives.castExact(arguments[0], PluginInstance.class);
+        if (function.isVariadic()) {
+            return program.call(this, instance, arguments, placeArgumentArea(instance, arguments));
+        }
         if (instance.stackPointer - function.stackFrameSize() < PluginLayout.STACK_BOTTOM) {
             CompilerDirectives.transferToInterpreter();
             throw Faults.stackOverflow(this, instance);
         }
-        return program.call(this, instance, arguments);
+        return program.call(this, instance, arguments, instance.stackPointer);
+    }
+
+    /**
+     * Writes the arguments of a call from the host of a variadic function into an argument area
+     * below the top of the plugin stack, as the Truffle tier's function body does, and returns the
+     * area's start, which is the function's stack pointer.
+     */
+    @TruffleBoundary
+    private int placeArgumentArea(PluginInstance instance, Object[] arguments) {
+        int areaSize = 0;
+        for (int i = 1; i < arguments.length; i++) {
+            areaSize += arguments[i] instanceof Long ? 8 : 4;
+        }
+        int area = instance.stackPointer - ((areaSize + 15) & -16);
+        if (area - function.stackFrameSize() < PluginLayout.STACK_BOTTOM) {
+            throw Faults.stackOverflow(this, instance);
+        }
+        int address = area;
+        for (int i = 1; i < arguments.length; i++) {
+            if (arguments[i] instanceof Long value) {
+                instance.memory().storeI64(this, address, value);
+                address += 8;
+            } else {
+                instance.memory().storeI32(this, address, (Integer) arguments[i]);
+                address += 4;
+            }
+        }
+        return area;
     }
 
     IrFunction function() {

@@ -146,12 +146,12 @@ final class NativeProgram {
     }
 
     /**
-     * Runs a function for the host: writes the argument block, enters the machine code, and then
+     * Runs a function for the host from {@code stackPointer}: writes the argument block, enters the machine code, and then
      * returns the result as Integer, Long or {@link KpcNull}, or throws the fault or exception the
      * call ended with.
      */
     @TruffleBoundary
-    Object call(NativeFunctionRootNode root, PluginInstance instance, Object[] frameArguments) {
+    Object call(NativeFunctionRootNode root, PluginInstance instance, Object[] frameArguments, int stackPointer) {
         NativeInstance state = NativeInstance.of(instance, this);
         ContextBlock block = state.block();
         long[] arguments = new long[frameArguments.length - 1];
@@ -161,7 +161,7 @@ final class NativeProgram {
         }
         long budget = instance.budget();
         block.prepare(budget == 0 ? Long.MAX_VALUE : budget, NATIVE_STACK_LIMIT.get());
-        block.setArguments(instance.stackPointer, arguments);
+        block.setArguments(stackPointer, arguments);
 
         long function = functionAddresses.get(root.function().name());
         long result;

@@ -418,11 +418,11 @@ public final class InstructionSelector {
         if (calleeFrameSize == null) {
             throw new IllegalStateException("call of '" + c.callee() + "', which the program does not define");
         }
-        emit(Opcode.LEA, DWORD, RAX, Memory.at(v(c.stackPointer()), -calleeFrameSize));
+        emit(Opcode.LEA, DWORD, RAX, Memory.at(v(c.stackPointer()), -c.argumentAreaSize() - calleeFrameSize));
         emit(Opcode.CMP, DWORD, RAX, new Immediate(PluginLayout.STACK_BOTTOM));
         faultJump(Condition.L, stub(FaultStub.Reason.STACK_OVERFLOW, c.site()));
 
-        emit(Opcode.MOV, DWORD, Memory.at(RSP, 0), v(c.stackPointer()));
+        passStackPointer(c.stackPointer(), c.argumentAreaSize(), c.arguments());
         List<Operand> arguments = c.arguments();
         for (int i = 0; i < arguments.size(); i++) {
             Operand argument = arguments.get(i);
@@ -471,11 +471,11 @@ public final class InstructionSelector {
         if (program.budgetEnabled()) {
             budgetStep(c.site());
         }
-        emit(Opcode.MOV, DWORD, RAX, v(c.stackPointer()));
+        emit(Opcode.LEA, DWORD, RAX, Memory.at(v(c.stackPointer()), -c.argumentAreaSize()));
         emit(Opcode.SUB, DWORD, RAX, new Memory(RDX, RCX, 1, 4));
         emit(Opcode.CMP, DWORD, RAX, new Immediate(PluginLayout.STACK_BOTTOM));
         faultJump(Condition.L, stub(FaultStub.Reason.STACK_OVERFLOW, c.site()));
-        emit(Opcode.MOV, DWORD, Memory.at(RSP, 0), v(c.stackPointer()));
+        passStackPointer(c.stackPointer(), c.argumentAreaSize(), c.arguments());
         List<Operand> arguments = c.arguments();
         for (int i = 0; i < arguments.size(); i++) {
             Operand argument = arguments.get(i);
@@ -493,6 +493,26 @@ public final class InstructionSelector {
         if (c.dst() != null) {
             emit(Opcode.MOV, size(c.dst()), v(c.dst()), RAX);
         }
+    }
+
+    /**
+     * Stores the callee's plugin stack pointer in the outgoing area: the caller's frame base, or for
+     * a variadic callee the start of the argument area below it, after writing every argument
+     * there as an i386 caller pushes them (4-byte slots, 8 bytes for a long long). The stack check
+     * before has made sure the area lies in the plugin stack, so the stores need no check.
+     */
+    private void passStackPointer(VReg frameBase, int argumentAreaSize, List<Operand> arguments) {
+        if (argumentAreaSize == 0) {
+            emit(Opcode.MOV, DWORD, Memory.at(RSP, 0), v(frameBase));
+            return;
+        }
+        int offset = -argumentAreaSize;
+        for (Operand argument : arguments) {
+            emit(Opcode.MOV, size(argument.width()), new Memory(MEMORY_BASE, v(frameBase), 1, offset), operand(argument));
+            offset += argument.width().bytes;
+        }
+        emit(Opcode.LEA, DWORD, RAX, Memory.at(v(frameBase), -argumentAreaSize));
+        emit(Opcode.MOV, DWORD, Memory.at(RSP, 0), RAX);
     }
 
     /**

@@ -123,6 +123,42 @@ class NativeRuntimeTest {
     }
 
     @Test
+    void hostCallOfVariadicFunctionMatchesTruffle() {
+        String source = """
+                        #include <stdarg.h>
+                        static long long weigh(int count, ...) {
+                            va_list ap;
+                            va_start(ap, count);
+                            long long sum = 0;
+                            for (int i = 0; i < count; i++) {
+                                sum += va_arg(ap, int) * (i + 1);
+                            }
+                            va_end(ap);
+                            return sum;
+                        }
+                        // A host passes only the named arguments of a variadic function.
+                        long long total(int count, ...) {
+                            va_list ap;
+                            va_start(ap, count);
+                            long long own = (long long)(unsigned)ap;
+                            va_end(ap);
+                            return weigh(3, 10, 20, 30) * 1000000 + count * 1000 + own % 997;
+                        }
+                        """;
+        long[] results = new long[2];
+        String[] tiers = {"truffle", "native"};
+        for (int t = 0; t < tiers.length; t++) {
+            try (Context context = NativeCorpusTest.Corpus.context(tiers[t], Map.of(), new ByteArrayOutputStream(),
+                            new ByteArrayOutputStream())) {
+                Value instance = context.eval(Source.newBuilder("kpc", source, "total.kpc").buildLiteral());
+                results[t] = instance.getMember("total").execute(7).asLong();
+            }
+        }
+        assertEquals(140007000L, results[0] - results[0] % 1000);
+        assertEquals(results[0], results[1]);
+    }
+
+    @Test
     void hostFunctionFaultsAndErrorsMatchTruffle() {
         String source = """
                         #include <kernel.h>
