@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class DumpX86CommandTest {
 
     @Test
-    void dumpsOneFunctionWithLinesOffsetsBytesAndInstructions() {
+    void dumpsOneFunctionByLine() {
         KpcRun run = KpcRun.of("--dump-x86", example("grayscale.kpc"), "--function", "luma");
 
         assertEquals(0, run.status(), run::toString);

@@ -38,7 +38,7 @@ class NativeBackedAddressSpaceTest extends AddressSpaceTest {
     }
 
     @Test
-    void nativePageTableFollowsMapProtectUnmapAndRelease() {
+    void nativePageTableFollowsChanges() {
         AddressSpace space = newSpace();
         MemorySegment table = space.nativePageTable();
         assertEquals(AddressSpace.NATIVE_PAGE_TABLE_ENTRIES, table.byteSize());

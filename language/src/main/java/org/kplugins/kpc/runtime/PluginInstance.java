@@ -64,7 +64,7 @@ public final class PluginInstance implements TruffleObject {
     private boolean running;
     /** Whether printk wrote since the output was last flushed, so calls that print nothing skip the flush. */
     public boolean outputPending;
-    /** What the tier that compiled the program keeps per instance, such as the native tier's context block; null for the Truffle tier. */
+    /** The per-instance state of the tier that compiled the program, such as the native tier's context block; null for the Truffle tier. */
     private Object tierState;
 
     private PluginInstance(PluginProgram program, KpcContext context, AddressSpace memory, PluginHeap heap,

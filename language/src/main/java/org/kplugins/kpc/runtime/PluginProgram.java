@@ -8,8 +8,8 @@ import org.kplugins.monitor.memory.AddressSpace;
 
 /**
  * A compiled and linked plugin: its layout, the functions it exports to the host (the defined
- * functions that are not static) in source order, the host data windows it imports, which each
- * instance maps, and how each instance creates its address space. Shared by every instance
+ * functions that are not static) in source order, and the host data windows it imports, which
+ * each instance maps. It also says how each instance creates its address space. Shared by every instance
  * created from the same source, and by every context of an engine that uses the same symbol table.
  */
 public record PluginProgram(String name, PluginLayout layout, Map<String, FunctionEntry> exports,

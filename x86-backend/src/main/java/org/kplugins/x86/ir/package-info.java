@@ -19,8 +19,8 @@
  *
  * <p>Plugin memory is reached only through {@link org.kplugins.x86.ir.Instr.Load} and
  * {@link org.kplugins.x86.ir.Instr.Store} on 32-bit plugin addresses. A checked access is tested
- * against the plugin's page table before it happens. An unchecked access is one the lowering knows
- * to be allowed: at a constant offset inside the function's own frame on the plugin stack, which is
+ * against the plugin's page table before it happens. An unchecked access is one that the lowering
+ * proves allowed: at a constant offset inside the function's own frame on the plugin stack, which is
  * always mapped and writable, or at a constant address in the plugin's static data.
  * Every instruction that can fault names a {@link org.kplugins.x86.ir.Site}: the source location
  * whose report the fault gets, the same location the Truffle tier reports.

@@ -61,7 +61,7 @@ final class NativeFunctionRootNode extends RootNode implements LineDirectives {
 
     /**
      * Writes the arguments of a call from the host of a variadic function into an argument area
-     * below the top of the plugin stack, as the Truffle tier's function body does, and returns the
+     * below the top of the plugin stack, as the Truffle tier's function body does. Returns the
      * area's start, which is the function's stack pointer.
      */
     @TruffleBoundary

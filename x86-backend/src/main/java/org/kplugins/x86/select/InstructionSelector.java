@@ -496,10 +496,10 @@ public final class InstructionSelector {
     }
 
     /**
-     * Stores the callee's plugin stack pointer in the outgoing area: the caller's frame base, or for
-     * a variadic callee the start of the argument area below it, after writing every argument
-     * there as an i386 caller pushes them (4-byte slots, 8 bytes for a long long). The stack check
-     * before has made sure the area lies in the plugin stack, so the stores need no check.
+     * Stores the callee's plugin stack pointer in the outgoing area. That is the caller's frame
+     * base, or for a variadic callee the start of the argument area below it, after every argument
+     * is written there as an i386 caller pushes them (4-byte slots, 8 bytes for a long long). The
+     * stack check before has made sure the area lies in the plugin stack, so the stores need no check.
      */
     private void passStackPointer(VReg frameBase, int argumentAreaSize, List<Operand> arguments) {
         if (argumentAreaSize == 0) {
