@@ -806,6 +806,106 @@ public class X86Assembler extends X86Encoder {
         }
     }
 
+    // ---- SSE scalar floating point. DWORD selects single precision (ss), QWORD double (sd). ----
+
+    /** Emits {@code addss}, {@code subsd}, {@code movss} and the rest of {@link ScalarOperation} on two registers. */
+    public final void scalar(ScalarOperation op, OperandSize size, XmmRegister dst, XmmRegister src) {
+        checkSize(op.mnemonic(size), size, DWORD, QWORD);
+        emitSseInstruction(scalarPrefix(size), false, 0x0F00 | op.opcode(), dst.encoding(), src.encoding());
+    }
+
+    /** Emits a {@link ScalarOperation} with a memory source of {@code size} bytes. */
+    public final void scalar(ScalarOperation op, OperandSize size, XmmRegister dst, Memory src) {
+        checkSize(op.mnemonic(size), size, DWORD, QWORD);
+        emitSseInstruction(op.mnemonic(size), scalarPrefix(size), false, 0x0F00 | op.opcode(), dst.encoding(), src);
+    }
+
+    /** Emits the store form {@code movss [mem], xmm} or {@code movsd [mem], xmm} (0F 11). */
+    public final void movScalar(OperandSize size, Memory dst, XmmRegister src) {
+        String mnemonic = ScalarOperation.MOV.mnemonic(size);
+        checkSize(mnemonic, size, DWORD, QWORD);
+        emitSseInstruction(mnemonic, scalarPrefix(size), false, 0x0F11, src.encoding(), dst);
+    }
+
+    /** Emits {@code movd xmm, r32} or, at QWORD size, {@code movq xmm, r64} (66 0F 6E): the bits, unchanged, into the low lane. */
+    public final void movd(OperandSize size, XmmRegister dst, Register src) {
+        checkSize("movd", size, DWORD, QWORD);
+        checkRegister("movd", src, size);
+        emitSseInstruction(0x66, size == QWORD, 0x0F6E, dst.encoding(), src.encoding());
+    }
+
+    public final void movd(OperandSize size, XmmRegister dst, Memory src) {
+        checkSize("movd", size, DWORD, QWORD);
+        emitSseInstruction("movd", 0x66, size == QWORD, 0x0F6E, dst.encoding(), src);
+    }
+
+    /** Emits {@code movd r32, xmm} or {@code movq r64, xmm} (66 0F 7E): the low 32 or 64 bits of the register. */
+    public final void movd(OperandSize size, Register dst, XmmRegister src) {
+        checkSize("movd", size, DWORD, QWORD);
+        checkRegister("movd", dst, size);
+        emitSseInstruction(0x66, size == QWORD, 0x0F7E, src.encoding(), dst.encoding());
+    }
+
+    public final void movd(OperandSize size, Memory dst, XmmRegister src) {
+        checkSize("movd", size, DWORD, QWORD);
+        emitSseInstruction("movd", 0x66, size == QWORD, 0x0F7E, src.encoding(), dst);
+    }
+
+    /**
+     * Emits {@code ucomiss} or {@code ucomisd}: compares without a fault on quiet NaNs and sets ZF,
+     * PF and CF as an unsigned compare does; an unordered result (a NaN operand) sets all three.
+     */
+    public final void ucomis(OperandSize size, XmmRegister a, XmmRegister b) {
+        checkSize("ucomis", size, DWORD, QWORD);
+        emitSseInstruction(size == QWORD ? 0x66 : 0, false, 0x0F2E, a.encoding(), b.encoding());
+    }
+
+    /** Emits {@code cvtsi2ss} or {@code cvtsi2sd} from a signed integer of {@code sourceSize} (DWORD or QWORD), rounding as MXCSR says. */
+    public final void cvtsi2s(OperandSize size, XmmRegister dst, OperandSize sourceSize, Register src) {
+        checkSize("cvtsi2s", size, DWORD, QWORD);
+        checkSize("cvtsi2s", sourceSize, DWORD, QWORD);
+        checkRegister("cvtsi2s", src, sourceSize);
+        emitSseInstruction(scalarPrefix(size), sourceSize == QWORD, 0x0F2A, dst.encoding(), src.encoding());
+    }
+
+    public final void cvtsi2s(OperandSize size, XmmRegister dst, OperandSize sourceSize, Memory src) {
+        checkSize("cvtsi2s", size, DWORD, QWORD);
+        checkSize("cvtsi2s", sourceSize, DWORD, QWORD);
+        emitSseInstruction("cvtsi2s", scalarPrefix(size), sourceSize == QWORD, 0x0F2A, dst.encoding(), src);
+    }
+
+    /**
+     * Emits {@code cvttss2si} or {@code cvttsd2si} to a signed integer of {@code size}: truncation
+     * toward zero, and the "integer indefinite" value (the lowest of the size) for NaN and for
+     * values out of range.
+     */
+    public final void cvtts2si(OperandSize size, Register dst, OperandSize sourceSize, XmmRegister src) {
+        checkSize("cvtts2si", size, DWORD, QWORD);
+        checkSize("cvtts2si", sourceSize, DWORD, QWORD);
+        checkRegister("cvtts2si", dst, size);
+        emitSseInstruction(scalarPrefix(sourceSize), size == QWORD, 0x0F2C, dst.encoding(), src.encoding());
+    }
+
+    /** Emits {@code cvtss2sd}, which is exact and makes a NaN quiet. */
+    public final void cvtss2sd(XmmRegister dst, XmmRegister src) {
+        emitSseInstruction(0xF3, false, 0x0F5A, dst.encoding(), src.encoding());
+    }
+
+    /** Emits {@code cvtsd2ss}, which rounds as MXCSR says and keeps the high payload bits of a NaN. */
+    public final void cvtsd2ss(XmmRegister dst, XmmRegister src) {
+        emitSseInstruction(0xF2, false, 0x0F5A, dst.encoding(), src.encoding());
+    }
+
+    /** Emits {@code xorps} (DWORD) or {@code xorpd} (QWORD), the bitwise xor of the whole registers. */
+    public final void xorp(OperandSize size, XmmRegister dst, XmmRegister src) {
+        checkSize("xorp", size, DWORD, QWORD);
+        emitSseInstruction(size == QWORD ? 0x66 : 0, false, 0x0F57, dst.encoding(), src.encoding());
+    }
+
+    private static int scalarPrefix(OperandSize size) {
+        return size == QWORD ? 0xF2 : 0xF3;
+    }
+
     private static void checkExtension(String mnemonic, OperandSize dstSize, OperandSize srcSize) {
         if (dstSize == null || srcSize == null) {
             throw new IllegalArgumentException(mnemonic + ": operand size is null");

@@ -218,6 +218,38 @@ public abstract class X86Encoder {
     }
 
     /**
+     * Emits an SSE instruction with registers in ModRM.reg and ModRM.rm: the mandatory prefix
+     * ({@code 0x66}, {@code 0xF2} or {@code 0xF3}, or 0 for none), which must come before REX,
+     * then REX when W or an extended register needs it, the {@code 0x0Fxx} opcode and ModRM.
+     */
+    protected final void emitSseInstruction(int prefix, boolean rexW, int opcode, int reg, int rm) {
+        if (prefix != 0) {
+            code.emitByte(prefix);
+        }
+        emitRex(rexW, reg, 0, rm, false);
+        emitOpcode(opcode);
+        emitModRm(MOD_REGISTER, reg, rm);
+    }
+
+    /** Emits an SSE instruction with a register in ModRM.reg and a memory operand, as {@link #emitSseInstruction(int, boolean, int, int, int)}. */
+    protected final void emitSseInstruction(String mnemonic, int prefix, boolean rexW, int opcode, int reg, Memory rm) {
+        if (rm == null) {
+            throw new IllegalArgumentException(mnemonic + ": memory operand is null");
+        }
+        if (rm.ripTarget() != null) {
+            checkLabel(mnemonic, rm.ripTarget());
+        }
+        int start = position();
+        if (prefix != 0) {
+            code.emitByte(prefix);
+        }
+        emitRex(rexW, reg, rm.index() == null ? 0 : rm.index().encoding(), rm.base() == null ? 0 : rm.base().encoding(),
+                        false);
+        emitOpcode(opcode);
+        emitMemoryOperand(mnemonic, start, reg, rm, 0);
+    }
+
+    /**
      * Emits a jump or call to {@code target} with a rel8 ({@code shortOpcode}) or rel32
      * ({@code nearOpcode}) displacement. A null distance picks rel8 when the label is bound and in
      * range and rel32 otherwise, so a forward reference always gets rel32.
