@@ -16,7 +16,9 @@ import org.kplugins.x86.asm.Label;
 import org.kplugins.x86.asm.Memory;
 import org.kplugins.x86.asm.OperandSize;
 import org.kplugins.x86.asm.Register;
+import org.kplugins.x86.asm.ScalarOperation;
 import org.kplugins.x86.asm.ShiftOperation;
+import org.kplugins.x86.asm.XmmRegister;
 import org.kplugins.x86.ir.VReg;
 import org.kplugins.x86.ir.Width;
 import org.kplugins.x86.regalloc.Allocation;
@@ -307,6 +309,17 @@ public final class CodeEmitter {
                     case Constant c -> throw new IllegalStateException("division by a constant operand: " + instruction);
                 }
             }
+            case MOVD_TO_XMM -> out.movd(size, xmm(operands.get(0)), gp(operands.get(1)));
+            case MOVD_FROM_XMM -> out.movd(size, gp(operands.get(0)), xmm(operands.get(1)));
+            case ADDS -> out.scalar(ScalarOperation.ADD, size, xmm(operands.get(0)), xmm(operands.get(1)));
+            case SUBS -> out.scalar(ScalarOperation.SUB, size, xmm(operands.get(0)), xmm(operands.get(1)));
+            case MULS -> out.scalar(ScalarOperation.MUL, size, xmm(operands.get(0)), xmm(operands.get(1)));
+            case DIVS -> out.scalar(ScalarOperation.DIV, size, xmm(operands.get(0)), xmm(operands.get(1)));
+            case UCOMIS -> out.ucomis(size, xmm(operands.get(0)), xmm(operands.get(1)));
+            case CVTSI2S -> out.cvtsi2s(size, xmm(operands.get(0)), instruction.sourceSize(), gp(operands.get(1)));
+            case CVTTS2SI -> out.cvtts2si(size, gp(operands.get(0)), instruction.sourceSize(), xmm(operands.get(1)));
+            case CVTSS2SD -> out.cvtss2sd(xmm(operands.get(0)), xmm(operands.get(1)));
+            case CVTSD2SS -> out.cvtsd2ss(xmm(operands.get(0)), xmm(operands.get(1)));
             case JCC -> out.jcc(instruction.condition(), label(instruction.target()));
             case JMP -> {
                 if (instruction.target() != next) {
@@ -554,7 +567,18 @@ public final class CodeEmitter {
             case MachineOperand.Physical p -> new InRegister(p.register());
             case MachineOperand.Immediate i -> new Constant(i.value());
             case MachineOperand.Memory m -> new InMemory(memory(m));
+            case MachineOperand.Xmm x -> throw new IllegalStateException(x + " is not a general-purpose operand");
         };
+    }
+
+    /** Returns the XMM register of an SSE instruction's operand; instruction patterns use only fixed ones. */
+    private static XmmRegister xmm(MachineOperand operand) {
+        return ((MachineOperand.Xmm) operand).register();
+    }
+
+    /** Returns the general-purpose register of an SSE instruction's operand, which the patterns make a scratch register. */
+    private static Register gp(MachineOperand operand) {
+        return ((MachineOperand.Physical) operand).register();
     }
 
     private Memory spillSlot(VReg register) {

@@ -11,8 +11,10 @@ import org.kplugins.x86.asm.Label;
 import org.kplugins.x86.asm.Memory;
 import org.kplugins.x86.asm.OperandSize;
 import org.kplugins.x86.asm.Register;
+import org.kplugins.x86.asm.ScalarOperation;
 import org.kplugins.x86.asm.ShiftOperation;
 import org.kplugins.x86.asm.X86Assembler;
+import org.kplugins.x86.asm.XmmRegister;
 
 /**
  * The assembler calls of the emitter, each recorded as it is emitted: offset, length, text in the
@@ -359,6 +361,64 @@ final class ListingAssembler {
         int start = position();
         asm.ret();
         record(start, "ret");
+    }
+
+    // ---- SSE ----
+
+    void scalar(ScalarOperation op, OperandSize size, XmmRegister dst, XmmRegister src) {
+        int start = position();
+        asm.scalar(op, size, dst, src);
+        record(start, op.mnemonic(size) + " " + dst.text() + "," + src.text());
+    }
+
+    void movd(OperandSize size, XmmRegister dst, Register src) {
+        int start = position();
+        asm.movd(size, dst, src);
+        record(start, movdMnemonic(size) + " " + dst.text() + "," + reg(src, size));
+    }
+
+    void movd(OperandSize size, Register dst, XmmRegister src) {
+        int start = position();
+        asm.movd(size, dst, src);
+        record(start, movdMnemonic(size) + " " + reg(dst, size) + "," + src.text());
+    }
+
+    void ucomis(OperandSize size, XmmRegister a, XmmRegister b) {
+        int start = position();
+        asm.ucomis(size, a, b);
+        record(start, "ucomi" + precision(size) + " " + a.text() + "," + b.text());
+    }
+
+    void cvtsi2s(OperandSize size, XmmRegister dst, OperandSize sourceSize, Register src) {
+        int start = position();
+        asm.cvtsi2s(size, dst, sourceSize, src);
+        record(start, "cvtsi2" + precision(size) + " " + dst.text() + "," + reg(src, sourceSize));
+    }
+
+    void cvtts2si(OperandSize size, Register dst, OperandSize sourceSize, XmmRegister src) {
+        int start = position();
+        asm.cvtts2si(size, dst, sourceSize, src);
+        record(start, "cvtt" + precision(sourceSize) + "2si " + reg(dst, size) + "," + src.text());
+    }
+
+    void cvtss2sd(XmmRegister dst, XmmRegister src) {
+        int start = position();
+        asm.cvtss2sd(dst, src);
+        record(start, "cvtss2sd " + dst.text() + "," + src.text());
+    }
+
+    void cvtsd2ss(XmmRegister dst, XmmRegister src) {
+        int start = position();
+        asm.cvtsd2ss(dst, src);
+        record(start, "cvtsd2ss " + dst.text() + "," + src.text());
+    }
+
+    private static String movdMnemonic(OperandSize size) {
+        return size == OperandSize.QWORD ? "movq" : "movd";
+    }
+
+    private static String precision(OperandSize size) {
+        return size == OperandSize.QWORD ? "sd" : "ss";
     }
 
     // ---- Text ----

@@ -6,8 +6,11 @@ import org.kplugins.monitor.link.FunctionExport;
 /** The host code that a {@link Instr.HostCall} runs on the Java side of the upcall. */
 public sealed interface HostTarget {
 
-    /** {@code printk(format, ...)}: argument 0 is the format, and {@code is64Bit[i]} gives the width of argument i + 1. */
-    record Printk(boolean[] is64Bit) implements HostTarget {
+    /**
+     * {@code printk(format, ...)}: argument 0 is the format, {@code is64Bit[i]} gives the width of
+     * argument i + 1, and {@code isDouble[i]} whether it is a double's bits.
+     */
+    record Printk(boolean[] is64Bit, boolean[] isDouble) implements HostTarget {
     }
 
     /** {@code kp_alloc(size)}. */
@@ -27,10 +30,11 @@ public sealed interface HostTarget {
 
     /**
      * The host function that a function pointer points to: argument 0 is the pointer, and
-     * {@code is64Bit[i]} gives the width of argument i + 1. The runtime finds the function in the
+     * {@code is64Bit[i]} gives the width of argument i + 1 and {@code isDouble[i]} whether it is a
+     * double's bits. The runtime finds the function in the
      * plugin's function table.
      */
-    record IndirectHost(boolean[] is64Bit) implements HostTarget {
+    record IndirectHost(boolean[] is64Bit, boolean[] isDouble) implements HostTarget {
     }
 
     /** A struct copy of {@code size} bytes from argument 1 to argument 0, with memmove semantics; yields argument 0. */

@@ -152,6 +152,72 @@ public sealed interface Instr {
         }
     }
 
+    /** The operations of {@link FloatBinary}, rounded to nearest as SSE arithmetic is. */
+    enum FloatOp {
+        ADD, SUB, MUL, DIV
+    }
+
+    /**
+     * The conversions of {@link FloatConvert}. Floating values are their IEEE bits: a float is an
+     * {@code I32}, a double an {@code I64}, so the widths of {@code dst} and {@code src} give the
+     * precision and the integer size. Each conversion gives the result that
+     * {@link org.kplugins.kpc.types.FloatingConversions} defines.
+     */
+    enum FloatConversion {
+        /** float to double ({@code I32} to {@code I64}), or double to float the other way. */
+        RESIZE,
+        /** A signed integer to float or double. */
+        FROM_SIGNED,
+        /** An unsigned integer to float or double. */
+        FROM_UNSIGNED,
+        /** float or double to a signed integer, truncated; out of range gives the lowest value. */
+        TO_SIGNED,
+        /** float or double to an unsigned integer, with the subtract scheme of {@code FloatingConversions}. */
+        TO_UNSIGNED
+    }
+
+    /** {@code dst = left op right} on two floats ({@code I32} bits) or two doubles ({@code I64} bits). */
+    record FloatBinary(FloatOp op, VReg dst, Operand left, Operand right) implements Instr {
+        @Override
+        public VReg def() {
+            return dst;
+        }
+
+        @Override
+        public List<VReg> uses() {
+            return registers(left, right);
+        }
+    }
+
+    /**
+     * {@code dst = left cond right ? 1 : 0} on floating values of the operands' width; {@code cond}
+     * is EQ, NE, LT, LE, GT or GE. A NaN operand makes every condition false except NE.
+     */
+    record FloatCompare(Cond cond, VReg dst, Operand left, Operand right) implements Instr {
+        @Override
+        public VReg def() {
+            return dst;
+        }
+
+        @Override
+        public List<VReg> uses() {
+            return registers(left, right);
+        }
+    }
+
+    /** {@code dst} = {@code src} converted as {@code conversion} says. */
+    record FloatConvert(FloatConversion conversion, VReg dst, Operand src) implements Instr {
+        @Override
+        public VReg def() {
+            return dst;
+        }
+
+        @Override
+        public List<VReg> uses() {
+            return registers(src);
+        }
+    }
+
     /** {@code dst = left cond right ? 1 : 0}; {@code dst} is {@code I32}. */
     record Compare(Cond cond, VReg dst, Operand left, Operand right) implements Instr {
         @Override

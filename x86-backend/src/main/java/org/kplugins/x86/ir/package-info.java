@@ -15,7 +15,11 @@
  * up to 32 bits and pointers, normalized to the type's range as the Truffle tier's Java ints are
  * (an {@code unsigned char} holds 0 to 255, a {@code signed char} -128 to 127), and {@code I64}
  * carries {@code long long}. Arithmetic wraps. {@link org.kplugins.x86.ir.Instr.Convert} is the
- * only instruction that changes width or range.
+ * only integer instruction that changes width or range. A float is the {@code I32} of its IEEE
+ * bits and a double the {@code I64} of its bits, as in the Truffle tier's slots;
+ * {@link org.kplugins.x86.ir.Instr.FloatBinary}, {@link org.kplugins.x86.ir.Instr.FloatCompare}
+ * and {@link org.kplugins.x86.ir.Instr.FloatConvert} read those bits as floating values, and
+ * loads, stores, moves and calls carry them unchanged.
  *
  * <p>Plugin memory is reached only through {@link org.kplugins.x86.ir.Instr.Load} and
  * {@link org.kplugins.x86.ir.Instr.Store} on 32-bit plugin addresses. A checked access is tested

@@ -13,6 +13,7 @@ import org.kplugins.kpc.diagnostics.SourceLocation;
 import org.kplugins.kpc.nodes.KpcFunctionBodyNode;
 import org.kplugins.kpc.nodes.call.KpcHostFunctionCallNode;
 import org.kplugins.kpc.types.CType;
+import org.kplugins.kpc.types.FloatingType;
 import org.kplugins.kpc.types.FunctionType;
 import org.kplugins.kpc.types.IntegerType;
 import org.kplugins.kpc.types.PointerType;
@@ -53,6 +54,7 @@ final class ExpressionLowering {
         function.program.checkType(e.type(), e.location());
         return switch (e) {
             case Expr.IntConstant c -> Imm.of(c.value(), width(c.type()));
+            case Expr.FloatConstant c -> Imm.of(c.bits(), width(c.type()));
             case Expr.StringLiteral s -> Imm.of(function.program.layout().stringAddress(s.bytes()), Width.I32);
             case Expr.VariableRef v -> places.load(places.place(v), v.location());
             case Expr.Unary u -> unary(u);
@@ -95,9 +97,15 @@ final class ExpressionLowering {
         value(e);
     }
 
-    /** Lowers a scalar as an {@code I32} truth value: a long long is compared with 0, anything else is itself. */
+    /**
+     * Lowers a scalar as an {@code I32} truth value: a floating value is compared with 0.0 (so -0.0
+     * is false and a NaN true), a long long with 0, and anything else is itself.
+     */
     Operand condition(Expr e) {
         Operand value = value(e);
+        if (e.type() instanceof FloatingType) {
+            return floatCompare(Cond.NE, value, Imm.of(0, value.width()));
+        }
         return value.width() == Width.I64 ? compare(Cond.NE, value, Imm.of(0, Width.I64)) : value;
     }
 
@@ -108,7 +116,11 @@ final class ExpressionLowering {
      */
     void branch(Expr e, Block ifTrue, Block ifFalse) {
         function.program.checkType(e.type(), e.location());
-        if (e instanceof Expr.Binary b && b.op().isComparison()) {
+        if (e instanceof Expr.Binary b && b.op().isComparison() && b.left().type() instanceof FloatingType) {
+            Operand left = stable(value(b.left()), b.right());
+            Operand result = floatCompare(floatCondition(b.op()), left, value(b.right()));
+            function.emit(new Instr.Branch(Cond.NE, result, Imm.of(0, Width.I32), ifTrue, ifFalse));
+        } else if (e instanceof Expr.Binary b && b.op().isComparison()) {
             Operand left = stable(value(b.left()), b.right());
             Operand right = value(b.right());
             function.emit(new Instr.Branch(condition(b.op(), b.left().type()), left, right, ifTrue, ifFalse));
@@ -125,7 +137,7 @@ final class ExpressionLowering {
         } else if (e instanceof Expr.Unary u && u.op() == org.kplugins.kpc.ast.UnaryOp.LOGICAL_NOT) {
             branch(u.operand(), ifFalse, ifTrue);
         } else {
-            Operand value = value(e);
+            Operand value = condition(e);
             function.emit(new Instr.Branch(Cond.NE, value, Imm.of(0, value.width()), ifTrue, ifFalse));
         }
     }
@@ -134,7 +146,8 @@ final class ExpressionLowering {
 
     private Operand unary(Expr.Unary u) {
         return switch (u.op()) {
-            case NEGATE -> unaryOp(Instr.UnaryOp.NEG, value(u.operand()));
+            case NEGATE -> u.type() instanceof FloatingType ? negateFloating(value(u.operand()))
+                            : unaryOp(Instr.UnaryOp.NEG, value(u.operand()));
             case BIT_NOT -> unaryOp(Instr.UnaryOp.NOT, value(u.operand()));
             case LOGICAL_NOT -> compare(Cond.EQ, condition(u.operand()), Imm.of(0, Width.I32));
         };
@@ -157,6 +170,16 @@ final class ExpressionLowering {
      */
     Operand arithmetic(BinaryOp op, CType type, Operand left, Operand right, CType leftType, CType rightType,
                     SourceLocation operator) {
+        if (type instanceof FloatingType || leftType instanceof FloatingType && op.isComparison()) {
+            return switch (op) {
+                case ADD -> floatBinary(Instr.FloatOp.ADD, left, right);
+                case SUB -> floatBinary(Instr.FloatOp.SUB, left, right);
+                case MUL -> floatBinary(Instr.FloatOp.MUL, left, right);
+                case DIV -> floatBinary(Instr.FloatOp.DIV, left, right);
+                case EQ, NE, LT, LE, GT, GE -> floatCompare(floatCondition(op), left, right);
+                default -> throw new IllegalStateException(op.spelling + " on floating operands");
+            };
+        }
         boolean unsigned = isUnsigned(type);
         Width width = op.isComparison() ? Width.I32 : width(type);
         Operand result = switch (op) {
@@ -324,6 +347,76 @@ final class ExpressionLowering {
         return result;
     }
 
+    // ---- Floating point ----
+
+    /** Emits {@code dst = left op right} on two floats or two doubles. */
+    Operand floatBinary(Instr.FloatOp op, Operand left, Operand right) {
+        VReg result = function.temporary(left.width());
+        function.emit(new Instr.FloatBinary(op, result, left, right));
+        return result;
+    }
+
+    private Operand floatCompare(Cond cond, Operand left, Operand right) {
+        VReg result = function.temporary(Width.I32);
+        function.emit(new Instr.FloatCompare(cond, result, left, right));
+        return result;
+    }
+
+    private static Cond floatCondition(BinaryOp op) {
+        return switch (op) {
+            case EQ -> Cond.EQ;
+            case NE -> Cond.NE;
+            case LT -> Cond.LT;
+            case LE -> Cond.LE;
+            case GT -> Cond.GT;
+            case GE -> Cond.GE;
+            default -> throw new IllegalArgumentException("not a comparison: " + op.spelling);
+        };
+    }
+
+    /** Flips the sign bit only, NaNs included, as the Truffle tier and gcc's {@code xorps} do. */
+    private Operand negateFloating(Operand value) {
+        long sign = value.width() == Width.I64 ? Long.MIN_VALUE : Integer.MIN_VALUE;
+        return binaryOp(Instr.BinaryOp.XOR, value.width(), value, Imm.of(sign, value.width()));
+    }
+
+    /**
+     * Converts to or from a floating type as the Truffle tier's {@code convertFloating} does: to
+     * _Bool by comparing with 0.0, and to an integer type narrower than int through int.
+     */
+    private Operand convertFloating(Operand value, CType from, CType to) {
+        if (from.unqualified().sameAs(to.unqualified())) {
+            return value;
+        }
+        if (to instanceof IntegerType target && target.isBool()) {
+            return floatCompare(Cond.NE, value, Imm.of(0, value.width()));
+        }
+        if (from instanceof FloatingType && to instanceof FloatingType) {
+            return floatConvert(Instr.FloatConversion.RESIZE, width(to), value);
+        }
+        if (to instanceof FloatingType) {
+            // Integers narrower than int are carried extended to int by their own signedness, so they convert as int.
+            IntegerType source = (IntegerType) from;
+            boolean unsigned = !source.isSigned() && source.size() >= 4;
+            return floatConvert(unsigned ? Instr.FloatConversion.FROM_UNSIGNED : Instr.FloatConversion.FROM_SIGNED,
+                            width(to), value);
+        }
+        IntegerType target = (IntegerType) to;
+        boolean unsigned = !target.isSigned() && target.size() >= 4;
+        Operand converted = floatConvert(unsigned ? Instr.FloatConversion.TO_UNSIGNED : Instr.FloatConversion.TO_SIGNED,
+                        target.size() < 4 ? Width.I32 : width(to), value);
+        if (target.size() < 4) {
+            return convertBits(Width.I32, converted, 8 * target.size(), target.isSigned());
+        }
+        return converted;
+    }
+
+    private Operand floatConvert(Instr.FloatConversion conversion, Width width, Operand value) {
+        VReg result = function.temporary(width);
+        function.emit(new Instr.FloatConvert(conversion, result, value));
+        return result;
+    }
+
     // ---- Conversions ----
 
     /**
@@ -337,6 +430,9 @@ final class ExpressionLowering {
         }
         if (!to.isScalar() || !from.isScalar()) {
             return value;
+        }
+        if (from instanceof FloatingType || to instanceof FloatingType) {
+            return convertFloating(value, from, to);
         }
         if (to instanceof IntegerType target && target.isBool()) {
             boolean fromBool = from instanceof IntegerType source && source.isBool();
@@ -434,15 +530,17 @@ final class ExpressionLowering {
         List<Operand> arguments = arguments(c.arguments());
         VReg result = c.type().isVoid() ? null : function.temporary(width(c.type()));
         boolean[] is64Bit = new boolean[arguments.size()];
+        boolean[] isDouble = new boolean[arguments.size()];
         for (int i = 0; i < is64Bit.length; i++) {
             is64Bit[i] = arguments.get(i).width() == Width.I64;
+            isDouble[i] = c.arguments().get(i).type() instanceof FloatingType;
         }
         List<Operand> hostArguments = new ArrayList<>();
         hostArguments.add(pointer);
         hostArguments.addAll(arguments);
         org.kplugins.x86.ir.Site site = function.site(c.location());
         Instr.HostCall host = function.program.newHostCall(function.function.name(), result,
-                        new HostTarget.IndirectHost(is64Bit), hostArguments, site);
+                        new HostTarget.IndirectHost(is64Bit, isDouble), hostArguments, site);
         int areaSize = c.calleeType().isVariadic() ? argumentAreaSize(arguments) : 0;
         function.emit(new Instr.IndirectCall(result, pointer, function.frameBase, arguments, c.calleeType(),
                         function.program.signatureOf(c.calleeType()), function.program.functionTableSize(), areaSize, host,
@@ -468,10 +566,12 @@ final class ExpressionLowering {
         HostTarget target = switch (export) {
             case PRINTK -> {
                 boolean[] is64Bit = new boolean[arguments.size() - 1];
+                boolean[] isDouble = new boolean[is64Bit.length];
                 for (int i = 0; i < is64Bit.length; i++) {
                     is64Bit[i] = arguments.get(i + 1).width() == Width.I64;
+                    isDouble[i] = c.arguments().get(i + 1).type() instanceof FloatingType;
                 }
-                yield new HostTarget.Printk(is64Bit);
+                yield new HostTarget.Printk(is64Bit, isDouble);
             }
             case KP_ALLOC -> new HostTarget.Alloc();
             case KP_FREE -> new HostTarget.Free();
@@ -525,6 +625,7 @@ final class ExpressionLowering {
             case Expr.CompoundAssign c -> true;
             case Expr.IncDec i -> true;
             case Expr.IntConstant c -> false;
+            case Expr.FloatConstant c -> false;
             case Expr.StringLiteral s -> false;
             case Expr.VariableRef v -> false;
             case Expr.Unary u -> assigns(u.operand());

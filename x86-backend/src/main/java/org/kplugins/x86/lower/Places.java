@@ -9,6 +9,7 @@ import org.kplugins.kpc.nodes.MemoryFrame;
 import org.kplugins.kpc.runtime.PluginLayout;
 import org.kplugins.kpc.types.ArrayType;
 import org.kplugins.kpc.types.CType;
+import org.kplugins.kpc.types.FloatingType;
 import org.kplugins.kpc.types.IntegerType;
 import org.kplugins.kpc.types.PointerType;
 import org.kplugins.kpc.types.StructType;
@@ -368,8 +369,8 @@ final class Places {
         if (type instanceof PointerType) {
             return 4;
         }
-        if (type instanceof IntegerType integer) {
-            return integer.size();
+        if (type instanceof IntegerType || type instanceof FloatingType) {
+            return type.size();
         }
         throw new IllegalStateException("cannot load or store a value of type '" + type.spelling() + "'");
     }
@@ -420,6 +421,11 @@ final class Places {
     }
 
     private Operand stepped(Operand old, CType type, Expr.IncDec i) {
+        if (type instanceof FloatingType floating) {
+            Imm one = floating.isDouble() ? Imm.of(Double.doubleToRawLongBits(1.0), Width.I64)
+                            : Imm.of(Float.floatToRawIntBits(1.0f), Width.I32);
+            return expressions.floatBinary(i.increment() ? Instr.FloatOp.ADD : Instr.FloatOp.SUB, old, one);
+        }
         Instr.BinaryOp op = i.increment() ? Instr.BinaryOp.ADD : Instr.BinaryOp.SUB;
         Width width = expressions.width(type);
         Operand result = expressions.binaryOp(op, width, old, Imm.of(i.step(), width));

@@ -15,6 +15,7 @@ import org.kplugins.kpc.runtime.FunctionTable;
 import org.kplugins.kpc.runtime.PluginLayout;
 import org.kplugins.kpc.types.ArrayType;
 import org.kplugins.kpc.types.CType;
+import org.kplugins.kpc.types.FloatingType;
 import org.kplugins.kpc.types.FunctionType;
 import org.kplugins.kpc.types.IntegerType;
 import org.kplugins.kpc.types.PointerType;
@@ -137,14 +138,16 @@ public final class ProgramLowering {
     }
 
     /**
-     * Returns the width of a value of {@code type}: long long is {@code I64}, every other integer,
-     * pointers, and structs and arrays (carried by address) are {@code I32}.
+     * Returns the width of a value of {@code type}: long long and double (as its bits) are
+     * {@code I64}; every other integer, float (as its bits), pointers, and structs and arrays
+     * (carried by address) are {@code I32}.
      *
      * @throws UnsupportedFeatureException for any other type, reported at {@code location}
      */
     Width widthOf(CType type, SourceLocation location) {
         checkType(type, location);
-        if (type instanceof IntegerType integer && integer.is64Bit()) {
+        if (type instanceof IntegerType integer && integer.is64Bit()
+                        || type instanceof FloatingType floating && floating.isDouble()) {
             return Width.I64;
         }
         if (type instanceof VoidType) {
@@ -153,7 +156,7 @@ public final class ProgramLowering {
         return Width.I32;
     }
 
-    /** Rejects the types the tier cannot lower yet: anything but void, integers, pointers, arrays and structs of those. */
+    /** Rejects the types the tier cannot lower yet: anything but void, integers, floating types, pointers, arrays and structs of those. */
     void checkType(CType type, SourceLocation location) {
         if (!isSupported(type)) {
             throw new UnsupportedFeatureException(location, "type '" + type.spelling() + "'");
@@ -170,6 +173,7 @@ public final class ProgramLowering {
         boolean supported = switch (type) {
             case VoidType v -> true;
             case IntegerType i -> true;
+            case FloatingType f -> true;
             case PointerType p -> p.pointee() instanceof FunctionType || isSupported(p.pointee());
             case ArrayType a -> isSupported(a.element());
             case StructType s -> s.members().stream().allMatch(member -> isSupported(member.type()));

@@ -102,8 +102,7 @@ final class Upcalls {
                     long offset = 8L * (i + 1);
                     values[i] = printk.is64Bit()[i] ? slots.get(JAVA_LONG, offset) : slots.get(JAVA_INT, offset);
                 }
-                // The native tier has no floating types, so no argument is a double.
-                yield KpcPrintkNode.print(instance, location, slots.get(JAVA_INT, 0), values, new boolean[values.length]);
+                yield KpcPrintkNode.print(instance, location, slots.get(JAVA_INT, 0), values, printk.isDouble());
             }
             case HostTarget.Alloc alloc -> instance.heap().allocate(slots.get(JAVA_INT, 0));
             case HostTarget.Free free -> {
@@ -137,7 +136,8 @@ final class Upcalls {
         if (entry instanceof FunctionTable.BuiltinEntry builtin) {
             return switch (builtin.export()) {
                 case PRINTK -> KpcPrintkNode.print(instance, location, (int) arguments[0],
-                                Arrays.copyOfRange(arguments, 1, arguments.length), new boolean[arguments.length - 1]);
+                                Arrays.copyOfRange(arguments, 1, arguments.length),
+                                Arrays.copyOfRange(target.isDouble(), 1, arguments.length));
                 case KP_ALLOC -> instance.heap().allocate((int) arguments[0]);
                 case KP_FREE -> {
                     instance.heap().free(location, (int) arguments[0]);

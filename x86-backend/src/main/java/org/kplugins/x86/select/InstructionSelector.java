@@ -18,6 +18,7 @@ import org.kplugins.monitor.memory.AddressSpace;
 import org.kplugins.x86.asm.Condition;
 import org.kplugins.x86.asm.OperandSize;
 import org.kplugins.x86.asm.Register;
+import org.kplugins.x86.asm.XmmRegister;
 import org.kplugins.x86.ir.Block;
 import org.kplugins.x86.ir.Cond;
 import org.kplugins.x86.ir.Imm;
@@ -51,6 +52,8 @@ public final class InstructionSelector {
     private static final Physical RAX = new Physical(Register.RAX);
     private static final Physical RCX = new Physical(Register.RCX);
     private static final Physical RDX = new Physical(Register.RDX);
+    private static final MachineOperand.Xmm XMM0 = new MachineOperand.Xmm(XmmRegister.XMM0);
+    private static final MachineOperand.Xmm XMM1 = new MachineOperand.Xmm(XmmRegister.XMM1);
     private static final Physical RBP = new Physical(Register.RBP);
     private static final Physical RSP = new Physical(Register.RSP);
     private static final Physical MEMORY_BASE = new Physical(RuntimeAbi.MEMORY_BASE_REGISTER);
@@ -115,6 +118,9 @@ public final class InstructionSelector {
             case Instr.Divide d -> divide(d);
             case Instr.Convert c -> convert(c);
             case Instr.Compare c -> compare(c);
+            case Instr.FloatBinary f -> floatBinary(f);
+            case Instr.FloatCompare f -> floatCompare(f);
+            case Instr.FloatConvert f -> floatConvert(f);
             case Instr.Load l -> load(l);
             case Instr.Store s -> store(s);
             case Instr.ZeroFill z -> zeroFill(z);
@@ -290,6 +296,161 @@ public final class InstructionSelector {
             case UGT -> Long.compareUnsigned(a, b) > 0;
             case UGE -> Long.compareUnsigned(a, b) >= 0;
         };
+    }
+
+    // ---- Floating point ----
+    //
+    // Float and double values live in general-purpose registers as their bits. Each pattern moves
+    // its operands into XMM0 and XMM1 through RAX and RCX, computes there, and moves the result
+    // back, so no value stays in an XMM register after its pattern.
+
+    private void floatBinary(Instr.FloatBinary f) {
+        OperandSize size = size(f.dst());
+        toXmm(XMM0, f.left());
+        toXmm(XMM1, f.right());
+        Opcode opcode = switch (f.op()) {
+            case ADD -> Opcode.ADDS;
+            case SUB -> Opcode.SUBS;
+            case MUL -> Opcode.MULS;
+            case DIV -> Opcode.DIVS;
+        };
+        emit(opcode, size, XMM0, XMM1);
+        fromXmm(f.dst(), XMM0);
+    }
+
+    /**
+     * ucomis sets ZF, PF and CF together for an unordered result, so "above" and "above or equal"
+     * are false for a NaN; LT and LE swap the operands to use them. EQ needs ZF without PF and NE
+     * either of them.
+     */
+    private void floatCompare(Instr.FloatCompare f) {
+        OperandSize size = size(f.left().width());
+        toXmm(XMM0, f.left());
+        toXmm(XMM1, f.right());
+        switch (f.cond()) {
+            case GT, GE -> {
+                emit(Opcode.UCOMIS, size, XMM0, XMM1);
+                emit(Opcode.SETCC, BYTE, f.cond() == Cond.GT ? Condition.A : Condition.AE, RAX);
+            }
+            case LT, LE -> {
+                emit(Opcode.UCOMIS, size, XMM1, XMM0);
+                emit(Opcode.SETCC, BYTE, f.cond() == Cond.LT ? Condition.A : Condition.AE, RAX);
+            }
+            case EQ -> {
+                emit(Opcode.UCOMIS, size, XMM0, XMM1);
+                emit(Opcode.SETCC, BYTE, Condition.E, RAX);
+                emit(Opcode.SETCC, BYTE, Condition.NP, RCX);
+                emit(Opcode.AND, BYTE, RAX, RCX);
+            }
+            case NE -> {
+                emit(Opcode.UCOMIS, size, XMM0, XMM1);
+                emit(Opcode.SETCC, BYTE, Condition.NE, RAX);
+                emit(Opcode.SETCC, BYTE, Condition.P, RCX);
+                emit(Opcode.OR, BYTE, RAX, RCX);
+            }
+            default -> throw new IllegalStateException("not a floating comparison: " + f.cond());
+        }
+        emit(Opcode.MOVZX, DWORD, BYTE, v(f.dst()), RAX);
+    }
+
+    private void floatConvert(Instr.FloatConvert f) {
+        OperandSize dstSize = size(f.dst());
+        OperandSize srcSize = size(f.src().width());
+        switch (f.conversion()) {
+            case RESIZE -> {
+                toXmm(XMM0, f.src());
+                emit(srcSize == DWORD ? Opcode.CVTSS2SD : Opcode.CVTSD2SS, null, XMM0, XMM0);
+                fromXmm(f.dst(), XMM0);
+            }
+            case FROM_SIGNED -> {
+                emit(Opcode.MOV, srcSize, RAX, operand(f.src()));
+                emit(Opcode.CVTSI2S, dstSize, srcSize, XMM0, RAX);
+                fromXmm(f.dst(), XMM0);
+            }
+            case FROM_UNSIGNED -> fromUnsigned(f, dstSize, srcSize);
+            case TO_SIGNED -> {
+                toXmm(XMM0, f.src());
+                emit(Opcode.CVTTS2SI, dstSize, srcSize, RAX, XMM0);
+                emit(Opcode.MOV, dstSize, v(f.dst()), RAX);
+            }
+            case TO_UNSIGNED -> toUnsigned(f, dstSize, srcSize);
+        }
+    }
+
+    /**
+     * Converts an unsigned integer to float or double. A 32-bit value converts as the 64-bit value
+     * it zero-extends to. A 64-bit value of 2^63 or more is halved with its lowest bit kept as a
+     * sticky bit, so that it rounds as the full value would, then converted and doubled, which is
+     * exact.
+     */
+    private void fromUnsigned(Instr.FloatConvert f, OperandSize dstSize, OperandSize srcSize) {
+        emit(Opcode.MOV, srcSize, RAX, operand(f.src()));
+        if (srcSize == DWORD) {
+            emit(Opcode.CVTSI2S, dstSize, QWORD, XMM0, RAX);
+            fromXmm(f.dst(), XMM0);
+            return;
+        }
+        MachineLabel large = newLabel("unsigned large");
+        MachineLabel done = newLabel("unsigned converted");
+        emit(Opcode.TEST, QWORD, RAX, RAX);
+        jcc(Condition.S, large);
+        emit(Opcode.CVTSI2S, dstSize, QWORD, XMM0, RAX);
+        jmp(done);
+        bind(large);
+        emit(Opcode.MOV, QWORD, RCX, RAX);
+        emit(Opcode.SHR, QWORD, RCX, new Immediate(1));
+        emit(Opcode.AND, DWORD, RAX, new Immediate(1));
+        emit(Opcode.OR, QWORD, RCX, RAX);
+        emit(Opcode.CVTSI2S, dstSize, QWORD, XMM0, RCX);
+        emit(Opcode.ADDS, dstSize, XMM0, XMM0);
+        bind(done);
+        fromXmm(f.dst(), XMM0);
+    }
+
+    /**
+     * Converts float or double to an unsigned integer as {@code FloatingConversions} does, in
+     * double. A value below 2^31 (2^63 for 64 bits), or a NaN, converts as signed. A larger one
+     * has 2^31 subtracted, converts as signed and gets its top bit flipped.
+     */
+    private void toUnsigned(Instr.FloatConvert f, OperandSize dstSize, OperandSize srcSize) {
+        toXmm(XMM0, f.src());
+        if (srcSize == DWORD) {
+            emit(Opcode.CVTSS2SD, null, XMM0, XMM0);
+        }
+        double limit = dstSize == QWORD ? 0x1p63 : 0x1p31;
+        emit(Opcode.MOV, QWORD, RAX, new Immediate(Double.doubleToRawLongBits(limit)));
+        emit(Opcode.MOVD_TO_XMM, QWORD, XMM1, RAX);
+        MachineLabel large = newLabel("unsigned large");
+        MachineLabel done = newLabel("unsigned converted");
+        emit(Opcode.UCOMIS, QWORD, XMM0, XMM1);
+        jcc(Condition.AE, large);
+        emit(Opcode.CVTTS2SI, dstSize, QWORD, RAX, XMM0);
+        jmp(done);
+        bind(large);
+        emit(Opcode.SUBS, QWORD, XMM0, XMM1);
+        emit(Opcode.CVTTS2SI, dstSize, QWORD, RAX, XMM0);
+        if (dstSize == QWORD) {
+            emit(Opcode.MOV, QWORD, RCX, new Immediate(Long.MIN_VALUE));
+            emit(Opcode.XOR, QWORD, RAX, RCX);
+        } else {
+            emit(Opcode.XOR, DWORD, RAX, new Immediate(Integer.MIN_VALUE));
+        }
+        bind(done);
+        emit(Opcode.MOV, dstSize, v(f.dst()), RAX);
+    }
+
+    /** Moves the bits of a floating operand into {@code xmm} through RAX or RCX. */
+    private void toXmm(MachineOperand.Xmm xmm, Operand value) {
+        OperandSize size = size(value.width());
+        Physical through = xmm == XMM0 ? RAX : RCX;
+        emit(Opcode.MOV, size, through, operand(value));
+        emit(Opcode.MOVD_TO_XMM, size, xmm, through);
+    }
+
+    private void fromXmm(VReg dst, MachineOperand.Xmm xmm) {
+        OperandSize size = size(dst);
+        emit(Opcode.MOVD_FROM_XMM, size, RAX, xmm);
+        emit(Opcode.MOV, size, v(dst), RAX);
     }
 
     // ---- Memory ----

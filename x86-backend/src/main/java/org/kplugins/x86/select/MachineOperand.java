@@ -2,9 +2,10 @@
 package org.kplugins.x86.select;
 
 import org.kplugins.x86.asm.Register;
+import org.kplugins.x86.asm.XmmRegister;
 import org.kplugins.x86.ir.VReg;
 
-/** An operand of a {@link MachineInstr}: a virtual or physical register, an immediate, or memory. */
+/** An operand of a {@link MachineInstr}: a virtual or physical register, an XMM register, an immediate, or memory. */
 public sealed interface MachineOperand {
 
     /** A virtual register, which the allocator replaces by a register or a spill slot. */
@@ -20,6 +21,14 @@ public sealed interface MachineOperand {
         @Override
         public String toString() {
             return register.toString();
+        }
+    }
+
+    /** An XMM register, which only instruction patterns use: the allocator assigns none. */
+    record Xmm(XmmRegister register) implements MachineOperand {
+        @Override
+        public String toString() {
+            return register.text();
         }
     }
 

@@ -41,6 +41,23 @@ public enum Opcode {
     IDIV(Role.USE),
     /** div U: RDX:RAX by U, unsigned. */
     DIV(Role.USE),
+    /** movd or movq (QWORD) from the general-purpose U into the XMM register D. */
+    MOVD_TO_XMM(Role.DEF, Role.USE),
+    /** movd or movq (QWORD) from the XMM register U into the general-purpose D. */
+    MOVD_FROM_XMM(Role.DEF, Role.USE),
+    /** Scalar SSE arithmetic on XMM registers, UD op= U; DWORD is single precision, QWORD double. */
+    ADDS(Role.USE_DEF, Role.USE),
+    SUBS(Role.USE_DEF, Role.USE),
+    MULS(Role.USE_DEF, Role.USE),
+    DIVS(Role.USE_DEF, Role.USE),
+    /** ucomiss or ucomisd U, U. */
+    UCOMIS(Role.USE, Role.USE),
+    /** cvtsi2ss or cvtsi2sd XMM D, general-purpose U of {@code sourceSize}. */
+    CVTSI2S(Role.DEF, Role.USE),
+    /** cvttss2si or cvttsd2si ({@code sourceSize}) general-purpose D, XMM U. */
+    CVTTS2SI(Role.DEF, Role.USE),
+    CVTSS2SD(Role.DEF, Role.USE),
+    CVTSD2SS(Role.DEF, Role.USE),
     /** Jump to {@code target} when {@code condition} holds. */
     JCC(),
     JMP(),
