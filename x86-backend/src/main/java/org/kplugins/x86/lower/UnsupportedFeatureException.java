@@ -5,7 +5,7 @@ import org.kplugins.kpc.diagnostics.SourceLocation;
 
 /**
  * A valid plugin uses a construct that the native tier cannot lower yet. The message is the
- * diagnostic that the user gets, for example {@code native tier does not support type 'double' yet}.
+ * diagnostic that the user gets, for example {@code native tier does not support calls that return a struct yet}.
  */
 public final class UnsupportedFeatureException extends RuntimeException {
 
