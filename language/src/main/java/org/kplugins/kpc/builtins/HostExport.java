@@ -15,6 +15,12 @@ import org.kplugins.kpc.types.VoidType;
 public enum HostExport {
     /** {@code int printk(const char *fmt, ...)}: formatted output to the context's standard output. */
     PRINTK("printk", new FunctionType(IntegerType.INT, List.of(new PointerType(IntegerType.CHAR.withConst(true))), true)),
+    /**
+     * {@code int vprintk(const char *fmt, va_list ap)}: printk with the arguments that {@code ap}
+     * points at, read from plugin memory; {@code va_list} is {@code char *}.
+     */
+    VPRINTK("vprintk", new FunctionType(IntegerType.INT, List.of(new PointerType(IntegerType.CHAR.withConst(true)),
+                    new PointerType(IntegerType.CHAR)), false)),
     /** {@code void *kp_alloc(size_t size)}: a block from the plugin heap, or NULL. */
     KP_ALLOC("kp_alloc", new FunctionType(new PointerType(VoidType.VOID), List.of(IntegerType.UINT), false)),
     /** {@code void kp_free(void *ptr)}: releases a block; a bad pointer faults. */

@@ -7,16 +7,22 @@ import java.util.Locale;
 import org.kplugins.monitor.memory.AddressSpace;
 
 /**
- * Formats the output of {@code printk} as the kernel's printk and C's printf do, for the
- * conversions KPC supports: {@code %d %i %u %x %X %c %s %p %%}, each integer conversion also with
- * the length modifiers {@code l} (32 bits under ILP32) and {@code ll} (64 bits), and the floating
- * conversions {@code %f %F %e %E %g %G %a %A}, also with {@code l}, which take a double. A
- * conversion may have the flags {@code - 0 + #} and space, a width (a number or {@code *}) and a
- * precision (a number or {@code .*}). A negative {@code *} width means the {@code -} flag and its
- * absolute value, and a negative {@code .*} precision counts as no precision, as in C. An unknown
- * conversion, or one without a matching argument, is printed as written. So is a floating
- * conversion whose argument is not a double, and another conversion whose argument is a double.
- * Such a mismatched conversion still uses up its argument.
+ * Formats the output of {@code printk} and {@code vprintk} as the kernel's printk and C's printf
+ * do, for the conversions KPC supports: {@code %d %i %u %o %x %X %c %s %p %%}, each integer
+ * conversion also with a length modifier, and the floating conversions
+ * {@code %f %F %e %E %g %G %a %A}, also with {@code l}, which take a double. The length modifiers
+ * are those of ILP32: {@code l}, {@code z} (size_t) and {@code t} (ptrdiff_t) mean 32 bits,
+ * {@code ll} and {@code j} (intmax_t) 64 bits, and {@code h} and {@code hh} convert the int
+ * argument to short or char, signed for {@code %d %i} and unsigned otherwise. A conversion may
+ * have the flags {@code - 0 + #} and space, a width (a number or {@code *}) and a precision (a
+ * number or {@code .*}). A negative {@code *} width means the {@code -} flag and its absolute
+ * value, and a negative {@code .*} precision counts as no precision, as in C.
+ *
+ * <p>An unknown conversion, or a known one with a length modifier it does not take (such as
+ * {@code %lc} or {@code %hf}), is printed as written and uses up no argument. So is a conversion
+ * without a matching argument. A floating conversion whose argument is not a double, and another
+ * conversion whose argument is a double, is printed as written too, but uses up its argument.
+ * {@code vprintk} cannot tell the kinds apart, so it reads each argument as the type its conversion names.
  *
  * <p>Floating values print as glibc 2.36 prints them: the decimal conversions are exact and
  * rounded to nearest, ties to even, from the exact binary value; {@code %a} prints a normal value
@@ -51,24 +57,86 @@ public final class PrintkFormatter {
     /** Maximum number of bytes one printk call writes; the output is cut at this length. */
     public static final int MAX_OUTPUT_LENGTH = 1 << 20;
 
+    /** The kind of value a conversion reads: the kind that {@link Arguments#next} expects. */
+    enum Kind {
+        /** An int: the {@code *} of a width or precision, or a conversion of 32 bits or fewer. */
+        INT,
+        /** A long long: an integer conversion with {@code ll} or {@code j}. */
+        LONG,
+        /** A double, as its bits. */
+        DOUBLE
+    }
+
+    /** Where the formatter takes the values of its conversions from, one after another. */
+    interface Arguments {
+        /**
+         * Returns the next value as a long (an int sign-extended, a double as its bits), or null
+         * when there is none left or it does not have {@code kind}; a mismatched value is used up.
+         */
+        Long next(Kind kind);
+    }
+
     private final AddressSpace memory;
     private final Node location;
-    private final long[] arguments;
-    private final boolean[] argumentIsDouble;
-    private int nextArgument;
+    private final Arguments arguments;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     /**
+     * A formatter for printk, whose variadic arguments the compiler evaluated and promoted.
+     *
      * @param arguments        the variadic arguments after the format, each sign-extended to long
      *                         when its type has 32 bits or fewer, and a double as its bits
      * @param argumentIsDouble which arguments are doubles
      * @param location         the calling node, so that {@code %s} of a bad pointer faults there
      */
     public PrintkFormatter(AddressSpace memory, Node location, long[] arguments, boolean[] argumentIsDouble) {
+        this(memory, location, new Arguments() {
+            private int next;
+
+            @Override
+            public Long next(Kind kind) {
+                if (next >= arguments.length) {
+                    return null;
+                }
+                boolean isDouble = argumentIsDouble[next];
+                long value = arguments[next++];
+                return isDouble == (kind == Kind.DOUBLE) ? value : null;
+            }
+        });
+    }
+
+    /**
+     * A formatter for vprintk, which reads each argument from the i386 argument slots that
+     * {@code va_list} points at, with the plugin's own checks: 4 bytes for an int, 8 for a long
+     * long or a double, as {@code va_arg} reads them. The conversion alone says which, so a
+     * mismatched conversion reads the slot as its own type, as in C.
+     *
+     * @param argumentPointer the {@code va_list}: the address of the first argument slot
+     * @param location        the calling node, where a read outside the plugin's memory faults
+     */
+    public PrintkFormatter(AddressSpace memory, Node location, int argumentPointer) {
+        this(memory, location, new Arguments() {
+            private int pointer = argumentPointer;
+
+            @Override
+            public Long next(Kind kind) {
+                long value;
+                if (kind == Kind.INT) {
+                    value = memory.loadI32(location, pointer);
+                    pointer += Integer.BYTES;
+                } else {
+                    value = memory.loadI64(location, pointer);
+                    pointer += Long.BYTES;
+                }
+                return value;
+            }
+        });
+    }
+
+    private PrintkFormatter(AddressSpace memory, Node location, Arguments arguments) {
         this.memory = memory;
         this.location = location;
         this.arguments = arguments;
-        this.argumentIsDouble = argumentIsDouble;
     }
 
     /**
@@ -111,11 +179,12 @@ public final class PrintkFormatter {
 
         int width = 0;
         if (i < format.length() && format.charAt(i) == '*') {
-            if (nextArgument >= arguments.length) {
+            Long star = arguments.next(Kind.INT);
+            if (star == null) {
                 return literal(format, start, i + 1);
             }
             // The argument is an int; its absolute value is taken as a long so that INT_MIN stays positive.
-            long widthArgument = (int) arguments[nextArgument++];
+            long widthArgument = (int) (long) star;
             if (widthArgument < 0) {
                 leftAlign = true;
             }
@@ -131,10 +200,11 @@ public final class PrintkFormatter {
         if (i < format.length() && format.charAt(i) == '.') {
             i++;
             if (i < format.length() && format.charAt(i) == '*') {
-                if (nextArgument >= arguments.length) {
+                Long star = arguments.next(Kind.INT);
+                if (star == null) {
                     return literal(format, start, i + 1);
                 }
-                int precisionArgument = (int) arguments[nextArgument++];
+                int precisionArgument = (int) (long) star;
                 precision = precisionArgument < 0 ? -1 : precisionArgument;
                 i++;
             } else {
@@ -144,47 +214,53 @@ public final class PrintkFormatter {
             }
         }
 
-        int longs = 0;
-        while (i < format.length() && format.charAt(i) == 'l' && longs < 2) {
-            longs++;
-            i++;
-        }
+        int lengthEnd = lengthModifierEnd(format, i);
+        String length = format.substring(i, lengthEnd);
+        i = lengthEnd;
         if (i >= format.length()) {
             return literal(format, start, i);
         }
 
         char conversion = format.charAt(i);
         int end = i + 1;
-        if (conversion == '%' && longs == 0) {
+        if (conversion == '%' && length.isEmpty()) {
             write('%');
             return end;
         }
         boolean floating = "fFeEgGaA".indexOf(conversion) >= 0;
-        if (floating ? longs > 1 : "diuxXcsp".indexOf(conversion) < 0 || longs > 0 && "diuxX".indexOf(conversion) < 0) {
+        boolean integer = "diouxX".indexOf(conversion) >= 0;
+        boolean supported = floating ? length.isEmpty() || length.equals("l")
+                        : integer || "csp".indexOf(conversion) >= 0 && length.isEmpty();
+        if (!supported) {
             return literal(format, start, end);
         }
-        if (nextArgument >= arguments.length) {
+        int bits = switch (length) {
+            case "hh" -> Byte.SIZE;
+            case "h" -> Short.SIZE;
+            case "ll", "j" -> Long.SIZE;
+            default -> Integer.SIZE;
+        };
+        Long value = arguments.next(floating ? Kind.DOUBLE : bits == Long.SIZE ? Kind.LONG : Kind.INT);
+        if (value == null) {
             return literal(format, start, end);
         }
-        boolean isDouble = argumentIsDouble[nextArgument];
-        long argument = arguments[nextArgument++];
-        if (floating != isDouble) {
-            return literal(format, start, end);
-        }
+        long argument = value;
         if (floating) {
             FloatingFormat.Result result = FloatingFormat.format(conversion, Double.longBitsToDouble(argument),
                             precision < 0 ? -1 : Math.min(precision, MAX_FIELD_WIDTH), plus, space, alternate);
             pad(result.prefix(), result.text(), width, leftAlign, zeroPad && result.finite());
             return end;
         }
-        boolean wide = longs == 2;
 
+        // The value converted to the type the length names, as printf converts it.
+        int shift = Long.SIZE - bits;
+        long signed = argument << shift >> shift;
+        long unsigned = argument << shift >>> shift;
         String prefix = "";
         String text;
         boolean numeric = true;
         switch (conversion) {
             case 'd', 'i' -> {
-                long signed = wide ? argument : (int) argument;
                 if (signed < 0) {
                     prefix = "-";
                 } else if (plus) {
@@ -195,11 +271,11 @@ public final class PrintkFormatter {
                 // The magnitude of LLONG_MIN does not fit in a long, but its unsigned reading is right.
                 text = signed < 0 ? Long.toUnsignedString(-signed) : Long.toString(signed);
             }
-            case 'u' -> text = wide ? Long.toUnsignedString(argument) : Integer.toUnsignedString((int) argument);
+            case 'u' -> text = Long.toUnsignedString(unsigned);
+            case 'o' -> text = Long.toOctalString(unsigned);
             case 'x', 'X' -> {
-                text = wide ? Long.toHexString(argument) : Integer.toHexString((int) argument);
-                boolean zero = wide ? argument == 0 : (int) argument == 0;
-                if (alternate && !zero) {
+                text = Long.toHexString(unsigned);
+                if (alternate && unsigned != 0) {
                     prefix = "0x";
                 }
                 if (conversion == 'X') {
@@ -224,8 +300,25 @@ public final class PrintkFormatter {
         if (numeric && precision >= 0) {
             text = applyPrecision(text, Math.min(precision, MAX_FIELD_WIDTH));
         }
+        if (conversion == 'o' && alternate && !text.startsWith("0")) {
+            // The alternate form of %o raises the precision just enough to start with a 0.
+            text = "0" + text;
+        }
         pad(prefix, text, width, leftAlign, zeroPad && numeric && precision < 0);
         return end;
+    }
+
+    /** Returns the index after the length modifier at {@code start}: hh, h, ll, l, j, z, t or none. */
+    private static int lengthModifierEnd(String format, int start) {
+        if (start >= format.length()) {
+            return start;
+        }
+        char c = format.charAt(start);
+        if (c == 'h' || c == 'l') {
+            boolean doubled = start + 1 < format.length() && format.charAt(start + 1) == c;
+            return start + (doubled ? 2 : 1);
+        }
+        return "jzt".indexOf(c) >= 0 ? start + 1 : start;
     }
 
     private static int skipDigits(String format, int start) {

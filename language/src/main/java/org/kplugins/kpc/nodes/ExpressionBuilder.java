@@ -17,6 +17,7 @@ import org.kplugins.kpc.nodes.call.KpcFreeNode;
 import org.kplugins.kpc.nodes.call.KpcHostFunctionCallNode;
 import org.kplugins.kpc.nodes.call.KpcIndirectCallNode;
 import org.kplugins.kpc.nodes.call.KpcPrintkNode;
+import org.kplugins.kpc.nodes.call.KpcVprintkNode;
 import org.kplugins.kpc.nodes.expression.KpcAddNode;
 import org.kplugins.kpc.nodes.expression.KpcBitwiseAndNode;
 import org.kplugins.kpc.nodes.expression.KpcBitwiseNotNode;
@@ -678,6 +679,7 @@ final class ExpressionBuilder {
                 }
                 yield new KpcPrintkNode(value(arguments.get(0)), rest, restIsLong, restIsDouble);
             }
+            case VPRINTK -> new KpcVprintkNode(value(arguments.get(0)), value(arguments.get(1)));
             case KP_ALLOC -> new KpcAllocNode(value(arguments.get(0)));
             case KP_FREE -> new KpcFreeNode(value(arguments.get(0)));
         };

@@ -175,14 +175,18 @@ public final class BuiltinHeaders {
 
     /**
      * {@code va_list} is {@code char *}, as on i386: it points into the arguments that the caller
-     * of a variadic function left on the plugin stack. {@code va_start} takes one or two
+     * of a variadic function left on the plugin stack. {@code <kernel.h>} declares it too, for
+     * {@code vprintk}, with the same guard. {@code va_start} takes one or two
      * arguments, because C23 made the second one optional.
      */
     private static final String STDARG = """
             #ifndef __KPC_STDARG_H
             #define __KPC_STDARG_H
 
+            #ifndef __KPC_VA_LIST
+            #define __KPC_VA_LIST
             typedef char *va_list;
+            #endif
 
             #define va_start(...) __builtin_va_start(__VA_ARGS__)
             #define va_arg(ap, type) __builtin_va_arg(ap, type)
@@ -199,7 +203,13 @@ public final class BuiltinHeaders {
             #include <stdint.h>
             #include <stddef.h>
 
+            #ifndef __KPC_VA_LIST
+            #define __KPC_VA_LIST
+            typedef char *va_list;
+            #endif
+
             int printk(const char *fmt, ...);
+            int vprintk(const char *fmt, va_list ap);
             void *kp_alloc(size_t size);
             void kp_free(void *ptr);
             %s

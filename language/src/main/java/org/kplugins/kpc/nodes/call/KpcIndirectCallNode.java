@@ -184,6 +184,8 @@ public final class KpcIndirectCallNode extends KpcExpressionNode {
                     boolean[] isDouble = Arrays.copyOfRange(argumentIsDouble, 1, argumentIsDouble.length);
                     yield KpcPrintkNode.print(instance, this, (Integer) frameArguments[1], values, isDouble);
                 }
+                case VPRINTK -> KpcVprintkNode.print(instance, this, (Integer) frameArguments[1],
+                                (Integer) frameArguments[2]);
                 case KP_ALLOC -> instance.heap().allocate((Integer) frameArguments[1]);
                 case KP_FREE -> {
                     instance.heap().free(this, (Integer) frameArguments[1]);
