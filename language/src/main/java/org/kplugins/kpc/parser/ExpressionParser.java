@@ -662,7 +662,8 @@ final class ExpressionParser {
             case null, default -> {
                 if (tokens.at("(")) {
                     parser.typeError(token.location(), "call to undeclared function '" + token.text()
-                            + "'; ISO C99 and later do not support implicit function declarations");
+                            + "'; ISO C99 and later do not support implicit function declarations"
+                            + libcReplacementHint(token.text()));
                     parseArgumentList(tokens.next());
                 } else {
                     parser.typeError(token.location(), "use of undeclared identifier '" + token.text() + "'");
@@ -670,6 +671,19 @@ final class ExpressionParser {
                 return rules.errorValue(token.location());
             }
         }
+    }
+
+    /**
+     * Returns a hint naming the KPC replacement for a C library function that plugins do not
+     * have, such as {@code "; KPC plugins use printk from <kernel.h>"} for printf, or "".
+     */
+    private static String libcReplacementHint(String name) {
+        return switch (name) {
+            case "printf", "puts", "putchar" -> "; KPC plugins use printk from <kernel.h>";
+            case "vprintf" -> "; KPC plugins use vprintk from <kernel.h>";
+            case "malloc", "calloc", "realloc", "free" -> "; KPC plugins use kp_alloc and kp_free from <kernel.h>";
+            default -> "";
+        };
     }
 
     /**
