@@ -2,8 +2,10 @@
 package org.kplugins.kpc.parser;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.kplugins.kpc.diagnostics.Diagnostic;
@@ -35,6 +37,11 @@ final class TokenCursor {
      * the same use, and reporting the same message at the same location twice does not help.
      */
     private final Set<Diagnostic> reported = new HashSet<>();
+    /**
+     * The GNU attributes removed from the token list, by the index of the token after them. Each
+     * is reported when the parser reaches that token, so the errors stay in source order.
+     */
+    private final Map<Integer, List<Token>> attributes = new HashMap<>();
     private int position;
 
     TokenCursor(List<Token> input, SourceFile mainFile, DiagnosticSink sink) {
@@ -47,10 +54,58 @@ final class TokenCursor {
                     : copy.get(copy.size() - 1).location();
             copy.add(new Token(TokenKind.EOF, "", end, 0, "", false, null, false, true));
         }
-        this.tokens = copy;
+        this.tokens = removeAttributes(copy);
+    }
+
+    /**
+     * Returns {@code input} without its GNU attributes: each {@code __attribute__} (or
+     * {@code __attribute}) and the parenthesized tokens after it. KPC does not support them, and
+     * leaving them in gives a cascade of syntax errors, so each one gets a single error instead.
+     */
+    private List<Token> removeAttributes(List<Token> input) {
+        List<Token> output = new ArrayList<>(input.size());
+        int i = 0;
+        while (i < input.size()) {
+            Token token = input.get(i);
+            if (token.kind() != TokenKind.IDENTIFIER
+                    || !token.text().equals("__attribute__") && !token.text().equals("__attribute")) {
+                output.add(token);
+                i++;
+                continue;
+            }
+            int end = i + 1;
+            if (input.get(end).is("(")) {
+                int depth = 0;
+                // The final EOF token ends an attribute whose parentheses are not closed.
+                while (input.get(end).kind() != TokenKind.EOF) {
+                    Token inside = input.get(end++);
+                    if (inside.is("(")) {
+                        depth++;
+                    } else if (inside.is(")") && --depth == 0) {
+                        break;
+                    }
+                }
+            }
+            attributes.computeIfAbsent(output.size(), index -> new ArrayList<>()).add(token);
+            i = end;
+        }
+        return output;
+    }
+
+    /** Reports the attributes removed before the token at {@code index}. */
+    private void reportAttributesBefore(int index) {
+        List<Token> removed = attributes.remove(index);
+        if (removed == null) {
+            return;
+        }
+        for (Token attribute : removed) {
+            report(Diagnostic.Kind.SYNTAX, attribute.location(), "'" + attribute.text()
+                    + "' is not supported in KPC; remove the attribute");
+        }
     }
 
     Token peek() {
+        reportAttributesBefore(position);
         return tokens.get(position);
     }
 
@@ -65,6 +120,7 @@ final class TokenCursor {
     }
 
     Token next() {
+        reportAttributesBefore(position);
         Token token = tokens.get(position);
         if (token.kind() != TokenKind.EOF) {
             position++;
