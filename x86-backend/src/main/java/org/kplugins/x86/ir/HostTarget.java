@@ -13,6 +13,10 @@ public sealed interface HostTarget {
     record Printk(boolean[] is64Bit, boolean[] isDouble) implements HostTarget {
     }
 
+    /** {@code vprintk(format, ap)}: argument 0 is the format and argument 1 the {@code va_list}. */
+    record Vprintk() implements HostTarget {
+    }
+
     /** {@code kp_alloc(size)}. */
     record Alloc() implements HostTarget {
     }

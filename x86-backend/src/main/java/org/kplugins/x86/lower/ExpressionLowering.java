@@ -573,6 +573,7 @@ final class ExpressionLowering {
                 }
                 yield new HostTarget.Printk(is64Bit, isDouble);
             }
+            case VPRINTK -> new HostTarget.Vprintk();
             case KP_ALLOC -> new HostTarget.Alloc();
             case KP_FREE -> new HostTarget.Free();
         };

@@ -13,6 +13,7 @@ import java.lang.invoke.MethodType;
 import java.util.Arrays;
 import org.kplugins.kpc.nodes.call.KpcHostFunctionCallNode;
 import org.kplugins.kpc.nodes.call.KpcPrintkNode;
+import org.kplugins.kpc.nodes.call.KpcVprintkNode;
 import org.kplugins.kpc.runtime.FunctionTable;
 import org.kplugins.kpc.runtime.PluginInstance;
 import org.kplugins.kpc.types.FunctionType;
@@ -104,6 +105,8 @@ final class Upcalls {
                 }
                 yield KpcPrintkNode.print(instance, location, slots.get(JAVA_INT, 0), values, printk.isDouble());
             }
+            case HostTarget.Vprintk vprintk -> KpcVprintkNode.print(instance, location, slots.get(JAVA_INT, 0),
+                            slots.get(JAVA_INT, 8));
             case HostTarget.Alloc alloc -> instance.heap().allocate(slots.get(JAVA_INT, 0));
             case HostTarget.Free free -> {
                 instance.heap().free(location, slots.get(JAVA_INT, 0));
@@ -138,6 +141,7 @@ final class Upcalls {
                 case PRINTK -> KpcPrintkNode.print(instance, location, (int) arguments[0],
                                 Arrays.copyOfRange(arguments, 1, arguments.length),
                                 Arrays.copyOfRange(target.isDouble(), 1, arguments.length));
+                case VPRINTK -> KpcVprintkNode.print(instance, location, (int) arguments[0], (int) arguments[1]);
                 case KP_ALLOC -> instance.heap().allocate((int) arguments[0]);
                 case KP_FREE -> {
                     instance.heap().free(location, (int) arguments[0]);
