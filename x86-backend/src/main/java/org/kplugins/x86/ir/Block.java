@@ -60,6 +60,12 @@ public final class Block {
         return removed;
     }
 
+    /** Removes the instructions from {@code index} on, with their locations. */
+    void truncate(int index) {
+        instructions.subList(index, instructions.size()).clear();
+        locations.subList(index, locations.size()).clear();
+    }
+
     public boolean isTerminated() {
         return !instructions.isEmpty() && instructions.getLast().isTerminator();
     }

@@ -355,6 +355,23 @@ public sealed interface Instr {
         }
     }
 
+    /**
+     * Faults with STACK_OVERFLOW at {@code site} when a frame of {@code frameSize} bytes that ends at
+     * {@code stackPointer} would start below the bottom of the plugin stack: the check of a
+     * {@link Call}, kept where a call was inlined.
+     */
+    record StackCheck(VReg stackPointer, int frameSize, Site site) implements Instr {
+        @Override
+        public VReg def() {
+            return null;
+        }
+
+        @Override
+        public List<VReg> uses() {
+            return List.of(stackPointer);
+        }
+    }
+
     record Jump(Block target) implements Instr {
         @Override
         public VReg def() {

@@ -89,7 +89,7 @@ public final class IrFunction {
     }
 
     public Site newSite(SourceLocation location) {
-        Site site = new Site(sites.size(), location);
+        Site site = new Site(sites.size(), location, name);
         sites.add(site);
         return site;
     }

@@ -25,6 +25,7 @@ import org.kplugins.monitor.link.FunctionExport;
 import org.kplugins.x86.ir.HostTarget;
 import org.kplugins.x86.ir.Instr;
 import org.kplugins.x86.ir.IrFunction;
+import org.kplugins.x86.ir.Inliner;
 import org.kplugins.x86.ir.IrProgram;
 import org.kplugins.x86.ir.Operand;
 import org.kplugins.x86.ir.Site;
@@ -80,6 +81,7 @@ public final class ProgramLowering {
                 unsupported.add(new Unsupported(function.name(), e));
             }
         }
+        Inliner.inline(functions, budgetEnabled);
         return new IrProgram(functions, List.copyOf(program.hostCalls), budgetEnabled, List.copyOf(program.signatures));
     }
 

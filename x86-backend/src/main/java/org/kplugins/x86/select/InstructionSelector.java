@@ -128,6 +128,7 @@ public final class InstructionSelector {
             case Instr.HostCall h -> hostCall(h);
             case Instr.IndirectCall c -> indirectCall(c);
             case Instr.BudgetStep b -> budgetStep(b.site());
+            case Instr.StackCheck c -> stackCheck(c.stackPointer(), c.frameSize(), c.site());
             case Instr.Jump j -> jump(j.target());
             case Instr.Branch b -> branch(b);
             case Instr.Return r -> {
@@ -235,7 +236,7 @@ public final class InstructionSelector {
     private void overflowCheck(Instr.Divide d, OperandSize size) {
         emit(Opcode.MOV, size, RDX, RAX);
         emit(Opcode.NEG, size, RDX);
-        faultJump(Condition.O, new FaultStub(FaultStub.Reason.DIVIDE_OVERFLOW, function.name(), d.site(), 0,
+        faultJump(Condition.O, new FaultStub(FaultStub.Reason.DIVIDE_OVERFLOW, owner(d.site()), d.site(), 0,
                         d.op().isRemainder() ? '%' : '/', size == QWORD));
     }
 
@@ -515,10 +516,10 @@ public final class InstructionSelector {
         if (write) {
             emit(Opcode.AND, DWORD, RCX, new Immediate(3));
             emit(Opcode.CMP, DWORD, RCX, new Immediate(3));
-            faultJump(Condition.NE, new FaultStub(FaultStub.Reason.WRITE, function.name(), site, size, ' ', false));
+            faultJump(Condition.NE, new FaultStub(FaultStub.Reason.WRITE, owner(site), site, size, ' ', false));
         } else {
             emit(Opcode.TEST, BYTE, RCX, new Immediate(1));
-            faultJump(Condition.E, new FaultStub(FaultStub.Reason.READ, function.name(), site, size, ' ', false));
+            faultJump(Condition.E, new FaultStub(FaultStub.Reason.READ, owner(site), site, size, ' ', false));
         }
         return new Memory(MEMORY_BASE, RAX, 1, 0);
     }
@@ -566,6 +567,13 @@ public final class InstructionSelector {
         faultJump(Condition.S, stub(FaultStub.Reason.WATCHDOG, site));
     }
 
+    /** Faults at {@code site} when {@code bytes} below {@code stackPointer} reach below the bottom of the plugin stack. */
+    private void stackCheck(VReg stackPointer, int bytes, Site site) {
+        emit(Opcode.LEA, DWORD, RAX, Memory.at(v(stackPointer), -bytes));
+        emit(Opcode.CMP, DWORD, RAX, new Immediate(PluginLayout.STACK_BOTTOM));
+        faultJump(Condition.L, stub(FaultStub.Reason.STACK_OVERFLOW, site));
+    }
+
     /**
      * Selects a call of a plugin function: the budget step, the plugin stack check, the stack
      * pointer and arguments in the outgoing area, the call, and the result from RAX, in the Truffle
@@ -579,9 +587,7 @@ public final class InstructionSelector {
         if (calleeFrameSize == null) {
             throw new IllegalStateException("call of '" + c.callee() + "', which the program does not define");
         }
-        emit(Opcode.LEA, DWORD, RAX, Memory.at(v(c.stackPointer()), -c.argumentAreaSize() - calleeFrameSize));
-        emit(Opcode.CMP, DWORD, RAX, new Immediate(PluginLayout.STACK_BOTTOM));
-        faultJump(Condition.L, stub(FaultStub.Reason.STACK_OVERFLOW, c.site()));
+        stackCheck(c.stackPointer(), c.argumentAreaSize() + calleeFrameSize, c.site());
 
         passStackPointer(c.stackPointer(), c.argumentAreaSize(), c.arguments());
         List<Operand> arguments = c.arguments();
@@ -752,7 +758,12 @@ public final class InstructionSelector {
     // ---- Helpers ----
 
     private FaultStub stub(FaultStub.Reason reason, Site site) {
-        return new FaultStub(reason, function.name(), site, 0, ' ', false);
+        return new FaultStub(reason, owner(site), site, 0, ' ', false);
+    }
+
+    /** Returns the function whose root node reports a fault at {@code site}: the callee for inlined code. */
+    private String owner(Site site) {
+        return site == null ? function.name() : site.function();
     }
 
     private void emit(Opcode opcode, OperandSize size, MachineOperand... operands) {

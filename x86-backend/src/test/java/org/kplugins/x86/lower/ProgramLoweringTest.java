@@ -64,10 +64,35 @@ class ProgramLoweringTest {
 
     @Test
     void budgetStepsOnlyWhenEnabled() {
-        String source = "static int g(void) { return 1; } int f(int n) { int t = 0; while (n-- > 0) t += g(); return t; }";
+        // g() has a loop, so it is not inlined and f() keeps its call.
+        String source = "static int g(int n) { while (n > 9) n--; return n; } int f(int n) { int t = 0; while (n-- > 0) t += g(n); return t; }";
         assertEquals(1, instructions(lower(source, "f", true), i -> i instanceof Instr.BudgetStep).size());
         assertEquals(0, instructions(lower(source, "f", false), i -> i instanceof Instr.BudgetStep).size());
         assertEquals(1, instructions(lower(source, "f", true), i -> i instanceof Instr.Call).size());
+    }
+
+    @Test
+    void leafCallIsInlinedWithItsBudgetStepAndStackCheck() {
+        String source = "static int g(const int *p) { return *p + 1; } int f(int *p) { return g(p) * g(p + 1); }";
+        IrFunction f = lower(source, "f", true);
+        assertEquals(0, instructions(f, i -> i instanceof Instr.Call).size(), f.render());
+        assertEquals(2, instructions(f, i -> i instanceof Instr.BudgetStep).size(), f.render());
+        List<Instr> checks = instructions(f, i -> i instanceof Instr.StackCheck);
+        assertEquals(2, checks.size(), f.render());
+        // The check sits at f()'s call site; the copied load reports in g().
+        assertEquals("f", ((Instr.StackCheck) checks.getFirst()).site().function());
+        List<Instr> loads = instructions(f, i -> i instanceof Instr.Load);
+        assertTrue(loads.stream().allMatch(l -> ((Instr.Load) l).site().function().equals("g")), f.render());
+        assertEquals(0, instructions(lower(source, "f", false), i -> i instanceof Instr.BudgetStep).size());
+    }
+
+    @Test
+    void callsOfNonLeavesAreNotInlined() {
+        String source = "static int h(int n) { return n; } static int g(int n) { return h(n) + 1; }"
+                        + " static int v(int n, ...) { return n; } int f(int n) { return g(n) + v(n, 1); }";
+        IrFunction f = lower(source, "f", true);
+        List<Instr> calls = instructions(f, i -> i instanceof Instr.Call);
+        assertEquals(List.of("g", "v"), calls.stream().map(c -> ((Instr.Call) c).callee()).toList(), f.render());
     }
 
     @Test
