@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -44,9 +45,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class CompileBenchmark {
 
-    /** A kernel on a jit engine, and the grayscale plugin's text. */
+    /**
+     * A kernel on an engine of one tier, and the grayscale plugin's text. In the native tier a load
+     * includes the x86 backend's compile time: lowering, register allocation and emission.
+     */
     @State(Scope.Benchmark)
     public static class KpcKernel {
+        @Param({"jit", "native"})
+        public String tier;
+
         Engine engine;
         Kernel kernel;
         String text;
@@ -54,7 +61,7 @@ public class CompileBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() {
-            engine = KpcTier.JIT.newEngine();
+            engine = KpcTier.of(tier).newEngine();
             kernel = Kernel.builder("compile").engine(engine).build();
             text = Artifacts.text(Artifacts.GRAYSCALE_KPC);
         }

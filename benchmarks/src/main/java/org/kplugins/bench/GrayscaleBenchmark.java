@@ -69,7 +69,7 @@ public class GrayscaleBenchmark {
     /** The plugin in a kernel of one tier, linked to a transcode hook. */
     @State(Scope.Benchmark)
     public static class Kpc extends Image {
-        @Param({"interp", "jit"})
+        @Param({"interp", "jit", "native"})
         public String tier;
 
         Engine engine;

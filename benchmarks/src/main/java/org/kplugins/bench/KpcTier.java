@@ -5,14 +5,19 @@ import org.graalvm.polyglot.Engine;
 import org.kplugins.kpc.KpcLanguage;
 
 /**
- * The KPC execution tiers that exist so far. The report generator also lists the planned native,
- * emulated and auto tiers, without numbers.
+ * The KPC execution tiers that exist so far. The report generator also lists the planned emulated
+ * and auto tiers, without numbers.
  */
 enum KpcTier {
     /** The Truffle AST interpreter only ({@code engine.Compilation=false}). */
     INTERP("interp"),
     /** The Truffle interpreter, with the Graal compiler compiling hot functions and loops. */
-    JIT("jit");
+    JIT("jit"),
+    /**
+     * x86-64 machine code from the x86-backend module ({@code kpc.Tier=native}), which the
+     * language finds through the {@link java.util.ServiceLoader} on the class path.
+     */
+    NATIVE("native");
 
     /** The name that JMH parameters, result keys and {@code kpc --tier} use. */
     final String key;
@@ -27,7 +32,7 @@ enum KpcTier {
                 return tier;
             }
         }
-        throw new IllegalArgumentException("invalid tier '" + key + "': expected interp or jit");
+        throw new IllegalArgumentException("invalid tier '" + key + "': expected interp, jit or native");
     }
 
     /**
@@ -41,6 +46,9 @@ enum KpcTier {
         if (this == INTERP) {
             // engine.Compilation is an experimental option in Truffle 25.0.1.
             builder.allowExperimentalOptions(true).option("engine.Compilation", "false");
+        } else if (this == NATIVE) {
+            // kpc.Tier is an experimental option of the language.
+            builder.allowExperimentalOptions(true).option("kpc.Tier", "native");
         }
         Engine engine = builder.build();
         if (this == JIT) {

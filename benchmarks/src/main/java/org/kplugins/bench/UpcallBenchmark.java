@@ -53,7 +53,7 @@ public class UpcallBenchmark {
     /** A kernel with a hook {@code int inc(int x)} linked to the plugin. */
     @State(Scope.Benchmark)
     public static class KpcHook {
-        @Param({"interp", "jit"})
+        @Param({"interp", "jit", "native"})
         public String tier;
 
         Engine engine;
@@ -80,7 +80,7 @@ public class UpcallBenchmark {
     /** A polyglot context that evaluated the plugin, without the typed API. */
     @State(Scope.Benchmark)
     public static class KpcPolyglot {
-        @Param({"interp", "jit"})
+        @Param({"interp", "jit", "native"})
         public String tier;
 
         Engine engine;

@@ -43,7 +43,7 @@ class KpcStatesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"interp", "jit"})
+    @ValueSource(strings = {"interp", "jit", "native"})
     void grayscalePluginMatchesReference(String tier) {
         GrayscaleBenchmark.Kpc state = new GrayscaleBenchmark.Kpc();
         state.side = 24;
@@ -58,7 +58,7 @@ class KpcStatesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"interp", "jit"})
+    @ValueSource(strings = {"interp", "jit", "native"})
     void hookUpcallIncrements(String tier) {
         UpcallBenchmark.KpcHook state = new UpcallBenchmark.KpcHook();
         state.tier = tier;
@@ -83,8 +83,26 @@ class KpcStatesTest {
 
     @Test
     void unknownTierRejected() {
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> KpcTier.of("native"));
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> KpcTier.of("emulated"));
 
-        assertEquals("invalid tier 'native': expected interp or jit", error.getMessage());
+        assertEquals("invalid tier 'emulated': expected interp, jit or native", error.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jit", "native"})
+    void compiledPluginLoads(String tier) {
+        CompileBenchmark.KpcKernel kernel = new CompileBenchmark.KpcKernel();
+        kernel.tier = tier;
+        kernel.setUp();
+        try {
+            CompileBenchmark.KpcUncached load = new CompileBenchmark.KpcUncached();
+            load.nextSource(kernel);
+            new CompileBenchmark().kpc(kernel, load);
+            // Kernel.load throws when the tier fails to compile the plugin, so one loaded plugin means it compiled.
+            assertEquals(1, kernel.kernel.plugins().size());
+            load.unload();
+        } finally {
+            kernel.tearDown();
+        }
     }
 }

@@ -150,17 +150,18 @@ final class MarkdownReport {
 
     private void codeGeneration() {
         out.append("### Code generation and linking\n\n");
-        out.append("| measurement | KPC jit | GraalWasm |\n");
-        out.append("| --- | --- | --- |\n");
+        out.append("| measurement | KPC jit | KPC native | GraalWasm |\n");
+        out.append("| --- | --- | --- | --- |\n");
         out.append("| source to a linked instance, new source each time (ms) | ").append(cell(values.get("compile_ms.jit")))
+                        .append(" | ").append(cell(values.get("compile_ms.native")))
                         .append(" | ").append(cell(values.get("compile_ms.wasm"))).append(" |\n");
         out.append("| the same, source parsed before (ms) | ").append(cell(values.get("compile_cached_ms.jit")))
-                        .append(" | - |\n");
-        out.append("| link a hook (us) | ").append(cell(values.get("link_us.jit"))).append(" | - |\n");
-        out.append("| unlink a hook (us) | ").append(cell(values.get("unlink_us.jit"))).append(" | - |\n");
-        out.append("| replace the linked plugin (us) | ").append(cell(values.get("replace_us.jit"))).append(" | - |\n");
+                        .append(" | ").append(cell(values.get("compile_cached_ms.native"))).append(" | - |\n");
+        out.append("| link a hook (us) | ").append(cell(values.get("link_us.jit"))).append(" | - | - |\n");
+        out.append("| unlink a hook (us) | ").append(cell(values.get("unlink_us.jit"))).append(" | - | - |\n");
+        out.append("| replace the linked plugin (us) | ").append(cell(values.get("replace_us.jit"))).append(" | - | - |\n");
         out.append("| link plus unlink, no per-call setup (us) | ").append(cell(values.get("link_unlink_us.jit")))
-                        .append(" | - |\n");
+                        .append(" | - | - |\n");
         out.append('\n');
     }
 

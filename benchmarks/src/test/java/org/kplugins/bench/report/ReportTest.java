@@ -2,6 +2,7 @@
 package org.kplugins.bench.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,9 +22,12 @@ class ReportTest {
                     "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit","Param: side","Param: tier"
                     "org.kplugins.bench.UpcallBenchmark.hook","avgt",1,5,64.5,2.5,"ns/op",,jit
                     "org.kplugins.bench.UpcallBenchmark.wasm","avgt",1,5,40.0,NaN,"ns/op",,
-                    "org.kplugins.bench.CompileBenchmark.kpc","avgt",1,5,260.0,10.0,"us/op",,
+                    "org.kplugins.bench.UpcallBenchmark.polyglot","avgt",1,5,12.5,0.5,"ns/op",,native
+                    "org.kplugins.bench.CompileBenchmark.kpc","avgt",1,5,260.0,10.0,"us/op",,jit
+                    "org.kplugins.bench.CompileBenchmark.kpc","avgt",1,5,1800.0,90.0,"us/op",,native
                     "org.kplugins.bench.HookLinkBenchmark.unlink","avgt",1,5,1500.0,100.0,"ns/op",,
                     "org.kplugins.bench.GrayscaleBenchmark.kpc","avgt",1,5,786.432,78.6432,"us/op",512,interp
+                    "org.kplugins.bench.GrayscaleBenchmark.kpc","avgt",1,5,393.216,NaN,"us/op",512,native
                     "org.kplugins.bench.GrayscaleBenchmark.gccO3Native","avgt",1,5,1258.2912,0,"us/op",2048,
                     """;
 
@@ -45,12 +49,15 @@ class ReportTest {
     void keysAndUnits() throws IOException {
         Map<String, Measurement> values = measure();
 
-        assertEquals(List.of("compile_ms.jit", "grayscale_2048_mbps.gcc_o3_native", "grayscale_512_mbps.interp", "unlink_us.jit",
-                        "upcall_ns.jit", "upcall_ns.wasm"), List.copyOf(values.keySet()));
+        assertEquals(List.of("compile_ms.jit", "compile_ms.native", "grayscale_2048_mbps.gcc_o3_native", "grayscale_512_mbps.interp",
+                        "grayscale_512_mbps.native", "unlink_us.jit", "upcall_ns.jit", "upcall_ns.native_polyglot", "upcall_ns.wasm"),
+                        List.copyOf(values.keySet()));
         assertEquals(64.5, values.get("upcall_ns.jit").value(), 1e-9);
         assertEquals(2.5, values.get("upcall_ns.jit").error(), 1e-9);
         assertTrue(Double.isNaN(values.get("upcall_ns.wasm").error()));
         assertEquals(0.26, values.get("compile_ms.jit").value(), 1e-9);
+        assertEquals(1.8, values.get("compile_ms.native").value(), 1e-9);
+        assertEquals(12.5, values.get("upcall_ns.native_polyglot").value(), 1e-9);
         assertEquals(1.5, values.get("unlink_us.jit").value(), 1e-9);
     }
 
@@ -63,6 +70,8 @@ class ReportTest {
         assertEquals(100, values.get("grayscale_512_mbps.interp").error(), 1e-6);
         // 2048 * 2048 * 3 = 12,582,912 bytes in 1,258.2912 us is 10,000 MB/s.
         assertEquals(10_000, values.get("grayscale_2048_mbps.gcc_o3_native").value(), 1e-6);
+        // Half the time of the interp figure: 2,000 MB/s.
+        assertEquals(2000, values.get("grayscale_512_mbps.native").value(), 1e-6);
     }
 
     @Test
@@ -88,7 +97,7 @@ class ReportTest {
 
         assertTrue(json.contains("\"mode\": \"quick\""), json);
         assertTrue(json.contains("\"note\": \"Not final\""), json);
-        assertTrue(json.contains("\"pending_subjects\": [\"native\", \"emulated\", \"auto\"]"), json);
+        assertTrue(json.contains("\"pending_subjects\": [\"emulated\", \"auto\"]"), json);
         assertTrue(json.contains("\"upcall_ns.jit\": 64.5,"), json);
         assertTrue(json.contains("\"upcall_ns.wasm\": 40\n}"), json);
         assertTrue(json.contains("\"error\": {\n    \"compile_ms.jit\": 0.01,"), json);
@@ -143,9 +152,12 @@ class ReportTest {
     void pendingTiersListedWithoutNumbers() throws IOException {
         String section = MarkdownReport.render(measure(), List.of("Date: today."), null, "results/grayscale.png");
 
-        assertTrue(section.contains("| KPC, native tier (not built yet) | - | - | - | - | - | - |"), section);
-        assertTrue(section.contains("| KPC, emulated tier (not built yet) |"), section);
+        assertTrue(section.contains("| KPC, emulated tier (not built yet) | - | - | - | - | - | - |"), section);
         assertTrue(section.contains("| KPC, auto tier (not built yet) |"), section);
         assertTrue(section.contains("| KPC, interp tier | 1,000 ±100 |"), section);
+        assertTrue(section.contains("| KPC, native tier (x86-64) | 2,000 |"), section);
+        assertTrue(section.contains("| KPC native, polyglot Value.execute | 12.5 ±0.500 |"), section);
+        assertTrue(section.contains("| source to a linked instance, new source each time (ms) | 0.260 ±0.010 | 1.80 ±0.090 |"), section);
+        assertFalse(section.contains("native tier (not built yet)"), section);
     }
 }
