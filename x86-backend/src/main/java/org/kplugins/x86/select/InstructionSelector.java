@@ -7,10 +7,12 @@ import static org.kplugins.x86.asm.OperandSize.QWORD;
 import static org.kplugins.x86.asm.OperandSize.WORD;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.kplugins.kpc.diagnostics.SourceLocation;
 import org.kplugins.kpc.runtime.FunctionTable;
 import org.kplugins.kpc.runtime.PluginLayout;
@@ -95,9 +97,22 @@ public final class InstructionSelector {
                 current.successors().add(blocks.get(successor));
             }
             List<Instr> instructions = block.instructions();
+            Set<Instr> merged = Collections.newSetFromMap(new IdentityHashMap<>());
             for (int i = 0; i < instructions.size(); i++) {
                 location = block.location(i);
-                select(instructions.get(i));
+                Instr instruction = instructions.get(i);
+                if (merged.contains(instruction)) {
+                    selectMerged(instruction);
+                    continue;
+                }
+                List<Instr> group = AccessGroups.groupAt(instructions, i);
+                if (group.size() > 1) {
+                    mergedCheck(group);
+                    merged.addAll(group);
+                    selectMerged(instruction);
+                    continue;
+                }
+                select(instruction);
             }
         }
         return new MachineFunction(function, machineBlocks, outgoingAreaBytes);
@@ -457,7 +472,10 @@ public final class InstructionSelector {
     // ---- Memory ----
 
     private void load(Instr.Load l) {
-        Memory address = access(l.base(), l.displacement(), l.size(), l.checked(), false, l.site());
+        loadFrom(l, access(l.base(), l.displacement(), l.size(), l.checked(), false, l.site()));
+    }
+
+    private void loadFrom(Instr.Load l, Memory address) {
         OperandSize size = size(l.dst());
         switch (l.size()) {
             case 1 -> emit(l.signed() ? Opcode.MOVSX : Opcode.MOVZX, size, BYTE, v(l.dst()), address);
@@ -476,7 +494,10 @@ public final class InstructionSelector {
     }
 
     private void store(Instr.Store s) {
-        Memory address = access(s.base(), s.displacement(), s.size(), s.checked(), true, s.site());
+        storeTo(s, access(s.base(), s.displacement(), s.size(), s.checked(), true, s.site()));
+    }
+
+    private void storeTo(Instr.Store s, Memory address) {
         OperandSize size = sizeOfBytes(s.size());
         MachineOperand value = operand(s.value());
         if (value instanceof Immediate constant && size != QWORD) {
@@ -495,6 +516,21 @@ public final class InstructionSelector {
         if (!checked) {
             return base == null ? Memory.at(MEMORY_BASE, displacement) : new Memory(MEMORY_BASE, v(base), 1, displacement);
         }
+        addressToRax(base, displacement);
+        pageFlags(size);
+        if (write) {
+            emit(Opcode.AND, DWORD, RCX, new Immediate(3));
+            emit(Opcode.CMP, DWORD, RCX, new Immediate(3));
+            faultJump(Condition.NE, new FaultStub(FaultStub.Reason.WRITE, owner(site), site, size, ' ', false));
+        } else {
+            emit(Opcode.TEST, BYTE, RCX, new Immediate(1));
+            faultJump(Condition.E, new FaultStub(FaultStub.Reason.READ, owner(site), site, size, ' ', false));
+        }
+        return new Memory(MEMORY_BASE, RAX, 1, 0);
+    }
+
+    /** Puts the plugin address {@code base + displacement}, wrapped at 2^32, in EAX. */
+    private void addressToRax(VReg base, int displacement) {
         if (base == null) {
             emit(Opcode.MOV, DWORD, RAX, new Immediate(displacement));
         } else if (displacement == 0) {
@@ -503,6 +539,13 @@ public final class InstructionSelector {
             // A 32-bit lea wraps the address at 2^32, as plugin pointer arithmetic does.
             emit(Opcode.LEA, DWORD, RAX, Memory.at(v(base), displacement));
         }
+    }
+
+    /**
+     * Puts in ECX the flags that the pages of the first and the last byte of the {@code size}
+     * bytes at the plugin address in EAX have in common.
+     */
+    private void pageFlags(int size) {
         emit(Opcode.MOV, DWORD, RCX, RAX);
         emit(Opcode.SHR, DWORD, RCX, new Immediate(AddressSpace.PAGE_SHIFT));
         emit(Opcode.MOVZX, DWORD, BYTE, RCX, new Memory(PAGE_TABLE, RCX, 1, 0));
@@ -513,15 +556,51 @@ public final class InstructionSelector {
             emit(Opcode.SHR, QWORD, RDX, new Immediate(AddressSpace.PAGE_SHIFT));
             emit(Opcode.AND, BYTE, RCX, new Memory(PAGE_TABLE, RDX, 1, 0));
         }
+    }
+
+    /**
+     * Checks the range that a group of accesses through one base covers ({@link AccessGroups}) with
+     * one page-table check. If it fails, the code that follows repeats each access's own check in
+     * program order, so the first failing access faults as it would have without the merge; if none
+     * fails, it rejoins the fast path. The accesses themselves are then selected without a check.
+     */
+    private void mergedCheck(List<Instr> group) {
+        AccessGroups.Range range = AccessGroups.range(group);
+        boolean write = group.getFirst() instanceof Instr.Store;
+        MachineLabel passed = newLabel("merged check passed");
+        addressToRax(range.base(), (int) range.start());
+        pageFlags((int) (range.end() - range.start()));
         if (write) {
             emit(Opcode.AND, DWORD, RCX, new Immediate(3));
             emit(Opcode.CMP, DWORD, RCX, new Immediate(3));
-            faultJump(Condition.NE, new FaultStub(FaultStub.Reason.WRITE, owner(site), site, size, ' ', false));
+            jcc(Condition.E, passed);
         } else {
             emit(Opcode.TEST, BYTE, RCX, new Immediate(1));
-            faultJump(Condition.E, new FaultStub(FaultStub.Reason.READ, owner(site), site, size, ' ', false));
+            jcc(Condition.NE, passed);
         }
-        return new Memory(MEMORY_BASE, RAX, 1, 0);
+        for (Instr member : group) {
+            switch (member) {
+                case Instr.Load l -> access(l.base(), l.displacement(), l.size(), true, false, l.site());
+                case Instr.Store st -> access(st.base(), st.displacement(), st.size(), true, true, st.site());
+                default -> throw new IllegalStateException("not an access: " + member);
+            }
+        }
+        bind(passed);
+    }
+
+    /** Selects a member of a group whose range {@link #mergedCheck} has checked: the access without its own check. */
+    private void selectMerged(Instr instruction) {
+        switch (instruction) {
+            case Instr.Load l -> {
+                addressToRax(l.base(), l.displacement());
+                loadFrom(l, new Memory(MEMORY_BASE, RAX, 1, 0));
+            }
+            case Instr.Store st -> {
+                addressToRax(st.base(), st.displacement());
+                storeTo(st, new Memory(MEMORY_BASE, RAX, 1, 0));
+            }
+            default -> select(instruction);
+        }
     }
 
     /** Zeroes an object in the function's frame: 8-byte stores, then the rest, or a loop for a large object. */
