@@ -98,6 +98,7 @@ public final class InstructionSelector {
             }
             List<Instr> instructions = block.instructions();
             Set<Instr> merged = Collections.newSetFromMap(new IdentityHashMap<>());
+            int[] baseNumbers = AccessGroups.baseNumbers(instructions);
             for (int i = 0; i < instructions.size(); i++) {
                 location = block.location(i);
                 Instr instruction = instructions.get(i);
@@ -105,7 +106,7 @@ public final class InstructionSelector {
                     selectMerged(instruction);
                     continue;
                 }
-                List<Instr> group = AccessGroups.groupAt(instructions, i);
+                List<Instr> group = AccessGroups.groupAt(instructions, baseNumbers, i);
                 if (group.size() > 1) {
                     mergedCheck(group);
                     merged.addAll(group);
@@ -580,8 +581,9 @@ public final class InstructionSelector {
         }
         for (Instr member : group) {
             switch (member) {
-                case Instr.Load l -> access(l.base(), l.displacement(), l.size(), true, false, l.site());
-                case Instr.Store st -> access(st.base(), st.displacement(), st.size(), true, true, st.site());
+                // A later member's base may not be computed yet, but it has the first member's value.
+                case Instr.Load l -> access(range.base(), l.displacement(), l.size(), true, false, l.site());
+                case Instr.Store st -> access(range.base(), st.displacement(), st.size(), true, true, st.site());
                 default -> throw new IllegalStateException("not an access: " + member);
             }
         }
