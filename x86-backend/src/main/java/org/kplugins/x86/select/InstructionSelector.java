@@ -7,12 +7,10 @@ import static org.kplugins.x86.asm.OperandSize.QWORD;
 import static org.kplugins.x86.asm.OperandSize.WORD;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.kplugins.kpc.diagnostics.SourceLocation;
 import org.kplugins.kpc.runtime.FunctionTable;
 import org.kplugins.kpc.runtime.PluginLayout;
@@ -97,19 +95,26 @@ public final class InstructionSelector {
                 current.successors().add(blocks.get(successor));
             }
             List<Instr> instructions = block.instructions();
-            Set<Instr> merged = Collections.newSetFromMap(new IdentityHashMap<>());
+            boolean[] merged = new boolean[instructions.size()];
             int[] baseNumbers = AccessGroups.baseNumbers(instructions);
             for (int i = 0; i < instructions.size(); i++) {
                 location = block.location(i);
                 Instr instruction = instructions.get(i);
-                if (merged.contains(instruction)) {
+                if (merged[i]) {
                     selectMerged(instruction);
                     continue;
                 }
                 List<Instr> group = AccessGroups.groupAt(instructions, baseNumbers, i);
                 if (group.size() > 1) {
                     mergedCheck(group);
-                    merged.addAll(group);
+                    // The group is a subsequence of the block, so matching it in order finds its positions.
+                    int member = 0;
+                    for (int j = i; member < group.size(); j++) {
+                        if (instructions.get(j) == group.get(member)) {
+                            merged[j] = true;
+                            member++;
+                        }
+                    }
                     selectMerged(instruction);
                     continue;
                 }
