@@ -162,7 +162,7 @@ public final class Kernel implements AutoCloseable {
 
     /**
      * Exports {@code buffer} as a global that plugins declare {@code extern}. {@link DataExport}
-     * describes when the plugin sees the host's bytes and when the host sees the plugin's writes.
+     * describes when the host's bytes are copied into the plugin and when its writes are copied back.
      *
      * @param declaration a C declaration without {@code extern}, for example {@code const uint8_t palette[768]};
      *                    {@code const} when the window is read-only
@@ -285,8 +285,8 @@ public final class Kernel implements AutoCloseable {
 
     /**
      * Unloads every plugin and closes the engine the kernel created. Call it after the calling
-     * threads have stopped: with a call still running, the engine refuses to close and this method
-     * throws IllegalStateException; the kernel then takes no new work, and a later close retries.
+     * threads have stopped. While a call still runs, the engine cannot close, so this method throws
+     * IllegalStateException. The kernel then takes no new work, and a later close tries again.
      */
     @Override
     public void close() {

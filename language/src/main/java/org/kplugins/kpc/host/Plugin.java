@@ -2,9 +2,11 @@
 package org.kplugins.kpc.host;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.HostAccess;
@@ -67,6 +69,8 @@ public final class Plugin {
     private final Map<String, FunctionType> prototypes = new ConcurrentHashMap<>();
     /** Index of each function fetched so far in every instance's {@code functions} array. */
     private final Map<String, Integer> functionIndices = new ConcurrentHashMap<>();
+    /** The name of each function by its index in {@link #functionIndices}. */
+    private final List<String> functionNames = new CopyOnWriteArrayList<>();
     /** The symbol table reference every instance's context uses: the table's id and generation at load. */
     private final String tableReference;
     /** Calls made on instances that were released. */
@@ -262,7 +266,10 @@ public final class Plugin {
         }
         type(function);
         synchronized (functionIndices) {
-            return functionIndices.computeIfAbsent(function, name -> functionIndices.size());
+            return functionIndices.computeIfAbsent(function, name -> {
+                functionNames.add(name);
+                return functionNames.size() - 1;
+            });
         }
     }
 
@@ -280,15 +287,9 @@ public final class Plugin {
     }
 
     private Value fetchFunction(Instance instance, int index) {
-        String function = null;
-        for (Map.Entry<String, Integer> entry : functionIndices.entrySet()) {
-            if (entry.getValue() == index) {
-                function = entry.getKey();
-            }
-        }
-        Value value = instance.plugin.getMember(function);
+        Value value = instance.plugin.getMember(functionNames.get(index));
         if (instance.functions.length <= index) {
-            instance.functions = java.util.Arrays.copyOf(instance.functions, index + 1);
+            instance.functions = Arrays.copyOf(instance.functions, index + 1);
         }
         instance.functions[index] = value;
         return value;

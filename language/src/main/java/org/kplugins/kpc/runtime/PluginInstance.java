@@ -297,7 +297,7 @@ public final class PluginInstance implements TruffleObject {
         memory.release();
     }
 
-    /** Whether {@link #release} has run. */
+    /** Returns whether {@link #release} has run. */
     public boolean isReleased() {
         return released;
     }
