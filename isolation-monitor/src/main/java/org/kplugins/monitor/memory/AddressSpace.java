@@ -105,10 +105,10 @@ public final class AddressSpace {
      *                     {@link #PAGE_SIZE}, at most {@link #MAX_SEGMENT_LIMIT}
      */
     public AddressSpace(String pluginName, int segmentLimit) {
-        this(pluginName, segmentLimit, null);
+        this(pluginName, segmentLimit, null, null);
     }
 
-    private AddressSpace(String pluginName, int segmentLimit, MemorySegment nativeMemory) {
+    private AddressSpace(String pluginName, int segmentLimit, MemorySegment nativeMemory, MemorySegment nativePageTable) {
         this.pluginName = Objects.requireNonNull(pluginName, "pluginName");
         if (segmentLimit <= 0 || segmentLimit > MAX_SEGMENT_LIMIT || (segmentLimit & PAGE_OFFSET_MASK) != 0) {
             throw new IllegalArgumentException("invalid segment limit " + formatAddress(segmentLimit)
@@ -118,7 +118,7 @@ public final class AddressSpace {
         this.segmentLimit = segmentLimit;
         this.pageFlags = new byte[segmentLimit >>> PAGE_SHIFT];
         this.nativeMemory = nativeMemory;
-        this.nativePageTable = nativeMemory == null ? null : Arena.ofAuto().allocate(NATIVE_PAGE_TABLE_ENTRIES);
+        this.nativePageTable = nativePageTable;
     }
 
     /**
@@ -132,12 +132,30 @@ public final class AddressSpace {
      * @throws IllegalArgumentException if the segment is on the Java heap or smaller than the limit
      */
     public static AddressSpace withNativeMemory(String pluginName, int segmentLimit, MemorySegment memory) {
+        return withNativeMemory(pluginName, segmentLimit, memory, Arena.ofAuto().allocate(NATIVE_PAGE_TABLE_ENTRIES));
+    }
+
+    /**
+     * Creates an address space like {@link #withNativeMemory(String, int, MemorySegment)}, whose
+     * native page table lives in {@code pageTable}. A table in memory reserved without committing
+     * it costs a page of memory per 4096 page-table entries written, not the whole 1 MiB.
+     *
+     * @param pageTable native memory of at least {@link #NATIVE_PAGE_TABLE_ENTRIES} bytes, all of
+     *                  them zero, which the address space owns from now on
+     * @throws IllegalArgumentException if a segment is on the Java heap or too small
+     */
+    public static AddressSpace withNativeMemory(String pluginName, int segmentLimit, MemorySegment memory,
+                    MemorySegment pageTable) {
         if (!memory.isNative() || memory.byteSize() < Integer.toUnsignedLong(segmentLimit)) {
             throw new IllegalArgumentException("invalid native memory of " + memory.byteSize() + " bytes for segment limit "
                             + formatAddress(segmentLimit) + ": expected a native segment at least as large as the limit");
         }
+        if (!pageTable.isNative() || pageTable.byteSize() < NATIVE_PAGE_TABLE_ENTRIES) {
+            throw new IllegalArgumentException("invalid native page table of " + pageTable.byteSize() + " bytes: expected a"
+                            + " native segment of at least " + NATIVE_PAGE_TABLE_ENTRIES + " zero bytes");
+        }
         ONLY_ARRAY_BACKED.invalidate();
-        return new AddressSpace(pluginName, segmentLimit, memory);
+        return new AddressSpace(pluginName, segmentLimit, memory, pageTable);
     }
 
     /** Returns the native backing store, byte {@code a} for plugin address {@code a}, or null for an array-backed address space. */

@@ -102,5 +102,22 @@ class NativeBackedAddressSpaceTest extends AddressSpaceTest {
                         () -> AddressSpace.withNativeMemory("test", LIMIT, Arena.ofAuto().allocate(LIMIT - PAGE)));
         assertThrows(IllegalArgumentException.class,
                         () -> AddressSpace.withNativeMemory("test", LIMIT, MemorySegment.ofArray(new byte[LIMIT])));
+        MemorySegment memory = Arena.ofAuto().allocate(LIMIT);
+        IllegalArgumentException small = assertThrows(IllegalArgumentException.class, () -> AddressSpace.withNativeMemory(
+                        "test", LIMIT, memory, Arena.ofAuto().allocate(AddressSpace.NATIVE_PAGE_TABLE_ENTRIES - 1)));
+        assertEquals("invalid native page table of " + (AddressSpace.NATIVE_PAGE_TABLE_ENTRIES - 1) + " bytes: expected a"
+                        + " native segment of at least " + AddressSpace.NATIVE_PAGE_TABLE_ENTRIES + " zero bytes", small.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> AddressSpace.withNativeMemory("test", LIMIT, memory,
+                        MemorySegment.ofArray(new byte[AddressSpace.NATIVE_PAGE_TABLE_ENTRIES])));
+    }
+
+    @Test
+    void pageTableMayBeGivenByTheCaller() {
+        MemorySegment table = Arena.ofAuto().allocate(AddressSpace.NATIVE_PAGE_TABLE_ENTRIES + PAGE);
+        AddressSpace space = AddressSpace.withNativeMemory("test", LIMIT, Arena.ofAuto().allocate(LIMIT), table);
+        space.map(PAGE, PAGE, RW);
+        assertEquals(table, space.nativePageTable());
+        assertEquals(RW, table.get(ValueLayout.JAVA_BYTE, 1));
+        assertEquals(0, table.get(ValueLayout.JAVA_BYTE, 2));
     }
 }

@@ -140,9 +140,14 @@ final class NativeProgram {
         return roots.get(function);
     }
 
-    /** Creates the address space of an instance, backed by a native reservation of the segment limit; the program's memory factory. */
+    /**
+     * Creates the address space of an instance, the program's memory factory. The memory and the
+     * page table are native reservations, so an instance commits only the pages it touches: about
+     * one page of the 1 MiB page table for a small address space.
+     */
     static AddressSpace newAddressSpace(String pluginName, int segmentLimit) {
-        return AddressSpace.withNativeMemory(pluginName, segmentLimit, Posix.reserve(segmentLimit, "plugin memory"));
+        return AddressSpace.withNativeMemory(pluginName, segmentLimit, Posix.reserve(segmentLimit, "plugin memory"),
+                        Posix.reserve(AddressSpace.NATIVE_PAGE_TABLE_ENTRIES, "page table"));
     }
 
     /**
