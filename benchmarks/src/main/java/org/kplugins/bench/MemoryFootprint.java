@@ -32,7 +32,9 @@ import org.kplugins.kpc.host.PluginLimits;
  * not counted. After the baseline and after the N plugins it runs {@code System.gc()} three times
  * and reads the heap in use ({@code MemoryMXBean}) and the native memory the JVM has committed
  * outside the Java heap (Native Memory Tracking: total committed minus the Java heap's committed).
- * The per-plugin figures are the differences divided by N. The peak heap is the sum of the heap
+ * It also reads the resident set ({@code VmRSS}), which counts what Native Memory Tracking misses:
+ * memory that the native tier maps through the foreign function API. The per-plugin figures are
+ * the differences divided by N. The peak heap is the sum of the heap
  * pools' peak usage since the baseline, an upper bound because the pools peak at different
  * moments. The process's peak resident set ({@code VmHWM}) is read from {@code /proc/self/status}.
  *
@@ -47,9 +49,13 @@ import org.kplugins.kpc.host.PluginLimits;
  *     --plugins 1000 --limits small --source distinct --out FILE
  * </pre>
  *
+ * <p>{@code --tier jit} (the default) measures the Truffle tier and {@code --tier native} the x86-64
+ * tier, whose instances also hold machine code, a context block and a native copy of the address
+ * space.
+ *
  * <p>It writes one {@code key,value} line per figure, with the unit in the key and the settings in
- * the subject: {@code jit} for the default limits, {@code jit_small_limits}, and
- * {@code jit_small_limits_shared_source}.
+ * the subject: the tier for the default limits, then {@code _small_limits} and
+ * {@code _shared_source} when those apply, for example {@code jit_small_limits_shared_source}.
  */
 public final class MemoryFootprint {
 
@@ -79,23 +85,26 @@ public final class MemoryFootprint {
         this.distinctSources = distinctSources;
     }
 
-    /** Heap in use, native memory committed outside the heap, both in bytes. */
-    record Snapshot(long heapBytes, long nativeBytes) {
+    /** Heap in use, native memory committed outside the heap, and the process's resident set, all in bytes. */
+    record Snapshot(long heapBytes, long nativeBytes, long residentBytes) {
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {
         int count = 1000;
         String limitsMode = "small";
         String sourceMode = "distinct";
+        KpcTier tier = KpcTier.JIT;
         Path out = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--plugins" -> count = parsePositive(args, ++i);
                 case "--limits" -> limitsMode = value(args, ++i);
                 case "--source" -> sourceMode = value(args, ++i);
+                case "--tier" -> tier = KpcTier.of(value(args, ++i));
                 case "--out" -> out = Path.of(value(args, ++i));
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                                + "': expected --plugins N, --limits default|small, --source distinct|shared, --out FILE");
+                                + "': expected --plugins N, --limits default|small, --source distinct|shared, --tier jit|native,"
+                                + " --out FILE");
             }
         }
         if (!limitsMode.equals("default") && !limitsMode.equals("small")) {
@@ -104,15 +113,19 @@ public final class MemoryFootprint {
         if (!sourceMode.equals("distinct") && !sourceMode.equals("shared")) {
             throw new IllegalArgumentException("invalid --source '" + sourceMode + "': expected distinct or shared");
         }
+        if (tier == KpcTier.INTERP) {
+            throw new IllegalArgumentException("invalid --tier 'interp': the interpreter keeps the same instances as jit;"
+                            + " expected jit or native");
+        }
         if (out == null) {
             throw new IllegalArgumentException("missing --out FILE: the file to write the figures to");
         }
 
         Map<String, Double> figures;
-        try (Engine engine = KpcTier.JIT.newEngine(); Kernel kernel = Kernel.builder("memory").engine(engine).build()) {
+        try (Engine engine = tier.newEngine(); Kernel kernel = Kernel.builder("memory").engine(engine).build()) {
             boolean small = limitsMode.equals("small");
             boolean distinct = sourceMode.equals("distinct");
-            String subject = "jit" + (small ? "_small_limits" : "") + (distinct ? "" : "_shared_source");
+            String subject = tier.key + (small ? "_small_limits" : "") + (distinct ? "" : "_shared_source");
             MemoryFootprint footprint = new MemoryFootprint(kernel, Artifacts.text(Artifacts.GRAYSCALE_KPC),
                             small ? SMALL_LIMITS : PluginLimits.DEFAULT, distinct);
             figures = footprint.measure(count, subject);
@@ -138,6 +151,7 @@ public final class MemoryFootprint {
         Map<String, Double> figures = new LinkedHashMap<>();
         figures.put("plugin_heap_kb." + subject, kib(all.heapBytes() - baseline.heapBytes()) / count);
         figures.put("plugin_native_kb." + subject, kib(all.nativeBytes() - baseline.nativeBytes()) / count);
+        figures.put("plugin_rss_kb." + subject, kib(all.residentBytes() - baseline.residentBytes()) / count);
         figures.put("plugins_" + count + "_heap_mb." + subject, mib(all.heapBytes() - baseline.heapBytes()));
         figures.put("plugins_" + count + "_heap_peak_mb." + subject, mib(peakHeap - baseline.heapBytes()));
         figures.put("plugins_" + count + "_native_mb." + subject, mib(all.nativeBytes() - baseline.nativeBytes()));
@@ -162,7 +176,7 @@ public final class MemoryFootprint {
         return plugin;
     }
 
-    private static Snapshot snapshot() throws InterruptedException {
+    private static Snapshot snapshot() throws InterruptedException, IOException {
         for (int i = 0; i < 3; i++) {
             System.gc();
             Thread.sleep(100);
@@ -171,7 +185,7 @@ public final class MemoryFootprint {
         String summary = nativeMemorySummary();
         long total = kibField(NMT_TOTAL, summary);
         long javaHeap = kibField(NMT_HEAP, summary);
-        return new Snapshot(heap, (total - javaHeap) * 1024);
+        return new Snapshot(heap, (total - javaHeap) * 1024, statusBytes("VmRSS:"));
     }
 
     private static String nativeMemorySummary() {
@@ -215,12 +229,17 @@ public final class MemoryFootprint {
 
     /** Returns the process's peak resident set size ({@code VmHWM}), in bytes. */
     private static long peakResidentBytes() throws IOException {
+        return statusBytes("VmHWM:");
+    }
+
+    /** Returns a size in KiB from {@code /proc/self/status}, the line starting with {@code field}, in bytes. */
+    private static long statusBytes(String field) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmHWM:")) {
+            if (line.startsWith(field)) {
                 return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
             }
         }
-        throw new IllegalStateException("/proc/self/status has no VmHWM line");
+        throw new IllegalStateException("/proc/self/status has no " + field + " line");
     }
 
     private static double kib(long bytes) {

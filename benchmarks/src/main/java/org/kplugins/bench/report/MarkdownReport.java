@@ -168,10 +168,12 @@ final class MarkdownReport {
     private void memory() {
         out.append("### Memory\n\n");
         out.append("Per plugin: Java heap and JVM native memory retained after a full GC, averaged over N linked and called"
-                        + " plugins. Totals for the N plugins in MiB; the peak heap is an upper bound.\n\n");
-        out.append("| configuration | N | heap per plugin (KiB) | native per plugin (KiB) | heap, N plugins (MiB) |"
-                        + " peak heap (MiB) | native, N plugins (MiB) | process peak RSS (MiB) |\n");
-        out.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+                        + " plugins, and the growth of the process's resident set, which also counts the memory that the"
+                        + " native tier maps itself (plugin memory, page table, machine code) and the JVM does not track."
+                        + " Totals for the N plugins in MiB; the peak heap is an upper bound.\n\n");
+        out.append("| configuration | N | heap per plugin (KiB) | native per plugin (KiB) | RSS per plugin (KiB) |"
+                        + " heap, N plugins (MiB) | peak heap (MiB) | native, N plugins (MiB) | process peak RSS (MiB) |\n");
+        out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         TreeSet<String> memoryKeys = new TreeSet<>(values.keySet());
         boolean any = false;
         for (String key : memoryKeys) {
@@ -185,6 +187,7 @@ final class MarkdownReport {
             out.append("| ").append(memoryLabel(subject)).append(" | ").append(count)
                             .append(" | ").append(cell(values.get("plugin_heap_kb." + subject)))
                             .append(" | ").append(cell(values.get("plugin_native_kb." + subject)))
+                            .append(" | ").append(cell(values.get("plugin_rss_kb." + subject)))
                             .append(" | ").append(cell(values.get("plugins_" + count + "_heap_mb." + subject)))
                             .append(" | ").append(cell(values.get("plugins_" + count + "_heap_peak_mb." + subject)))
                             .append(" | ").append(cell(values.get("plugins_" + count + "_native_mb." + subject)))
@@ -192,18 +195,22 @@ final class MarkdownReport {
                             .append(" |\n");
         }
         if (!any) {
-            out.append("| not measured | - | - | - | - | - | - | - |\n");
+            out.append("| not measured | - | - | - | - | - | - | - | - |\n");
         }
         out.append('\n');
     }
 
+    /** Describes a memory subject: the tier, then the limits and sources of {@link org.kplugins.bench.MemoryFootprint}. */
     private static String memoryLabel(String subject) {
-        return switch (subject) {
-            case "jit" -> "default limits (16 MiB heap), distinct sources";
-            case "jit_small_limits" -> "small limits (1 MiB space, 16 KiB stack, 4 KiB heap), distinct sources";
-            case "jit_small_limits_shared_source" -> "small limits, one shared source";
-            default -> subject;
+        String tier = subject.substring(0, subject.indexOf('_') < 0 ? subject.length() : subject.indexOf('_'));
+        String settings = subject.substring(tier.length());
+        String description = switch (settings) {
+            case "" -> "default limits (16 MiB heap), distinct sources";
+            case "_small_limits" -> "small limits (1 MiB space, 16 KiB stack, 4 KiB heap), distinct sources";
+            case "_small_limits_shared_source" -> "small limits, one shared source";
+            default -> settings.substring(1);
         };
+        return tier + ": " + description;
     }
 
     private static String cell(Measurement measurement) {
