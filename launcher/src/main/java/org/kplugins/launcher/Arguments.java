@@ -106,6 +106,11 @@ final class Arguments {
                     throw new InvalidInputException("unexpected argument '" + argument + "' for 'kpc image'; give the files with --plugin, --in and --out");
                 }
                 if (command == Command.DUMP_X86) {
+                    if (plugin == null) {
+                        pluginArgument = argument;
+                        plugin = Path.of(argument);
+                        continue;
+                    }
                     throw new InvalidInputException("unexpected argument '" + argument + "' for --dump-x86, which takes one plugin"
                                     + " file; usage: kpc --dump-x86 FILE.kpc [--function NAME]");
                 }
@@ -138,6 +143,12 @@ final class Arguments {
                 continue;
             }
 
+            if (name.equals(DUMP_X86_OPTION) && inlineValue == null
+                            && (i + 1 >= arguments.size() || arguments.get(i + 1).startsWith("-"))) {
+                // --dump-x86 followed by options: the plugin file comes later, as the first positional argument.
+                startDump();
+                continue;
+            }
             String value = inlineValue;
             if (value == null) {
                 if (i + 1 >= arguments.size()) {
@@ -145,7 +156,8 @@ final class Arguments {
                 }
                 value = arguments.get(++i);
             }
-            if (name.equals("--function") && command == Command.DUMP_X86) {
+            if (name.equals("--function")) {
+                // Checked after parsing, because --dump-x86 also takes --function and may come later.
                 function = parseFunctionName(value);
                 functionGiven = true;
                 continue;
@@ -160,11 +172,7 @@ final class Arguments {
                     tierGiven = true;
                 }
                 case DUMP_X86_OPTION -> {
-                    if (command != Command.RUN || plugin != null) {
-                        throw new InvalidInputException("option --dump-x86 takes the plugin file and cannot be combined with"
-                                        + " another command or file; usage: kpc --dump-x86 FILE.kpc [--function NAME]");
-                    }
-                    command = Command.DUMP_X86;
+                    startDump();
                     pluginArgument = value;
                     plugin = Path.of(value);
                 }
@@ -178,13 +186,22 @@ final class Arguments {
                 }
                 case "--in" -> inputImage = Path.of(value);
                 case "--out" -> outputImage = Path.of(value);
-                case "--function" -> function = parseFunctionName(value);
                 case "--repeat" -> repeat = (int) Math.min(Integer.MAX_VALUE, parsePositiveLong(name, value));
                 default -> throw new IllegalStateException("option without a case: " + name);
             }
         }
 
+        if (functionGiven && command != Command.IMAGE && command != Command.DUMP_X86) {
+            throw new InvalidInputException("option --function belongs to 'kpc image' and --dump-x86; write it after the word"
+                            + " image or with --dump-x86");
+        }
         if (command == Command.DUMP_X86) {
+            if (plugin == null) {
+                throw new InvalidInputException("missing plugin file for --dump-x86; usage: kpc --dump-x86 FILE.kpc [--function NAME]");
+            }
+            if (stats) {
+                throw new InvalidInputException("option --stats does not apply to --dump-x86, which runs nothing; drop it");
+            }
             if (tierGiven && tier != Tier.NATIVE) {
                 throw new InvalidInputException("--dump-x86 prints the code of the native tier, so --tier=" + tier.optionValue()
                                 + " does not apply; drop it or give --tier=native");
@@ -197,6 +214,15 @@ final class Arguments {
             polyglotOptions.put("kpc.Budget", Long.toString(DEFAULT_BUDGET));
         }
         return unrecognized;
+    }
+
+    /** Switches to the --dump-x86 command, which no other command or plugin file may precede. */
+    private void startDump() {
+        if (command != Command.RUN || plugin != null) {
+            throw new InvalidInputException("option --dump-x86 takes the plugin file and cannot be combined with"
+                            + " another command or file; usage: kpc --dump-x86 FILE.kpc [--function NAME]");
+        }
+        command = Command.DUMP_X86;
     }
 
     /**

@@ -60,6 +60,9 @@ public final class KpcMain extends AbstractLanguageLauncher {
         System.exit(new KpcMain().run(args));
     }
 
+    /** Option prefixes of the Truffle tools bundled with kpc (chromeinspector-tool, dap-tool, profiler-tool). */
+    private static final List<String> TRUFFLE_TOOLS = List.of("inspect", "dap", "cpusampler", "cputracer", "memtracer");
+
     /**
      * Runs the kpc command line {@code args} and returns the exit status. A KpcMain keeps the
      * parsed options, so call this once per instance.
@@ -72,6 +75,7 @@ public final class KpcMain extends AbstractLanguageLauncher {
                 return 0;
             }
             arguments.validate();
+            rejectToolsInNativeTier();
             argumentsProcessingDone();
             launch(newContextBuilder(polyglotOptions));
             return exitStatus;
@@ -123,8 +127,37 @@ public final class KpcMain extends AbstractLanguageLauncher {
      * functions to standard output (language option kpc.DumpX86), and runs nothing.
      */
     private int dumpX86(Context.Builder builder) {
-        PluginSession.open(builder, arguments.plugin).close();
+        try {
+            PluginSession.open(builder, arguments.plugin).close();
+        } catch (PolyglotException e) {
+            // The language names its option kpc.DumpX86, which the user set through --function.
+            String optionPrefix = "kpc.DumpX86: ";
+            if (e.getMessage() != null && e.getMessage().startsWith(optionPrefix)) {
+                throw new InvalidInputException(e.getMessage().substring(optionPrefix.length()).replace("; name one of",
+                                " (--function); name one of"));
+            }
+            throw e;
+        }
         return 0;
+    }
+
+    /**
+     * Rejects the Truffle tools with --tier=native: they observe Truffle nodes, and native-tier
+     * functions run as machine code without any, so a debugger would never stop and a sampler
+     * would record nothing.
+     */
+    private void rejectToolsInNativeTier() {
+        if (arguments.tier != Tier.NATIVE || arguments.command == Arguments.Command.DUMP_X86) {
+            return;
+        }
+        for (String tool : TRUFFLE_TOOLS) {
+            for (String option : polyglotOptions.keySet()) {
+                if (option.equals(tool) || option.startsWith(tool + ".")) {
+                    throw new InvalidInputException("option --" + tool + " does not work with --tier=native, whose functions run"
+                                    + " as machine code outside Truffle; use --tier=jit or --tier=interp with it");
+                }
+            }
+        }
     }
 
     @Override
@@ -188,7 +221,7 @@ public final class KpcMain extends AbstractLanguageLauncher {
         println("Usage: kpc [OPTIONS] FILE.kpc [ARGS...]");
         println("       kpc image --plugin FILE.kpc --in IMAGE --out IMAGE [--function NAME] [--repeat N] [OPTIONS]");
         println("       kpc headers");
-        println("       kpc --dump-x86 FILE.kpc [--function NAME]");
+        println("       kpc --dump-x86 FILE.kpc [--function NAME] [--tier=native]");
         println("");
         println("kpc FILE.kpc compiles the plugin, calls int main(int argc, char **argv) with argv[0] = FILE.kpc");
         println("followed by ARGS, and exits with main's return value & 255.");
@@ -202,7 +235,8 @@ public final class KpcMain extends AbstractLanguageLauncher {
         println("kpc headers prints <kernel.h>, the functions every plugin may call, and the hook point of kpc image.");
         println("");
         println("kpc --dump-x86 compiles the plugin in the native tier and prints the x86-64 code of every function,");
-        println("or of function NAME: per instruction the source line, the code offset, the bytes and the instruction.");
+        println("or of function NAME (--function NAME): per instruction the source line, the code offset, the bytes and");
+        println("the instruction. A line shown as - is code of no single source line: the epilogue and the fault stubs.");
         println("");
         println("Errors in the input print one line and exit with 1; compile errors and plugin faults print");
         println("the language's report and exit with 1; internal errors print a stack trace and exit with 70.");

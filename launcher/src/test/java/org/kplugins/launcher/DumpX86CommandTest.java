@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.kplugins.launcher.KpcRun.example;
+import static org.kplugins.launcher.KpcRun.testPlugin;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,44 @@ class DumpX86CommandTest {
         KpcRun run = KpcRun.of("--dump-x86", example("grayscale.kpc"), "--function", "blur");
 
         assertEquals(1, run.status(), run::toString);
-        assertEquals("kpc.DumpX86: plugin 'grayscale' defines no function 'blur'; name one of luma, transcode\n", run.err(),
+        assertEquals("kpc: plugin 'grayscale' defines no function 'blur' (--function); name one of luma, transcode\n", run.err(),
                         run::toString);
+    }
+
+    @Test
+    void optionsMayPrecedeTheFile() {
+        KpcRun tierFirst = KpcRun.of("--dump-x86", "--tier=native", example("grayscale.kpc"));
+        KpcRun functionFirst = KpcRun.of("--dump-x86", "--function", "luma", example("grayscale.kpc"));
+        KpcRun functionBeforeDump = KpcRun.of("--function", "luma", "--dump-x86", example("grayscale.kpc"));
+
+        assertEquals(0, tierFirst.status(), tierFirst::toString);
+        assertTrue(tierFirst.out().contains("\ntranscode() in grayscale.kpc:\n"), tierFirst::toString);
+        assertEquals(0, functionFirst.status(), functionFirst::toString);
+        assertTrue(functionFirst.out().startsWith("luma() in grayscale.kpc:\n"), functionFirst::toString);
+        assertEquals(functionFirst.out(), functionBeforeDump.out());
+    }
+
+    @Test
+    void misplacedOptionsAreErrors() {
+        KpcRun noFile = KpcRun.of("--dump-x86", "--function", "luma");
+        KpcRun stats = KpcRun.of("--dump-x86", example("grayscale.kpc"), "--stats");
+        KpcRun functionWithoutCommand = KpcRun.of("--function", "luma", example("grayscale.kpc"));
+
+        assertEquals(1, noFile.status(), noFile::toString);
+        assertEquals("kpc: missing plugin file for --dump-x86; usage: kpc --dump-x86 FILE.kpc [--function NAME]\n", noFile.err());
+        assertEquals(1, stats.status(), stats::toString);
+        assertEquals("kpc: option --stats does not apply to --dump-x86, which runs nothing; drop it\n", stats.err());
+        assertEquals(1, functionWithoutCommand.status(), functionWithoutCommand::toString);
+        assertEquals("kpc: option --function belongs to 'kpc image' and --dump-x86; write it after the word image or with"
+                        + " --dump-x86\n", functionWithoutCommand.err());
+    }
+
+    @Test
+    void headerLinesShowTheirFile() {
+        KpcRun run = KpcRun.of("--dump-x86", testPlugin("uses_header.kpc"), "--function", "main");
+
+        assertEquals(0, run.status(), run::toString);
+        assertTrue(run.out().contains("twice.h:3 |     return x * 2;\n"), run::toString);
+        assertTrue(run.out().contains("\n    5 |     return twice(21);\n"), run::toString);
     }
 }

@@ -3,12 +3,14 @@ package org.kplugins.x86.emit;
 
 import java.io.PrintStream;
 import java.util.Objects;
+import org.kplugins.kpc.diagnostics.SourceFile;
 import org.kplugins.kpc.diagnostics.SourceLocation;
 
 /**
  * Prints the listing of plugin functions for {@code kpc --dump-x86}: for each function a header,
  * then each source line that produced code followed by its instructions, one per line with the
- * line number, the code offset, the bytes and the instruction.
+ * line number, the code offset, the bytes and the instruction. A line of another file than the
+ * function's own, such as a header function inlined into it, is shown as {@code file:line}.
  *
  * <pre>
  * transcode() in grayscale.kpc:
@@ -31,6 +33,7 @@ public final class ListingPrinter {
     public static int print(NativeCode code, String function, PrintStream out) {
         Listing listing = code.listing();
         String printing = null;
+        SourceFile printingFile = null;
         SourceLocation lastLine = null;
         int printed = 0;
         for (Listing.Entry entry : listing.entries()) {
@@ -39,13 +42,21 @@ public final class ListingPrinter {
             }
             if (!entry.function().equals(printing)) {
                 printing = entry.function();
+                printingFile = entry.location() == null ? null : entry.location().file();
                 lastLine = null;
                 printed++;
                 String file = entry.location() == null ? "" : " in " + entry.location().file().name();
                 out.println((printed > 1 ? "\n" : "") + printing + "()" + file + ":");
             }
             SourceLocation location = entry.location();
-            String line = location == null ? "-" : Integer.toString(location.line());
+            String line;
+            if (location == null) {
+                line = "-";
+            } else if (Objects.equals(location.file(), printingFile)) {
+                line = Integer.toString(location.line());
+            } else {
+                line = location.file().name() + ":" + location.line();
+            }
             if (location != null && (lastLine == null || lastLine.line() != location.line()
                             || !Objects.equals(lastLine.file(), location.file()))) {
                 out.printf("%5s | %s%n", line, location.file().lineText(location.line()));
