@@ -106,9 +106,27 @@ final class FrameLayout {
 
     /** Reserves {@code size} bytes of the memory frame and returns their offset from the frame base. */
     int allocateMemory(int size, int align) {
-        int offset = StructType.alignUp(memorySize, Math.max(1, align));
-        memorySize = offset + Math.max(size, 0);
+        int offset = placeInMemoryFrame(memorySize, align);
+        memorySize = endInMemoryFrame(offset, size);
         return offset;
+    }
+
+    /**
+     * The size at which a memory frame stops growing. It is larger than any plugin stack
+     * (kpc.StackSize is at most 64 MiB), so a function whose locals reach it faults with a stack
+     * overflow at its call in every tier, before it touches a local. Without the cap, locals
+     * that add up past 2^31 bytes would wrap the frame size and defeat the stack check.
+     */
+    public static final int MAX_MEMORY_FRAME_BYTES = 1 << 30;
+
+    /** Returns the offset of the next object aligned to {@code align} in a frame of {@code memorySize} bytes, capped. */
+    public static int placeInMemoryFrame(int memorySize, int align) {
+        return Math.min(StructType.alignUp(memorySize, Math.max(1, align)), MAX_MEMORY_FRAME_BYTES);
+    }
+
+    /** Returns the frame size after an object of {@code size} bytes at {@code offset}, capped. */
+    public static int endInMemoryFrame(int offset, int size) {
+        return (int) Math.min((long) offset + Math.max(size, 0), MAX_MEMORY_FRAME_BYTES);
     }
 
     /** Returns the frame slot of a local, or null when it lives in plugin memory. */

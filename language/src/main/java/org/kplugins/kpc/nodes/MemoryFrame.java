@@ -63,8 +63,8 @@ public final class MemoryFrame {
     /** Reserves the variable's bytes at the next offset aligned to its type, as {@link FrameLayout#allocateMemory} does. */
     private void allocate(Variable variable) {
         CType type = variable.type();
-        int offset = StructType.alignUp(memorySize, Math.max(1, type.align()));
-        memorySize = offset + Math.max(type.size(), 0);
+        int offset = FrameLayout.placeInMemoryFrame(memorySize, type.align());
+        memorySize = FrameLayout.endInMemoryFrame(offset, type.size());
         memoryOffsets.put(variable, offset);
     }
 

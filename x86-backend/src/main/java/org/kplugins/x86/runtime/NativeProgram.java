@@ -165,7 +165,7 @@ final class NativeProgram {
             arguments[i] = argument instanceof Long value ? value : (Integer) argument;
         }
         long budget = instance.budget();
-        block.prepare(budget == 0 ? Long.MAX_VALUE : budget, NATIVE_STACK_LIMIT.get());
+        block.prepare(budget == 0 ? Long.MAX_VALUE : budget, nativeStackLimit());
         block.setArguments(stackPointer, arguments);
 
         long function = functionAddresses.get(root.function().name());
@@ -190,6 +190,19 @@ final class NativeProgram {
             return KpcNull.INSTANCE;
         }
         return width == Width.I64 ? (Object) result : (Object) (int) result;
+    }
+
+    /**
+     * Returns the lowest RSP that plugin code may use on this thread. A platform thread keeps its
+     * stack, so the limit is computed once per thread. A virtual thread runs native code on the
+     * stack of the carrier thread it is mounted on, which can change whenever it blocks, so the
+     * limit is computed for each call (no blocking operation lies between here and the downcall).
+     */
+    private static long nativeStackLimit() {
+        if (Thread.currentThread().isVirtual()) {
+            return Posix.threadStackLow() + NATIVE_STACK_RESERVE;
+        }
+        return NATIVE_STACK_LIMIT.get();
     }
 
     /** Builds the exception of the fault stub at {@code stubOffset}, which the call just took. */

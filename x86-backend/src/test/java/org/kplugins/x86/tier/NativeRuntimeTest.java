@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
@@ -216,6 +217,41 @@ class NativeRuntimeTest {
 
             Value healthy = context.eval(Source.newBuilder("kpc", SUM_TO, "sum_to.kpc").buildLiteral());
             assertEquals(5050, healthy.invokeMember("sum_to", 100).asInt());
+        }
+    }
+
+    @Test
+    void virtualThreadsGetTheirCarriersStackLimit() throws InterruptedException {
+        String source = """
+                        static int down(int n) { return n == 0 ? 0 : down(n - 1) + 1; }
+                        int depth(int n) { return down(n); }
+                        """;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (Context context = NativeCorpusTest.Corpus.context("native", Map.of("kpc.StackSize", Integer.toString(64 << 20),
+                        "kpc.MemoryLimit", Integer.toString(256 << 20)), out, out)) {
+            Value instance = context.eval(Source.newBuilder("kpc", source, "carriers.kpc").buildLiteral());
+            // A virtual thread that sleeps between two calls may resume on another carrier thread,
+            // whose stack lies elsewhere. The deep call must fault at that carrier's stack limit.
+            for (int round = 0; round < 6; round++) {
+                AtomicReference<Throwable> failure = new AtomicReference<>();
+                Thread thread = Thread.ofVirtual().start(() -> {
+                    try {
+                        assertEquals(10, instance.invokeMember("depth", 10).asInt());
+                        Thread.sleep(5);
+                        // A limit from a carrier whose stack lies above this one faults every call.
+                        assertEquals(5000, instance.invokeMember("depth", 5000).asInt());
+                        // A limit from a carrier whose stack lies below lets recursion run off the stack.
+                        PolyglotException fault = assertThrows(PolyglotException.class,
+                                        () -> instance.invokeMember("depth", 100_000_000));
+                        assertEquals("STACK_OVERFLOW", fault.getGuestObject().getMember("kind").asString(), fault::getMessage);
+                        assertTrue(fault.getMessage().contains("call nesting exceeds the host thread's stack"), fault::getMessage);
+                    } catch (Throwable e) {
+                        failure.set(e);
+                    }
+                });
+                thread.join();
+                assertNull(failure.get(), () -> "round " + failure.get());
+            }
         }
     }
 
