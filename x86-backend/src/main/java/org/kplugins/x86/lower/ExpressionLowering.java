@@ -550,11 +550,20 @@ final class ExpressionLowering {
 
     /** Evaluates arguments left to right, each kept stable against the assignments of the ones after it. */
     private List<Operand> arguments(List<Expr> expressions) {
+        // laterAssigns[i]: whether an argument after i assigns, computed once so that a call with
+        // many arguments lowers in linear time.
+        boolean[] laterAssigns = new boolean[expressions.size() + 1];
+        for (int i = expressions.size() - 1; i >= 0; i--) {
+            laterAssigns[i] = laterAssigns[i + 1] || (i + 1 < expressions.size() && assigns(expressions.get(i + 1)));
+        }
         List<Operand> values = new ArrayList<>(expressions.size());
         for (int i = 0; i < expressions.size(); i++) {
             Operand value = value(expressions.get(i));
-            for (int later = i + 1; later < expressions.size() && function.isLocalRegister(value); later++) {
-                value = stable(value, expressions.get(later));
+            if (laterAssigns[i] && function.isLocalRegister(value)) {
+                // A later argument may assign the local, so the call gets its value of now.
+                VReg copy = function.temporary(value.width());
+                function.emit(new Instr.Move(copy, value));
+                value = copy;
             }
             values.add(value);
         }
