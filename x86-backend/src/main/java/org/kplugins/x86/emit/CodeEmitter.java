@@ -413,7 +413,14 @@ public final class CodeEmitter {
             move(QWORD, dst, new Constant(constant.value() & 0xFFFF_FFFFL));
             return;
         }
-        withRegisterDestination(QWORD, dst, register -> move(DWORD, new InRegister(register), src));
+        withRegisterDestination(QWORD, dst, register -> {
+            if (src instanceof InRegister s && s.register() == register) {
+                // Not a no-op: a 32-bit mov clears the upper half, which move() would skip.
+                out.mov(DWORD, register, register);
+            } else {
+                move(DWORD, new InRegister(register), src);
+            }
+        });
     }
 
     private void extend(MachineInstr instruction, Location dst, Location src) {

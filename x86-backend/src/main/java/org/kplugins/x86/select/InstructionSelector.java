@@ -283,7 +283,15 @@ public final class InstructionSelector {
                     emit(Opcode.MOVZX32, QWORD, dst, src);
                 }
             }
-            default -> emit(Opcode.MOV, size, dst, src);
+            default -> {
+                if (size == DWORD) {
+                    // Truncation to 32 bits clears the upper half, because 64-bit addressing and
+                    // zero extension rely on every 32-bit value having a zero upper half.
+                    emit(Opcode.MOVZX32, QWORD, dst, src);
+                } else {
+                    emit(Opcode.MOV, size, dst, src);
+                }
+            }
         }
     }
 
