@@ -47,6 +47,11 @@ import org.kplugins.x86.select.RuntimeAbi;
 public final class CodeEmitter {
 
     private static final Register SCRATCH = Register.R11;
+    /**
+     * The largest native frame, in bytes, whose prologue compares the stack pointer before the
+     * frame grows. The reserve below the native stack limit has room for such a frame.
+     */
+    private static final int SMALL_NATIVE_FRAME = 4096;
     private static final Register RELOAD = Register.R10;
     /** Length of {@code lea r11, [rip + disp32]}, which starts every stub so that it records its own address. */
     private static final int LEA_RIP_LENGTH = 7;
@@ -173,7 +178,14 @@ public final class CodeEmitter {
         out.bind(functionLabels.get(name));
         out.push(Register.RBP);
         out.mov(QWORD, Register.RBP, Register.RSP);
-        out.alu(AluOperation.CMP, QWORD, Register.RSP, Memory.at(RuntimeAbi.CONTEXT_REGISTER, RuntimeAbi.NATIVE_STACK_LIMIT));
+        if (total <= SMALL_NATIVE_FRAME) {
+            out.alu(AluOperation.CMP, QWORD, Register.RSP, Memory.at(RuntimeAbi.CONTEXT_REGISTER, RuntimeAbi.NATIVE_STACK_LIMIT));
+        } else {
+            // A large frame (many call arguments need a large outgoing area) could pass below the
+            // limit and past the reserve, so the check compares the stack pointer after the frame.
+            out.lea(QWORD, SCRATCH, Memory.at(Register.RSP, -total));
+            out.alu(AluOperation.CMP, QWORD, SCRATCH, Memory.at(RuntimeAbi.CONTEXT_REGISTER, RuntimeAbi.NATIVE_STACK_LIMIT));
+        }
         Label nativeStack = out.newLabel(name + ".native stack");
         out.jcc(Condition.B, nativeStack);
         pendingStubs.add(Map.entry(nativeStack, new FaultStub(FaultStub.Reason.NATIVE_STACK_OVERFLOW, name, null, 0, ' ',

@@ -221,6 +221,23 @@ class NativeRuntimeTest {
     }
 
     @Test
+    void frameLargerThanReserveFaults() {
+        // 100,000 printk arguments give rec() an outgoing area of 800 KB, more than the reserve
+        // below the native stack limit, so its prologue must check the stack after the frame.
+        String arguments = String.join(", ", java.util.Collections.nCopies(100_000, "0"));
+        String source = "#include <kernel.h>\nstatic void rec(void) { printk(\"\", " + arguments + "); rec(); }\n"
+                        + "int main(void) { rec(); return 0; }\n";
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (Context context = NativeCorpusTest.Corpus.context("native", Map.of(), out, out)) {
+            Value instance = context.eval(Source.newBuilder("kpc", source, "wide.kpc").buildLiteral());
+            PolyglotException fault = assertThrows(PolyglotException.class, () -> instance.getMember("main").execute());
+            assertTrue(fault.isGuestException(), fault::toString);
+            assertEquals("STACK_OVERFLOW", fault.getGuestObject().getMember("kind").asString());
+            assertTrue(fault.getMessage().contains("call nesting exceeds the host thread's stack in rec()"), fault::getMessage);
+        }
+    }
+
+    @Test
     void virtualThreadsGetTheirCarriersStackLimit() throws InterruptedException {
         String source = """
                         static int down(int n) { return n == 0 ? 0 : down(n - 1) + 1; }
