@@ -7,10 +7,12 @@ import static org.kplugins.x86.asm.OperandSize.QWORD;
 import static org.kplugins.x86.asm.OperandSize.WORD;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.kplugins.kpc.diagnostics.SourceLocation;
 import org.kplugins.kpc.runtime.FunctionTable;
 import org.kplugins.kpc.runtime.PluginLayout;
@@ -105,6 +107,10 @@ public final class InstructionSelector {
                     continue;
                 }
                 List<Instr> group = AccessGroups.groupAt(instructions, baseNumbers, i);
+                if (group.size() > 1 && instruction instanceof Instr.Store) {
+                    i = storeGroup(block, instructions, i, group);
+                    continue;
+                }
                 if (group.size() > 1) {
                     mergedCheck(group);
                     // The group is a subsequence of the block, so matching it in order finds its positions.
@@ -573,10 +579,12 @@ public final class InstructionSelector {
     }
 
     /**
-     * Checks the range that a group of accesses through one base covers ({@link AccessGroups}) with
-     * one page-table check. If it fails, the code that follows repeats each access's own check in
-     * program order, so the first failing access faults as it would have without the merge; if none
-     * fails, it rejoins the fast path. The accesses themselves are then selected without a check.
+     * Checks the range that a group of loads through one base covers ({@link AccessGroups}) with
+     * one page-table check. If it fails, the code that follows repeats each load's own check in
+     * program order, so the first failing load faults as it would have without the merge; if none
+     * fails, it rejoins the fast path. The loads themselves are then selected without a check.
+     * Store groups take {@link #storeGroup} instead, because a store before the faulting one must
+     * still write.
      */
     private void mergedCheck(List<Instr> group) {
         AccessGroups.Range range = AccessGroups.range(group);
@@ -601,6 +609,47 @@ public final class InstructionSelector {
             }
         }
         bind(passed);
+    }
+
+    /**
+     * Selects the instructions from {@code first} to the group's last store twice and returns the
+     * index of that store. One page-table check covers the group's range. If it passes, the copy
+     * with unchecked stores runs. If it fails, the copy in which each store has its own check runs,
+     * so the stores before the faulting one still write memory, as in the Truffle tier, and the
+     * arithmetic between them is the same in both copies.
+     */
+    private int storeGroup(Block block, List<Instr> instructions, int first, List<Instr> group) {
+        int last = first;
+        while (instructions.get(last) != group.getLast()) {
+            last++;
+        }
+        Set<Instr> members = Collections.newSetFromMap(new IdentityHashMap<>());
+        members.addAll(group);
+        AccessGroups.Range range = AccessGroups.range(group);
+        MachineLabel passed = newLabel("merged check passed");
+        MachineLabel done = newLabel("store group done");
+        addressToRax(range.base(), (int) range.start());
+        pageFlags((int) (range.end() - range.start()));
+        emit(Opcode.AND, DWORD, RCX, new Immediate(3));
+        emit(Opcode.CMP, DWORD, RCX, new Immediate(3));
+        jcc(Condition.E, passed);
+        for (int i = first; i <= last; i++) {
+            location = block.location(i);
+            select(instructions.get(i));
+        }
+        jmp(done);
+        bind(passed);
+        for (int i = first; i <= last; i++) {
+            location = block.location(i);
+            Instr instruction = instructions.get(i);
+            if (members.contains(instruction)) {
+                selectMerged(instruction);
+            } else {
+                select(instruction);
+            }
+        }
+        bind(done);
+        return last;
     }
 
     /** Selects a member of a group whose range {@link #mergedCheck} has checked: the access without its own check. */

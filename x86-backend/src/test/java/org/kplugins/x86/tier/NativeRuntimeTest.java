@@ -221,6 +221,33 @@ class NativeRuntimeTest {
     }
 
     @Test
+    void storesBeforeFaultingStoreOfGroupWrite() {
+        // The three stores share one page-table check. The last one crosses into an unmapped page,
+        // and the two before it must still reach the buffer, which is copied back after the fault.
+        String source = """
+                        struct pixel { unsigned char r, g, b; };
+                        void fill(unsigned char *out) {
+                            struct pixel *p = (struct pixel *)(out + 4094);
+                            p->r = 1;
+                            p->g = 2;
+                            p->b = 3;
+                        }
+                        """;
+        for (String tier : List.of("truffle", "native")) {
+            byte[] buffer = new byte[4096];
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (Context context = NativeCorpusTest.Corpus.context(tier, Map.of(), out, out)) {
+                Value instance = context.eval(Source.newBuilder("kpc", source, "fill.kpc").buildLiteral());
+                PolyglotException fault = assertThrows(PolyglotException.class,
+                                () -> instance.getMember("fill").execute(ByteBuffer.wrap(buffer)));
+                assertTrue(fault.getMessage().startsWith("fill.kpc:6:"), tier + ": " + fault.getMessage());
+            }
+            assertEquals(1, buffer[4094], tier);
+            assertEquals(2, buffer[4095], tier);
+        }
+    }
+
+    @Test
     void frameLargerThanReserveFaults() {
         // 100,000 printk arguments give rec() an outgoing area of 800 KB, more than the reserve
         // below the native stack limit, so its prologue must check the stack after the frame.
