@@ -160,6 +160,8 @@ final class LocalValueNumbering {
                             l.checked(), l.site());
             case Instr.Store s -> new Instr.Store(base.apply(s.base()), s.displacement(), operand.apply(s.value()),
                             s.size(), s.checked(), s.site());
+            case Instr.PagesAllowed a -> new Instr.PagesAllowed(a.dst(), operand.apply(a.first()), operand.apply(a.last()),
+                            a.write());
             case Instr.ZeroFill z -> new Instr.ZeroFill(base.apply(z.base()), z.displacement(), z.size());
             case Instr.Call c -> new Instr.Call(c.dst(), c.callee(), base.apply(c.stackPointer()),
                             c.arguments().stream().map(operand).toList(), c.argumentAreaSize(), c.site());

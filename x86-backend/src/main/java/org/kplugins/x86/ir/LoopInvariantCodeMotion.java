@@ -27,7 +27,7 @@ import java.util.Set;
  * <li>its result is live neither into the header nor into a block that the loop exits to.
  * </ul>
  * The registers are not in SSA form, and the last two conditions stand in for it. A read in the
- * loop then always sees this instruction's value, which does not change from one iteration to
+ * loop then always reads this instruction's value, which does not change from one iteration to
  * the next, and no code after the loop reads the result. Computing the value once before the loop,
  * even when the loop body never runs, is therefore invisible.
  */
@@ -37,7 +37,7 @@ final class LoopInvariantCodeMotion {
     }
 
     /** A natural loop: its header and every block of its body, the header included. */
-    private record Loop(Block header, Set<Block> body) {
+    record Loop(Block header, Set<Block> body) {
     }
 
     static void run(IrFunction function) {
@@ -58,7 +58,7 @@ final class LoopInvariantCodeMotion {
     }
 
     /** Returns the natural loops of {@code function}, one per header, skipping a back edge whose target does not dominate it. */
-    private static List<Loop> loops(IrFunction function) {
+    static List<Loop> loops(IrFunction function) {
         List<Block> blocks = function.blocks();
         Map<Block, Integer> index = new IdentityHashMap<>();
         for (int i = 0; i < blocks.size(); i++) {
@@ -202,7 +202,7 @@ final class LoopInvariantCodeMotion {
      * Returns the block outside {@code loop} whose only successor is the header and which is the
      * header's only predecessor outside the loop, making one when there is none.
      */
-    private static Block preheader(IrFunction function, Loop loop) {
+    static Block preheader(IrFunction function, Loop loop) {
         Block header = loop.header();
         List<Block> outside = new ArrayList<>();
         for (Block predecessor : predecessors(function).getOrDefault(header, List.of())) {

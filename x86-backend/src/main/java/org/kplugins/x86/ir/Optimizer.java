@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The IR optimizations that run after lowering and inlining. None of them moves, removes or
- * duplicates an instruction that can fault, access memory, call or cost a budget step, so faults,
- * their reports and the budget count stay as the lowering made them. They change only where pure
- * values are computed and which registers carry them.
+ * The IR optimizations that run after lowering and inlining. None of them moves or removes an
+ * instruction that can fault, access memory, call or cost a budget step, so faults, their reports
+ * and the budget count stay as the lowering made them. They change where pure values are
+ * computed and which registers carry them, and loop versioning drops page-table checks that a
+ * check before the loop has shown to pass.
  *
  * <ol>
  * <li>Straight-line blocks are merged: a block that jumps to a block with no other predecessor
@@ -19,6 +20,8 @@ import java.util.Map;
  * <li>{@link LocalValueNumbering} propagates copies and removes recomputations in each block.
  * <li>{@link LoopInvariantCodeMotion} moves pure computations whose operands a loop does not
  * change into a block before the loop.
+ * <li>{@link LoopVersioning} checks the pages that a simple counted loop accesses once before it,
+ * and runs a copy of the loop without those accesses' checks when they all pass.
  * <li>Dead assignments are removed: a pure instruction whose result no path reads before it is
  * written again, such as the zeroing of a local that the code assigns before reading it.
  * </ol>
@@ -35,13 +38,15 @@ public final class Optimizer {
         }
     }
 
-    /** Optimizes {@code function} in place; its blocks must be in the order of {@link IrFunction#orderBlocks}. */
+    /** Optimizes {@code function} in place. Its blocks must be in the order of {@link IrFunction#orderBlocks}. */
     public static void optimize(IrFunction function) {
         mergeStraightLineBlocks(function);
         removeDeadAssignments(function);
         LocalValueNumbering.run(function);
         removeDeadAssignments(function);
         LoopInvariantCodeMotion.run(function);
+        removeDeadAssignments(function);
+        LoopVersioning.run(function);
         removeDeadAssignments(function);
     }
 

@@ -236,7 +236,8 @@ class OptimizerTest {
         late.add(new Instr.Jump(header), null);
         header.add(new Instr.Branch(Cond.LT, i, n, body, exit), null);
         body.add(binary(Instr.BinaryOp.MUL, product, n, n), null);
-        body.add(new Instr.Store(i, 0, product, 4, true, site), null);
+        // Unchecked, so that loop versioning leaves this loop alone.
+        body.add(new Instr.Store(i, 0, product, 4, false, site), null);
         body.add(binary(Instr.BinaryOp.ADD, next, i, constant(1)), null);
         body.add(new Instr.Move(i, next), null);
         body.add(new Instr.Jump(header), null);
@@ -286,5 +287,109 @@ class OptimizerTest {
 
         assertEquals(3, entry.instructions().size(), function.render());
         assertInstanceOf(Instr.Load.class, entry.instructions().get(1), function.render());
+    }
+
+    /** Builds a loop over {@code p[3 * i + displacement]}, an access that {@code access} makes from the address register. */
+    private CountedLoop pixelLoop(java.util.function.Function<VReg, Instr> access) {
+        CountedLoop loop = countedLoop();
+        VReg p = register("p");
+        loop.entry().instructions().addFirst(new Instr.Param(p, 2));
+        VReg offset = register("");
+        VReg address = register("");
+        loop.body().add(binary(Instr.BinaryOp.MUL, offset, loop.i(), constant(3)), null);
+        loop.body().add(binary(Instr.BinaryOp.ADD, address, p, offset), null);
+        loop.body().add(access.apply(address), null);
+        return loop;
+    }
+
+    private static long count(IrFunction function, java.util.function.Predicate<Instr> filter) {
+        return all(function).stream().filter(filter).count();
+    }
+
+    @Test
+    void versioningChecksRangeBeforeLoop() {
+        CountedLoop loop = pixelLoop(address -> new Instr.Store(address, 2, constant(9), 1, true, site));
+        closeLoop(loop);
+        loop.exit().add(new Instr.Return(constant(0)), null);
+        function.orderBlocks();
+
+        Optimizer.optimize(function);
+
+        List<Instr> entry = loop.entry().instructions();
+        assertEquals(1, count(function, i -> i instanceof Instr.PagesAllowed a && a.write()), function.render());
+        assertTrue(entry.stream().anyMatch(i -> i instanceof Instr.PagesAllowed), function.render());
+        Instr.Branch choice = assertInstanceOf(Instr.Branch.class, entry.getLast(), function.render());
+        assertEquals(loop.header(), choice.ifFalse(), function.render());
+        assertEquals(1, count(function, i -> i instanceof Instr.Store st && st.checked()), function.render());
+        assertEquals(1, count(function, i -> i instanceof Instr.Store st && !st.checked()), function.render());
+        assertTrue(loop.body().instructions().stream().anyMatch(i -> i instanceof Instr.Store st && st.checked()),
+                        "the original loop keeps its check: " + function.render());
+    }
+
+    @Test
+    void versionedCopyHasOwnTemporaries() {
+        CountedLoop loop = pixelLoop(address -> new Instr.Load(register("pixel"), address, 0, 1, false, true, site));
+        closeLoop(loop);
+        loop.exit().add(new Instr.Return(constant(0)), null);
+        function.orderBlocks();
+
+        Optimizer.optimize(function);
+
+        Instr.Load checked = (Instr.Load) all(function).stream().filter(i -> i instanceof Instr.Load l && l.checked())
+                        .findFirst().orElseThrow();
+        Instr.Load unchecked = (Instr.Load) all(function).stream().filter(i -> i instanceof Instr.Load l && !l.checked())
+                        .findFirst().orElseThrow();
+        assertFalse(checked.base().equals(unchecked.base()), function.render());
+    }
+
+    @Test
+    void loopWithCallIsNotVersioned() {
+        CountedLoop loop = pixelLoop(address -> new Instr.Load(register("pixel"), address, 0, 1, false, true, site));
+        loop.body().add(new Instr.Call(null, "g", loop.n(), List.of(), 0, site), null);
+        closeLoop(loop);
+        loop.exit().add(new Instr.Return(constant(0)), null);
+        function.orderBlocks();
+
+        Optimizer.optimize(function);
+
+        assertEquals(0, count(function, i -> i instanceof Instr.PagesAllowed), function.render());
+        assertEquals(0, count(function, i -> i instanceof Instr.Load l && !l.checked()), function.render());
+    }
+
+    @Test
+    void downwardStrideStaysChecked() {
+        CountedLoop loop = countedLoop();
+        VReg p = register("p");
+        VReg address = register("");
+        loop.entry().instructions().addFirst(new Instr.Param(p, 2));
+        loop.body().add(binary(Instr.BinaryOp.SUB, address, p, loop.i()), null);
+        loop.body().add(new Instr.Load(register("byte"), address, 0, 1, false, true, site), null);
+        closeLoop(loop);
+        loop.exit().add(new Instr.Return(constant(0)), null);
+        function.orderBlocks();
+
+        Optimizer.optimize(function);
+
+        assertEquals(0, count(function, i -> i instanceof Instr.PagesAllowed), function.render());
+    }
+
+    @Test
+    void accessAfterIncrementStaysChecked() {
+        CountedLoop loop = countedLoop();
+        VReg p = register("p");
+        VReg next = register("");
+        VReg address = register("");
+        loop.entry().instructions().addFirst(new Instr.Param(p, 2));
+        loop.body().add(binary(Instr.BinaryOp.ADD, next, loop.i(), constant(1)), null);
+        loop.body().add(new Instr.Move(loop.i(), next), null);
+        loop.body().add(binary(Instr.BinaryOp.ADD, address, p, loop.i()), null);
+        loop.body().add(new Instr.Store(address, 0, constant(1), 1, true, site), null);
+        loop.body().add(new Instr.Jump(loop.header()), null);
+        loop.exit().add(new Instr.Return(constant(0)), null);
+        function.orderBlocks();
+
+        Optimizer.optimize(function);
+
+        assertEquals(0, count(function, i -> i instanceof Instr.PagesAllowed), function.render());
     }
 }
