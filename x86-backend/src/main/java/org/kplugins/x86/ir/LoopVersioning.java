@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.kplugins.kpc.diagnostics.SourceLocation;
+import org.kplugins.kpc.runtime.PluginLayout;
 
 /**
  * Checks the page table once before a counted loop instead of at each access in it.
@@ -21,15 +22,19 @@ import org.kplugins.kpc.diagnostics.SourceLocation;
  *
  * <p>The preheader computes, for each base and kind of access, the base before the first
  * iteration, the last base, and the range from the lowest first byte to the highest last byte.
- * Then {@link Instr.PagesAllowed} walks the page table over that range. When every range lies in
- * the 32-bit space, no base wraps at 2^32, and every page lets the plugin access it, the loop runs
- * as a copy whose accesses of those ranges have no check. Otherwise it runs as it was, with every
- * check, so the first access that faults does so as before, with the same report. Both copies
- * keep every other instruction, budget steps and stack checks included. The page table changes
- * only through calls, which the body does not make, so the result of the walk holds for the whole
- * loop. NOTE: this assumes that no other thread maps or unmaps pages of the instance while the
- * loop runs. The range covers every iteration up to the bound. When another fault ends the loop
- * early, fewer iterations run, and the check was only stricter than needed.
+ * Then {@link Instr.PagesAllowed} walks the page table over that range. A stack check of a plugin
+ * stack pointer that the loop leaves alone, such as the one of an inlined call, passes on every
+ * iteration or fails on the first, so the preheader makes it once too. When every range lies in
+ * the 32-bit space, no base wraps at 2^32, every page lets the plugin access it and every stack
+ * check passes, the loop runs as a copy without those checks. Otherwise it runs as it was, with
+ * every check, so the first check that fails does so as before, with the same report. Both copies
+ * keep every other instruction, budget steps included.
+ *
+ * <p>The page table changes only through calls, which the body does not make, so the result of
+ * the walk holds for the whole loop. NOTE: this assumes that no other thread maps or unmaps pages
+ * of the instance while the loop runs. The range covers every iteration up to the bound. When
+ * another fault ends the loop early, fewer iterations run, and the check was only stricter than
+ * needed.
  */
 final class LoopVersioning {
 
@@ -122,7 +127,15 @@ final class LoopVersioning {
                 }
             }
         }
-        if (unchecked.isEmpty()) {
+        // A stack check of a stack pointer that the loop does not change passes on every
+        // iteration or fails on the first, so the preheader can make it once.
+        List<Integer> stackChecks = new ArrayList<>();
+        for (int i = 0; i < instructions.size(); i++) {
+            if (instructions.get(i) instanceof Instr.StackCheck c && !writes.containsKey(c.stackPointer())) {
+                stackChecks.add(i);
+            }
+        }
+        if (unchecked.isEmpty() && stackChecks.isEmpty()) {
             return;
         }
 
@@ -169,10 +182,23 @@ final class LoopVersioning {
                 local.put(written, function.newRegister(written.width(), written.name()));
             }
         }
+        for (int index : stackChecks) {
+            // The same test as the check's pattern: a signed 32-bit compare of the frame's start.
+            Instr.StackCheck stackCheck = (Instr.StackCheck) instructions.get(index);
+            VReg frameStart = binary(function, check, Instr.BinaryOp.SUB, stackCheck.stackPointer(),
+                            Imm.of(stackCheck.frameSize(), Width.I32));
+            VReg fits = function.newRegister(Width.I32, "");
+            check.add(new Instr.Compare(Cond.GE, fits, frameStart, Imm.of(PluginLayout.STACK_BOTTOM, Width.I32)));
+            allowed = binary(function, check, Instr.BinaryOp.AND, allowed, fits);
+        }
+
         Block fastHeader = function.newBlock();
         Block fastBody = function.newBlock();
         fastHeader.add(new Instr.Branch(branch.cond(), branch.left(), branch.right(), fastBody, branch.ifFalse()), location);
         for (int i = 0; i < instructions.size(); i++) {
+            if (stackChecks.contains(i)) {
+                continue;
+            }
             Instr instruction = instructions.get(i);
             instruction = withDestination(LocalValueNumbering.renameUses(instruction, r -> local.getOrDefault(r, r)),
                             instruction.def() == null ? null : local.getOrDefault(instruction.def(), instruction.def()));

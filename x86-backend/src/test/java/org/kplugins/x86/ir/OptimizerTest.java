@@ -392,4 +392,23 @@ class OptimizerTest {
 
         assertEquals(0, count(function, i -> i instanceof Instr.PagesAllowed), function.render());
     }
+
+    @Test
+    void versioningMakesStackCheckOnce() {
+        CountedLoop loop = countedLoop();
+        VReg stackPointer = register("stack pointer");
+        loop.entry().instructions().addFirst(new Instr.Param(stackPointer, 0));
+        loop.body().add(new Instr.StackCheck(stackPointer, 48, site), null);
+        closeLoop(loop);
+        loop.exit().add(new Instr.Return(constant(0)), null);
+        function.orderBlocks();
+
+        Optimizer.optimize(function);
+
+        assertEquals(1, count(function, i -> i instanceof Instr.StackCheck), function.render());
+        assertTrue(loop.body().instructions().stream().anyMatch(i -> i instanceof Instr.StackCheck),
+                        "the original loop keeps the stack check: " + function.render());
+        assertTrue(loop.entry().instructions().stream().anyMatch(i -> i instanceof Instr.Compare c
+                        && c.cond() == Cond.GE), function.render());
+    }
 }
