@@ -18,6 +18,8 @@ import java.util.Map;
  * takes in that block's instructions. Inlining leaves such chains, and the later passes see
  * more at once in one block.
  * <li>{@link LocalValueNumbering} propagates copies and removes recomputations in each block.
+ * <li>An operation whose result only feeds the copy right after it writes the copy's
+ * destination itself, so {@code t = x + 1; x = t} becomes {@code x = x + 1}.
  * <li>{@link LoopInvariantCodeMotion} moves pure computations whose operands a loop does not
  * change into a block before the loop.
  * <li>{@link LoopVersioning} checks the pages that a simple counted loop accesses once before it,
@@ -44,6 +46,7 @@ public final class Optimizer {
         removeDeadAssignments(function);
         LocalValueNumbering.run(function);
         removeDeadAssignments(function);
+        writeResultsDirectly(function);
         LoopInvariantCodeMotion.run(function);
         removeDeadAssignments(function);
         LoopVersioning.run(function);
@@ -77,6 +80,47 @@ public final class Optimizer {
                 blocks.remove(index);
                 if (index < b) {
                     b--;
+                }
+            }
+        }
+    }
+
+    /**
+     * Rewrites {@code t = op(...); x = t} as {@code x = op(...)} when the copy is the only reader of
+     * {@code t} and the operation its only writer. The operation still reads its operands before
+     * it writes {@code x}, so this holds even when it reads {@code x}.
+     */
+    static void writeResultsDirectly(IrFunction function) {
+        int[] reads = new int[function.registerCount()];
+        int[] writes = new int[function.registerCount()];
+        for (Block block : function.blocks()) {
+            for (Instr instruction : block.instructions()) {
+                for (VReg read : instruction.uses()) {
+                    reads[read.id()]++;
+                }
+                if (instruction.def() != null) {
+                    writes[instruction.def().id()]++;
+                }
+            }
+        }
+        for (Block block : function.blocks()) {
+            List<Instr> instructions = block.instructions();
+            for (int i = 0; i + 1 < instructions.size(); i++) {
+                Instr operation = instructions.get(i);
+                if (instructions.get(i + 1) instanceof Instr.Move copy && copy.src() instanceof VReg result
+                                && result.equals(operation.def()) && reads[result.id()] == 1 && writes[result.id()] == 1
+                                && result.width() == copy.dst().width()) {
+                    Instr direct = switch (operation) {
+                        case Instr.Binary b -> new Instr.Binary(b.op(), copy.dst(), b.left(), b.right());
+                        case Instr.Unary u -> new Instr.Unary(u.op(), copy.dst(), u.src());
+                        case Instr.Convert c -> new Instr.Convert(copy.dst(), c.src(), c.fromBits(), c.signed());
+                        case Instr.Compare c -> new Instr.Compare(c.cond(), copy.dst(), c.left(), c.right());
+                        default -> null;
+                    };
+                    if (direct != null) {
+                        block.replace(i, direct);
+                        block.remove(i + 1);
+                    }
                 }
             }
         }
