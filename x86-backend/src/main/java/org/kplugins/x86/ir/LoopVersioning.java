@@ -26,7 +26,9 @@ import org.kplugins.kpc.runtime.PluginLayout;
  * stack pointer that the loop leaves alone, such as the one of an inlined call, passes on every
  * iteration or fails on the first, so the preheader makes it once too. When every range lies in
  * the 32-bit space, no base wraps at 2^32, every page lets the plugin access it and every stack
- * check passes, the loop runs as a copy without those checks. Otherwise it runs as it was, with
+ * check passes, the loop runs as a copy without those checks. In the copy, each base that the
+ * body computed on every iteration starts at its first value and grows by its stride instead.
+ * Otherwise it runs as it was, with
  * every check, so the first check that fails does so as before, with the same report. Both copies
  * keep every other instruction, budget steps included.
  *
@@ -192,16 +194,33 @@ final class LoopVersioning {
             allowed = binary(function, check, Instr.BinaryOp.AND, allowed, fits);
         }
 
+        // Strength reduction in the copy: a base that the body computes on each iteration becomes a
+        // register that starts at the base's first value and grows by the stride at the end of each
+        // iteration, as the base did modulo 2^32.
+        Map<VReg, VReg> induction = new LinkedHashMap<>();
+        Map<VReg, Long> inductionStrides = new HashMap<>();
+        List<Integer> dropped = new ArrayList<>(stackChecks);
+        for (Range range : ranges.values()) {
+            VReg base = range.base();
+            if (local.containsKey(base) && definitions.containsKey(base) && !induction.containsKey(local.get(base))) {
+                induction.put(local.get(base), firstValues.get(base));
+                inductionStrides.put(firstValues.get(base), range.stride());
+                dropped.add(definitions.get(base));
+            }
+        }
+
         Block fastHeader = function.newBlock();
         Block fastBody = function.newBlock();
         fastHeader.add(new Instr.Branch(branch.cond(), branch.left(), branch.right(), fastBody, branch.ifFalse()), location);
         for (int i = 0; i < instructions.size(); i++) {
-            if (stackChecks.contains(i)) {
+            if (dropped.contains(i)) {
                 continue;
             }
             Instr instruction = instructions.get(i);
-            instruction = withDestination(LocalValueNumbering.renameUses(instruction, r -> local.getOrDefault(r, r)),
-                            instruction.def() == null ? null : local.getOrDefault(instruction.def(), instruction.def()));
+            instruction = withDestination(LocalValueNumbering.renameUses(instruction, r -> {
+                VReg renamed = local.getOrDefault(r, r);
+                return induction.getOrDefault(renamed, renamed);
+            }), instruction.def() == null ? null : local.getOrDefault(instruction.def(), instruction.def()));
             if (unchecked.contains(i)) {
                 instruction = switch (instruction) {
                     case Instr.Load l -> new Instr.Load(l.dst(), l.base(), l.displacement(), l.size(), l.signed(), false,
@@ -210,6 +229,12 @@ final class LoopVersioning {
                     default -> throw new IllegalStateException("not an access: " + instruction);
                 };
             } else if (i == instructions.size() - 1) {
+                for (Map.Entry<VReg, Long> step : inductionStrides.entrySet()) {
+                    if (step.getValue() != 0) {
+                        fastBody.add(new Instr.Binary(Instr.BinaryOp.ADD, step.getKey(), step.getKey(),
+                                        Imm.of(step.getValue(), Width.I32)), body.location(i));
+                    }
+                }
                 instruction = new Instr.Jump(fastHeader);
             }
             fastBody.add(instruction, body.location(i));

@@ -411,4 +411,25 @@ class OptimizerTest {
         assertTrue(loop.entry().instructions().stream().anyMatch(i -> i instanceof Instr.Compare c
                         && c.cond() == Cond.GE), function.render());
     }
+
+    @Test
+    void versionedCopyStepsBaseByStride() {
+        CountedLoop loop = pixelLoop(address -> new Instr.Store(address, 0, constant(9), 1, true, site));
+        closeLoop(loop);
+        loop.exit().add(new Instr.Return(constant(0)), null);
+        function.orderBlocks();
+
+        Optimizer.optimize(function);
+
+        Block fastBody = function.blocks().stream().filter(b -> b.instructions().stream()
+                        .anyMatch(i -> i instanceof Instr.Store st && !st.checked())).findFirst().orElseThrow();
+        Instr.Store store = (Instr.Store) fastBody.instructions().stream().filter(i -> i instanceof Instr.Store)
+                        .findFirst().orElseThrow();
+        assertTrue(fastBody.instructions().stream().noneMatch(i -> i instanceof Instr.Binary b
+                        && b.op() == Instr.BinaryOp.MUL), "the copy computes no product: " + function.render());
+        assertTrue(fastBody.instructions().contains(new Instr.Binary(Instr.BinaryOp.ADD, store.base(), store.base(),
+                        constant(3))), "the base grows by 3 per iteration: " + function.render());
+        assertTrue(loop.entry().instructions().stream().anyMatch(i -> store.base().equals(i.def())),
+                        "the base starts in the preheader: " + function.render());
+    }
 }
