@@ -88,7 +88,7 @@ public final class Optimizer {
     /**
      * Rewrites {@code t = op(...); x = t} as {@code x = op(...)} when the copy is the only reader of
      * {@code t} and the operation its only writer. The operation still reads its operands before
-     * it writes {@code x}, so this holds even when it reads {@code x}.
+     * it writes {@code x}, so the rewrite is also correct when it reads {@code x}.
      */
     static void writeResultsDirectly(IrFunction function) {
         int[] reads = new int[function.registerCount()];
