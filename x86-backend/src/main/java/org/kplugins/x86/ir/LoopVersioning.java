@@ -28,9 +28,8 @@ import org.kplugins.kpc.runtime.PluginLayout;
  * the 32-bit space, no base wraps at 2^32, every page lets the plugin access it and every stack
  * check passes, the loop runs as a copy without those checks. In the copy, each base that the
  * body computed on every iteration starts at its first value and grows by its stride instead.
- * Otherwise it runs as it was, with
- * every check, so the first check that fails does so as before, with the same report. Both copies
- * keep every other instruction, budget steps included.
+ * Otherwise the loop runs as it was, with every check, so the first check that fails does so as
+ * before, with the same report. Both copies keep every other instruction, budget steps included.
  *
  * <p>The page table changes only through calls, which the body does not make, so the result of
  * the walk holds for the whole loop. NOTE: this assumes that no other thread maps or unmaps pages
