@@ -60,6 +60,23 @@ public final class Block {
         return removed;
     }
 
+    /** Replaces instruction {@code index}, keeping its location. */
+    void replace(int index, Instr instruction) {
+        instructions.set(index, instruction);
+    }
+
+    /** Removes instruction {@code index} with its location. */
+    void remove(int index) {
+        instructions.remove(index);
+        locations.remove(index);
+    }
+
+    /** Inserts {@code instruction} with {@code location} before instruction {@code index}. */
+    void insert(int index, Instr instruction, SourceLocation location) {
+        instructions.add(index, instruction);
+        locations.add(index, location);
+    }
+
     /** Removes the instructions from {@code index} on, with their locations. */
     void truncate(int index) {
         instructions.subList(index, instructions.size()).clear();

@@ -263,6 +263,25 @@ public sealed interface Instr {
         }
     }
 
+    /**
+     * {@code dst} = 1 when {@code 0 <= first <= last < 2^32} and the page table lets the plugin read
+     * every page from the one of plugin address {@code first} to the one of {@code last}, and write
+     * them too when {@code write} is set, else 0. {@code first} and {@code last} are {@code I64} and
+     * {@code dst} is {@code I32}. It never faults, but its result holds only until a call, which may
+     * map or unmap pages: see {@link LoopVersioning}.
+     */
+    record PagesAllowed(VReg dst, Operand first, Operand last, boolean write) implements Instr {
+        @Override
+        public VReg def() {
+            return dst;
+        }
+
+        @Override
+        public List<VReg> uses() {
+            return registers(first, last);
+        }
+    }
+
     /** Sets {@code size} bytes at {@code base + displacement} to zero: an object in the function's own frame, never checked. */
     record ZeroFill(VReg base, int displacement, int size) implements Instr {
         @Override

@@ -152,7 +152,7 @@ public final class IrFunction {
     }
 
     /** Returns whether an instruction only computes its result: no memory access, fault, call or control flow. */
-    private static boolean isPure(Instr instruction) {
+    static boolean isPure(Instr instruction) {
         return switch (instruction) {
             case Instr.Param p -> true;
             case Instr.DataImportAddress d -> true;

@@ -34,5 +34,15 @@
  * back-edge ({@link org.kplugins.x86.ir.Instr.BudgetStep}) costs one step of the execution budget.
  * Calls to the host ({@link org.kplugins.x86.ir.Instr.HostCall}) leave the machine code through
  * the runtime's upcall.
+ *
+ * <p>After lowering and {@link org.kplugins.x86.ir.Inliner inlining}, the
+ * {@link org.kplugins.x86.ir.Optimizer} merges straight-line blocks, numbers values within each
+ * block to propagate copies and drop recomputed pure operations, moves pure loop-invariant
+ * operations into a preheader before the loop, versions simple counted loops, and removes
+ * assignments that no path reads. No pass moves or drops a load, store, call, budget step or any
+ * instruction that can fault, so every fault keeps its site and every budget step its place.
+ * Loop versioning runs such a loop as one of two copies: one with every check, and one without the
+ * page-table checks of accesses whose whole range {@link org.kplugins.x86.ir.Instr.PagesAllowed}
+ * has found allowed before the loop.
  */
 package org.kplugins.x86.ir;

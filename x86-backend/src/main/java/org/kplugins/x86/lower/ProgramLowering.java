@@ -26,6 +26,7 @@ import org.kplugins.x86.ir.HostTarget;
 import org.kplugins.x86.ir.Instr;
 import org.kplugins.x86.ir.IrFunction;
 import org.kplugins.x86.ir.Inliner;
+import org.kplugins.x86.ir.Optimizer;
 import org.kplugins.x86.ir.IrProgram;
 import org.kplugins.x86.ir.Operand;
 import org.kplugins.x86.ir.Site;
@@ -82,6 +83,7 @@ public final class ProgramLowering {
             }
         }
         Inliner.inline(functions, budgetEnabled);
+        Optimizer.optimize(functions);
         return new IrProgram(functions, List.copyOf(program.hostCalls), budgetEnabled, List.copyOf(program.signatures));
     }
 

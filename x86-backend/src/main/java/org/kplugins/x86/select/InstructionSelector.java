@@ -40,7 +40,8 @@ import org.kplugins.x86.select.MachineOperand.Virtual;
  * Selects x86-64 instructions for one IR function. Each IR instruction becomes a fixed pattern:
  * two-address arithmetic ({@code mov dst, left; add dst, right}), division through RAX and RDX
  * with its zero and overflow checks, the page-table check before each checked access, and the
- * budget and stack checks before each call. Patterns use only the scratch registers of
+ * budget and stack checks before each call, and the page-table walk of
+ * {@link org.kplugins.x86.ir.Instr.PagesAllowed} before a versioned loop. Patterns use only the scratch registers of
  * {@link RuntimeAbi} besides virtual registers, and no value in a scratch register outlives its
  * pattern.
  *
@@ -151,6 +152,7 @@ public final class InstructionSelector {
             case Instr.Load l -> load(l);
             case Instr.Store s -> store(s);
             case Instr.ZeroFill z -> zeroFill(z);
+            case Instr.PagesAllowed a -> pagesAllowed(a);
             case Instr.Call c -> call(c);
             case Instr.HostCall h -> hostCall(h);
             case Instr.IndirectCall c -> indirectCall(c);
@@ -665,6 +667,41 @@ public final class InstructionSelector {
             }
             default -> select(instruction);
         }
+    }
+
+    /**
+     * Sets the result to 1 when the plugin address range {@code [first, last]} lies in the 32-bit
+     * space and every page it touches has the read flag, and the write flag too for a write, else
+     * to 0. It walks the page table from the first page to the last in RAX and RDX.
+     */
+    private void pagesAllowed(Instr.PagesAllowed a) {
+        MachineLabel fail = newLabel("pages not allowed");
+        MachineLabel next = newLabel("next page");
+        MachineLabel done = newLabel("pages checked");
+        int flags = a.write() ? 3 : 1;
+        emit(Opcode.MOV, QWORD, RAX, operand(a.first()));
+        emit(Opcode.MOV, QWORD, RDX, operand(a.last()));
+        // Unsigned, so a negative first address counts as above the last.
+        emit(Opcode.CMP, QWORD, RAX, RDX);
+        jcc(Condition.A, fail);
+        emit(Opcode.MOV, QWORD, RCX, RDX);
+        emit(Opcode.SHR, QWORD, RCX, new Immediate(32));
+        jcc(Condition.NE, fail);
+        emit(Opcode.SHR, QWORD, RAX, new Immediate(AddressSpace.PAGE_SHIFT));
+        emit(Opcode.SHR, QWORD, RDX, new Immediate(AddressSpace.PAGE_SHIFT));
+        bind(next);
+        emit(Opcode.MOVZX, DWORD, BYTE, RCX, new Memory(PAGE_TABLE, RAX, 1, 0));
+        emit(Opcode.AND, DWORD, RCX, new Immediate(flags));
+        emit(Opcode.CMP, DWORD, RCX, new Immediate(flags));
+        jcc(Condition.NE, fail);
+        emit(Opcode.ADD, QWORD, RAX, new Immediate(1));
+        emit(Opcode.CMP, QWORD, RAX, RDX);
+        jcc(Condition.BE, next);
+        emit(Opcode.MOV, DWORD, v(a.dst()), new Immediate(1));
+        jmp(done);
+        bind(fail);
+        emit(Opcode.MOV, DWORD, v(a.dst()), new Immediate(0));
+        bind(done);
     }
 
     /** Zeroes an object in the function's frame: 8-byte stores, then the rest, or a loop for a large object. */

@@ -108,12 +108,17 @@ class ProgramLoweringTest {
     }
 
     @Test
-    void readOfLocalBeforeItsAssignmentIsCopied() {
+    void readOfLocalBeforeItsAssignmentSeesOldValue() {
         IrFunction f = lower("int f(int x) { return x + (x = 5); }", "f", false);
-        Instr.Binary add = (Instr.Binary) instructions(f, i -> i instanceof Instr.Binary b && b.op() == Instr.BinaryOp.ADD)
-                        .get(0);
-        org.kplugins.x86.ir.VReg left = (org.kplugins.x86.ir.VReg) add.left();
-        assertEquals("", left.name(), "the left operand must be a temporary copy of x: " + f.render());
+        List<Instr> entry = f.blocks().getFirst().instructions();
+        org.kplugins.x86.ir.VReg parameter = ((Instr.Param) instructions(f, i -> i instanceof Instr.Param p && p.index() == 1)
+                        .get(0)).dst();
+        int addIndex = entry.indexOf(instructions(f, i -> i instanceof Instr.Binary b && b.op() == Instr.BinaryOp.ADD).get(0));
+        Instr.Binary add = (Instr.Binary) entry.get(addIndex);
+        assertEquals(parameter, add.left(), "the left operand must be x as passed: " + f.render());
+        assertEquals(new org.kplugins.x86.ir.Imm(5, org.kplugins.x86.ir.Width.I32), add.right(), f.render());
+        assertTrue(entry.subList(0, addIndex).stream().noneMatch(i -> parameter.equals(i.def()) && !(i instanceof Instr.Param)),
+                        "nothing may write x before the add reads it: " + f.render());
     }
 
     @Test

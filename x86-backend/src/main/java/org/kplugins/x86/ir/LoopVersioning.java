@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.x86.ir;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.kplugins.kpc.diagnostics.SourceLocation;
+import org.kplugins.kpc.runtime.PluginLayout;
+
+/**
+ * Checks the page table once before a counted loop instead of at each access in it.
+ *
+ * <p>The loops it takes are the simplest counted ones: a header that only branches on
+ * {@code counter < bound} (signed or unsigned, 32 bits) into a single body block that jumps back,
+ * where the body adds 1 to the counter once, makes no call, and leaves the bound alone. In the
+ * body before that increment, an access whose base is an affine function of the counter,
+ * {@code base = base0 + stride * k} on iteration k with a constant stride from 0 to
+ * {@link #MAX_STRIDE}, touches a range of addresses that the preheader can compute in 64 bits.
+ *
+ * <p>The preheader computes, for each base and kind of access, the base before the first
+ * iteration, the last base, and the range from the lowest first byte to the highest last byte.
+ * Then {@link Instr.PagesAllowed} walks the page table over that range. A stack check of a plugin
+ * stack pointer that the loop leaves alone, such as the one of an inlined call, passes on every
+ * iteration or fails on the first, so the preheader makes it once too. When every range lies in
+ * the 32-bit space, no base wraps at 2^32, every page lets the plugin access it and every stack
+ * check passes, the loop runs as a copy without those checks. In the copy, each base that the
+ * body computed on every iteration starts at its first value and grows by its stride instead.
+ * Otherwise the loop runs as it was, with every check, so the first check that fails does so as
+ * before, with the same report. Both copies keep every other instruction, budget steps included.
+ *
+ * <p>The page table changes only through calls, which the body does not make, so the result of
+ * the walk holds for the whole loop. NOTE: this assumes that no other thread maps or unmaps pages
+ * of the instance while the loop runs. The range covers every iteration up to the bound. When
+ * another fault ends the loop early, fewer iterations run, and the check was only stricter than
+ * needed.
+ */
+final class LoopVersioning {
+
+    /** The largest stride, in bytes per iteration, of a base that the versioned loop leaves unchecked. */
+    static final long MAX_STRIDE = 1 << 20;
+
+    private static final long MASK_32 = 0xFFFF_FFFFL;
+
+    private LoopVersioning() {
+    }
+
+    /** The accesses of one base and kind: the bytes {@code [base + start, base + end)} on each iteration. */
+    private record Range(VReg base, boolean write, long stride, long start, long end) {
+    }
+
+    static void run(IrFunction function) {
+        // The loops found before any copy is made: a copy is never versioned again.
+        for (LoopInvariantCodeMotion.Loop loop : LoopInvariantCodeMotion.loops(function)) {
+            version(function, loop);
+        }
+    }
+
+    private static void version(IrFunction function, LoopInvariantCodeMotion.Loop loop) {
+        Block header = loop.header();
+        if (loop.body().size() != 2 || header.instructions().size() != 1
+                        || !(header.instructions().getFirst() instanceof Instr.Branch branch)) {
+            return;
+        }
+        Block body = branch.ifTrue();
+        if (body == header || !loop.body().contains(body) || loop.body().contains(branch.ifFalse())
+                        || !(body.instructions().getLast() instanceof Instr.Jump back) || back.target() != header) {
+            return;
+        }
+        if (branch.cond() != Cond.ULT && branch.cond() != Cond.LT || !(branch.left() instanceof VReg counter)
+                        || counter.width() != Width.I32 || branch.right().width() != Width.I32) {
+            return;
+        }
+
+        List<Instr> instructions = body.instructions();
+        Map<VReg, Integer> writes = new HashMap<>();
+        for (Instr instruction : instructions) {
+            if (instruction instanceof Instr.Call || instruction instanceof Instr.IndirectCall
+                            || instruction instanceof Instr.HostCall) {
+                return;
+            }
+            if (instruction.def() != null) {
+                writes.merge(instruction.def(), 1, Integer::sum);
+            }
+        }
+        if (branch.right() instanceof VReg bound && writes.containsKey(bound)) {
+            return;
+        }
+        int increment = incrementIndex(instructions, counter, writes);
+        if (increment < 0) {
+            return;
+        }
+
+        // The stride of each register that the body computes before the increment as an affine
+        // function of the counter, modulo 2^32, and the instruction that computes it.
+        Map<VReg, Long> strides = new HashMap<>();
+        Map<VReg, Integer> definitions = new HashMap<>();
+        Map<List<Object>, Range> ranges = new LinkedHashMap<>();
+        List<Integer> unchecked = new ArrayList<>();
+        for (int i = 0; i < increment; i++) {
+            Instr instruction = instructions.get(i);
+            VReg base = switch (instruction) {
+                case Instr.Load l when l.checked() -> l.base();
+                case Instr.Store s when s.checked() -> s.base();
+                default -> null;
+            };
+            if (base != null) {
+                Long stride = strideOf(base, counter, writes, strides);
+                if (stride != null && stride <= MAX_STRIDE) {
+                    boolean write = instruction instanceof Instr.Store;
+                    int displacement = write ? ((Instr.Store) instruction).displacement()
+                                    : ((Instr.Load) instruction).displacement();
+                    int size = write ? ((Instr.Store) instruction).size() : ((Instr.Load) instruction).size();
+                    ranges.merge(List.of(base, write), new Range(base, write, stride, displacement, displacement + size),
+                                    (a, b) -> new Range(a.base(), a.write(), a.stride(), Math.min(a.start(), b.start()),
+                                                    Math.max(a.end(), b.end())));
+                    unchecked.add(i);
+                }
+            }
+            VReg written = instruction.def();
+            if (written != null && writes.get(written) == 1) {
+                Long stride = affineStride(instruction, counter, writes, strides);
+                if (stride != null) {
+                    strides.put(written, stride);
+                    definitions.put(written, i);
+                }
+            }
+        }
+        // A stack check of a stack pointer that the loop does not change passes on every
+        // iteration or fails on the first, so the preheader can make it once.
+        List<Integer> stackChecks = new ArrayList<>();
+        for (int i = 0; i < instructions.size(); i++) {
+            if (instructions.get(i) instanceof Instr.StackCheck c && !writes.containsKey(c.stackPointer())) {
+                stackChecks.add(i);
+            }
+        }
+        if (unchecked.isEmpty() && stackChecks.isEmpty()) {
+            return;
+        }
+
+        Block preheader = LoopInvariantCodeMotion.preheader(function, loop);
+        SourceLocation location = header.location(0);
+        List<Instr> check = new ArrayList<>();
+        Map<VReg, VReg> firstValues = new HashMap<>();
+        for (Map.Entry<VReg, Integer> definition : definitions.entrySet().stream()
+                        .sorted(Map.Entry.comparingByValue()).toList()) {
+            // The body's affine computations, run once with the counter's first value.
+            Instr copy = LocalValueNumbering.renameUses(instructions.get(definition.getValue()),
+                            register -> firstValues.getOrDefault(register, register));
+            VReg first = function.newRegister(definition.getKey().width(), "");
+            firstValues.put(definition.getKey(), first);
+            check.add(withDestination(copy, first));
+        }
+        boolean signed = branch.cond() == Cond.LT;
+        VReg counter64 = convert(function, check, counter, signed);
+        VReg bound64 = convert(function, check, branch.right(), signed);
+        VReg lastIteration = binary(function, check, Instr.BinaryOp.SUB, bound64, counter64);
+        lastIteration = binary(function, check, Instr.BinaryOp.SUB, lastIteration, Imm.of(1, Width.I64));
+        Operand allowed = Imm.of(1, Width.I32);
+        for (Range range : ranges.values()) {
+            VReg first = convert(function, check, firstValues.getOrDefault(range.base(), range.base()), false);
+            VReg span = binary(function, check, Instr.BinaryOp.MUL, lastIteration, Imm.of(range.stride(), Width.I64));
+            VReg last = binary(function, check, Instr.BinaryOp.ADD, first, span);
+            VReg high = binary(function, check, Instr.BinaryOp.SHR, last, Imm.of(32, Width.I32));
+            VReg noWrap = function.newRegister(Width.I32, "");
+            check.add(new Instr.Compare(Cond.EQ, noWrap, high, Imm.of(0, Width.I64)));
+            VReg low = binary(function, check, Instr.BinaryOp.ADD, first, Imm.of(range.start(), Width.I64));
+            VReg highest = binary(function, check, Instr.BinaryOp.ADD, last, Imm.of(range.end() - 1, Width.I64));
+            VReg pages = function.newRegister(Width.I32, "");
+            check.add(new Instr.PagesAllowed(pages, low, highest, range.write()));
+            allowed = binary(function, check, Instr.BinaryOp.AND, allowed, noWrap);
+            allowed = binary(function, check, Instr.BinaryOp.AND, allowed, pages);
+        }
+
+        // The copy gets its own registers for the values that live only within one iteration, so
+        // that their live ranges stay inside each copy of the loop.
+        BitSet carried = IrLiveness.of(function).liveIn(header);
+        Map<VReg, VReg> local = new HashMap<>();
+        for (VReg written : writes.keySet()) {
+            if (!carried.get(written.id())) {
+                local.put(written, function.newRegister(written.width(), written.name()));
+            }
+        }
+        for (int index : stackChecks) {
+            // The same test as the check's pattern: a signed 32-bit compare of the frame's start.
+            Instr.StackCheck stackCheck = (Instr.StackCheck) instructions.get(index);
+            VReg frameStart = binary(function, check, Instr.BinaryOp.SUB, stackCheck.stackPointer(),
+                            Imm.of(stackCheck.frameSize(), Width.I32));
+            VReg fits = function.newRegister(Width.I32, "");
+            check.add(new Instr.Compare(Cond.GE, fits, frameStart, Imm.of(PluginLayout.STACK_BOTTOM, Width.I32)));
+            allowed = binary(function, check, Instr.BinaryOp.AND, allowed, fits);
+        }
+
+        // Strength reduction in the copy: a base that the body computes on each iteration becomes a
+        // register that starts at the base's first value and grows by the stride at the end of each
+        // iteration, as the base did modulo 2^32.
+        Map<VReg, VReg> induction = new LinkedHashMap<>();
+        Map<VReg, Long> inductionStrides = new HashMap<>();
+        List<Integer> dropped = new ArrayList<>(stackChecks);
+        for (Range range : ranges.values()) {
+            VReg base = range.base();
+            if (local.containsKey(base) && definitions.containsKey(base) && !induction.containsKey(local.get(base))) {
+                induction.put(local.get(base), firstValues.get(base));
+                inductionStrides.put(firstValues.get(base), range.stride());
+                dropped.add(definitions.get(base));
+            }
+        }
+
+        Block fastHeader = function.newBlock();
+        Block fastBody = function.newBlock();
+        fastHeader.add(new Instr.Branch(branch.cond(), branch.left(), branch.right(), fastBody, branch.ifFalse()), location);
+        for (int i = 0; i < instructions.size(); i++) {
+            if (dropped.contains(i)) {
+                continue;
+            }
+            Instr instruction = instructions.get(i);
+            instruction = withDestination(LocalValueNumbering.renameUses(instruction, r -> {
+                VReg renamed = local.getOrDefault(r, r);
+                return induction.getOrDefault(renamed, renamed);
+            }), instruction.def() == null ? null : local.getOrDefault(instruction.def(), instruction.def()));
+            if (unchecked.contains(i)) {
+                instruction = switch (instruction) {
+                    case Instr.Load l -> new Instr.Load(l.dst(), l.base(), l.displacement(), l.size(), l.signed(), false,
+                                    l.site());
+                    case Instr.Store s -> new Instr.Store(s.base(), s.displacement(), s.value(), s.size(), false, s.site());
+                    default -> throw new IllegalStateException("not an access: " + instruction);
+                };
+            } else if (i == instructions.size() - 1) {
+                for (Map.Entry<VReg, Long> step : inductionStrides.entrySet()) {
+                    if (step.getValue() != 0) {
+                        fastBody.add(new Instr.Binary(Instr.BinaryOp.ADD, step.getKey(), step.getKey(),
+                                        Imm.of(step.getValue(), Width.I32)), body.location(i));
+                    }
+                }
+                instruction = new Instr.Jump(fastHeader);
+            }
+            fastBody.add(instruction, body.location(i));
+        }
+
+        int end = preheader.instructions().size() - 1;
+        for (Instr instruction : check) {
+            preheader.insert(end++, instruction, location);
+        }
+        preheader.replace(end, new Instr.Branch(Cond.NE, allowed, Imm.of(0, Width.I32), fastHeader, header));
+        List<Block> blocks = function.blocks();
+        blocks.remove(fastHeader);
+        blocks.remove(fastBody);
+        blocks.add(blocks.indexOf(header), fastHeader);
+        blocks.add(blocks.indexOf(header), fastBody);
+    }
+
+    /**
+     * Returns the index of the body's only write of {@code counter} when it adds 1 to it, directly
+     * or through a copy of {@code counter + 1}, else -1.
+     */
+    private static int incrementIndex(List<Instr> instructions, VReg counter, Map<VReg, Integer> writes) {
+        if (writes.getOrDefault(counter, 0) != 1) {
+            return -1;
+        }
+        for (int i = 0; i < instructions.size(); i++) {
+            Instr instruction = instructions.get(i);
+            if (!counter.equals(instruction.def())) {
+                continue;
+            }
+            if (isIncrement(instruction, counter)) {
+                return i;
+            }
+            if (instruction instanceof Instr.Move move && move.src() instanceof VReg sum
+                            && writes.getOrDefault(sum, 0) == 1) {
+                for (int j = 0; j < i; j++) {
+                    if (sum.equals(instructions.get(j).def()) && isIncrement(instructions.get(j), counter)) {
+                        return i;
+                    }
+                }
+            }
+            return -1;
+        }
+        return -1;
+    }
+
+    private static boolean isIncrement(Instr instruction, VReg counter) {
+        Imm one = Imm.of(1, Width.I32);
+        return instruction instanceof Instr.Binary b && b.op() == Instr.BinaryOp.ADD
+                        && (counter.equals(b.left()) && one.equals(b.right()) || one.equals(b.left()) && counter.equals(b.right()));
+    }
+
+    /** Returns the stride of {@code operand} per iteration, modulo 2^32, or null when it is not affine in the counter. */
+    private static Long strideOf(Operand operand, VReg counter, Map<VReg, Integer> writes, Map<VReg, Long> strides) {
+        if (operand instanceof Imm) {
+            return 0L;
+        }
+        VReg register = (VReg) operand;
+        if (register.width() != Width.I32) {
+            return null;
+        }
+        if (register.equals(counter)) {
+            return 1L;
+        }
+        if (!writes.containsKey(register)) {
+            return 0L;
+        }
+        return strides.get(register);
+    }
+
+    /** Returns the stride of the result of a pure 32-bit {@code instruction} in the counter, or null. */
+    private static Long affineStride(Instr instruction, VReg counter, Map<VReg, Integer> writes, Map<VReg, Long> strides) {
+        if (instruction.def().width() != Width.I32) {
+            return null;
+        }
+        switch (instruction) {
+            case Instr.Move m -> {
+                return strideOf(m.src(), counter, writes, strides);
+            }
+            case Instr.Binary b -> {
+                Long left = strideOf(b.left(), counter, writes, strides);
+                Long right = strideOf(b.right(), counter, writes, strides);
+                if (left == null || right == null) {
+                    return null;
+                }
+                return switch (b.op()) {
+                    case ADD -> (left + right) & MASK_32;
+                    case SUB -> (left - right) & MASK_32;
+                    case MUL -> b.right() instanceof Imm k ? (left * k.value()) & MASK_32
+                                    : b.left() instanceof Imm k ? (right * k.value()) & MASK_32
+                                    : left == 0 && right == 0 ? 0L : null;
+                    case SHL -> b.right() instanceof Imm k ? (left << (k.value() & 31)) & MASK_32 : null;
+                    default -> left == 0 && right == 0 ? 0L : null;
+                };
+            }
+            case Instr.Unary u -> {
+                return strideOf(u.src(), counter, writes, strides) instanceof Long s && s == 0 ? 0L : null;
+            }
+            case Instr.Convert c -> {
+                return strideOf(c.src(), counter, writes, strides) instanceof Long s && s == 0 ? 0L : null;
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * Returns {@code instruction} writing {@code dst} instead of its own result, for any instruction
+     * that a versioned body may contain; one that writes nothing comes back unchanged.
+     */
+    private static Instr withDestination(Instr instruction, VReg dst) {
+        return switch (instruction) {
+            case Instr.Move m -> new Instr.Move(dst, m.src());
+            case Instr.Binary b -> new Instr.Binary(b.op(), dst, b.left(), b.right());
+            case Instr.Unary u -> new Instr.Unary(u.op(), dst, u.src());
+            case Instr.Convert c -> new Instr.Convert(dst, c.src(), c.fromBits(), c.signed());
+            case Instr.Compare c -> new Instr.Compare(c.cond(), dst, c.left(), c.right());
+            case Instr.Divide d -> new Instr.Divide(d.op(), dst, d.left(), d.right(), d.site());
+            case Instr.FloatBinary f -> new Instr.FloatBinary(f.op(), dst, f.left(), f.right());
+            case Instr.FloatCompare f -> new Instr.FloatCompare(f.cond(), dst, f.left(), f.right());
+            case Instr.FloatConvert f -> new Instr.FloatConvert(f.conversion(), dst, f.src());
+            case Instr.Load l -> new Instr.Load(dst, l.base(), l.displacement(), l.size(), l.signed(), l.checked(), l.site());
+            case Instr.Param p -> new Instr.Param(dst, p.index());
+            case Instr.DataImportAddress d -> new Instr.DataImportAddress(dst, d.index());
+            case Instr.PagesAllowed a -> new Instr.PagesAllowed(dst, a.first(), a.last(), a.write());
+            default -> {
+                if (instruction.def() != null) {
+                    throw new IllegalStateException("cannot rename the result of " + instruction);
+                }
+                yield instruction;
+            }
+        };
+    }
+
+    private static VReg convert(IrFunction function, List<Instr> code, Operand value, boolean signed) {
+        VReg wide = function.newRegister(Width.I64, "");
+        code.add(new Instr.Convert(wide, value, 32, signed));
+        return wide;
+    }
+
+    private static VReg binary(IrFunction function, List<Instr> code, Instr.BinaryOp op, Operand left, Operand right) {
+        VReg result = function.newRegister(left.width(), "");
+        code.add(new Instr.Binary(op, result, left, right));
+        return result;
+    }
+}
