@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.launcher;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.logging.Formatter;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.StreamHandler;
+import org.kplugins.kpc.host.PluginLimits;
+import org.kplugins.server.ImageServer;
+import org.kplugins.server.ServerOptions;
+
+/**
+ * {@code kpc serve}: starts the image-transcoding web server and runs until the process gets
+ * SIGINT or SIGTERM, which stop it cleanly: requests in flight finish first.
+ */
+final class ServeCommand {
+
+    private final Arguments arguments;
+    private final Map<String, String> polyglotOptions;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    ServeCommand(Arguments arguments, Map<String, String> polyglotOptions, PrintStream out, PrintStream err) {
+        this.arguments = arguments;
+        this.polyglotOptions = polyglotOptions;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Serves until the JVM shuts down and returns 0. */
+    int run() {
+        ServerOptions options = serverOptions(System.getenv(ServerOptions.TOKEN_VARIABLE));
+        configureLogging(err);
+        ImageServer server;
+        try {
+            server = ImageServer.start(options);
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot start the server on " + options.bindAddress() + ":" + options.port() + ": "
+                            + e.getMessage() + "; choose another --port or --bind");
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "kpc-serve-shutdown"));
+        try {
+            server.awaitStop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.stop();
+        }
+        return 0;
+    }
+
+    /**
+     * Builds the server options from the command line. The plugin limits come from --budget,
+     * --fault-limit and the kpc.MemoryLimit, kpc.StackSize and kpc.HeapSize options; the other
+     * polyglot options (the tier's among them) configure the engine.
+     *
+     * @param tokenVariable the value of {@link ServerOptions#TOKEN_VARIABLE}, used when --token is not given
+     */
+    ServerOptions serverOptions(String tokenVariable) {
+        Map<String, String> engineOptions = new HashMap<>(polyglotOptions);
+        PluginLimits limits = ServerOptions.DEFAULT_PLUGIN_LIMITS;
+        limits = limits.withBudget(Long.parseLong(engineOptions.remove("kpc.Budget")));
+        String memoryLimit = engineOptions.remove("kpc.MemoryLimit");
+        if (memoryLimit != null) {
+            limits = limits.withMemoryLimit(parseIntOption("kpc.MemoryLimit", memoryLimit));
+        }
+        String stackSize = engineOptions.remove("kpc.StackSize");
+        if (stackSize != null) {
+            limits = limits.withStackSize(parseIntOption("kpc.StackSize", stackSize));
+        }
+        String heapSize = engineOptions.remove("kpc.HeapSize");
+        if (heapSize != null) {
+            limits = limits.withHeapSize(parseIntOption("kpc.HeapSize", heapSize));
+        }
+        Map<String, Long> given = arguments.serveLimits;
+        if (given.containsKey("--fault-limit")) {
+            limits = limits.withFaultLimit(intLimit("--fault-limit"));
+        }
+
+        ServerOptions.Builder builder = ServerOptions.builder(arguments.root, arguments.pluginsDirectory)
+                        .pluginLimits(limits)
+                        .engineOptions(engineOptions)
+                        .printkOutput(out)
+                        .token(arguments.token != null ? arguments.token : emptyToNull(tokenVariable));
+        if (arguments.port != null) {
+            builder.port(arguments.port);
+        }
+        if (arguments.bindAddress != null) {
+            builder.bindAddress(arguments.bindAddress);
+        }
+        if (given.containsKey("--workers")) {
+            builder.workers(intLimit("--workers"));
+        }
+        if (given.containsKey("--max-queued-calls")) {
+            builder.maxQueuedCalls(intLimit("--max-queued-calls"));
+        }
+        if (given.containsKey("--max-upload-bytes")) {
+            builder.maxUploadBytes(intLimit("--max-upload-bytes"));
+        }
+        if (given.containsKey("--max-request-bytes")) {
+            builder.maxRequestBytes(intLimit("--max-request-bytes"));
+        }
+        if (given.containsKey("--max-nesting")) {
+            builder.maxNesting(intLimit("--max-nesting"));
+        }
+        if (given.containsKey("--max-side")) {
+            builder.maxSide(intLimit("--max-side"));
+        }
+        if (given.containsKey("--max-pixels")) {
+            builder.maxPixels(given.get("--max-pixels"));
+        }
+        if (given.containsKey("--compile-timeout-ms")) {
+            builder.compileTimeout(Duration.ofMillis(given.get("--compile-timeout-ms")));
+        }
+        if (given.containsKey("--client-timeout-s")) {
+            builder.clientTimeout(Duration.ofSeconds(given.get("--client-timeout-s")));
+        }
+        if (given.containsKey("--shutdown-grace-s")) {
+            builder.shutdownGrace(Duration.ofSeconds(given.get("--shutdown-grace-s")));
+        }
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(e.getMessage());
+        }
+    }
+
+    private int intLimit(String option) {
+        long value = arguments.serveLimits.get(option);
+        if (value > Integer.MAX_VALUE) {
+            throw new InvalidInputException("invalid value " + value + " for " + option + ": expected at most " + Integer.MAX_VALUE);
+        }
+        return (int) value;
+    }
+
+    private static int parseIntOption(String option, String value) {
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("invalid value '" + value + "' for --" + option + ": expected a number of bytes"
+                            + " up to " + Integer.MAX_VALUE);
+        }
+    }
+
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    /** Sends the server's log to {@code stream}, one line per record: time, level, message and any stack trace. */
+    static void configureLogging(PrintStream stream) {
+        Logger logger = Logger.getLogger(ImageServer.class.getPackageName());
+        logger.setUseParentHandlers(false);
+        logger.setLevel(Level.INFO);
+        StreamHandler handler = new StreamHandler(stream, new OneLineFormatter()) {
+            @Override
+            public synchronized void publish(LogRecord record) {
+                super.publish(record);
+                flush();
+            }
+        };
+        handler.setLevel(Level.ALL);
+        logger.addHandler(handler);
+    }
+
+    private static final class OneLineFormatter extends Formatter {
+        @Override
+        public String format(LogRecord record) {
+            StringBuilder line = new StringBuilder();
+            line.append(Instant.ofEpochMilli(record.getMillis())).append(' ').append(record.getLevel().getName()).append(' ')
+                            .append(formatMessage(record)).append(System.lineSeparator());
+            if (record.getThrown() != null) {
+                java.io.StringWriter trace = new java.io.StringWriter();
+                record.getThrown().printStackTrace(new java.io.PrintWriter(trace));
+                line.append(trace);
+            }
+            return line.toString();
+        }
+    }
+}

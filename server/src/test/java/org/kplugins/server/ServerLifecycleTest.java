@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Servers started for one test each: management with a token, and a stop with a request in flight. */
+class ServerLifecycleTest {
+
+    /**
+     * A transcoder that spins for about 300 million loop steps before it writes the image: long
+     * enough to still run when the test stops the server, and within the default budget.
+     */
+    private static final String SLOW_SOURCE = """
+                    #include <kernel.h>
+                    int transcode(const uint8_t *in, uint8_t *out, uint32_t width, uint32_t height) {
+                        uint32_t sum = 0;
+                        for (uint32_t i = 0; i < 300000000; i++)
+                            sum += i ^ (sum >> 3);
+                        for (uint32_t i = 0; i < width * height * 3; i++)
+                            out[i] = in[i];
+                        out[0] = (uint8_t)(out[0] | (sum & 0));
+                        return 0;
+                    }
+                    """;
+
+    @TempDir
+    Path folder;
+
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private ServerOptions.Builder options() throws IOException {
+        Path root = Files.createDirectories(folder.resolve("root"));
+        Path plugins = Files.createDirectories(folder.resolve("plugins"));
+        Files.copy(TestFiles.ASTRONAUT, root.resolve("astronaut.png"));
+        return ServerOptions.builder(root, plugins).port(0).workers(1);
+    }
+
+    private HttpResponse<String> upload(ImageServer server, String name, String source, String authorization)
+                    throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/plugins/" + name))
+                        .PUT(HttpRequest.BodyPublishers.ofString(source));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void tokenGuardsManagement() throws Exception {
+        String source = TestFiles.exampleSource("grayscale.kpc");
+        try (ImageServer server = ImageServer.start(options().token("correct-horse-battery-staple").build())) {
+            HttpResponse<String> missing = upload(server, "gray", source, null);
+            assertEquals(401, missing.statusCode());
+            assertEquals("Bearer", missing.headers().firstValue("WWW-Authenticate").orElseThrow());
+            assertEquals(401, upload(server, "gray", source, "Bearer wrong").statusCode());
+            assertEquals(401, upload(server, "gray", source, "Basic Y29ycmVjdA==").statusCode());
+            assertEquals(201, upload(server, "gray", source, "Bearer correct-horse-battery-staple").statusCode());
+        }
+    }
+
+    @Test
+    void stopLetsRequestInFlightFinish() throws Exception {
+        ImageServer server = ImageServer.start(options().build());
+        try {
+            assertEquals(201, upload(server, "slow", SLOW_SOURCE, null).statusCode());
+            URI uri = URI.create("http://127.0.0.1:" + server.port() + "/astronaut.png?plugin=slow");
+            CompletableFuture<HttpResponse<byte[]>> inFlight = client.sendAsync(HttpRequest.newBuilder(uri).build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
+            Thread.sleep(200);
+            assertFalse(inFlight.isDone(), "the request finished before the stop began; make the plugin slower");
+            long stopStart = System.nanoTime();
+            server.stop();
+            long stopMillis = (System.nanoTime() - stopStart) / 1_000_000;
+
+            HttpResponse<byte[]> response = inFlight.get(30, TimeUnit.SECONDS);
+            assertEquals(200, response.statusCode(), () -> new String(response.body()) + " after a stop of " + stopMillis + " ms");
+            assertEquals(512, TestFiles.decode(response.body()).getWidth());
+            assertThrows(ConnectException.class, () -> client.send(HttpRequest.newBuilder(uri).build(),
+                            HttpResponse.BodyHandlers.discarding()));
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void invalidOptionsNameTheOption() throws Exception {
+        Path root = Files.createDirectories(folder.resolve("r"));
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                        () -> ServerOptions.builder(root, folder.resolve("nope")).build());
+        assertEquals("invalid value '" + folder.resolve("nope") + "' for --plugins: no such directory", missing.getMessage());
+
+        IllegalArgumentException pixels = assertThrows(IllegalArgumentException.class,
+                        () -> ServerOptions.builder(root, root).maxPixels(1L << 30).build());
+        assertTrue(pixels.getMessage().startsWith("invalid value 1073741824 for --max-pixels: the input and output buffers"),
+                        pixels.getMessage());
+    }
+}
