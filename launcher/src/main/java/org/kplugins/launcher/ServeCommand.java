@@ -45,6 +45,7 @@ final class ServeCommand {
             throw new InvalidInputException("cannot start the server on " + options.bindAddress() + ":" + options.port() + ": "
                             + e.getMessage() + "; choose another --port or --bind");
         }
+        handleStopSignals(server);
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "kpc-serve-shutdown"));
         try {
             server.awaitStop();
@@ -53,6 +54,23 @@ final class ServeCommand {
             server.stop();
         }
         return 0;
+    }
+
+    /**
+     * Stops the server on SIGINT and SIGTERM before the JVM begins to shut down. A shutdown hook
+     * alone would stop it too, but java.util.logging resets its handlers in a shutdown hook of its
+     * own, so the stop would go unlogged. sun.misc.Signal is in the jdk.unsupported module, which
+     * every JDK 25 has.
+     */
+    private static void handleStopSignals(ImageServer server) {
+        for (String name : new String[] {"INT", "TERM"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> Thread.ofPlatform().name("kpc-serve-stop")
+                                .start(server::stop));
+            } catch (IllegalArgumentException e) {
+                // The platform has no such signal, or the JVM reserves it; the shutdown hook still stops the server.
+            }
+        }
     }
 
     /**

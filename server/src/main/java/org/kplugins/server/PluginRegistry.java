@@ -187,7 +187,8 @@ final class PluginRegistry implements AutoCloseable {
             try {
                 install(name, kernel -> kernel.load(file, options.pluginLimits()), "file " + fileName);
             } catch (HttpError e) {
-                LOG.severe(() -> "plugin file '" + file + "' was not loaded: " + e.getMessage());
+                // install has logged why, with the compiler's or linker's message.
+                LOG.fine(() -> "plugin file '" + file + "' skipped");
             }
         }
     }
