@@ -280,6 +280,7 @@ public final class KpcMain extends AbstractLanguageLauncher {
                         + " number of processors.");
         launcherOption("--max-queued-calls N", "Transcoder calls that may wait for a worker; more get 503. Default: "
                         + ServerOptions.DEFAULT_MAX_QUEUED_CALLS + ".");
+
         launcherOption("--max-upload-bytes N", "Largest plugin source accepted, in bytes. Default: "
                         + ServerOptions.DEFAULT_MAX_UPLOAD_BYTES + ".");
         launcherOption("--max-nesting N", "Deepest nesting of brackets, parentheses and braces in an uploaded source. Default: "
@@ -288,10 +289,12 @@ public final class KpcMain extends AbstractLanguageLauncher {
                         + ServerOptions.DEFAULT_COMPILE_TIMEOUT.toMillis() + ".");
         launcherOption("--max-request-bytes N", "Largest body of any other request, in bytes. Default: "
                         + ServerOptions.DEFAULT_MAX_REQUEST_BYTES + ".");
+
         launcherOption("--max-side N", "Largest width or height of an image to transcode, in pixels. Default: "
                         + ServerOptions.DEFAULT_MAX_SIDE + ".");
         launcherOption("--max-pixels N", "Largest width * height of an image to transcode. Default: "
                         + ServerOptions.DEFAULT_MAX_PIXELS + ".");
+
         launcherOption("--fault-limit N", "Faults after which a plugin is quarantined (its requests get 503 until it is uploaded"
                         + " again). Default: " + ServerOptions.DEFAULT_FAULT_LIMIT + ".");
         launcherOption("--client-timeout-s N", "Time a client may take to send a request or to receive a response, in seconds."

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.logging.Formatter;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -98,7 +99,7 @@ final class ServeCommand {
         }
         Map<String, Long> given = arguments.serveLimits;
         if (given.containsKey("--fault-limit")) {
-            limits = limits.withFaultLimit(intLimit("--fault-limit"));
+            limits = limits.withFaultLimit(toInt("--fault-limit", given.get("--fault-limit")));
         }
 
         ServerOptions.Builder builder = ServerOptions.builder(arguments.root, arguments.pluginsDirectory)
@@ -112,35 +113,13 @@ final class ServeCommand {
         if (arguments.bindAddress != null) {
             builder.bindAddress(arguments.bindAddress);
         }
-        if (given.containsKey("--workers")) {
-            builder.workers(intLimit("--workers"));
-        }
-        if (given.containsKey("--max-queued-calls")) {
-            builder.maxQueuedCalls(intLimit("--max-queued-calls"));
-        }
-        if (given.containsKey("--max-upload-bytes")) {
-            builder.maxUploadBytes(intLimit("--max-upload-bytes"));
-        }
-        if (given.containsKey("--max-request-bytes")) {
-            builder.maxRequestBytes(intLimit("--max-request-bytes"));
-        }
-        if (given.containsKey("--max-nesting")) {
-            builder.maxNesting(intLimit("--max-nesting"));
-        }
-        if (given.containsKey("--max-side")) {
-            builder.maxSide(intLimit("--max-side"));
-        }
-        if (given.containsKey("--max-pixels")) {
-            builder.maxPixels(given.get("--max-pixels"));
-        }
-        if (given.containsKey("--compile-timeout-ms")) {
-            builder.compileTimeout(Duration.ofMillis(given.get("--compile-timeout-ms")));
-        }
-        if (given.containsKey("--client-timeout-s")) {
-            builder.clientTimeout(Duration.ofSeconds(given.get("--client-timeout-s")));
-        }
-        if (given.containsKey("--shutdown-grace-s")) {
-            builder.shutdownGrace(Duration.ofSeconds(given.get("--shutdown-grace-s")));
+        for (Map.Entry<String, Long> limit : given.entrySet()) {
+            BiConsumer<ServerOptions.Builder, Long> setter = LIMIT_SETTERS.get(limit.getKey());
+            if (setter != null) {
+                setter.accept(builder, limit.getValue());
+            } else if (!limit.getKey().equals("--fault-limit")) {
+                throw new IllegalStateException("serve option without a setter: " + limit.getKey());
+            }
         }
         try {
             return builder.build();
@@ -149,8 +128,20 @@ final class ServeCommand {
         }
     }
 
-    private int intLimit(String option) {
-        long value = arguments.serveLimits.get(option);
+    /** The setter of each numeric serve option except --fault-limit, which is a plugin limit. */
+    private static final Map<String, BiConsumer<ServerOptions.Builder, Long>> LIMIT_SETTERS = Map.ofEntries(
+                    Map.entry("--workers", (builder, value) -> builder.workers(toInt("--workers", value))),
+                    Map.entry("--max-queued-calls", (builder, value) -> builder.maxQueuedCalls(toInt("--max-queued-calls", value))),
+                    Map.entry("--max-upload-bytes", (builder, value) -> builder.maxUploadBytes(toInt("--max-upload-bytes", value))),
+                    Map.entry("--max-request-bytes", (builder, value) -> builder.maxRequestBytes(toInt("--max-request-bytes", value))),
+                    Map.entry("--max-nesting", (builder, value) -> builder.maxNesting(toInt("--max-nesting", value))),
+                    Map.entry("--max-side", (builder, value) -> builder.maxSide(toInt("--max-side", value))),
+                    Map.entry("--max-pixels", ServerOptions.Builder::maxPixels),
+                    Map.entry("--compile-timeout-ms", (builder, value) -> builder.compileTimeout(Duration.ofMillis(value))),
+                    Map.entry("--client-timeout-s", (builder, value) -> builder.clientTimeout(Duration.ofSeconds(value))),
+                    Map.entry("--shutdown-grace-s", (builder, value) -> builder.shutdownGrace(Duration.ofSeconds(value))));
+
+    private static int toInt(String option, long value) {
         if (value > Integer.MAX_VALUE) {
             throw new InvalidInputException("invalid value " + value + " for " + option + ": expected at most " + Integer.MAX_VALUE);
         }

@@ -46,6 +46,26 @@ class ServeCommandTest {
     }
 
     @Test
+    void everyServeLimitIsApplied() {
+        List<String> args = new java.util.ArrayList<>(List.of("serve", "--root", ".", "--plugins", "."));
+        for (String option : Arguments.SERVE_LIMITS) {
+            args.add(option + "=2");
+        }
+        ServerOptions options = parse(null, args.toArray(String[]::new));
+        assertEquals(2, options.workers());
+        assertEquals(2, options.maxQueuedCalls());
+        assertEquals(2, options.maxUploadBytes());
+        assertEquals(2, options.maxRequestBytes());
+        assertEquals(2, options.maxNesting());
+        assertEquals(2, options.maxSide());
+        assertEquals(2, options.maxPixels());
+        assertEquals(Duration.ofMillis(2), options.compileTimeout());
+        assertEquals(2, options.pluginLimits().faultLimit());
+        assertEquals(Duration.ofSeconds(2), options.clientTimeout());
+        assertEquals(Duration.ofSeconds(2), options.shutdownGrace());
+    }
+
+    @Test
     void serveDefaultsAndTokenVariable() {
         ServerOptions options = parse("from-environment", "serve", "--root", ".", "--plugins", ".");
         assertEquals(ServerOptions.DEFAULT_PORT, options.port());

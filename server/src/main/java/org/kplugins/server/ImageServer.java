@@ -488,9 +488,9 @@ public final class ImageServer implements AutoCloseable {
     }
 
     /**
-     * Logs a failed request: at WARNING for server errors, at FINE for client errors, for 503
-     * (quarantine, busy, stopping; the metrics count them) and for faults, which the registry has
-     * logged with the plugin's fault count.
+     * Logs a failed request at WARNING when it is a server error, and at FINE otherwise. Client
+     * errors, 503s (quarantine, busy, stopping) and faults count as otherwise, because the metrics
+     * count them and the registry has logged each fault with the plugin's fault count.
      */
     private static void logError(HttpExchange exchange, HttpError error) {
         Level level = error.status() >= 500 && error.status() != 503 && !error.body().containsKey("fault") ? Level.WARNING

@@ -108,8 +108,8 @@ final class PluginRegistry implements AutoCloseable {
     }
 
     /**
-     * The handshake between an upload request and its compile job: whichever comes first decides
-     * whether the plugin is installed (the job commits) or discarded (the request timed out and abandons).
+     * The handshake between a request and its job on the compiler thread: whichever comes first
+     * decides whether the job takes effect (the job commits) or not (the request timed out and abandons).
      */
     private static final class Ticket {
         private final AtomicInteger state = new AtomicInteger();
@@ -335,9 +335,15 @@ final class PluginRegistry implements AutoCloseable {
      * Unlinks and unloads plugin {@code name}. Requests running on it finish first.
      *
      * @return false when no plugin has that name
+     * @throws HttpError 503 when the compiler thread does not get to the deletion within the
+     *                   compile timeout; the plugin then stays
      */
     boolean delete(String name) {
+        Ticket ticket = new Ticket();
         Future<Boolean> job = submitToCompiler(() -> {
+            if (!ticket.commit()) {
+                return false;
+            }
             Slot slot = slots.remove(name);
             if (slot == null) {
                 return false;
@@ -348,7 +354,19 @@ final class PluginRegistry implements AutoCloseable {
             LOG.info(() -> "plugin '" + name + "' unlinked and unloaded");
             return true;
         });
-        return awaitUninterruptibly(job);
+        try {
+            return job.get(options.compileTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            if (ticket.abandon()) {
+                throw new HttpError(503, "the compiler thread is busy, so plugin '" + name + "' was not deleted; retry later");
+            }
+            return awaitUninterruptibly(job);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HttpError(503, "the request was interrupted before plugin '" + name + "' was deleted");
+        } catch (ExecutionException e) {
+            throw unwrap(e);
+        }
     }
 
     /** Returns whether {@code name} names a transcoder now, quarantined plugins included. */
@@ -438,7 +456,7 @@ final class PluginRegistry implements AutoCloseable {
         return guest != null && guest.hasMember("kind");
     }
 
-    /** Records a fault and builds its 500 response; runs on the worker, whose context holds the fault's guest object. */
+    /** Records a fault and builds its 500 response. Runs on the worker, because the fault's guest object lives in its context. */
     private HttpError fault(Slot slot, Version version, PolyglotException e) {
         version.stats.faults.increment();
         metrics.countFault(slot.name);

@@ -9,7 +9,7 @@ import java.util.Map;
 import org.kplugins.kpc.host.PluginLimits;
 
 /**
- * The settings of an {@link ImageServer}. {@link Builder} holds the documented defaults and
+ * The settings of an {@link ImageServer}. {@link Builder} starts from the documented defaults, and
  * {@link Builder#build} rejects invalid values with a message that names the option.
  *
  * @param root              the folder whose files are served
@@ -50,7 +50,7 @@ public record ServerOptions(Path root, Path pluginsDirectory, String bindAddress
     public static final long DEFAULT_MAX_PIXELS = 16L * 1024 * 1024;
     /**
      * One billion steps per request. examples/boxblur.kpc takes 44 steps per pixel, so the largest
-     * image accepted by default (16 Mi pixels) needs 738 million; an endless loop uses the budget
+     * image accepted by default (16 Mi pixels) needs 738 million. An endless loop uses the budget
      * up within seconds in the jit tier.
      */
     public static final long DEFAULT_BUDGET = 1_000_000_000L;

@@ -2,8 +2,8 @@
 package org.kplugins.server;
 
 /**
- * Checks on uploaded plugin source that run before the compiler sees it, so that hostile input
- * costs the server a linear scan at most.
+ * Checks on uploaded plugin source that run before it is compiled, so that rejecting hostile
+ * input costs the server one linear scan.
  */
 final class SourceChecks {
 

@@ -17,7 +17,7 @@ import java.util.Map;
  */
 final class StaticFiles {
 
-    /** The longest request path accepted, in characters; longer ones get 414. */
+    /** The maximum length of a request's path and query, in characters; longer ones get 414. */
     static final int MAX_PATH_LENGTH = 4096;
 
     private static final Map<String, String> CONTENT_TYPES = Map.ofEntries(
@@ -64,6 +64,7 @@ final class StaticFiles {
         if (!requestPath.startsWith("/") || requestPath.indexOf('\0') >= 0 || requestPath.indexOf('\\') >= 0) {
             throw new HttpError(400, "invalid path '" + printable(requestPath) + "'");
         }
+
         Path file = root;
         for (String segment : requestPath.substring(1).split("/", -1)) {
             if (segment.equals("..") || segment.equals(".")) {
@@ -80,6 +81,7 @@ final class StaticFiles {
         if (!file.normalize().startsWith(root)) {
             throw new HttpError(400, "invalid path '" + printable(requestPath) + "'");
         }
+
         BasicFileAttributes attributes;
         Path real;
         try {
@@ -91,6 +93,7 @@ final class StaticFiles {
         if (!real.startsWith(realRoot) || !attributes.isRegularFile()) {
             throw notFound(requestPath);
         }
+
         long size = attributes.size();
         long modifiedNanos = attributes.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS);
         String etag = "\"" + Long.toHexString(size) + "-" + Long.toHexString(modifiedNanos) + "\"";

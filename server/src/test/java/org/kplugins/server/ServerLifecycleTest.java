@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -95,6 +96,21 @@ class ServerLifecycleTest {
                             HttpResponse.BodyHandlers.discarding()));
         } finally {
             server.stop();
+        }
+    }
+
+    @Test
+    void slowCompileIsRejectedAndDiscarded() throws Exception {
+        try (ImageServer server = ImageServer.start(options().compileTimeout(Duration.ofMillis(1)).build())) {
+            HttpResponse<String> response = upload(server, "late", TestFiles.exampleSource("boxblur.kpc"), null);
+            assertEquals(400, response.statusCode());
+            assertTrue(response.body().contains("compiling plugin 'late' timed out after 1 ms"), response.body());
+
+            // The compile goes on in the background; its plugin must not be installed when it ends.
+            Thread.sleep(3000);
+            HttpResponse<String> listed = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                            + "/plugins/late")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, listed.statusCode(), listed.body());
         }
     }
 

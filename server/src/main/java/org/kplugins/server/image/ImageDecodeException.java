@@ -6,7 +6,7 @@ public final class ImageDecodeException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    /** Why the image was rejected. */
+    /** The reason an image was rejected. */
     public enum Reason {
         /** javax.imageio finds no PNG, JPEG, BMP or GIF reader for the data. */
         UNSUPPORTED_FORMAT,
