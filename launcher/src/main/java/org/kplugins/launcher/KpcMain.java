@@ -278,8 +278,8 @@ public final class KpcMain extends AbstractLanguageLauncher {
                         + " process list.");
         launcherOption("--workers N", "Platform threads that run transcoders; each keeps one instance of every plugin. Default: the"
                         + " number of processors.");
-        launcherOption("--max-queued-calls N", "Transcoder calls that may wait for a worker; more get 503. Default: "
-                        + ServerOptions.DEFAULT_MAX_QUEUED_CALLS + ".");
+        launcherOption("--max-queued-calls N", "Transcoding requests that may wait for a worker; more get 503. Default: "
+                        + ServerOptions.DEFAULT_QUEUED_CALLS_PER_WORKER + " per worker.");
 
         launcherOption("--max-upload-bytes N", "Largest plugin source accepted, in bytes. Default: "
                         + ServerOptions.DEFAULT_MAX_UPLOAD_BYTES + ".");

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -50,6 +51,13 @@ public final class ImageServer implements AutoCloseable {
     /** Connections the kernel queues before the server accepts them. */
     private static final int BACKLOG = 1024;
 
+    /**
+     * Keep-alive connections kept open between requests. The JDK server closes a connection after
+     * its response when 200 are idle already (its default in JDK 25), which wrk with 1,000
+     * connections saw as thousands of read errors.
+     */
+    private static final int MAX_IDLE_CONNECTIONS = 1024;
+
     private final ServerOptions options;
     private final ServerMetrics metrics;
     private final TranscodeWorkers workers;
@@ -63,6 +71,12 @@ public final class ImageServer implements AutoCloseable {
     private final LongAdder served = new LongAdder();
     /** Requests being handled now. The JDK server's own count misses exchanges whose response write failed. */
     private final AtomicInteger inFlight = new AtomicInteger();
+    /**
+     * Transcoding requests admitted at once: one per worker plus the queued calls. A request that
+     * finds none free gets 503 before it decodes anything, which bounds the memory of the decoded
+     * images and the time a request waits.
+     */
+    private final Semaphore transcodeSlots;
 
     private ImageServer(ServerOptions options, TranscodeWorkers workers, ServerMetrics metrics, PluginRegistry registry,
                     HttpServer http) throws IOException {
@@ -73,6 +87,7 @@ public final class ImageServer implements AutoCloseable {
         this.http = http;
         this.files = new StaticFiles(options.root());
         this.access = new ManagementAccess(options.token());
+        this.transcodeSlots = new Semaphore(options.workers() + options.maxQueuedCalls());
     }
 
     /**
@@ -121,6 +136,7 @@ public final class ImageServer implements AutoCloseable {
      * sun.net.httpserver.nodelay sets TCP_NODELAY: without it, the last segment of some responses
      * waited for the client's delayed ACK, and rocket.jpg (112,525 bytes) was served with a median
      * latency of 15 to 43 ms instead of a few milliseconds (benchmarks/serve-load on loopback).
+     * sun.net.httpserver.maxIdleConnections is set to {@link #MAX_IDLE_CONNECTIONS}.
      */
     private static void configureHttpServer(ServerOptions options) {
         String seconds = Long.toString(Math.max(1, options.clientTimeout().toSeconds()));
@@ -131,6 +147,9 @@ public final class ImageServer implements AutoCloseable {
         }
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+        if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
+            System.setProperty("sun.net.httpserver.maxIdleConnections", Integer.toString(MAX_IDLE_CONNECTIONS));
         }
     }
 
@@ -342,10 +361,20 @@ public final class ImageServer implements AutoCloseable {
             throw new HttpError(404, "no plugin named '" + plugin + "'; GET /plugins lists the plugins");
         }
         StaticFiles.ServedFile file = files.resolve(path);
-        ImageCodec.Decoded decoded = decode(file, path);
-        RgbImage output = registry.transcode(plugin, decoded.image());
-        // Encoded into memory first, so a failure never leaves a half-written response behind a 200.
-        byte[] body = ImageCodec.encode(output, decoded.format());
+        if (!transcodeSlots.tryAcquire()) {
+            throw new HttpError(503, "server busy: " + (options.workers() + options.maxQueuedCalls())
+                            + " transcoding requests are running or waiting; retry later");
+        }
+        byte[] body;
+        ImageCodec.Decoded decoded;
+        try {
+            decoded = decode(file, path);
+            RgbImage output = registry.transcode(plugin, decoded.image());
+            // Encoded into memory first, so a failure never leaves a half-written response behind a 200.
+            body = ImageCodec.encode(output, decoded.format());
+        } finally {
+            transcodeSlots.release();
+        }
         exchange.getResponseHeaders().set("Cache-Control", "no-cache");
         send(exchange, 200, StaticFiles.contentTypeOfFormat(decoded.format()), body);
     }

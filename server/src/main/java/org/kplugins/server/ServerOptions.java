@@ -18,7 +18,7 @@ import org.kplugins.kpc.host.PluginLimits;
  * @param port              the TCP port, or 0 for a free one
  * @param token             the plugin management token, or null to accept management from loopback only
  * @param workers           platform threads that run transcoders, each keeping its own instance of every plugin
- * @param maxQueuedCalls    transcoder calls that may wait for a worker before requests get 503
+ * @param maxQueuedCalls    transcoding requests that may wait for a worker before requests get 503
  * @param maxUploadBytes    the largest plugin source accepted by {@code PUT /plugins/NAME}
  * @param maxNesting        the deepest nesting of brackets, parentheses and braces in an uploaded source
  * @param compileTimeout    how long an upload may take to compile and link before it is rejected
@@ -38,7 +38,12 @@ public record ServerOptions(Path root, Path pluginsDirectory, String bindAddress
 
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
-    public static final int DEFAULT_MAX_QUEUED_CALLS = 256;
+    /**
+     * Transcoding requests that may wait, per worker; more get 503 at once. A transcoded request
+     * took 40 to 100 ms of CPU in benchmarks/serve-load on a loaded 2-core machine. From those
+     * figures, 8 per worker keeps the wait there under about a second (an estimate).
+     */
+    public static final int DEFAULT_QUEUED_CALLS_PER_WORKER = 8;
     /** 64 KiB of source, about 2,000 lines of C: ten times examples/boxblur.kpc. */
     public static final int DEFAULT_MAX_UPLOAD_BYTES = 64 * 1024;
     /** Brackets nested 64 deep; the KPC parser's own limit, 256 levels, is reached later and costs more. */
@@ -84,7 +89,8 @@ public record ServerOptions(Path root, Path pluginsDirectory, String bindAddress
         private int port = DEFAULT_PORT;
         private String token;
         private int workers = Runtime.getRuntime().availableProcessors();
-        private int maxQueuedCalls = DEFAULT_MAX_QUEUED_CALLS;
+        /** The queued calls, or 0 for {@link #DEFAULT_QUEUED_CALLS_PER_WORKER} per worker. */
+        private int maxQueuedCalls;
         private int maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES;
         private int maxNesting = DEFAULT_MAX_NESTING;
         private Duration compileTimeout = DEFAULT_COMPILE_TIMEOUT;
@@ -192,7 +198,8 @@ public record ServerOptions(Path root, Path pluginsDirectory, String bindAddress
             requireDirectory(pluginsDirectory, "--plugins");
             requireRange("--port", port, 0, 65535);
             requireRange("--workers", workers, 1, 1024);
-            requireRange("--max-queued-calls", maxQueuedCalls, 1, 1_000_000);
+            int queuedCalls = maxQueuedCalls == 0 ? DEFAULT_QUEUED_CALLS_PER_WORKER * workers : maxQueuedCalls;
+            requireRange("--max-queued-calls", queuedCalls, 1, 1_000_000);
             requireRange("--max-upload-bytes", maxUploadBytes, 1, 16 << 20);
             requireRange("--max-nesting", maxNesting, 1, 256);
             requireRange("--max-request-bytes", maxRequestBytes, 0, 16 << 20);
@@ -208,7 +215,7 @@ public record ServerOptions(Path root, Path pluginsDirectory, String bindAddress
                                 + " characters, or none to accept management from loopback only");
             }
             ServerOptions options = new ServerOptions(root.toAbsolutePath().normalize(), pluginsDirectory.toAbsolutePath()
-                            .normalize(), bindAddress, port, token, workers, maxQueuedCalls, maxUploadBytes, maxNesting,
+                            .normalize(), bindAddress, port, token, workers, queuedCalls, maxUploadBytes, maxNesting,
                             compileTimeout, maxRequestBytes, maxSide, maxPixels, pluginLimits, clientTimeout, shutdownGrace,
                             engineOptions, printkOutput);
             requireBuffersFit(options);

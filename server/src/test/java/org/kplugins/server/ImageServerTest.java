@@ -97,6 +97,8 @@ class ImageServerTest {
         server = ImageServer.start(ServerOptions.builder(root, plugins)
                         .port(0)
                         .workers(2)
+                        // Room for every concurrent request of concurrentTranscodesAllSucceed, so none gets 503.
+                        .maxQueuedCalls(64)
                         .maxSide(MAX_SIDE)
                         .maxUploadBytes(MAX_UPLOAD_BYTES)
                         .maxRequestBytes(1024)

@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -76,22 +77,32 @@ class ServerLifecycleTest {
     }
 
     @Test
-    void stopLetsRequestInFlightFinish() throws Exception {
-        ImageServer server = ImageServer.start(options().build());
+    void busyServerRejectsThenStopFinishes() throws Exception {
+        // One worker and one queued call: two transcoding requests fit, a third gets 503.
+        ImageServer server = ImageServer.start(options().maxQueuedCalls(1).build());
         try {
             assertEquals(201, upload(server, "slow", SLOW_SOURCE, null).statusCode());
             URI uri = URI.create("http://127.0.0.1:" + server.port() + "/astronaut.png?plugin=slow");
-            CompletableFuture<HttpResponse<byte[]>> inFlight = client.sendAsync(HttpRequest.newBuilder(uri).build(),
+            CompletableFuture<HttpResponse<byte[]>> running = client.sendAsync(HttpRequest.newBuilder(uri).build(),
                             HttpResponse.BodyHandlers.ofByteArray());
-            Thread.sleep(200);
-            assertFalse(inFlight.isDone(), "the request finished before the stop began; make the plugin slower");
+            CompletableFuture<HttpResponse<byte[]>> queued = client.sendAsync(HttpRequest.newBuilder(uri).build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
+            Thread.sleep(300);
+            HttpResponse<String> rejected = client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, rejected.statusCode(), rejected.body());
+            assertTrue(rejected.body().contains("server busy: 2 transcoding requests are running or waiting"), rejected.body());
+
+            assertFalse(running.isDone(), "the first request finished before the stop began; make the plugin slower");
             long stopStart = System.nanoTime();
             server.stop();
             long stopMillis = (System.nanoTime() - stopStart) / 1_000_000;
 
-            HttpResponse<byte[]> response = inFlight.get(30, TimeUnit.SECONDS);
-            assertEquals(200, response.statusCode(), () -> new String(response.body()) + " after a stop of " + stopMillis + " ms");
-            assertEquals(512, TestFiles.decode(response.body()).getWidth());
+            for (CompletableFuture<HttpResponse<byte[]>> inFlight : List.of(running, queued)) {
+                HttpResponse<byte[]> response = inFlight.get(30, TimeUnit.SECONDS);
+                assertEquals(200, response.statusCode(), () -> new String(response.body()) + " after a stop of " + stopMillis
+                                + " ms");
+                assertEquals(512, TestFiles.decode(response.body()).getWidth());
+            }
             assertThrows(ConnectException.class, () -> client.send(HttpRequest.newBuilder(uri).build(),
                             HttpResponse.BodyHandlers.discarding()));
         } finally {
