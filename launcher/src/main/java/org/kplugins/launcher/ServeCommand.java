@@ -3,6 +3,8 @@ package org.kplugins.launcher;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -184,8 +186,8 @@ final class ServeCommand {
             line.append(Instant.ofEpochMilli(record.getMillis())).append(' ').append(record.getLevel().getName()).append(' ')
                             .append(formatMessage(record)).append(System.lineSeparator());
             if (record.getThrown() != null) {
-                java.io.StringWriter trace = new java.io.StringWriter();
-                record.getThrown().printStackTrace(new java.io.PrintWriter(trace));
+                StringWriter trace = new StringWriter();
+                record.getThrown().printStackTrace(new PrintWriter(trace));
                 line.append(trace);
             }
             return line.toString();

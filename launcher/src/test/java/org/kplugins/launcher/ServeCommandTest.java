@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,7 @@ class ServeCommandTest {
 
     @Test
     void everyServeLimitIsApplied() {
-        List<String> args = new java.util.ArrayList<>(List.of("serve", "--root", ".", "--plugins", "."));
+        List<String> args = new ArrayList<>(List.of("serve", "--root", ".", "--plugins", "."));
         for (String option : Arguments.SERVE_LIMITS) {
             args.add(option + "=2");
         }

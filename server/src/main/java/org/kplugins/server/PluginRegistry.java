@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -30,6 +32,7 @@ import java.util.stream.Stream;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Value;
+import org.kplugins.kpc.KpcLanguage;
 import org.kplugins.kpc.host.Kernel;
 import org.kplugins.kpc.host.KernelHook;
 import org.kplugins.kpc.host.LinkException;
@@ -140,7 +143,7 @@ final class PluginRegistry implements AutoCloseable {
         this.options = options;
         this.metrics = metrics;
         this.workers = workers;
-        this.engine = Engine.newBuilder(org.kplugins.kpc.KpcLanguage.ID)
+        this.engine = Engine.newBuilder(KpcLanguage.ID)
                         .options(options.engineOptions())
                         .allowExperimentalOptions(true)
                         .out(options.printkOutput())
@@ -208,28 +211,37 @@ final class PluginRegistry implements AutoCloseable {
     private Installed install(String name, Function<Kernel, Plugin> loader, String origin) {
         Ticket ticket = new Ticket();
         Future<Installed> job = submitToCompiler(() -> installOnCompilerThread(name, loader, origin, ticket));
-        long timeoutNanos = options.compileTimeout().toNanos();
+        return awaitCompilerJob(job, ticket, () -> {
+            metrics.countLoadFailure("timeout");
+            LOG.warning(() -> "plugin '" + name + "' (" + origin + ") did not compile within "
+                            + options.compileTimeout().toMillis() + " ms; it will be discarded when the compiler finishes");
+            return new HttpError(400, "compiling plugin '" + name + "' timed out after " + options.compileTimeout().toMillis()
+                            + " ms; simplify the source (the plugin was not installed)");
+        });
+    }
+
+    /**
+     * Waits at most the compile timeout for {@code job}. When it has not committed by then, the
+     * job is abandoned and the error from {@code onTimeout} is thrown.
+     */
+    private <T> T awaitCompilerJob(Future<T> job, Ticket ticket, Supplier<HttpError> onTimeout) {
         try {
-            return job.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            return job.get(options.compileTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             if (ticket.abandon()) {
-                metrics.countLoadFailure("timeout");
-                LOG.warning(() -> "plugin '" + name + "' (" + origin + ") did not compile within "
-                                + options.compileTimeout().toMillis() + " ms; it will be discarded when the compiler finishes");
-                throw new HttpError(400, "compiling plugin '" + name + "' timed out after " + options.compileTimeout().toMillis()
-                                + " ms; simplify the source (the plugin was not installed)");
+                throw onTimeout.get();
             }
-            // The job linked the plugin just as the timeout expired; linking takes microseconds.
+            // The job committed just as the timeout expired; what is left of it takes microseconds.
             return awaitUninterruptibly(job);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new HttpError(503, "the request was interrupted while plugin '" + name + "' compiled");
+            throw new HttpError(503, "the request was interrupted while it waited for the compiler thread");
         } catch (ExecutionException e) {
             throw unwrap(e);
         }
     }
 
-    private <T> Future<T> submitToCompiler(java.util.concurrent.Callable<T> job) {
+    private <T> Future<T> submitToCompiler(Callable<T> job) {
         try {
             return compiler.submit(job);
         } catch (RejectedExecutionException e) {
@@ -354,19 +366,8 @@ final class PluginRegistry implements AutoCloseable {
             LOG.info(() -> "plugin '" + name + "' unlinked and unloaded");
             return true;
         });
-        try {
-            return job.get(options.compileTimeout().toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            if (ticket.abandon()) {
-                throw new HttpError(503, "the compiler thread is busy, so plugin '" + name + "' was not deleted; retry later");
-            }
-            return awaitUninterruptibly(job);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HttpError(503, "the request was interrupted before plugin '" + name + "' was deleted");
-        } catch (ExecutionException e) {
-            throw unwrap(e);
-        }
+        return awaitCompilerJob(job, ticket, () -> new HttpError(503, "the compiler thread is busy, so plugin '" + name
+                        + "' was not deleted; retry later"));
     }
 
     /** Returns whether {@code name} names a transcoder now, quarantined plugins included. */

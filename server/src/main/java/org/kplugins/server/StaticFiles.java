@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Maps request paths to the files under the server's root, and gives each file its
@@ -95,7 +96,7 @@ final class StaticFiles {
         }
 
         long size = attributes.size();
-        long modifiedNanos = attributes.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS);
+        long modifiedNanos = attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS);
         String etag = "\"" + Long.toHexString(size) + "-" + Long.toHexString(modifiedNanos) + "\"";
         String lastModified = DateTimeFormatter.RFC_1123_DATE_TIME.format(attributes.lastModifiedTime().toInstant()
                         .atOffset(ZoneOffset.UTC));

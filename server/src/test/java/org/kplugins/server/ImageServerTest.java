@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -260,9 +261,9 @@ class ImageServerTest {
                         HttpResponse<byte[]> response = get("/astronaut.png?plugin=swap");
                         if (response.statusCode() != 200) {
                             failures.add(response.statusCode() + " " + text(response));
-                        } else if (java.util.Arrays.equals(response.body(), inverted)) {
+                        } else if (Arrays.equals(response.body(), inverted)) {
                             invertedSeen.incrementAndGet();
-                        } else if (java.util.Arrays.equals(response.body(), gray)) {
+                        } else if (Arrays.equals(response.body(), gray)) {
                             graySeen.incrementAndGet();
                         } else {
                             failures.add("a response that is neither the inverted nor the gray image");
@@ -494,7 +495,7 @@ class ImageServerTest {
             threads.add(Thread.ofVirtual().start(() -> {
                 try {
                     HttpResponse<byte[]> response = get("/rocket.jpg?plugin=" + plugin);
-                    if (response.statusCode() != 200 || !java.util.Arrays.equals(expected, response.body())) {
+                    if (response.statusCode() != 200 || !Arrays.equals(expected, response.body())) {
                         failures.add(plugin + ": " + response.statusCode());
                     }
                 } catch (IOException | InterruptedException e) {
