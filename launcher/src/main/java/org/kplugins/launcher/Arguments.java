@@ -3,9 +3,11 @@ package org.kplugins.launcher;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.kplugins.server.ServerOptions;
 
 /**
  * The kpc command line after parsing: the command, the kpc options, and the arguments for the
@@ -17,6 +19,8 @@ final class Arguments {
 
     /** The name of the subcommand that transcodes an image. */
     static final String IMAGE_COMMAND = "image";
+    /** The name of the subcommand that starts the image-transcoding web server. */
+    static final String SERVE_COMMAND = "serve";
     /** The name of the subcommand that prints the kernel header. */
     static final String HEADERS_COMMAND = "headers";
     /** The option that prints a plugin's machine code instead of running it. */
@@ -43,12 +47,14 @@ final class Arguments {
 
     private static final Pattern C_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-    /** The two kpc commands. */
+    /** The kpc commands. */
     enum Command {
         /** {@code kpc FILE.kpc [ARGS...]}: call main. */
         RUN,
         /** {@code kpc image ...}: call a transcode function on an image. */
         IMAGE,
+        /** {@code kpc serve ...}: serve files and transcode images through plugins over HTTP. */
+        SERVE,
         /** {@code kpc headers}: print {@code <kernel.h>} as plugins of the kpc command see it. */
         HEADERS,
         /** {@code kpc --dump-x86 FILE.kpc [--function NAME]}: print the plugin's x86-64 machine code. */
@@ -76,6 +82,19 @@ final class Arguments {
     boolean tierGiven;
     int repeat = 1;
 
+    /** The folder whose files {@code kpc serve} serves; null until parsed. */
+    Path root;
+    /** The folder of the plugins {@code kpc serve} loads at start; null until parsed. */
+    Path pluginsDirectory;
+    /** The port of {@code kpc serve}; null for the default. */
+    Integer port;
+    /** The address {@code kpc serve} binds; null for the default. */
+    String bindAddress;
+    /** The plugin management token of {@code kpc serve}; null when not given on the command line. */
+    String token;
+    /** The numeric limits of {@code kpc serve} given on the command line, by option name. */
+    final Map<String, Long> serveLimits = new LinkedHashMap<>();
+
     /**
      * Parses {@code arguments}, storing kpc options in this object and the budget and tier in
      * {@code polyglotOptions}. Returns the arguments that kpc does not define, in order.
@@ -94,6 +113,10 @@ final class Arguments {
                     command = Command.IMAGE;
                     continue;
                 }
+                if (command == Command.RUN && plugin == null && argument.equals(SERVE_COMMAND) && i == firstPositional(arguments)) {
+                    command = Command.SERVE;
+                    continue;
+                }
                 if (command == Command.RUN && plugin == null && argument.equals(HEADERS_COMMAND)
                                 && i == firstPositional(arguments)) {
                     command = Command.HEADERS;
@@ -104,6 +127,10 @@ final class Arguments {
                 }
                 if (command == Command.IMAGE) {
                     throw new InvalidInputException("unexpected argument '" + argument + "' for 'kpc image'; give the files with --plugin, --in and --out");
+                }
+                if (command == Command.SERVE) {
+                    throw new InvalidInputException("unexpected argument '" + argument + "' for 'kpc serve'; give the folders with --root"
+                                    + " and --plugins");
                 }
                 if (command == Command.DUMP_X86) {
                     if (plugin == null) {
@@ -165,6 +192,13 @@ final class Arguments {
             if (isImageOption(name) && command != Command.IMAGE) {
                 throw new InvalidInputException("option " + name + " belongs to 'kpc image'; write it after the word image");
             }
+            if (isServeOption(name) && command != Command.SERVE) {
+                throw new InvalidInputException("option " + name + " belongs to 'kpc serve'; write it after the word serve");
+            }
+            if (SERVE_LIMITS.contains(name)) {
+                serveLimits.put(name, parsePositiveLong(name, value));
+                continue;
+            }
 
             switch (name) {
                 case "--tier" -> {
@@ -187,6 +221,11 @@ final class Arguments {
                 case "--in" -> inputImage = Path.of(value);
                 case "--out" -> outputImage = Path.of(value);
                 case "--repeat" -> repeat = (int) Math.min(Integer.MAX_VALUE, parsePositiveLong(name, value));
+                case "--root" -> root = Path.of(value);
+                case "--plugins" -> pluginsDirectory = Path.of(value);
+                case "--port" -> port = parsePort(value);
+                case "--bind" -> bindAddress = value;
+                case "--token" -> token = value;
                 default -> throw new IllegalStateException("option without a case: " + name);
             }
         }
@@ -211,7 +250,8 @@ final class Arguments {
         }
         tier.addEngineOptions(polyglotOptions);
         if (!budgetGiven) {
-            polyglotOptions.put("kpc.Budget", Long.toString(DEFAULT_BUDGET));
+            long budget = command == Command.SERVE ? ServerOptions.DEFAULT_BUDGET : DEFAULT_BUDGET;
+            polyglotOptions.put("kpc.Budget", Long.toString(budget));
         }
         return unrecognized;
     }
@@ -234,15 +274,19 @@ final class Arguments {
             throw new InvalidInputException("missing plugin file; usage: kpc [OPTIONS] FILE.kpc [ARGS...] (see kpc --help)");
         }
         if (command == Command.IMAGE) {
-            requireOption(plugin, "--plugin FILE.kpc");
-            requireOption(inputImage, "--in IMAGE");
-            requireOption(outputImage, "--out IMAGE");
+            requireOption(plugin, "--plugin FILE.kpc", IMAGE_COMMAND);
+            requireOption(inputImage, "--in IMAGE", IMAGE_COMMAND);
+            requireOption(outputImage, "--out IMAGE", IMAGE_COMMAND);
+        }
+        if (command == Command.SERVE) {
+            requireOption(root, "--root DIR", SERVE_COMMAND);
+            requireOption(pluginsDirectory, "--plugins DIR", SERVE_COMMAND);
         }
     }
 
-    private static void requireOption(Object value, String option) {
+    private static void requireOption(Object value, String option, String commandName) {
         if (value == null) {
-            throw new InvalidInputException("missing option " + option + " for 'kpc image' (see kpc --help)");
+            throw new InvalidInputException("missing option " + option + " for 'kpc " + commandName + "' (see kpc --help)");
         }
     }
 
@@ -263,8 +307,31 @@ final class Arguments {
     static boolean takesValue(String name) {
         return switch (name) {
             case "--tier", "--budget", "--plugin", "--in", "--out", "--function", "--repeat", DUMP_X86_OPTION -> true;
-            default -> false;
+            default -> isServeOption(name);
         };
+    }
+
+    /** The numeric options of {@code kpc serve}, each a positive integer in the unit its name ends with. */
+    static final List<String> SERVE_LIMITS = List.of("--workers", "--max-upload-bytes", "--max-request-bytes", "--max-nesting",
+                    "--max-side", "--max-pixels", "--compile-timeout-ms", "--fault-limit", "--max-queued-calls",
+                    "--client-timeout-s", "--shutdown-grace-s");
+
+    private static boolean isServeOption(String name) {
+        return switch (name) {
+            case "--root", "--plugins", "--port", "--bind", "--token" -> true;
+            default -> SERVE_LIMITS.contains(name);
+        };
+    }
+
+    private static int parsePort(String value) {
+        if (value.equals("0")) {
+            return 0;
+        }
+        long port = parsePositiveLong("--port", value);
+        if (port > 65535) {
+            throw new InvalidInputException("invalid value '" + value + "' for --port: expected 0 (any free port) to 65535");
+        }
+        return (int) port;
     }
 
     private static boolean isImageOption(String name) {

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Value;
+import org.kplugins.server.image.RgbImage;
 
 /**
  * {@code kpc image}: decodes an image, calls

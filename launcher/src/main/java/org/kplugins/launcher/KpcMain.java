@@ -17,6 +17,8 @@ import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.io.FileSystem;
 import org.graalvm.polyglot.io.IOAccess;
 import org.kplugins.kpc.link.KernelHeader;
+import org.kplugins.server.ServerOptions;
+import org.kplugins.server.image.ImageCodec;
 
 /**
  * The {@code kpc} command: runs a plugin's main, or calls a plugin's transcode function on an
@@ -103,6 +105,7 @@ public final class KpcMain extends AbstractLanguageLauncher {
         exitStatus = switch (arguments.command) {
             case RUN -> new RunCommand(arguments, getError()).run(builder);
             case IMAGE -> new ImageCommand(arguments, polyglotOptions, getOutput(), getError()).run(builder);
+            case SERVE -> new ServeCommand(arguments, polyglotOptions, getOutput(), getError()).run();
             case HEADERS -> printHeaders();
             case DUMP_X86 -> dumpX86(builder);
         };
@@ -214,12 +217,15 @@ public final class KpcMain extends AbstractLanguageLauncher {
         println("");
         printImageOptions();
         println("");
+        printServeOptions();
+        println("");
         printCommonOptions();
     }
 
     private void printUsage() {
         println("Usage: kpc [OPTIONS] FILE.kpc [ARGS...]");
         println("       kpc image --plugin FILE.kpc --in IMAGE --out IMAGE [--function NAME] [--repeat N] [OPTIONS]");
+        println("       kpc serve --root DIR --plugins DIR [--port N] [--bind ADDRESS] [--token TOKEN] [OPTIONS]");
         println("       kpc headers");
         println("       kpc --dump-x86 FILE.kpc [--function NAME] [--tier=native]");
         println("");
@@ -231,6 +237,12 @@ public final class KpcMain extends AbstractLanguageLauncher {
         println("  " + ImageCommand.PROTOTYPE.replace("NAME", "transcode"));
         println("with the input mapped read-only and an output buffer of the same size, and writes the output");
         println("buffer in the format of the output file's extension. A non-zero return value is an error.");
+        println("");
+        println("kpc serve serves the files under --root over HTTP. GET /PATH?plugin=NAME decodes the image, runs the");
+        println("transcode function of plugin NAME (from --plugins/NAME.kpc, or uploaded with PUT /plugins/NAME) and");
+        println("returns the result in the same format; ?plugin=java:grayscale runs the plain-Java grayscale baseline.");
+        println("GET /plugins lists the plugins, GET /metrics gives Prometheus metrics; docs/serve.md has every route.");
+        println("SIGINT or SIGTERM stops the server after the requests in flight finish.");
         println("");
         println("kpc headers prints <kernel.h>, the functions every plugin may call, and the hook point of kpc image.");
         println("");
@@ -247,10 +259,50 @@ public final class KpcMain extends AbstractLanguageLauncher {
         launcherOption("--plugin FILE.kpc", "Plugin source file (required).");
         launcherOption("--in IMAGE", "Input image: PNG, JPEG, BMP or GIF (required).");
         launcherOption("--out IMAGE", "Output image (required). The extension picks the format: .png, .jpg, .jpeg (quality "
-                        + ImageFiles.JPEG_QUALITY + "), .bmp or .gif. The file is replaced atomically, and left as it was when kpc fails.");
+                        + ImageCodec.JPEG_QUALITY + "), .bmp or .gif. The file is replaced atomically, and left as it was when kpc fails.");
         launcherOption("--function NAME", "Function to call, with the prototype of transcode above. Default: " + Arguments.DEFAULT_FUNCTION + ".");
         launcherOption("--repeat N", "Number of calls on the same input, N >= 1 (default 1). The summary reports the first call and the median"
                         + " of the last min(N-1, " + CallTimes.MAX_WARMED_CALLS + ") calls as the warmed time.");
+    }
+
+    private void printServeOptions() {
+        println("Serve options:");
+        launcherOption("--root DIR", "Folder whose files are served (required). Names starting with '.' are not served.");
+        launcherOption("--plugins DIR", "Folder whose NAME.kpc files are compiled and linked at start (required). Uploads are kept in"
+                        + " memory only.");
+        launcherOption("--port N", "TCP port, 0 for any free one. Default: " + ServerOptions.DEFAULT_PORT + ".");
+        launcherOption("--bind ADDRESS", "Address to listen on. Default: " + ServerOptions.DEFAULT_BIND_ADDRESS + ".");
+        launcherOption("--token TOKEN", "Token that PUT and DELETE /plugins/NAME must send as 'Authorization: Bearer TOKEN', from any"
+                        + " client. Without one, plugin management is accepted from loopback clients only. The environment"
+                        + " variable " + ServerOptions.TOKEN_VARIABLE + " sets it too and, unlike the option, stays out of the"
+                        + " process list.");
+        launcherOption("--workers N", "Platform threads that run transcoders; each keeps one instance of every plugin. Default: the"
+                        + " number of processors.");
+        launcherOption("--max-queued-calls N", "Transcoding requests that may wait for a worker; more get 503. Default: "
+                        + ServerOptions.DEFAULT_QUEUED_CALLS_PER_WORKER + " per worker.");
+
+        launcherOption("--max-upload-bytes N", "Largest plugin source accepted, in bytes. Default: "
+                        + ServerOptions.DEFAULT_MAX_UPLOAD_BYTES + ".");
+        launcherOption("--max-nesting N", "Deepest nesting of brackets, parentheses and braces in an uploaded source. Default: "
+                        + ServerOptions.DEFAULT_MAX_NESTING + ".");
+        launcherOption("--compile-timeout-ms N", "Time an upload may take to compile and link, in milliseconds. Default: "
+                        + ServerOptions.DEFAULT_COMPILE_TIMEOUT.toMillis() + ".");
+        launcherOption("--max-request-bytes N", "Largest body of any other request, in bytes. Default: "
+                        + ServerOptions.DEFAULT_MAX_REQUEST_BYTES + ".");
+
+        launcherOption("--max-side N", "Largest width or height of an image to transcode, in pixels. Default: "
+                        + ServerOptions.DEFAULT_MAX_SIDE + ".");
+        launcherOption("--max-pixels N", "Largest width * height of an image to transcode. Default: "
+                        + ServerOptions.DEFAULT_MAX_PIXELS + ".");
+
+        launcherOption("--fault-limit N", "Faults after which a plugin is quarantined (its requests get 503 until it is uploaded"
+                        + " again). Default: " + ServerOptions.DEFAULT_FAULT_LIMIT + ".");
+        launcherOption("--client-timeout-s N", "Time a client may take to send a request or to receive a response, in seconds."
+                        + " Default: " + ServerOptions.DEFAULT_CLIENT_TIMEOUT.toSeconds() + ".");
+        launcherOption("--shutdown-grace-s N", "Time a stop waits for requests in flight, in seconds. Default: "
+                        + ServerOptions.DEFAULT_SHUTDOWN_GRACE.toSeconds() + ".");
+        launcherOption("--budget=N", "For kpc serve, the steps each transcode call may take. Default: " + ServerOptions.DEFAULT_BUDGET
+                        + ".");
     }
 
     private void printCommonOptions() {
@@ -274,7 +326,8 @@ public final class KpcMain extends AbstractLanguageLauncher {
     @Override
     protected void collectArguments(Set<String> options) {
         options.addAll(List.of("--tier", "--budget", "--stats", "--version", "--plugin", "--in", "--out", "--function", "--repeat",
-                        Arguments.DUMP_X86_OPTION));
+                        Arguments.DUMP_X86_OPTION, "--root", "--plugins", "--port", "--bind", "--token"));
+        options.addAll(Arguments.SERVE_LIMITS);
         super.collectArguments(options);
     }
 

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kplugins.server.image.RgbImage;
 
 /** {@code kpc image} end to end: real plugins, real images, both tiers. */
 class ImageCommandTest {

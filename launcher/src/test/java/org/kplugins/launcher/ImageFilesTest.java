@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kplugins.server.image.RgbImage;
 
 /** Decoding to packed RGB, encoding, the size limits, and atomic writes; no plugin involved. */
 class ImageFilesTest {

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-package org.kplugins.launcher;
+package org.kplugins.server.image;
 
 /**
  * An image as packed 8-bit RGB: {@code width * height * 3} bytes, row-major from the top-left
  * pixel, with red, green and blue bytes in that order. This is the layout a transcode function
  * receives.
  */
-record RgbImage(int width, int height, byte[] pixels) {
+public record RgbImage(int width, int height, byte[] pixels) {
 
-    RgbImage {
+    public RgbImage {
         if (pixels.length != byteCount(width, height)) {
             throw new IllegalArgumentException("pixel array has " + pixels.length + " bytes, expected " + byteCount(width, height)
                             + " for " + width + "x" + height);
@@ -16,12 +16,12 @@ record RgbImage(int width, int height, byte[] pixels) {
     }
 
     /** Returns the size in bytes of a packed RGB image of the given dimensions. */
-    static int byteCount(int width, int height) {
+    public static int byteCount(int width, int height) {
         return Math.multiplyExact(Math.multiplyExact(width, height), 3);
     }
 
     /** Returns the image size as {@code WxH}. */
-    String dimensions() {
+    public String dimensions() {
         return width + "x" + height;
     }
 }

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.kplugins.server.ServerOptions;
+
+/** Parsing of {@code kpc serve}; the server itself is tested in the server module. */
+class ServeCommandTest {
+
+    private final Arguments arguments = new Arguments();
+    private final Map<String, String> polyglotOptions = new HashMap<>();
+
+    private ServerOptions parse(String tokenVariable, String... args) {
+        arguments.parse(List.of(args), polyglotOptions);
+        arguments.validate();
+        return new ServeCommand(arguments, polyglotOptions, System.out, System.err).serverOptions(tokenVariable);
+    }
+
+    @Test
+    void serveTakesFoldersAndLimits() {
+        ServerOptions options = parse(null, "serve", "--root", KpcRun.EXAMPLES.resolve("images").toString(), "--plugins="
+                        + KpcRun.EXAMPLES, "--port", "0", "--bind", "::1", "--workers=3", "--max-side", "1000",
+                        "--compile-timeout-ms", "2500", "--fault-limit", "5", "--budget", "777", "--tier=interp");
+        assertEquals(Arguments.Command.SERVE, arguments.command);
+        assertEquals(KpcRun.EXAMPLES.resolve("images").toAbsolutePath().normalize(), options.root());
+        assertEquals(0, options.port());
+        assertEquals("::1", options.bindAddress());
+        assertEquals(3, options.workers());
+        assertEquals(1000, options.maxSide());
+        assertEquals(Duration.ofMillis(2500), options.compileTimeout());
+        assertEquals(5, options.pluginLimits().faultLimit());
+        assertEquals(777, options.pluginLimits().budget());
+        assertEquals("false", options.engineOptions().get("engine.Compilation"));
+        assertNull(options.engineOptions().get("kpc.Budget"), "the budget is a plugin limit, not an engine option");
+        assertNull(options.token());
+    }
+
+    @Test
+    void everyServeLimitIsApplied() {
+        List<String> args = new ArrayList<>(List.of("serve", "--root", ".", "--plugins", "."));
+        for (String option : Arguments.SERVE_LIMITS) {
+            args.add(option + "=2");
+        }
+        ServerOptions options = parse(null, args.toArray(String[]::new));
+        assertEquals(2, options.workers());
+        assertEquals(2, options.maxQueuedCalls());
+        assertEquals(2, options.maxUploadBytes());
+        assertEquals(2, options.maxRequestBytes());
+        assertEquals(2, options.maxNesting());
+        assertEquals(2, options.maxSide());
+        assertEquals(2, options.maxPixels());
+        assertEquals(Duration.ofMillis(2), options.compileTimeout());
+        assertEquals(2, options.pluginLimits().faultLimit());
+        assertEquals(Duration.ofSeconds(2), options.clientTimeout());
+        assertEquals(Duration.ofSeconds(2), options.shutdownGrace());
+    }
+
+    @Test
+    void serveDefaultsAndTokenVariable() {
+        ServerOptions options = parse("from-environment", "serve", "--root", ".", "--plugins", ".");
+        assertEquals(ServerOptions.DEFAULT_PORT, options.port());
+        assertEquals(ServerOptions.DEFAULT_BIND_ADDRESS, options.bindAddress());
+        assertEquals(ServerOptions.DEFAULT_BUDGET, options.pluginLimits().budget());
+        assertEquals("from-environment", options.token());
+
+        ServerOptions given = new ServeCommandTest().parse("from-environment", "serve", "--root", ".", "--plugins", ".",
+                        "--token", "from-option");
+        assertEquals("from-option", given.token());
+    }
+
+    @Test
+    void serveRejectsMissingAndMisplacedOptions() {
+        InvalidInputException missing = assertThrows(InvalidInputException.class, () -> parse(null, "serve", "--root", "."));
+        assertEquals("missing option --plugins DIR for 'kpc serve' (see kpc --help)", missing.getMessage());
+
+        InvalidInputException misplaced = assertThrows(InvalidInputException.class,
+                        () -> new Arguments().parse(List.of("--port", "80", "p.kpc"), new HashMap<>()));
+        assertEquals("option --port belongs to 'kpc serve'; write it after the word serve", misplaced.getMessage());
+
+        InvalidInputException port = assertThrows(InvalidInputException.class,
+                        () -> new Arguments().parse(List.of("serve", "--port", "70000"), new HashMap<>()));
+        assertEquals("invalid value '70000' for --port: expected 0 (any free port) to 65535", port.getMessage());
+
+        InvalidInputException folder = assertThrows(InvalidInputException.class,
+                        () -> new ServeCommandTest().parse(null, "serve", "--root", "no-such-folder", "--plugins", "."));
+        assertEquals("invalid value 'no-such-folder' for --root: no such directory", folder.getMessage());
+
+        InvalidInputException stray = assertThrows(InvalidInputException.class,
+                        () -> new Arguments().parse(List.of("serve", "extra"), new HashMap<>()));
+        assertTrue(stray.getMessage().startsWith("unexpected argument 'extra' for 'kpc serve'"), stray.getMessage());
+    }
+
+    @Test
+    void helpListsServeOptions() {
+        KpcRun run = KpcRun.of("--help");
+        assertEquals(0, run.status(), run::toString);
+        for (String option : List.of("kpc serve --root DIR --plugins DIR", "--max-upload-bytes N", "--token TOKEN",
+                        ServerOptions.TOKEN_VARIABLE)) {
+            assertTrue(run.out().contains(option), "help lacks " + option);
+        }
+    }
+}

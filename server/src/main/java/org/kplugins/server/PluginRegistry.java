@@ -1,0 +1,597 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.server;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Value;
+import org.kplugins.kpc.KpcLanguage;
+import org.kplugins.kpc.host.Kernel;
+import org.kplugins.kpc.host.KernelHook;
+import org.kplugins.kpc.host.LinkException;
+import org.kplugins.kpc.host.Plugin;
+import org.kplugins.kpc.host.PluginLoadException;
+import org.kplugins.server.image.Grayscale;
+import org.kplugins.server.image.RgbImage;
+
+/**
+ * The server's transcoders: the plugins by name, and the built-in {@value #JAVA_GRAYSCALE}.
+ *
+ * <p>Each plugin name has a kernel of its own on the shared engine, with one hook, {@code
+ * transcode}, because a kernel names its hooks after the prototype's function. A new upload is
+ * compiled and linked into a fresh plugin of that kernel and then swapped into the hook with
+ * {@link KernelHook#replace}, so requests already running finish on the old plugin and a failed
+ * upload leaves the old one serving. Loads, replacements and deletions run one at a time on a
+ * single platform thread, the compiler thread; transcoder calls run on {@link TranscodeWorkers}.
+ */
+final class PluginRegistry implements AutoCloseable {
+
+    static final String HOOK_PROTOTYPE = "int transcode(const uint8_t *in, uint8_t *out, uint32_t width, uint32_t height)";
+    static final String HOOK_FUNCTION = "transcode";
+    /** The name of the plain-Java grayscale transcoder, the baseline of the load test. */
+    static final String JAVA_GRAYSCALE = "java:grayscale";
+    static final Pattern PLUGIN_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    /** Uploads that may wait while the compiler thread is busy; more get 503. */
+    private static final int MAX_QUEUED_COMPILES = 4;
+    /** The compiler thread's stack, in bytes: the parser descends recursively up to 256 levels. */
+    private static final long COMPILER_STACK_BYTES = 64L << 20;
+
+    private static final Logger LOG = Logger.getLogger(PluginRegistry.class.getPackageName());
+
+    /** Calls, faults and time spent in calls of one transcoder. */
+    static final class CallStats {
+        final LongAdder calls = new LongAdder();
+        final LongAdder faults = new LongAdder();
+        final LongAdder nanos = new LongAdder();
+
+        double meanMillis() {
+            long count = calls.sum();
+            return count == 0 ? 0 : nanos.sum() / 1e6 / count;
+        }
+    }
+
+    /** One loaded plugin of a name, with the statistics of its calls. */
+    static final class Version {
+        final Plugin plugin;
+        final String origin;
+        final long compileNanos;
+        final long linkNanos;
+        final Instant loadedAt = Instant.now();
+        final CallStats stats = new CallStats();
+        final AtomicBoolean quarantineReported = new AtomicBoolean();
+
+        Version(Plugin plugin, String origin, long compileNanos, long linkNanos) {
+            this.plugin = plugin;
+            this.origin = origin;
+            this.compileNanos = compileNanos;
+            this.linkNanos = linkNanos;
+        }
+    }
+
+    /** A plugin name: its kernel, its transcode hook and the version linked last (null once deleted). */
+    static final class Slot {
+        final String name;
+        final Kernel kernel;
+        final KernelHook hook;
+        volatile Version current;
+
+        Slot(String name, Kernel kernel, KernelHook hook) {
+            this.name = name;
+            this.kernel = kernel;
+            this.hook = hook;
+        }
+    }
+
+    /**
+     * The handshake between a request and its job on the compiler thread: whichever comes first
+     * decides whether the job takes effect (the job commits) or not (the request timed out and abandons).
+     */
+    private static final class Ticket {
+        private final AtomicInteger state = new AtomicInteger();
+
+        boolean commit() {
+            return state.compareAndSet(0, 1);
+        }
+
+        boolean abandon() {
+            return state.compareAndSet(0, 2);
+        }
+    }
+
+    /** The outcome of a successful install: whether it replaced a plugin of that name, and the plugin's description. */
+    record Installed(boolean replaced, Map<String, Object> description) {
+    }
+
+    private final ServerOptions options;
+    private final Engine engine;
+    private final String tier;
+    private final ServerMetrics metrics;
+    private final TranscodeWorkers workers;
+    private final ConcurrentMap<String, Slot> slots = new ConcurrentHashMap<>();
+    private final ThreadPoolExecutor compiler;
+    private final CallStats javaStats = new CallStats();
+
+    PluginRegistry(ServerOptions options, ServerMetrics metrics, TranscodeWorkers workers) {
+        this.options = options;
+        this.metrics = metrics;
+        this.workers = workers;
+        this.engine = Engine.newBuilder(KpcLanguage.ID)
+                        .options(options.engineOptions())
+                        .allowExperimentalOptions(true)
+                        .out(options.printkOutput())
+                        .build();
+        this.tier = tierName(engine, options.engineOptions());
+        this.compiler = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(MAX_QUEUED_COMPILES),
+                        Thread.ofPlatform().name("kpc-compiler").stackSize(COMPILER_STACK_BYTES).daemon(true).factory());
+    }
+
+    /** Returns the tier plugins run in: interp, jit or native, with interp also when the JVM lacks the Graal compiler. */
+    private static String tierName(Engine engine, Map<String, String> engineOptions) {
+        if ("native".equals(engineOptions.get("kpc.Tier"))) {
+            return "native";
+        }
+        if ("false".equals(engineOptions.get("engine.Compilation"))) {
+            return "interp";
+        }
+        // Truffle's fallback runtime, which cannot compile, is named "Interpreted" (Truffle 25.0.1).
+        return "Interpreted".equals(engine.getImplementationName()) ? "interp" : "jit";
+    }
+
+    String tier() {
+        return tier;
+    }
+
+    /**
+     * Loads every {@code NAME.kpc} in the plugins directory, in name order. A file that does not
+     * compile or link is logged and skipped, so one bad file does not keep the server from starting.
+     */
+    void loadDirectory() throws IOException {
+        List<Path> files;
+        try (Stream<Path> entries = Files.list(options.pluginsDirectory())) {
+            files = entries.filter(file -> file.getFileName().toString().endsWith(".kpc") && Files.isRegularFile(file))
+                            .sorted().toList();
+        }
+        for (Path file : files) {
+            String fileName = file.getFileName().toString();
+            String name = fileName.substring(0, fileName.length() - ".kpc".length());
+            if (!PLUGIN_NAME.matcher(name).matches()) {
+                LOG.warning(() -> "skipped plugin file '" + file + "': the name '" + name + "' is not 1 to 64 letters,"
+                                + " digits, '-' or '_'");
+                continue;
+            }
+            try {
+                install(name, kernel -> kernel.load(file, options.pluginLimits()), "file " + fileName);
+            } catch (HttpError e) {
+                // install has logged why, with the compiler's or linker's message.
+                LOG.fine(() -> "plugin file '" + file + "' skipped");
+            }
+        }
+    }
+
+    /**
+     * Compiles {@code source} as plugin {@code name} and links it, in place of the plugin of that
+     * name if there is one.
+     *
+     * @throws HttpError 400 with the compiler's or linker's message when it does not compile or
+     *                   link, or when compiling takes longer than the compile timeout; 503 when
+     *                   the compiler thread has too many uploads waiting
+     */
+    Installed upload(String name, String source) {
+        return install(name, kernel -> kernel.load(name, source, options.pluginLimits()), "upload");
+    }
+
+    private Installed install(String name, Function<Kernel, Plugin> loader, String origin) {
+        Ticket ticket = new Ticket();
+        Future<Installed> job = submitToCompiler(() -> installOnCompilerThread(name, loader, origin, ticket));
+        return awaitCompilerJob(job, ticket, () -> {
+            metrics.countLoadFailure("timeout");
+            LOG.warning(() -> "plugin '" + name + "' (" + origin + ") did not compile within "
+                            + options.compileTimeout().toMillis() + " ms; it will be discarded when the compiler finishes");
+            return new HttpError(400, "compiling plugin '" + name + "' timed out after " + options.compileTimeout().toMillis()
+                            + " ms; simplify the source (the plugin was not installed)");
+        });
+    }
+
+    /**
+     * Waits at most the compile timeout for {@code job}. When it has not committed by then, the
+     * job is abandoned and the error from {@code onTimeout} is thrown.
+     */
+    private <T> T awaitCompilerJob(Future<T> job, Ticket ticket, Supplier<HttpError> onTimeout) {
+        try {
+            return job.get(options.compileTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            if (ticket.abandon()) {
+                throw onTimeout.get();
+            }
+            // The job committed just as the timeout expired; what is left of it takes microseconds.
+            return awaitUninterruptibly(job);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HttpError(503, "the request was interrupted while it waited for the compiler thread");
+        } catch (ExecutionException e) {
+            throw unwrap(e);
+        }
+    }
+
+    private <T> Future<T> submitToCompiler(Callable<T> job) {
+        try {
+            return compiler.submit(job);
+        } catch (RejectedExecutionException e) {
+            if (compiler.isShutdown()) {
+                throw new HttpError(503, "the server is stopping");
+            }
+            throw new HttpError(503, "the compiler is busy with " + MAX_QUEUED_COMPILES + " waiting uploads; retry later");
+        }
+    }
+
+    private static <T> T awaitUninterruptibly(Future<T> job) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return job.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    throw unwrap(e);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static RuntimeException unwrap(ExecutionException e) {
+        return switch (e.getCause()) {
+            case RuntimeException runtime -> runtime;
+            case Error error -> throw error;
+            default -> new IllegalStateException("compiler thread failed", e.getCause());
+        };
+    }
+
+    /** Loads, then links and publishes the plugin unless the request has timed out meanwhile. Runs on the compiler thread. */
+    private Installed installOnCompilerThread(String name, Function<Kernel, Plugin> loader, String origin, Ticket ticket) {
+        Slot existing = slots.get(name);
+        Slot slot = existing != null ? existing : newSlot(name);
+
+        long compileStart = System.nanoTime();
+        Plugin plugin;
+        try {
+            plugin = loader.apply(slot.kernel);
+        } catch (PluginLoadException e) {
+            metrics.countLoadFailure("compile");
+            closeIfUnpublished(slot, existing);
+            LOG.warning(() -> "plugin '" + name + "' (" + origin + ") failed to compile: " + firstLine(e.getMessage()));
+            throw new HttpError(400, e.getMessage(), Map.of("plugin", name, "stage", "compile"));
+        }
+        long compileNanos = System.nanoTime() - compileStart;
+        metrics.observeCompile(name, compileNanos);
+        LOG.info(() -> "plugin '" + name + "' (" + origin + ") compiled in " + millis(compileNanos) + " ms");
+
+        if (!ticket.commit()) {
+            plugin.unload();
+            closeIfUnpublished(slot, existing);
+            LOG.warning(() -> "plugin '" + name + "' (" + origin + ") discarded: its request timed out before it compiled");
+            return null;
+        }
+
+        long linkStart = System.nanoTime();
+        Plugin old;
+        try {
+            old = slot.hook.replace(plugin, HOOK_FUNCTION);
+        } catch (LinkException e) {
+            plugin.unload();
+            closeIfUnpublished(slot, existing);
+            metrics.countLoadFailure("link");
+            LOG.warning(() -> "plugin '" + name + "' (" + origin + ") failed to link: " + e.getMessage());
+            throw new HttpError(400, e.getMessage(), Map.of("plugin", name, "stage", "link"));
+        }
+        long linkNanos = System.nanoTime() - linkStart;
+        metrics.observeLink(name, linkNanos);
+
+        slot.current = new Version(plugin, origin, compileNanos, linkNanos);
+        if (existing == null) {
+            slots.put(name, slot);
+        }
+        if (old != null) {
+            old.unload();
+        }
+        boolean replaced = existing != null;
+        LOG.info(() -> "plugin '" + name + "' " + (replaced ? "replaced" : "linked") + " to hook " + HOOK_FUNCTION + " in "
+                        + millis(linkNanos) + " ms (tier " + tier + ")");
+        return new Installed(replaced, describe(slot));
+    }
+
+    private Slot newSlot(String name) {
+        Kernel kernel = Kernel.builder("kpc-serve-" + name).engine(engine).defaultLimits(options.pluginLimits()).build();
+        return new Slot(name, kernel, kernel.declareHook(HOOK_PROTOTYPE));
+    }
+
+    private static void closeIfUnpublished(Slot slot, Slot existing) {
+        if (existing == null) {
+            slot.kernel.close();
+        }
+    }
+
+    /**
+     * Unlinks and unloads plugin {@code name}. Requests running on it finish first.
+     *
+     * @return false when no plugin has that name
+     * @throws HttpError 503 when the compiler thread does not get to the deletion within the
+     *                   compile timeout; the plugin then stays
+     */
+    boolean delete(String name) {
+        Ticket ticket = new Ticket();
+        Future<Boolean> job = submitToCompiler(() -> {
+            if (!ticket.commit()) {
+                return false;
+            }
+            Slot slot = slots.remove(name);
+            if (slot == null) {
+                return false;
+            }
+            slot.current = null;
+            slot.hook.unlink();
+            slot.kernel.close();
+            LOG.info(() -> "plugin '" + name + "' unlinked and unloaded");
+            return true;
+        });
+        return awaitCompilerJob(job, ticket, () -> new HttpError(503, "the compiler thread is busy, so plugin '" + name
+                        + "' was not deleted; retry later"));
+    }
+
+    /** Returns whether {@code name} names a transcoder now, quarantined plugins included. */
+    boolean exists(String name) {
+        return JAVA_GRAYSCALE.equals(name) || slots.containsKey(name);
+    }
+
+    /**
+     * Runs transcoder {@code name} on {@code input} on a worker thread and returns its output.
+     *
+     * @throws HttpError 404 for an unknown name, 503 for a quarantined plugin or a full queue, 500
+     *                   for a fault or a non-zero result, 413 when the image does not fit the plugin's memory
+     */
+    RgbImage transcode(String name, RgbImage input) {
+        byte[] output = new byte[input.pixels().length];
+        if (JAVA_GRAYSCALE.equals(name)) {
+            workers.run(() -> {
+                long start = System.nanoTime();
+                Grayscale.transcode(input.pixels(), output);
+                javaStats.calls.increment();
+                javaStats.nanos.add(System.nanoTime() - start);
+                metrics.countCall(name);
+                return null;
+            });
+            return new RgbImage(input.width(), input.height(), output);
+        }
+
+        Slot slot = slots.get(name);
+        Version version = slot == null ? null : slot.current;
+        if (version == null) {
+            throw new HttpError(404, "no plugin named '" + name + "'; GET /plugins lists the plugins");
+        }
+        if (version.plugin.isQuarantined()) {
+            throw quarantined(slot, version);
+        }
+        workers.run(() -> {
+            callHook(slot, version, input, output);
+            return null;
+        });
+        return new RgbImage(input.width(), input.height(), output);
+    }
+
+    /** Calls the slot's transcode hook on this worker's instance of the plugin. */
+    private void callHook(Slot slot, Version version, RgbImage input, byte[] output) {
+        long start = System.nanoTime();
+        metrics.countCall(slot.name);
+        version.stats.calls.increment();
+        Value result;
+        try {
+            // The input is read-only on the host side too; the language copies the output buffer back after the call.
+            result = slot.hook.call(ByteBuffer.wrap(input.pixels()).asReadOnlyBuffer(), ByteBuffer.wrap(output), input.width(),
+                            input.height());
+        } catch (PolyglotException e) {
+            if (isFault(e)) {
+                throw fault(slot, version, e);
+            }
+            LOG.log(Level.SEVERE, "plugin '" + slot.name + "' failed without a fault report", e);
+            throw new HttpError(500, "plugin '" + slot.name + "' failed: " + firstLine(e.getMessage()),
+                            Map.of("plugin", slot.name));
+        } catch (IllegalStateException e) {
+            // The hook lost its plugin after this request looked: another request's fault
+            // quarantined it, or it was deleted.
+            if (version.plugin.isQuarantined()) {
+                throw quarantined(slot, version);
+            }
+            throw new HttpError(404, "plugin '" + slot.name + "' was deleted while the request waited");
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().contains("host mapping region")) {
+                throw new HttpError(413, "image of " + input.dimensions() + " pixels does not fit the memory of plugin '"
+                                + slot.name + "'; use a smaller image", Map.of("plugin", slot.name));
+            }
+            throw e;
+        } finally {
+            version.stats.nanos.add(System.nanoTime() - start);
+        }
+        if (!result.fitsInInt() || result.asInt() != 0) {
+            throw new HttpError(500, "plugin '" + slot.name + "' returned " + result + " from transcode; a non-zero result"
+                            + " means the transcode failed", Map.of("plugin", slot.name));
+        }
+    }
+
+    private static boolean isFault(PolyglotException e) {
+        if (!e.isGuestException() || e.isSyntaxError()) {
+            return false;
+        }
+        Value guest = e.getGuestObject();
+        return guest != null && guest.hasMember("kind");
+    }
+
+    /** Records a fault and builds its 500 response. Runs on the worker, because the fault's guest object lives in its context. */
+    private HttpError fault(Slot slot, Version version, PolyglotException e) {
+        version.stats.faults.increment();
+        metrics.countFault(slot.name);
+        Plugin plugin = version.plugin;
+        String report = e.getMessage();
+        LOG.warning(() -> "plugin '" + slot.name + "' faulted (" + plugin.faults() + " of " + plugin.limits().faultLimit()
+                        + " faults allowed): " + firstLine(report));
+        if (plugin.isQuarantined() && version.quarantineReported.compareAndSet(false, true)) {
+            metrics.countQuarantine(slot.name);
+            LOG.warning(() -> "plugin '" + slot.name + "' quarantined after " + plugin.faults()
+                            + " faults; its requests get 503 until it is uploaded again");
+        }
+
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("plugin", slot.name);
+        details.put("report", report);
+        details.put("fault", faultMembers(e.getGuestObject()));
+        details.put("faults", plugin.faults());
+        details.put("fault_limit", plugin.limits().faultLimit());
+        details.put("quarantined", plugin.isQuarantined());
+        return new HttpError(500, "plugin '" + slot.name + "' faulted: " + firstLine(report), details);
+    }
+
+    /** Copies the members of a fault's guest object (kind, address, access, size, function, line, ...). */
+    private static Map<String, Object> faultMembers(Value guest) {
+        Map<String, Object> members = new LinkedHashMap<>();
+        for (String key : guest.getMemberKeys()) {
+            Value member = guest.getMember(key);
+            Object value;
+            if (member == null || member.isNull()) {
+                value = null;
+            } else if (member.isBoolean()) {
+                value = member.asBoolean();
+            } else if (member.isNumber() && member.fitsInLong()) {
+                value = member.asLong();
+            } else if (member.isString()) {
+                value = member.asString();
+            } else {
+                value = member.toString();
+            }
+            members.put(key, value);
+        }
+        return members;
+    }
+
+    private static HttpError quarantined(Slot slot, Version version) {
+        Plugin plugin = version.plugin;
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("plugin", slot.name);
+        details.put("faults", plugin.faults());
+        details.put("last_fault", plugin.lastFault());
+        return new HttpError(503, "plugin '" + slot.name + "' is quarantined after " + plugin.faults() + " faults; upload it"
+                        + " again with PUT /plugins/" + slot.name + " or delete it", details);
+    }
+
+    /** Returns the description of every transcoder, as GET /plugins lists them. */
+    List<Map<String, Object>> describeAll() {
+        List<Map<String, Object>> all = new ArrayList<>();
+        Map<String, Object> java = new LinkedHashMap<>();
+        java.put("name", JAVA_GRAYSCALE);
+        java.put("state", "serving");
+        java.put("tier", "java");
+        java.put("calls", javaStats.calls.sum());
+        java.put("faults", 0);
+        java.put("mean_ms", round(javaStats.meanMillis()));
+        all.add(java);
+        slots.values().stream().sorted((a, b) -> a.name.compareTo(b.name)).map(this::describe)
+                        .filter(description -> description != null).forEach(all::add);
+        return all;
+    }
+
+    /** Returns the description of plugin {@code name}, or null. */
+    Map<String, Object> describe(String name) {
+        Slot slot = slots.get(name);
+        return slot == null ? null : describe(slot);
+    }
+
+    private Map<String, Object> describe(Slot slot) {
+        Version version = slot.current;
+        if (version == null) {
+            return null;
+        }
+        Map<String, Object> description = new LinkedHashMap<>();
+        description.put("name", slot.name);
+        description.put("state", version.plugin.isQuarantined() ? "quarantined" : "serving");
+        description.put("tier", tier);
+        description.put("calls", version.stats.calls.sum());
+        description.put("faults", version.stats.faults.sum());
+        description.put("fault_limit", version.plugin.limits().faultLimit());
+        description.put("mean_ms", round(version.stats.meanMillis()));
+        description.put("compile_ms", round(version.compileNanos / 1e6));
+        description.put("link_ms", round(version.linkNanos / 1e6));
+        description.put("loaded_at", version.loadedAt.toString());
+        description.put("origin", version.origin);
+        description.put("last_fault", version.plugin.lastFault() == null ? null : firstLine(version.plugin.lastFault()));
+        return description;
+    }
+
+    /** Returns the plugins serving now, quarantined ones not counted. */
+    int servingCount() {
+        int count = 0;
+        for (Slot slot : slots.values()) {
+            Version version = slot.current;
+            if (version != null && !version.plugin.isQuarantined()) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** Stops the compiler thread, unloads every plugin and closes the engine; call it after the workers have stopped. */
+    @Override
+    public void close() {
+        compiler.shutdownNow();
+        for (Slot slot : slots.values()) {
+            slot.kernel.close();
+        }
+        slots.clear();
+        try {
+            engine.close();
+        } catch (IllegalStateException e) {
+            LOG.log(Level.WARNING, "the plugin engine did not close, because a plugin call is still running", e);
+        }
+    }
+
+    private static double round(double millis) {
+        return Math.round(millis * 1000) / 1000.0;
+    }
+
+    private static String millis(long nanos) {
+        return String.format("%.3f", nanos / 1e6);
+    }
+
+    static String firstLine(String text) {
+        return text == null ? "" : text.lines().findFirst().orElse("");
+    }
+}
