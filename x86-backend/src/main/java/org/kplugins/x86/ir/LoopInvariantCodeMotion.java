@@ -42,7 +42,7 @@ final class LoopInvariantCodeMotion {
 
     static void run(IrFunction function) {
         Set<Block> done = new HashSet<>();
-        while (true) {
+        while (done.size() < Optimizer.MAX_OPTIMIZED_LOOPS) {
             Loop next = null;
             for (Loop loop : loops(function)) {
                 if (!done.contains(loop.header()) && (next == null || loop.body().size() < next.body().size())) {

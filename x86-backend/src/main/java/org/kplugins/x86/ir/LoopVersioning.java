@@ -53,7 +53,8 @@ final class LoopVersioning {
 
     static void run(IrFunction function) {
         // The loops found before any copy is made: a copy is never versioned again.
-        for (LoopInvariantCodeMotion.Loop loop : LoopInvariantCodeMotion.loops(function)) {
+        List<LoopInvariantCodeMotion.Loop> loops = LoopInvariantCodeMotion.loops(function);
+        for (LoopInvariantCodeMotion.Loop loop : loops.subList(0, Math.min(loops.size(), Optimizer.MAX_OPTIMIZED_LOOPS))) {
             version(function, loop);
         }
     }

@@ -127,12 +127,28 @@ public final class Optimizer {
     }
 
     /**
-     * Removes pure instructions whose result is dead where they write it, until none is left. A
-     * register is dead after an instruction when no path from there reads it before writing it.
+     * Loops per function that loop-invariant code motion and loop versioning each take on. Both
+     * recompute liveness for each loop, so a function with thousands of loops would take
+     * quadratic time to compile; its other loops run as lowered.
+     */
+    static final int MAX_OPTIMIZED_LOOPS = 64;
+
+    /**
+     * Rounds of {@link #removeDeadAssignments} per call. A round removes every dead assignment
+     * that its liveness shows, and a chain of assignments that crosses blocks loses one link per
+     * round, so an unbounded loop of rounds takes quadratic time on a long chain. Assignments
+     * left over are only slower code.
+     */
+    static final int DEAD_ASSIGNMENT_ROUNDS = 4;
+
+    /**
+     * Removes pure instructions whose result is dead where they write it, for at most
+     * {@link #DEAD_ASSIGNMENT_ROUNDS} rounds. A register is dead after an instruction when no path
+     * from there reads it before writing it.
      */
     static void removeDeadAssignments(IrFunction function) {
         boolean removed = true;
-        while (removed) {
+        for (int round = 0; removed && round < DEAD_ASSIGNMENT_ROUNDS; round++) {
             removed = false;
             IrLiveness liveness = IrLiveness.of(function);
             for (Block block : function.blocks()) {

@@ -218,6 +218,17 @@ public final class InstructionSelector {
             case XOR -> Opcode.XOR;
             default -> throw new IllegalStateException("not an ALU operation: " + b.op());
         };
+        if (b.dst().equals(right) && !b.dst().equals(left)) {
+            // x = a op x: moving a into x first would overwrite the right operand.
+            if (b.op().isCommutative()) {
+                emit(opcode, size, dst, operand(left));
+            } else {
+                emit(Opcode.MOV, size, RAX, operand(left));
+                emit(opcode, size, RAX, dst);
+                emit(Opcode.MOV, size, dst, RAX);
+            }
+            return;
+        }
         emit(Opcode.MOV, size, dst, operand(left));
         emit(opcode, size, dst, operand(right));
     }
