@@ -126,11 +126,12 @@ final class Arguments {
                     throw new InvalidInputException("unexpected argument '" + argument + "' for 'kpc headers', which takes none");
                 }
                 if (command == Command.IMAGE) {
-                    throw new InvalidInputException("unexpected argument '" + argument + "' for 'kpc image'; give the files with --plugin, --in and --out");
+                    throw new InvalidInputException("unexpected argument '" + argument + "' for 'kpc image'"
+                                    + afterUnknownOption(arguments, i) + "; give the files with --plugin, --in and --out");
                 }
                 if (command == Command.SERVE) {
-                    throw new InvalidInputException("unexpected argument '" + argument + "' for 'kpc serve'; give the folders with --root"
-                                    + " and --plugins");
+                    throw new InvalidInputException("unexpected argument '" + argument + "' for 'kpc serve'"
+                                    + afterUnknownOption(arguments, i) + "; give the folders with --root and --plugins");
                 }
                 if (command == Command.DUMP_X86) {
                     if (plugin == null) {
@@ -323,15 +324,27 @@ final class Arguments {
         };
     }
 
+    /**
+     * Names the option before {@code arguments[index]} when kpc does not define it, because the
+     * value of an unknown option such as {@code --bogus 1} otherwise reads as a stray argument.
+     */
+    private static String afterUnknownOption(List<String> arguments, int index) {
+        if (index == 0) {
+            return "";
+        }
+        String previous = arguments.get(index - 1);
+        if (!previous.startsWith("--") || previous.contains("=") || takesValue(previous) || previous.equals("--stats")
+                        || previous.equals("--version")) {
+            return "";
+        }
+        return " (after " + previous + ", which is not a kpc option: see kpc --help)";
+    }
+
     private static int parsePort(String value) {
-        if (value.equals("0")) {
-            return 0;
+        if (value.matches("[0-9]{1,5}") && Integer.parseInt(value) <= 65535) {
+            return Integer.parseInt(value);
         }
-        long port = parsePositiveLong("--port", value);
-        if (port > 65535) {
-            throw new InvalidInputException("invalid value '" + value + "' for --port: expected 0 (any free port) to 65535");
-        }
-        return (int) port;
+        throw new InvalidInputException("invalid value '" + value + "' for --port: expected 0 (any free port) to 65535");
     }
 
     private static boolean isImageOption(String name) {

@@ -163,11 +163,24 @@ final class ServeCommand {
         return value == null || value.isEmpty() ? null : value;
     }
 
-    /** Sends the server's log to {@code stream}, one line per record: time, level, message and any stack trace. */
+    /** The JVM system property that sets the server's log level (a java.util.logging level name). */
+    static final String LOG_LEVEL_PROPERTY = "kplugins.serve.log";
+
+    /**
+     * Sends the server's log to {@code stream}, one line per record: time, level, message and any
+     * stack trace. The level is INFO unless the system property {@link #LOG_LEVEL_PROPERTY} names
+     * another, as {@code bin/kpc --vm.Dkplugins.serve.log=FINE serve ...} does.
+     */
     static void configureLogging(PrintStream stream) {
         Logger logger = Logger.getLogger(ImageServer.class.getPackageName());
         logger.setUseParentHandlers(false);
-        logger.setLevel(Level.INFO);
+        String levelName = System.getProperty(LOG_LEVEL_PROPERTY, "INFO");
+        try {
+            logger.setLevel(Level.parse(levelName));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("invalid value '" + levelName + "' for -D" + LOG_LEVEL_PROPERTY
+                            + ": expected a log level such as INFO, FINE or WARNING");
+        }
         StreamHandler handler = new StreamHandler(stream, new OneLineFormatter()) {
             @Override
             public synchronized void publish(LogRecord record) {

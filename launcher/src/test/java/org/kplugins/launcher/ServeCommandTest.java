@@ -99,6 +99,17 @@ class ServeCommandTest {
         InvalidInputException stray = assertThrows(InvalidInputException.class,
                         () -> new Arguments().parse(List.of("serve", "extra"), new HashMap<>()));
         assertTrue(stray.getMessage().startsWith("unexpected argument 'extra' for 'kpc serve'"), stray.getMessage());
+
+        for (String value : List.of("-1", "abc", "")) {
+            InvalidInputException badPort = assertThrows(InvalidInputException.class,
+                            () -> new Arguments().parse(List.of("serve", "--port", value), new HashMap<>()));
+            assertEquals("invalid value '" + value + "' for --port: expected 0 (any free port) to 65535", badPort.getMessage());
+        }
+
+        InvalidInputException unknown = assertThrows(InvalidInputException.class,
+                        () -> new Arguments().parse(List.of("serve", "--bogus", "1"), new HashMap<>()));
+        assertEquals("unexpected argument '1' for 'kpc serve' (after --bogus, which is not a kpc option: see kpc --help);"
+                        + " give the folders with --root and --plugins", unknown.getMessage());
     }
 
     @Test

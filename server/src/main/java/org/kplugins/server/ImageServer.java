@@ -115,7 +115,7 @@ public final class ImageServer implements AutoCloseable {
         server.http.start();
         LOG.info(() -> "kpc serve started on http://" + server.address().getHostString() + ":" + server.port() + "/ (root "
                         + options.root() + ", plugins " + options.pluginsDirectory() + ", tier " + registry.tier() + ", "
-                        + options.workers() + " transcode workers, management "
+                        + plural(options.workers(), "transcode worker") + ", management "
                         + (server.access.hasToken() ? "with token" : "from loopback only") + ")");
         return server;
     }
@@ -181,7 +181,7 @@ public final class ImageServer implements AutoCloseable {
             return;
         }
         LOG.info(() -> "kpc serve stopping: waiting up to " + options.shutdownGrace().toSeconds() + " s for "
-                        + inFlight.get() + " requests in flight");
+                        + plural(inFlight.get(), "request") + " in flight");
         try {
             long deadline = System.nanoTime() + options.shutdownGrace().toNanos();
             while (inFlight.get() > 0 && System.nanoTime() < deadline) {
@@ -198,7 +198,7 @@ public final class ImageServer implements AutoCloseable {
             LOG.warning("kpc serve: interrupted while waiting for requests in flight");
         } finally {
             registry.close();
-            LOG.info(() -> "kpc serve stopped after " + served.sum() + " requests");
+            LOG.info(() -> "kpc serve stopped after " + plural(served.sum(), "request"));
             stopped.countDown();
         }
     }
@@ -531,5 +531,10 @@ public final class ImageServer implements AutoCloseable {
     private static String describe(HttpExchange exchange) {
         return exchange.getRequestMethod() + " " + StaticFiles.printable(exchange.getRequestURI().toString()) + " from "
                         + exchange.getRemoteAddress();
+    }
+
+    /** Returns {@code count} and {@code noun}, with an s unless the count is 1. */
+    private static String plural(long count, String noun) {
+        return count + " " + noun + (count == 1 ? "" : "s");
     }
 }

@@ -41,8 +41,13 @@ final class ManagementAccess {
             }
             return;
         }
-        if (authorization == null || !authorization.startsWith(BEARER)) {
+        if (authorization == null || authorization.isBlank()) {
             throw new HttpError(401, "missing management token: send the header 'Authorization: Bearer TOKEN'");
+        }
+        // Authentication scheme names are case-insensitive (RFC 9110, section 11.1).
+        if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            throw new HttpError(401, "invalid Authorization header: expected the Bearer scheme, as in"
+                            + " 'Authorization: Bearer TOKEN'");
         }
         byte[] given = sha256(authorization.substring(BEARER.length()).strip());
         if (!MessageDigest.isEqual(given, tokenDigest)) {

@@ -289,6 +289,13 @@ final class PluginRegistry implements AutoCloseable {
         try {
             plugin = loader.apply(slot.kernel);
         } catch (PluginLoadException e) {
+            if (!ticket.commit()) {
+                // The request has already failed with the timeout, which the metrics counted.
+                closeIfUnpublished(slot, existing);
+                LOG.warning(() -> "plugin '" + name + "' (" + origin + ") discarded: its request timed out before it"
+                                + " failed to compile");
+                return null;
+            }
             metrics.countLoadFailure("compile");
             closeIfUnpublished(slot, existing);
             LOG.warning(() -> "plugin '" + name + "' (" + origin + ") failed to compile: " + firstLine(e.getMessage()));
@@ -579,7 +586,9 @@ final class PluginRegistry implements AutoCloseable {
         try {
             engine.close();
         } catch (IllegalStateException e) {
-            LOG.log(Level.WARNING, "the plugin engine did not close, because a plugin call is still running", e);
+            // A compile whose upload timed out may still run on the compiler thread; the JVM's exit ends it.
+            LOG.warning(() -> "the plugin engine did not close, because a plugin compile or call is still running: "
+                            + e.getMessage());
         }
     }
 

@@ -18,6 +18,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class StaticFiles {
 
+    /**
+     * The HTTP date format (RFC 9110, IMF-fixdate), with a two-digit day. The JDK's
+     * RFC_1123_DATE_TIME writes days below 10 with one digit.
+     */
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'",
+                    Locale.ENGLISH);
+
     /** The maximum length of a request's path and query, in characters; longer ones get 414. */
     static final int MAX_PATH_LENGTH = 4096;
 
@@ -98,8 +105,7 @@ final class StaticFiles {
         long size = attributes.size();
         long modifiedNanos = attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS);
         String etag = "\"" + Long.toHexString(size) + "-" + Long.toHexString(modifiedNanos) + "\"";
-        String lastModified = DateTimeFormatter.RFC_1123_DATE_TIME.format(attributes.lastModifiedTime().toInstant()
-                        .atOffset(ZoneOffset.UTC));
+        String lastModified = HTTP_DATE.format(attributes.lastModifiedTime().toInstant().atOffset(ZoneOffset.UTC));
         return new ServedFile(real, size, contentType(real), etag, lastModified);
     }
 

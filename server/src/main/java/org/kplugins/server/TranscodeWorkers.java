@@ -32,7 +32,11 @@ final class TranscodeWorkers {
 
     TranscodeWorkers(int threads, int maxQueued) {
         this.maxQueued = maxQueued;
-        this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(maxQueued),
+        // The queue has room for a call per worker more than maxQueued: a worker may still be
+        // finishing a call whose requester has already left, and the server's own admission
+        // limit (workers + maxQueued requests) must not then meet a full queue.
+        this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
+                        new ArrayBlockingQueue<>(threads + maxQueued),
                         Thread.ofPlatform().name("kpc-transcode-", 1).stackSize(STACK_BYTES).daemon(true).factory());
         pool.prestartAllCoreThreads();
     }

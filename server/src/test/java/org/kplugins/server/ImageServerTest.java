@@ -153,7 +153,10 @@ class ImageServerTest {
         assertEquals("image/png", response.headers().firstValue("Content-Type").orElseThrow());
         assertEquals(Long.toString(Files.size(TestFiles.ASTRONAUT)), response.headers().firstValue("Content-Length").orElseThrow());
         assertTrue(response.headers().firstValue("ETag").orElseThrow().matches("\"[0-9a-f]+-[0-9a-f]+\""));
-        assertTrue(response.headers().firstValue("Last-Modified").orElseThrow().endsWith(" GMT"));
+        // The HTTP date format, with a two-digit day of the month.
+        String lastModified = response.headers().firstValue("Last-Modified").orElseThrow();
+        assertTrue(lastModified.matches("[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT"),
+                        lastModified);
 
         HttpResponse<byte[]> jpeg = get("/rocket.jpg");
         assertEquals(200, jpeg.statusCode());

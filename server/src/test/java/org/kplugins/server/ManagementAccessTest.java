@@ -35,4 +35,15 @@ class ManagementAccessTest {
         assertEquals(401, assertThrows(HttpError.class, () -> access.check(LOOPBACK, "Bearer s3cret-token-valuE")).status());
         assertEquals(401, assertThrows(HttpError.class, () -> access.check(LOOPBACK, "Bearer s3cret")).status());
     }
+
+    @Test
+    void bearerSchemeIgnoresCase() {
+        ManagementAccess access = new ManagementAccess("s3cret-token-value");
+        assertDoesNotThrow(() -> access.check(LOOPBACK, "bearer s3cret-token-value"));
+        assertDoesNotThrow(() -> access.check(LOOPBACK, "BEARER s3cret-token-value"));
+        HttpError basic = assertThrows(HttpError.class, () -> access.check(LOOPBACK, "Basic czNjcmV0"));
+        assertEquals(401, basic.status());
+        assertEquals("invalid Authorization header: expected the Bearer scheme, as in 'Authorization: Bearer TOKEN'",
+                        basic.getMessage());
+    }
 }

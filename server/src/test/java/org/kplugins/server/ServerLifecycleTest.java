@@ -130,7 +130,12 @@ class ServerLifecycleTest {
     @Test
     void slowCompileIsRejectedAndDiscarded() throws Exception {
         try (ImageServer server = ImageServer.start(options().compileTimeout(Duration.ofMillis(1)).build())) {
-            HttpResponse<String> response = upload(server, "late", TestFiles.exampleSource("boxblur.kpc"), null);
+            // 1,000 functions take far longer than 1 ms to compile, even in a warm JVM.
+            StringBuilder source = new StringBuilder(TestFiles.exampleSource("grayscale.kpc"));
+            for (int i = 0; i < 1000; i++) {
+                source.append("static int f").append(i).append("(int x) { return x * ").append(i).append(" + 1; }\n");
+            }
+            HttpResponse<String> response = upload(server, "late", source.toString(), null);
             assertEquals(400, response.statusCode());
             assertTrue(response.body().contains("compiling plugin 'late' timed out after 1 ms"), response.body());
 
