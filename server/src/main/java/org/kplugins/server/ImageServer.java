@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -61,6 +62,12 @@ public final class ImageServer implements AutoCloseable {
     private final ServerOptions options;
     private final ServerMetrics metrics;
     private final TranscodeWorkers workers;
+    /**
+     * Platform threads that decode and encode images. The JDK's image codecs run long native code
+     * that a virtual thread cannot yield from, so on the HTTP side's few carrier threads two large
+     * decodes would stall every other request, static files included.
+     */
+    private final TranscodeWorkers codecs;
     private final PluginRegistry registry;
     private final StaticFiles files;
     private final ManagementAccess access;
@@ -82,6 +89,7 @@ public final class ImageServer implements AutoCloseable {
                     HttpServer http) throws IOException {
         this.options = options;
         this.workers = workers;
+        this.codecs = new TranscodeWorkers("kpc-codec-", options.workers(), options.maxQueuedCalls());
         this.metrics = metrics;
         this.registry = registry;
         this.http = http;
@@ -97,6 +105,9 @@ public final class ImageServer implements AutoCloseable {
      */
     public static ImageServer start(ServerOptions options) throws IOException {
         configureHttpServer(options);
+        // Decoding and encoding work in memory: without this, javax.imageio buffers streams in
+        // temporary files, which a killed server would leave behind.
+        ImageIO.setUseCache(false);
         TranscodeWorkers workers = new TranscodeWorkers(options.workers(), options.maxQueuedCalls());
         ServerMetrics metrics = new ServerMetrics(workers::queued);
         PluginRegistry registry = new PluginRegistry(options, metrics, workers);
@@ -193,6 +204,7 @@ public final class ImageServer implements AutoCloseable {
             http.stop(0);
             exchanges.shutdownNow();
             workers.close(Duration.ofSeconds(1));
+            codecs.close(Duration.ofSeconds(1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LOG.warning("kpc serve: interrupted while waiting for requests in flight");
@@ -368,15 +380,35 @@ public final class ImageServer implements AutoCloseable {
         byte[] body;
         ImageCodec.Decoded decoded;
         try {
-            decoded = decode(file, path);
+            decoded = onCodecThread(() -> decode(file, path));
             RgbImage output = registry.transcode(plugin, decoded.image());
             // Encoded into memory first, so a failure never leaves a half-written response behind a 200.
-            body = ImageCodec.encode(output, decoded.format());
+            body = onCodecThread(() -> ImageCodec.encode(output, decoded.format()));
         } finally {
             transcodeSlots.release();
         }
         exchange.getResponseHeaders().set("Cache-Control", "no-cache");
         send(exchange, 200, StaticFiles.contentTypeOfFormat(decoded.format()), body);
+    }
+
+    /** Work that may fail with an IOException. */
+    private interface IoWork<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs {@code work} on a codec thread and returns its result, rethrowing its IOException here. */
+    private <T> T onCodecThread(IoWork<T> work) throws IOException {
+        try {
+            return codecs.run(() -> {
+                try {
+                    return work.run();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     private ImageCodec.Decoded decode(StaticFiles.ServedFile file, String path) throws IOException {

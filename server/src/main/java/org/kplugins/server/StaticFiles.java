@@ -73,6 +73,10 @@ final class StaticFiles {
             throw new HttpError(400, "invalid path '" + printable(requestPath) + "'");
         }
 
+        if (requestPath.endsWith("/")) {
+            // Only folders end in a slash, and folders are not served.
+            throw notFound(requestPath);
+        }
         Path file = root;
         for (String segment : requestPath.substring(1).split("/", -1)) {
             if (segment.equals("..") || segment.equals(".")) {

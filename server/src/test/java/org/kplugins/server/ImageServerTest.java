@@ -16,6 +16,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -429,6 +431,26 @@ class ImageServerTest {
         assertEquals(404, get("/.hidden").statusCode());
         assertEquals(404, get("/missing.png").statusCode());
         assertEquals(404, get("/missing.png?plugin=grayscale").statusCode());
+        assertEquals(404, get("/astronaut.png/").statusCode());
+    }
+
+    @Test
+    void bmpWithEmbeddedImageIsUnsupported() throws Exception {
+        // A BMP header of 1x1 pixels whose compression says the pixels are an embedded JPEG (4)
+        // or PNG (5), with an image size near 2 GiB that the JDK's reader would allocate.
+        for (int compression : new int[] {4, 5}) {
+            ByteBuffer header = ByteBuffer.allocate(62).order(ByteOrder.LITTLE_ENDIAN);
+            header.put((byte) 'B').put((byte) 'M').putInt(62).putInt(0).putInt(54);
+            header.putInt(40).putInt(1).putInt(1).putShort((short) 1).putShort((short) 0).putInt(compression)
+                            .putInt(0x7FFFFF00).putInt(0).putInt(0).putInt(0).putInt(0);
+            Path file = folder.resolve("root").resolve("embedded-" + compression + ".bmp");
+            Files.write(file, header.array());
+
+            HttpResponse<byte[]> response = get("/embedded-" + compression + ".bmp?plugin=grayscale");
+            assertEquals(415, response.statusCode(), text(response));
+            assertTrue(text(response).contains("BMP with embedded " + (compression == 4 ? "JPEG" : "PNG")
+                            + " data is not supported"), text(response));
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.awt.image.Raster;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -55,12 +56,16 @@ public final class ImageCodec {
         ImageReader reader = findReader(input, name);
         String format = reader.getFormatName().toLowerCase(Locale.ROOT);
         try {
+            if (format.equals("bmp")) {
+                rejectEmbeddedBmpData(input, name);
+            }
             reader.setInput(input, true, true);
             int width = reader.getWidth(0);
             int height = reader.getHeight(0);
             checkSize(name, width, height, maxSide, maxPixels);
             return new Decoded(toRgb(reader.read(0)), format);
-        } catch (IOException | IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException e) {
+        } catch (IOException | IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException
+                        | NegativeArraySizeException e) {
             // javax.imageio reports corrupt data as IIOException, and some decoders let a
             // runtime exception escape on malformed input.
             throw new ImageDecodeException(ImageDecodeException.Reason.CORRUPT, "cannot decode '" + name + "': corrupt "
@@ -200,6 +205,32 @@ public final class ImageCodec {
             writer.write(null, new IIOImage(toBufferedImage(image), null, null), parameters);
         } finally {
             writer.dispose();
+        }
+    }
+
+    /**
+     * Rejects a BMP whose pixels are an embedded JPEG or PNG (compression BI_JPEG or BI_PNG). Its
+     * header gives sizes that do not bound the embedded image, so the size limits would not apply,
+     * and the JDK's reader allocates the header's image size up front, up to 2 GiB.
+     */
+    private static void rejectEmbeddedBmpData(ImageInputStream input, String name) throws IOException {
+        input.mark();
+        try {
+            // The 14-byte file header, then the info header's size, width, height, planes and bit count.
+            input.seek(input.getStreamPosition() + 30);
+            byte[] compression = new byte[4];
+            input.readFully(compression);
+            int value = (compression[0] & 0xFF) | (compression[1] & 0xFF) << 8 | (compression[2] & 0xFF) << 16
+                            | (compression[3] & 0xFF) << 24;
+            if (value == 4 || value == 5) {
+                throw new ImageDecodeException(ImageDecodeException.Reason.UNSUPPORTED_FORMAT, "cannot decode '" + name
+                                + "': BMP with embedded " + (value == 4 ? "JPEG" : "PNG") + " data is not supported;"
+                                + " serve the JPEG or PNG itself");
+            }
+        } catch (EOFException e) {
+            // A header this short is corrupt, which the reader reports.
+        } finally {
+            input.reset();
         }
     }
 
