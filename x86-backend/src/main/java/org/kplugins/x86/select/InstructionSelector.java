@@ -549,17 +549,27 @@ public final class InstructionSelector {
         if (!checked) {
             return base == null ? Memory.at(MEMORY_BASE, displacement) : new Memory(MEMORY_BASE, v(base), 1, displacement);
         }
+        Condition allowed = testPages(base, displacement, size, write);
+        FaultStub.Reason reason = write ? FaultStub.Reason.WRITE : FaultStub.Reason.READ;
+        faultJump(allowed.negate(), new FaultStub(reason, owner(site), site, size, ' ', false));
+        return new Memory(MEMORY_BASE, RAX, 1, 0);
+    }
+
+    /**
+     * Tests the page flags of the {@code size} bytes at plugin address {@code base + displacement},
+     * which it leaves in EAX, and returns the condition that holds when they allow a read, or a
+     * write when {@code write} is set.
+     */
+    private Condition testPages(VReg base, int displacement, int size, boolean write) {
         addressToRax(base, displacement);
         pageFlags(size);
         if (write) {
             emit(Opcode.AND, DWORD, RCX, new Immediate(3));
             emit(Opcode.CMP, DWORD, RCX, new Immediate(3));
-            faultJump(Condition.NE, new FaultStub(FaultStub.Reason.WRITE, owner(site), site, size, ' ', false));
-        } else {
-            emit(Opcode.TEST, BYTE, RCX, new Immediate(1));
-            faultJump(Condition.E, new FaultStub(FaultStub.Reason.READ, owner(site), site, size, ' ', false));
+            return Condition.E;
         }
-        return new Memory(MEMORY_BASE, RAX, 1, 0);
+        emit(Opcode.TEST, BYTE, RCX, new Immediate(1));
+        return Condition.NE;
     }
 
     /** Puts the plugin address {@code base + displacement}, wrapped at 2^32, in EAX. */
@@ -594,32 +604,19 @@ public final class InstructionSelector {
     /**
      * Checks the range that a group of loads through one base covers ({@link AccessGroups}) with
      * one page-table check. If it fails, the code that follows repeats each load's own check in
-     * program order, so the first failing load faults as it would have without the merge; if none
-     * fails, it rejoins the fast path. The loads themselves are then selected without a check.
+     * program order, so the first failing load faults as it would have without the merge. If none
+     * fails, it rejoins the fast path, and the loads themselves are then selected without a check.
      * Store groups take {@link #storeGroup} instead, because a store before the faulting one must
      * still write.
      */
     private void mergedCheck(List<Instr> group) {
         AccessGroups.Range range = AccessGroups.range(group);
-        boolean write = group.getFirst() instanceof Instr.Store;
         MachineLabel passed = newLabel("merged check passed");
-        addressToRax(range.base(), (int) range.start());
-        pageFlags((int) (range.end() - range.start()));
-        if (write) {
-            emit(Opcode.AND, DWORD, RCX, new Immediate(3));
-            emit(Opcode.CMP, DWORD, RCX, new Immediate(3));
-            jcc(Condition.E, passed);
-        } else {
-            emit(Opcode.TEST, BYTE, RCX, new Immediate(1));
-            jcc(Condition.NE, passed);
-        }
+        jcc(testPages(range.base(), (int) range.start(), (int) (range.end() - range.start()), false), passed);
         for (Instr member : group) {
-            switch (member) {
-                // A later member's base may not be computed yet, but it has the first member's value.
-                case Instr.Load l -> access(range.base(), l.displacement(), l.size(), true, false, l.site());
-                case Instr.Store st -> access(range.base(), st.displacement(), st.size(), true, true, st.site());
-                default -> throw new IllegalStateException("not an access: " + member);
-            }
+            // A later member's base may not be computed yet, but it has the first member's value.
+            Instr.Load load = (Instr.Load) member;
+            access(range.base(), load.displacement(), load.size(), true, false, load.site());
         }
         bind(passed);
     }
@@ -638,19 +635,20 @@ public final class InstructionSelector {
         }
         Set<Instr> members = Collections.newSetFromMap(new IdentityHashMap<>());
         members.addAll(group);
+
         AccessGroups.Range range = AccessGroups.range(group);
         MachineLabel passed = newLabel("merged check passed");
         MachineLabel done = newLabel("store group done");
-        addressToRax(range.base(), (int) range.start());
-        pageFlags((int) (range.end() - range.start()));
-        emit(Opcode.AND, DWORD, RCX, new Immediate(3));
-        emit(Opcode.CMP, DWORD, RCX, new Immediate(3));
-        jcc(Condition.E, passed);
+        jcc(testPages(range.base(), (int) range.start(), (int) (range.end() - range.start()), true), passed);
+
+        // The copy for a failed check: every store checks its own bytes.
         for (int i = first; i <= last; i++) {
             location = block.location(i);
             select(instructions.get(i));
         }
         jmp(done);
+
+        // The copy for a passed check: the group's stores go unchecked.
         bind(passed);
         for (int i = first; i <= last; i++) {
             location = block.location(i);
