@@ -37,9 +37,9 @@ final class TranscodeWorkers {
     /** Creates a pool whose threads are named {@code namePrefix} and a number. */
     TranscodeWorkers(String namePrefix, int threads, int maxQueued) {
         this.maxQueued = maxQueued;
-        // The queue has room for a call per worker more than maxQueued: a worker may still be
-        // finishing a call whose requester has already left, and the server's own admission
-        // limit (workers + maxQueued requests) must not then meet a full queue.
+        // The queue has room for one call per worker more than maxQueued, because a worker may
+        // still be finishing a call whose requester has already left. The server's admission
+        // limit (workers + maxQueued requests) must then not meet a full queue.
         this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
                         new ArrayBlockingQueue<>(threads + maxQueued),
                         Thread.ofPlatform().name(namePrefix, 1).stackSize(STACK_BYTES).daemon(true).factory());

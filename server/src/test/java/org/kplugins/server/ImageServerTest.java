@@ -436,7 +436,7 @@ class ImageServerTest {
 
     @Test
     void bmpWithEmbeddedImageIsUnsupported() throws Exception {
-        // A BMP header of 1x1 pixels whose compression says the pixels are an embedded JPEG (4)
+        // A BMP header of 1x1 pixels whose compression field declares the pixels are an embedded JPEG (4)
         // or PNG (5), with an image size near 2 GiB that the JDK's reader would allocate.
         for (int compression : new int[] {4, 5}) {
             ByteBuffer header = ByteBuffer.allocate(62).order(ByteOrder.LITTLE_ENDIAN);

@@ -15,7 +15,7 @@ import java.util.function.UnaryOperator;
  * {@link Instr.Convert}, {@link Instr.Compare}) one per operation and operand numbers. Every other
  * instruction that writes a register, loads and calls among them, gives its result a new number,
  * so no load is ever reused. Then each read of a register becomes a read of the first register that
- * still holds the same value, and an operation whose value a register already holds becomes a copy
+ * still contains the same value, and an operation whose value a register already contains becomes a copy
  * of that register. The copies this leaves are usually dead, and
  * {@link Optimizer#removeDeadAssignments} removes them.
  *
@@ -53,7 +53,7 @@ final class LocalValueNumbering {
                 case Instr.Move move -> {
                     int number = numberOf(move.src());
                     if (numbers.get(written) != null && numbers.get(written) == number) {
-                        // The register already holds the value: the copy does nothing.
+                        // The register already contains the value, so the copy does nothing.
                         block.remove(i);
                         i--;
                         continue;
@@ -76,7 +76,7 @@ final class LocalValueNumbering {
 
     /**
      * Numbers the result of a pure operation whose value is {@code key}, and returns a copy of a
-     * register that already holds that value in place of the operation when there is one.
+     * register that already contains that value in place of the operation when there is one.
      */
     private Instr reuse(Instr operation, VReg written, List<Object> key) {
         Integer known = values.get(key);
@@ -117,7 +117,7 @@ final class LocalValueNumbering {
         holders.computeIfAbsent(number, n -> new ArrayList<>()).add(register);
     }
 
-    /** Returns the first register of {@code width} that still holds value {@code number}, or null. */
+    /** Returns the first register of {@code width} that still contains value {@code number}, or null. */
     private VReg currentHolder(int number, Width width) {
         for (VReg holder : holders.getOrDefault(number, List.of())) {
             if (holder.width() == width && numbers.get(holder) == number) {
@@ -127,7 +127,7 @@ final class LocalValueNumbering {
         return null;
     }
 
-    /** Returns the register to read in place of {@code register}: the first that holds the same value. */
+    /** Returns the register to read in place of {@code register}: the first that contains the same value. */
     private VReg holderOf(VReg register) {
         Integer number = numbers.get(register);
         if (number == null) {

@@ -194,9 +194,9 @@ final class LoopVersioning {
             allowed = binary(function, check, Instr.BinaryOp.AND, allowed, fits);
         }
 
-        // Strength reduction in the copy: a base that the body computes on each iteration becomes a
-        // register that starts at the base's first value and grows by the stride at the end of each
-        // iteration, as the base did modulo 2^32.
+        // Strength reduction in the copy. A base that the body computes on each iteration becomes a
+        // register that starts at the base's first value. It grows by the stride at the end of each
+        // iteration, modulo 2^32 as the base did.
         Map<VReg, VReg> induction = new LinkedHashMap<>();
         Map<VReg, Long> inductionStrides = new HashMap<>();
         List<Integer> dropped = new ArrayList<>(stackChecks);
