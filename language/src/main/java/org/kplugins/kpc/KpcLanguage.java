@@ -262,8 +262,8 @@ public final class KpcLanguage extends TruffleLanguage<KpcContext> {
             sink.throwIfErrors();
             PluginProgram program;
             if (context.tier().equals(NATIVE_TIER)) {
-                program = NativeTier.load().compile(this, pluginName(source), unit, imports, context.stackSize(),
-                                context.budget() != 0);
+                program = NativeTier.load(NativeTier.Mode.NATIVE).compile(this, pluginName(source), unit, imports,
+                                context.stackSize(), context.budget() != 0, NativeTier.Mode.NATIVE);
             } else {
                 program = NodeBuilder.build(this, pluginName(source), unit, imports, context.stackSize(),
                                 context.budget() != 0);

@@ -20,35 +20,54 @@ import org.kplugins.kpc.link.PluginImports;
  */
 public interface NativeTier {
 
-    /** Returns why the tier cannot run on this host, for example on another architecture, or null when it can. */
-    String unavailableReason();
+    /** Where the machine code runs, and which checks it carries. */
+    enum Mode {
+        /** On the host processor, with inline segment and page-table checks. */
+        NATIVE,
+        /** On the emulated CPU of module isolation-monitor, with the same inline checks as {@link #NATIVE}. */
+        EMULATED_CHECKED,
+        /**
+         * On the emulated CPU, without inline memory and division checks: the emulated segment
+         * limit and page table catch each stray access, and the divide instruction faults itself.
+         */
+        EMULATED_HARDWARE
+    }
+
+    /** Returns why {@code mode} cannot run on this host, for example on another architecture, or null when it can. */
+    String unavailableReason(Mode mode);
 
     /**
      * Compiles a parsed and linked plugin.
      *
      * @param stackSize     kpc.StackSize in bytes, which fixes where static data starts
      * @param budgetEnabled whether loops and calls count steps of kpc.Budget
+     * @param mode          where the code runs
      * @throws CompileException with {@code UNSUPPORTED} diagnostics for the features the tier
      *                          cannot compile yet, each at the construct that uses it
      */
     PluginProgram compile(KpcLanguage language, String name, TranslationUnit unit, PluginImports imports,
-                    int stackSize, boolean budgetEnabled) throws CompileException;
+                    int stackSize, boolean budgetEnabled, Mode mode) throws CompileException;
 
     /**
      * Returns the native tier on the class path.
      *
      * @throws KpcException if there is none, or if it cannot run on this host
      */
-    static NativeTier load() {
+    static NativeTier load(Mode mode) {
         NativeTier tier = ServiceLoader.load(NativeTier.class, NativeTier.class.getClassLoader()).findFirst().orElse(null);
         if (tier == null) {
-            throw new KpcException("kpc.Tier=native is unavailable: no native tier is on the class path; add the"
+            throw new KpcException("kpc.Tier=" + tierName(mode) + " is unavailable: no x86 tier is on the class path; add the"
                             + " x86-backend jar next to the language jar", null);
         }
-        String reason = tier.unavailableReason();
+        String reason = tier.unavailableReason(mode);
         if (reason != null) {
-            throw new KpcException("kpc.Tier=native is unavailable: " + reason, null);
+            throw new KpcException("kpc.Tier=" + tierName(mode) + " is unavailable: " + reason, null);
         }
         return tier;
+    }
+
+    /** Returns the kpc.Tier value that selects {@code mode}. */
+    static String tierName(Mode mode) {
+        return mode == Mode.NATIVE ? "native" : "emulated";
     }
 }

@@ -44,7 +44,10 @@ public final class X86NativeTier implements NativeTier {
     public static final String REGISTERS_PROPERTY = "kplugins.x86.registers";
 
     @Override
-    public String unavailableReason() {
+    public String unavailableReason(Mode mode) {
+        if (mode != Mode.NATIVE) {
+            return "the emulated CPU is not built yet";
+        }
         String os = System.getProperty("os.name", "");
         String arch = System.getProperty("os.arch", "");
         if (!os.toLowerCase(Locale.ROOT).startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
@@ -55,7 +58,7 @@ public final class X86NativeTier implements NativeTier {
 
     @Override
     public PluginProgram compile(KpcLanguage language, String name, TranslationUnit unit, PluginImports imports,
-                    int stackSize, boolean budgetEnabled) throws CompileException {
+                    int stackSize, boolean budgetEnabled, Mode mode) throws CompileException {
         FunctionTable functionTable = FunctionTable.forUnit(unit);
         PluginLayout layout = PluginLayout.create(unit, StringLiterals.collect(unit), functionTable, stackSize);
         List<ProgramLowering.Unsupported> unsupported = new ArrayList<>();

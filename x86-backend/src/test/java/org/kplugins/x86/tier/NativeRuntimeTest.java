@@ -305,11 +305,11 @@ class NativeRuntimeTest {
         try {
             System.setProperty("os.arch", "aarch64");
             assertEquals("the native tier runs on Linux x86-64 only, and this JVM runs on " + System.getProperty("os.name")
-                            + " aarch64", new X86NativeTier().unavailableReason());
+                            + " aarch64", new X86NativeTier().unavailableReason(org.kplugins.kpc.runtime.NativeTier.Mode.NATIVE));
         } finally {
             System.setProperty("os.arch", arch);
         }
-        assertNull(new X86NativeTier().unavailableReason());
+        assertNull(new X86NativeTier().unavailableReason(org.kplugins.kpc.runtime.NativeTier.Mode.NATIVE));
     }
 
     @Test
