@@ -5,7 +5,8 @@ package org.kplugins.x86.asm;
  * A memory operand {@code [base + index*scale + disp32]} with 64-bit address registers, or
  * {@code [rip + disp32]}, or {@code [rip + label]}. Base and index are optional, and the
  * displacement is a signed 32-bit value. The operand size is not part of the operand: the
- * instruction gives it.
+ * instruction gives it. An operand may carry a {@link Segment} override ({@link #withSegment}),
+ * which the encoder emits as a prefix.
  *
  * <p>The factories reject operands that x86-64 cannot encode and rewrite two cases into a shorter
  * equal form: an index with scale 1 and no base becomes the base, and {@code [base + rsp*1]}
@@ -19,14 +20,21 @@ public final class Memory {
     private final int displacement;
     private final boolean ripRelative;
     private final Label ripTarget;
+    private final Segment segment;
 
     private Memory(Register base, Register index, int scale, int displacement, boolean ripRelative, Label ripTarget) {
+        this(base, index, scale, displacement, ripRelative, ripTarget, null);
+    }
+
+    private Memory(Register base, Register index, int scale, int displacement, boolean ripRelative, Label ripTarget,
+                    Segment segment) {
         this.base = base;
         this.index = index;
         this.scale = scale;
         this.displacement = displacement;
         this.ripRelative = ripRelative;
         this.ripTarget = ripTarget;
+        this.segment = segment;
     }
 
     /** Returns {@code [base]}. */
@@ -89,6 +97,19 @@ public final class Memory {
         return new Memory(null, null, 1, 0, true, target);
     }
 
+    /**
+     * Returns this operand with a segment override, for example {@code gs:[r15+rax*1]} for
+     * {@link Segment#GS}, or without one for null.
+     */
+    public Memory withSegment(Segment override) {
+        return new Memory(base, index, scale, displacement, ripRelative, ripTarget, override);
+    }
+
+    /** Returns the segment override, or null when the operand has none. */
+    public Segment segment() {
+        return segment;
+    }
+
     /** Returns the base register, or null when there is none, which is always the case for a RIP-relative operand. */
     public Register base() {
         return base;
@@ -124,13 +145,14 @@ public final class Memory {
         return (base != null && base.needsRexBit()) || (index != null && index.needsRexBit());
     }
 
-    /** Renders the operand in Intel syntax, for example {@code [rbp+rax*8-0x10]}. */
+    /** Renders the operand in Intel syntax, for example {@code [rbp+rax*8-0x10]} or {@code gs:[r15+rax*1]}. */
     @Override
     public String toString() {
+        String override = segment == null ? "" : segment.text() + ":";
         if (ripTarget != null) {
-            return "[rip+" + ripTarget.name() + "]";
+            return override + "[rip+" + ripTarget.name() + "]";
         }
-        return format(ripRelative ? "rip" : null, base, index, scale, displacement);
+        return override + format(ripRelative ? "rip" : null, base, index, scale, displacement);
     }
 
     private static String format(String rip, Register base, Register index, int scale, int displacement) {

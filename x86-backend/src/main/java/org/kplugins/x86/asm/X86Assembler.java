@@ -397,6 +397,10 @@ public class X86Assembler extends X86Encoder {
     /** Emits {@code lea dst, [mem]}, which stores the address and reads no memory. */
     public final void lea(OperandSize size, Register dst, Memory src) {
         checkSize("lea", size, WORD, DWORD, QWORD);
+        if (src != null && src.segment() != null) {
+            throw new IllegalArgumentException("lea: memory operand " + src + " has a segment override, but lea reads no"
+                            + " memory and ignores it; pass the operand without withSegment");
+        }
         emitRmInstruction("lea", size, 0x8D, dst, size, src, 0);
     }
 

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The x86-64 encoding forms (operand-size prefix, REX, opcode, ModRM, SIB, displacement and
+ * The x86-64 encoding forms (segment and operand-size prefixes, REX, opcode, ModRM, SIB, displacement and
  * immediate) and the labels with their fix-ups. {@link X86Assembler} builds one method per
  * instruction form on top of these.
  *
@@ -99,6 +99,16 @@ public abstract class X86Encoder {
     protected final void emitOperandSizePrefix(OperandSize size) {
         if (size == OperandSize.WORD) {
             code.emitByte(0x66);
+        }
+    }
+
+    /**
+     * Emits the segment override prefix of a memory operand, and nothing for an operand without
+     * one. It comes first, before any mandatory or operand-size prefix, where GNU as 2.40 places it.
+     */
+    protected final void emitSegmentPrefix(Memory memory) {
+        if (memory.segment() != null) {
+            code.emitByte(memory.segment().prefix());
         }
     }
 
@@ -240,6 +250,7 @@ public abstract class X86Encoder {
             checkLabel(mnemonic, rm.ripTarget());
         }
         int start = position();
+        emitSegmentPrefix(rm);
         if (prefix != 0) {
             code.emitByte(prefix);
         }
@@ -391,6 +402,7 @@ public abstract class X86Encoder {
             throw highByteWithRex(mnemonic, reg, cause);
         }
 
+        emitSegmentPrefix(rm);
         emitOperandSizePrefix(size);
         emitRex(rexW, regField, rm.index() == null ? 0 : rm.index().encoding(),
                         rm.base() == null ? 0 : rm.base().encoding(), needsRex);

@@ -17,11 +17,13 @@ import org.kplugins.x86.asm.Memory;
 import org.kplugins.x86.asm.OperandSize;
 import org.kplugins.x86.asm.Register;
 import org.kplugins.x86.asm.ScalarOperation;
+import org.kplugins.x86.asm.Segment;
 import org.kplugins.x86.asm.ShiftOperation;
 import org.kplugins.x86.asm.XmmRegister;
 import org.kplugins.x86.ir.VReg;
 import org.kplugins.x86.ir.Width;
 import org.kplugins.x86.regalloc.Allocation;
+import org.kplugins.x86.select.CodeMode;
 import org.kplugins.x86.select.FaultStub;
 import org.kplugins.x86.select.MachineBlock;
 import org.kplugins.x86.select.MachineFunction;
@@ -43,6 +45,12 @@ import org.kplugins.x86.select.RuntimeAbi;
  * stack pointer and arguments), the return address, the saved RBP (where RBP points), the saved
  * allocatable registers, the spill slots, and the outgoing area of this function's own calls at
  * RSP. The plugin addresses nothing of it.
+ *
+ * <p>In {@link CodeMode#HARDWARE} every memory operand with base R15 gets a GS override, and the
+ * emitter records the offset of each instruction that carries a stub of its own (a plugin memory
+ * access or a division) in {@link NativeCode#hardwareSites()}. That offset is the one of the
+ * access itself, after any reload of a spilled address register and before any store of the
+ * loaded value into a spill slot.
  */
 public final class CodeEmitter {
 
@@ -73,6 +81,8 @@ public final class CodeEmitter {
     private final Map<String, Label> functionLabels = new HashMap<>();
     private final Map<Integer, FaultStub> faultStubs = new HashMap<>();
     private final Map<Integer, FaultStub> callReturns = new HashMap<>();
+    private final Map<Integer, FaultStub> hardwareSites = new HashMap<>();
+    private final CodeMode mode;
     private final List<Map.Entry<Label, FaultStub>> pendingStubs = new ArrayList<>();
     private Label faultExit;
 
@@ -82,12 +92,13 @@ public final class CodeEmitter {
     private Map<MachineLabel, Label> labels;
     private Label epilogue;
 
-    private CodeEmitter() {
+    private CodeEmitter(CodeMode mode) {
+        this.mode = mode;
     }
 
-    /** Emits the trampoline and {@code functions}, each with the allocation at the same index. */
-    public static NativeCode emit(List<MachineFunction> functions, List<Allocation> allocations) {
-        CodeEmitter emitter = new CodeEmitter();
+    /** Emits the trampoline and {@code functions}, each with the allocation at the same index, in {@code mode}. */
+    public static NativeCode emit(List<MachineFunction> functions, List<Allocation> allocations, CodeMode mode) {
+        CodeEmitter emitter = new CodeEmitter(mode);
         for (MachineFunction function : functions) {
             emitter.functionLabels.put(function.ir().name(), emitter.out.newLabel(function.ir().name()));
         }
@@ -99,7 +110,8 @@ public final class CodeEmitter {
             offsets.put(function.ir().name(), emitter.out.position());
             emitter.function(function, allocations.get(i));
         }
-        return new NativeCode(emitter.out.finish(), entry, offsets, emitter.faultStubs, emitter.callReturns);
+        return new NativeCode(emitter.out.finish(), entry, offsets, emitter.faultStubs, emitter.callReturns, mode,
+                        emitter.hardwareSites);
     }
 
     /**
@@ -255,6 +267,10 @@ public final class CodeEmitter {
     private void instruction(MachineInstr instruction, MachineLabel next, boolean last) {
         OperandSize size = instruction.size();
         List<MachineOperand> operands = instruction.operands();
+        if (instruction.stub() != null && isHardwareSite(instruction.opcode())) {
+            hardwareSite(instruction);
+            return;
+        }
         switch (instruction.opcode()) {
             case MOV -> move(size, resolve(operands.get(0)), resolve(operands.get(1)));
             case MOVZX32 -> zeroExtend32(resolve(operands.get(0)), resolve(operands.get(1)));
@@ -366,6 +382,96 @@ public final class CodeEmitter {
                     out.jmp(epilogue);
                 }
             }
+        }
+    }
+
+    private static boolean isHardwareSite(org.kplugins.x86.select.Opcode opcode) {
+        return switch (opcode) {
+            case MOV, MOVZX32, MOVZX, MOVSX, IDIV, DIV -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * Emits a plugin memory access or a division of {@link CodeMode#HARDWARE} code and records the
+     * offset of the instruction that can fault. A spilled address register is reloaded, a spilled
+     * or 64-bit constant value to store goes to R11, and only then is the offset taken. A value
+     * loaded into R11 for a spilled destination is stored after the access.
+     */
+    private void hardwareSite(MachineInstr instruction) {
+        OperandSize size = instruction.size();
+        FaultStub stub = instruction.stub();
+        List<MachineOperand> operands = instruction.operands();
+        switch (instruction.opcode()) {
+            case IDIV, DIV -> {
+                // The divisor is a register or a spill slot, never plugin memory, so nothing comes before the division.
+                Location divisor = resolve(operands.get(0));
+                boolean signed = instruction.opcode() == org.kplugins.x86.select.Opcode.IDIV;
+                hardwareSites.put(out.position(), stub);
+                switch (divisor) {
+                    case InRegister r -> {
+                        if (signed) {
+                            out.idiv(size, r.register());
+                        } else {
+                            out.div(size, r.register());
+                        }
+                    }
+                    case InMemory m -> {
+                        if (signed) {
+                            out.idiv(size, m.memory());
+                        } else {
+                            out.div(size, m.memory());
+                        }
+                    }
+                    case Constant c -> throw new IllegalStateException("division by a constant operand: " + instruction);
+                }
+            }
+            default -> {
+                if (operands.get(0) instanceof MachineOperand.Memory target) {
+                    store(instruction, target, resolve(operands.get(1)));
+                } else {
+                    load(instruction, resolve(operands.get(0)), ((InMemory) resolve(operands.get(1))).memory());
+                }
+            }
+        }
+    }
+
+    /** Emits a plugin memory load of {@link CodeMode#HARDWARE} code; see {@link #hardwareSite}. */
+    private void load(MachineInstr instruction, Location dst, Memory source) {
+        OperandSize size = instruction.size();
+        org.kplugins.x86.select.Opcode opcode = instruction.opcode();
+        withRegisterDestination(size, dst, register -> {
+            hardwareSites.put(out.position(), instruction.stub());
+            switch (opcode) {
+                case MOV -> out.mov(size, register, source);
+                // A 32-bit load clears the upper half of the register.
+                case MOVZX32 -> out.mov(DWORD, register, source);
+                case MOVZX -> out.movzx(size, register, instruction.sourceSize(), source);
+                case MOVSX -> out.movsx(size, register, instruction.sourceSize(), source);
+                default -> throw new IllegalStateException("not a load: " + instruction);
+            }
+        });
+    }
+
+    /** Emits a plugin memory store of {@link CodeMode#HARDWARE} code; see {@link #hardwareSite}. */
+    private void store(MachineInstr instruction, MachineOperand.Memory target, Location value) {
+        OperandSize size = instruction.size();
+        if (instruction.opcode() != org.kplugins.x86.select.Opcode.MOV) {
+            throw new IllegalStateException("not a store: " + instruction);
+        }
+        if (value instanceof InMemory slot) {
+            out.mov(size, SCRATCH, slot.memory());
+            value = new InRegister(SCRATCH);
+        } else if (value instanceof Constant constant && size == QWORD && constant.value() != (int) constant.value()) {
+            out.mov(QWORD, SCRATCH, constant.value());
+            value = new InRegister(SCRATCH);
+        }
+        Memory address = memory(target);
+        hardwareSites.put(out.position(), instruction.stub());
+        switch (value) {
+            case InRegister r -> out.mov(size, address, r.register());
+            case Constant c -> out.mov(size, address, c.value());
+            case InMemory m -> throw new IllegalStateException("unreachable");
         }
     }
 
@@ -608,15 +714,24 @@ public final class CodeEmitter {
         return Memory.at(Register.RBP, -8 * (savedRegisters + slot + 1));
     }
 
-    /** Returns the memory operand with its registers, reloading a spilled base or index into R10. */
+    /**
+     * Returns the memory operand with its registers, reloading a spilled base or index into R10.
+     * In {@link CodeMode#HARDWARE} an operand with base R15 gets the GS override.
+     */
     private Memory memory(MachineOperand.Memory m) {
         Register base = addressRegister(m.base());
         Register index = addressRegister(m.index());
+        Memory memory;
         if (index == null) {
-            return base == null ? Memory.absolute(m.displacement()) : Memory.at(base, m.displacement());
+            memory = base == null ? Memory.absolute(m.displacement()) : Memory.at(base, m.displacement());
+        } else {
+            memory = base == null ? Memory.indexed(index, m.scale(), m.displacement())
+                            : Memory.at(base, index, m.scale(), m.displacement());
         }
-        return base == null ? Memory.indexed(index, m.scale(), m.displacement())
-                        : Memory.at(base, index, m.scale(), m.displacement());
+        if (mode == CodeMode.HARDWARE && base == RuntimeAbi.MEMORY_BASE_REGISTER) {
+            memory = memory.withSegment(Segment.GS);
+        }
+        return memory;
     }
 
     private Register addressRegister(MachineOperand operand) {

@@ -444,15 +444,20 @@ final class ListingAssembler {
         return size.name() + " PTR " + address(memory);
     }
 
-    /** Returns a memory operand's address as objdump prints it: every encoded displacement, and the scale of an index. */
+    /**
+     * Returns a memory operand's address as objdump prints it: the segment override, every encoded
+     * displacement, and the scale of an index.
+     */
     private static String address(Memory memory) {
+        String override = memory.segment() == null ? "" : memory.segment().text() + ":";
         if (memory.isRipRelative()) {
-            return "[rip+0x" + Long.toHexString(memory.displacement()) + "]";
+            return override + "[rip+0x" + Long.toHexString(memory.displacement()) + "]";
         }
         if (memory.base() == null && memory.index() == null) {
-            return "ds:0x" + Integer.toHexString(memory.displacement());
+            // objdump names DS for an absolute address without an override.
+            return (override.isEmpty() ? "ds:" : override) + "0x" + Integer.toHexString(memory.displacement());
         }
-        StringBuilder text = new StringBuilder("[");
+        StringBuilder text = new StringBuilder(override).append('[');
         if (memory.base() != null) {
             text.append(reg(memory.base(), OperandSize.QWORD));
         }

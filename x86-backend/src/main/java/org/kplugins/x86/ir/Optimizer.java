@@ -23,7 +23,8 @@ import java.util.Map;
  * <li>{@link LoopInvariantCodeMotion} moves pure computations whose operands a loop does not
  * change into a block before the loop.
  * <li>{@link LoopVersioning} checks the pages that a simple counted loop accesses once before it,
- * and runs a copy of the loop without those accesses' checks when they all pass.
+ * and runs a copy of the loop without those accesses' checks when they all pass. Code for
+ * hardware isolation skips it.
  * <li>Dead assignments are removed: a pure instruction whose result no path reads before it is
  * written again, such as the zeroing of a local that the code assigns before reading it.
  * </ol>
@@ -33,15 +34,37 @@ public final class Optimizer {
     private Optimizer() {
     }
 
-    /** Optimizes every function of {@code functions} in place. */
+    /** Optimizes every function of {@code functions} in place, with loop versioning. */
     public static void optimize(List<IrFunction> functions) {
+        optimize(functions, true);
+    }
+
+    /**
+     * Optimizes every function of {@code functions} in place.
+     *
+     * @param versionLoops whether {@link LoopVersioning} runs. Code without page-table checks
+     *                     (hardware isolation) turns it off, because it has no checks to drop
+     *                     and no page table to check before a loop.
+     */
+    public static void optimize(List<IrFunction> functions, boolean versionLoops) {
         for (IrFunction function : functions) {
-            optimize(function);
+            optimize(function, versionLoops);
         }
     }
 
-    /** Optimizes {@code function} in place. Its blocks must be in the order of {@link IrFunction#orderBlocks}. */
+    /**
+     * Optimizes {@code function} in place, with loop versioning. Its blocks must be in the order
+     * of {@link IrFunction#orderBlocks}.
+     */
     public static void optimize(IrFunction function) {
+        optimize(function, true);
+    }
+
+    /**
+     * Optimizes {@code function} in place, with loop versioning when {@code versionLoops} is set.
+     * Its blocks must be in the order of {@link IrFunction#orderBlocks}.
+     */
+    public static void optimize(IrFunction function, boolean versionLoops) {
         mergeStraightLineBlocks(function);
         removeDeadAssignments(function);
         LocalValueNumbering.run(function);
@@ -49,8 +72,10 @@ public final class Optimizer {
         writeResultsDirectly(function);
         LoopInvariantCodeMotion.run(function);
         removeDeadAssignments(function);
-        LoopVersioning.run(function);
-        removeDeadAssignments(function);
+        if (versionLoops) {
+            LoopVersioning.run(function);
+            removeDeadAssignments(function);
+        }
     }
 
     /**

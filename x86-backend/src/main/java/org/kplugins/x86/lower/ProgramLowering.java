@@ -32,6 +32,7 @@ import org.kplugins.x86.ir.Operand;
 import org.kplugins.x86.ir.Site;
 import org.kplugins.x86.ir.VReg;
 import org.kplugins.x86.ir.Width;
+import org.kplugins.x86.select.CodeMode;
 
 /**
  * Lowers a parsed and linked plugin to IR, one {@link FunctionLowering} per defined function, with
@@ -61,15 +62,23 @@ public final class ProgramLowering {
         this.budgetEnabled = budgetEnabled;
     }
 
+    /** Lowers every defined function of {@code unit} for {@link CodeMode#CHECKED} code. */
+    public static IrProgram lower(TranslationUnit unit, PluginImports imports, PluginLayout layout,
+                    FunctionTable functionTable, boolean budgetEnabled, List<Unsupported> unsupported) {
+        return lower(unit, imports, layout, functionTable, budgetEnabled, CodeMode.CHECKED, unsupported);
+    }
+
     /**
      * Lowers every defined function of {@code unit}.
      *
      * @param functionTable the plugin's function pointer table, whose tokens the layout already uses
+     * @param mode          the mode the program will be compiled in; {@link CodeMode#HARDWARE}
+     *                      turns loop versioning off
      * @param unsupported receives one entry per function that uses a construct the tier cannot
      *                    lower yet; such a function is left out of the program
      */
     public static IrProgram lower(TranslationUnit unit, PluginImports imports, PluginLayout layout,
-                    FunctionTable functionTable, boolean budgetEnabled, List<Unsupported> unsupported) {
+                    FunctionTable functionTable, boolean budgetEnabled, CodeMode mode, List<Unsupported> unsupported) {
         ProgramLowering program = new ProgramLowering(imports, layout, functionTable, budgetEnabled);
         List<IrFunction> functions = new ArrayList<>();
         for (Function function : unit.functions()) {
@@ -83,7 +92,7 @@ public final class ProgramLowering {
             }
         }
         Inliner.inline(functions, budgetEnabled);
-        Optimizer.optimize(functions);
+        Optimizer.optimize(functions, mode == CodeMode.CHECKED);
         return new IrProgram(functions, List.copyOf(program.hostCalls), budgetEnabled, List.copyOf(program.signatures));
     }
 

@@ -13,7 +13,9 @@ import org.kplugins.x86.ir.Site;
  * @param function the plugin function that contains the check
  * @param site     where the fault is reported, null for {@link Reason#NATIVE_STACK_OVERFLOW}
  * @param size     the access size in bytes for {@link Reason#READ} and {@link Reason#WRITE}
- * @param operator {@code '/'} or {@code '%'} for {@link Reason#DIVIDE_OVERFLOW}
+ * @param operator {@code '/'} or {@code '%'} for {@link Reason#DIVIDE_OVERFLOW}, and for the
+ *                 {@link Reason#DIVIDE_BY_ZERO} of a {@link CodeMode#HARDWARE} division, whose
+ *                 divide error can also be an overflow
  * @param is64Bit  whether a divide overflow has long long operands
  * @param callType the pointer's function type for {@link Reason#INVALID_FUNCTION_POINTER} and
  *                 {@link Reason#FUNCTION_TYPE_MISMATCH}

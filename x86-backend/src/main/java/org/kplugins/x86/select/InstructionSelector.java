@@ -49,6 +49,11 @@ import org.kplugins.x86.select.MachineOperand.Virtual;
  * pages of A and A + size - 1 from the native page table, which covers the whole 32-bit address
  * space plus one entry, so that a page at or above the segment limit reads as not present and no
  * separate limit compare is needed. The access then uses {@code [r15 + A]}.
+ *
+ * <p>In {@link CodeMode#HARDWARE} the selector emits neither the page-table checks nor the divisor
+ * checks. A checked access computes A in EAX as before and uses {@code [r15 + rax]}, which the
+ * emitter gives a GS override, and each plugin memory access and each div or idiv carries the
+ * {@link FaultStub} that its fault reports ({@link MachineInstr#stub()}).
  */
 public final class InstructionSelector {
 
@@ -65,6 +70,7 @@ public final class InstructionSelector {
 
     private final IrProgram program;
     private final IrFunction function;
+    private final CodeMode mode;
     private final Map<String, Integer> frameSizes = new HashMap<>();
     private final Map<Block, MachineBlock> blocks = new IdentityHashMap<>();
     private MachineBlock current;
@@ -72,17 +78,29 @@ public final class InstructionSelector {
     private int outgoingAreaBytes;
     private int internalLabels;
 
-    private InstructionSelector(IrProgram program, IrFunction function) {
+    private InstructionSelector(IrProgram program, IrFunction function, CodeMode mode) {
         this.program = program;
         this.function = function;
+        this.mode = mode;
         for (IrFunction other : program.functions()) {
             frameSizes.put(other.name(), other.stackFrameSize());
         }
     }
 
-    /** Selects instructions for {@code function}, a function of {@code program}. */
+    /** Selects instructions for {@code function}, a function of {@code program}, in {@link CodeMode#CHECKED}. */
     public static MachineFunction select(IrProgram program, IrFunction function) {
-        return new InstructionSelector(program, function).select();
+        return select(program, function, CodeMode.CHECKED);
+    }
+
+    /**
+     * Selects instructions for {@code function}, a function of {@code program}, in {@code mode}.
+     *
+     * @throws IllegalStateException in {@link CodeMode#HARDWARE} if the function contains a
+     *             {@link org.kplugins.x86.ir.Instr.PagesAllowed}, which only loop versioning
+     *             creates and which that mode has no page table for
+     */
+    public static MachineFunction select(IrProgram program, IrFunction function, CodeMode mode) {
+        return new InstructionSelector(program, function, mode).select();
     }
 
     private MachineFunction select() {
@@ -103,6 +121,11 @@ public final class InstructionSelector {
             for (int i = 0; i < instructions.size(); i++) {
                 location = block.location(i);
                 Instr instruction = instructions.get(i);
+                if (mode == CodeMode.HARDWARE) {
+                    // No access has a page-table check of its own, so there is none to merge.
+                    select(instruction);
+                    continue;
+                }
                 if (merged[i]) {
                     selectMerged(instruction);
                     continue;
@@ -235,14 +258,27 @@ public final class InstructionSelector {
 
     /**
      * Division through RAX and RDX. A variable divisor is tested for zero, and for a signed
-     * division also for -1 with the lowest dividend, which {@code neg} detects by overflowing.
+     * division also for -1 with the lowest dividend, which {@code neg} detects by overflowing. In
+     * {@link CodeMode#HARDWARE} the div or idiv itself raises the divide error in both cases, and
+     * its stub carries what a divide overflow reports, so the runtime can tell the two apart by
+     * the divisor.
      */
     private void divide(Instr.Divide d) {
         OperandSize size = size(d.dst());
         boolean signed = d.op().isSigned();
         emit(Opcode.MOV, size, RAX, operand(d.left()));
         MachineOperand divisor;
-        if (d.right() instanceof Imm constant) {
+        FaultStub divideError = null;
+        if (mode == CodeMode.HARDWARE) {
+            divideError = new FaultStub(FaultStub.Reason.DIVIDE_BY_ZERO, owner(d.site()), d.site(), 0,
+                            d.op().isRemainder() ? '%' : '/', size == QWORD);
+            if (d.right() instanceof Imm constant) {
+                emit(Opcode.MOV, size, RCX, new Immediate(constant.value()));
+                divisor = RCX;
+            } else {
+                divisor = v((VReg) d.right());
+            }
+        } else if (d.right() instanceof Imm constant) {
             emit(Opcode.MOV, size, RCX, new Immediate(constant.value()));
             divisor = RCX;
             if (constant.value() == 0) {
@@ -264,10 +300,10 @@ public final class InstructionSelector {
         }
         if (signed) {
             emit(Opcode.SIGN_EXTEND_ACCUMULATOR, size);
-            emit(Opcode.IDIV, size, divisor);
+            emitFaulting(divideError, Opcode.IDIV, size, null, divisor);
         } else {
             emit(Opcode.XOR, DWORD, RDX, RDX);
-            emit(Opcode.DIV, size, divisor);
+            emitFaulting(divideError, Opcode.DIV, size, null, divisor);
         }
         emit(Opcode.MOV, size, v(d.dst()), d.op().isRemainder() ? RDX : RAX);
     }
@@ -505,32 +541,36 @@ public final class InstructionSelector {
     // ---- Memory ----
 
     private void load(Instr.Load l) {
-        loadFrom(l, access(l.base(), l.displacement(), l.size(), l.checked(), false, l.site()));
+        Memory address = access(l.base(), l.displacement(), l.size(), l.checked(), false, l.site());
+        loadFrom(l, address, hardwareAccess(false, l.size(), l.site()));
     }
 
-    private void loadFrom(Instr.Load l, Memory address) {
+    /** Loads through {@code address}. {@code stub} names the load in {@link CodeMode#HARDWARE} and is null otherwise. */
+    private void loadFrom(Instr.Load l, Memory address, FaultStub stub) {
         OperandSize size = size(l.dst());
         switch (l.size()) {
-            case 1 -> emit(l.signed() ? Opcode.MOVSX : Opcode.MOVZX, size, BYTE, v(l.dst()), address);
-            case 2 -> emit(l.signed() ? Opcode.MOVSX : Opcode.MOVZX, size, WORD, v(l.dst()), address);
+            case 1 -> emitFaulting(stub, l.signed() ? Opcode.MOVSX : Opcode.MOVZX, size, BYTE, v(l.dst()), address);
+            case 2 -> emitFaulting(stub, l.signed() ? Opcode.MOVSX : Opcode.MOVZX, size, WORD, v(l.dst()), address);
             case 4 -> {
                 if (size == DWORD) {
-                    emit(Opcode.MOV, DWORD, v(l.dst()), address);
+                    emitFaulting(stub, Opcode.MOV, DWORD, null, v(l.dst()), address);
                 } else if (l.signed()) {
-                    emit(Opcode.MOVSX, QWORD, DWORD, v(l.dst()), address);
+                    emitFaulting(stub, Opcode.MOVSX, QWORD, DWORD, v(l.dst()), address);
                 } else {
-                    emit(Opcode.MOVZX32, QWORD, v(l.dst()), address);
+                    emitFaulting(stub, Opcode.MOVZX32, QWORD, null, v(l.dst()), address);
                 }
             }
-            default -> emit(Opcode.MOV, QWORD, v(l.dst()), address);
+            default -> emitFaulting(stub, Opcode.MOV, QWORD, null, v(l.dst()), address);
         }
     }
 
     private void store(Instr.Store s) {
-        storeTo(s, access(s.base(), s.displacement(), s.size(), s.checked(), true, s.site()));
+        Memory address = access(s.base(), s.displacement(), s.size(), s.checked(), true, s.site());
+        storeTo(s, address, hardwareAccess(true, s.size(), s.site()));
     }
 
-    private void storeTo(Instr.Store s, Memory address) {
+    /** Stores through {@code address}. {@code stub} names the store in {@link CodeMode#HARDWARE} and is null otherwise. */
+    private void storeTo(Instr.Store s, Memory address, FaultStub stub) {
         OperandSize size = sizeOfBytes(s.size());
         MachineOperand value = operand(s.value());
         if (value instanceof Immediate constant && size != QWORD) {
@@ -538,16 +578,34 @@ public final class InstructionSelector {
             long bits = constant.value() & ((1L << size.bits()) - 1);
             value = new Immediate(size == DWORD ? (int) bits : bits);
         }
-        emit(Opcode.MOV, size, address, value);
+        emitFaulting(stub, Opcode.MOV, size, null, address, value);
+    }
+
+    /**
+     * Returns the stub that names a plugin memory access in {@link CodeMode#HARDWARE}, where the
+     * emulated MMU rejects a stray access, or null in {@link CodeMode#CHECKED}. {@code site} is
+     * null for an access that the lowering proved allowed and so gave no site, such as the store
+     * of a parameter into the frame.
+     */
+    private FaultStub hardwareAccess(boolean write, int size, Site site) {
+        if (mode != CodeMode.HARDWARE) {
+            return null;
+        }
+        return new FaultStub(write ? FaultStub.Reason.WRITE : FaultStub.Reason.READ, owner(site), site, size, ' ', false);
     }
 
     /**
      * Returns the native memory operand of a plugin access, after the page-table check for a
      * checked one. A checked access leaves its plugin address in EAX, where its fault stub finds it.
+     * In {@link CodeMode#HARDWARE} a checked access only computes that address.
      */
     private Memory access(VReg base, int displacement, int size, boolean checked, boolean write, Site site) {
         if (!checked) {
             return base == null ? Memory.at(MEMORY_BASE, displacement) : new Memory(MEMORY_BASE, v(base), 1, displacement);
+        }
+        if (mode == CodeMode.HARDWARE) {
+            addressToRax(base, displacement);
+            return new Memory(MEMORY_BASE, RAX, 1, 0);
         }
         Condition allowed = testPages(base, displacement, size, write);
         FaultStub.Reason reason = write ? FaultStub.Reason.WRITE : FaultStub.Reason.READ;
@@ -668,11 +726,11 @@ public final class InstructionSelector {
         switch (instruction) {
             case Instr.Load l -> {
                 addressToRax(l.base(), l.displacement());
-                loadFrom(l, new Memory(MEMORY_BASE, RAX, 1, 0));
+                loadFrom(l, new Memory(MEMORY_BASE, RAX, 1, 0), null);
             }
             case Instr.Store st -> {
                 addressToRax(st.base(), st.displacement());
-                storeTo(st, new Memory(MEMORY_BASE, RAX, 1, 0));
+                storeTo(st, new Memory(MEMORY_BASE, RAX, 1, 0), null);
             }
             default -> select(instruction);
         }
@@ -684,6 +742,11 @@ public final class InstructionSelector {
      * to 0. It walks the page table from the first page to the last in RAX and RDX.
      */
     private void pagesAllowed(Instr.PagesAllowed a) {
+        if (mode == CodeMode.HARDWARE) {
+            throw new IllegalStateException(function.name() + "() contains a page-table walk of loop versioning, which "
+                            + CodeMode.HARDWARE + " code cannot do; lower the program with CodeMode.HARDWARE, which turns"
+                            + " loop versioning off");
+        }
         MachineLabel fail = newLabel("pages not allowed");
         MachineLabel next = newLabel("next page");
         MachineLabel done = newLabel("pages checked");
@@ -713,25 +776,33 @@ public final class InstructionSelector {
         bind(done);
     }
 
-    /** Zeroes an object in the function's frame: 8-byte stores, then the rest, or a loop for a large object. */
+    /**
+     * Zeroes an object in the function's frame: 8-byte stores, then the rest, or a loop for a large
+     * object. The loop keeps the plugin address in RDX and stores through {@code [r15 + rdx]}, so
+     * every store has R15 as its base in both modes.
+     */
     private void zeroFill(Instr.ZeroFill z) {
         int size = z.size();
         int offset = z.displacement();
         MachineOperand base = v(z.base());
         int words = size / 8;
         if (words > 16) {
-            emit(Opcode.LEA, QWORD, RDX, new Memory(MEMORY_BASE, base, 1, offset));
+            // The frame base is a zero-extended 32-bit address and the object lies in the frame, so the sum does not wrap.
+            emit(Opcode.LEA, QWORD, RDX, Memory.at(base, offset));
             emit(Opcode.MOV, DWORD, RCX, new Immediate(words));
             MachineLabel loop = newLabel("zero fill");
             bind(loop);
-            emit(Opcode.MOV, QWORD, Memory.at(RDX, 0), new Immediate(0));
+            emitFaulting(hardwareAccess(true, 8, null), Opcode.MOV, QWORD, null, new Memory(MEMORY_BASE, RDX, 1, 0),
+                            new Immediate(0));
             emit(Opcode.ADD, QWORD, RDX, new Immediate(8));
             emit(Opcode.SUB, DWORD, RCX, new Immediate(1));
             jcc(Condition.NE, loop);
-            base = null;
+            base = RDX;
+            offset = -words * 8;
         } else {
             for (int i = 0; i < words; i++) {
-                emit(Opcode.MOV, QWORD, new Memory(MEMORY_BASE, base, 1, offset + 8 * i), new Immediate(0));
+                emitFaulting(hardwareAccess(true, 8, null), Opcode.MOV, QWORD, null,
+                                new Memory(MEMORY_BASE, base, 1, offset + 8 * i), new Immediate(0));
             }
         }
         int done = words * 8;
@@ -743,8 +814,8 @@ public final class InstructionSelector {
             } else if (left >= 2) {
                 chunk = 2;
             }
-            Memory target = base == null ? Memory.at(RDX, done - words * 8) : new Memory(MEMORY_BASE, base, 1, offset + done);
-            emit(Opcode.MOV, sizeOfBytes(chunk), target, new Immediate(0));
+            emitFaulting(hardwareAccess(true, chunk, null), Opcode.MOV, sizeOfBytes(chunk), null,
+                            new Memory(MEMORY_BASE, base, 1, offset + done), new Immediate(0));
             done += chunk;
         }
     }
@@ -778,7 +849,7 @@ public final class InstructionSelector {
         }
         stackCheck(c.stackPointer(), c.argumentAreaSize() + calleeFrameSize, c.site());
 
-        passStackPointer(c.stackPointer(), c.argumentAreaSize(), c.arguments());
+        passStackPointer(c.stackPointer(), c.argumentAreaSize(), c.arguments(), c.site());
         List<Operand> arguments = c.arguments();
         for (int i = 0; i < arguments.size(); i++) {
             Operand argument = arguments.get(i);
@@ -831,7 +902,7 @@ public final class InstructionSelector {
         emit(Opcode.SUB, DWORD, RAX, new Memory(RDX, RCX, 1, 4));
         emit(Opcode.CMP, DWORD, RAX, new Immediate(PluginLayout.STACK_BOTTOM));
         faultJump(Condition.L, stub(FaultStub.Reason.STACK_OVERFLOW, c.site()));
-        passStackPointer(c.stackPointer(), c.argumentAreaSize(), c.arguments());
+        passStackPointer(c.stackPointer(), c.argumentAreaSize(), c.arguments(), c.site());
         List<Operand> arguments = c.arguments();
         for (int i = 0; i < arguments.size(); i++) {
             Operand argument = arguments.get(i);
@@ -856,15 +927,17 @@ public final class InstructionSelector {
      * base, or for a variadic callee the start of the argument area below it, after every argument
      * is written there as an i386 caller pushes them (4-byte slots, 8 bytes for a long long). The
      * stack check before has made sure the area lies in the plugin stack, so the stores need no check.
+     * In {@link CodeMode#HARDWARE} they are still plugin memory accesses, named by the call's {@code site}.
      */
-    private void passStackPointer(VReg frameBase, int argumentAreaSize, List<Operand> arguments) {
+    private void passStackPointer(VReg frameBase, int argumentAreaSize, List<Operand> arguments, Site site) {
         if (argumentAreaSize == 0) {
             emit(Opcode.MOV, DWORD, Memory.at(RSP, 0), v(frameBase));
             return;
         }
         int offset = -argumentAreaSize;
         for (Operand argument : arguments) {
-            emit(Opcode.MOV, size(argument.width()), new Memory(MEMORY_BASE, v(frameBase), 1, offset), operand(argument));
+            emitFaulting(hardwareAccess(true, argument.width().bytes, site), Opcode.MOV, size(argument.width()), null,
+                            new Memory(MEMORY_BASE, v(frameBase), 1, offset), operand(argument));
             offset += argument.width().bytes;
         }
         emit(Opcode.LEA, DWORD, RAX, Memory.at(v(frameBase), -argumentAreaSize));
@@ -961,6 +1034,17 @@ public final class InstructionSelector {
 
     private void emit(Opcode opcode, OperandSize size, OperandSize sourceSize, MachineOperand... operands) {
         current.instructions().add(new MachineInstr(opcode, size, sourceSize, List.of(operands), null, null, null, null,
+                        location));
+    }
+
+    /**
+     * Adds an instruction that can fault for the plugin in {@link CodeMode#HARDWARE}: a plugin
+     * memory access or a division. {@code stub} is what its fault reports, null in
+     * {@link CodeMode#CHECKED}.
+     */
+    private void emitFaulting(FaultStub stub, Opcode opcode, OperandSize size, OperandSize sourceSize,
+                    MachineOperand... operands) {
+        current.instructions().add(new MachineInstr(opcode, size, sourceSize, List.of(operands), null, null, null, stub,
                         location));
     }
 

@@ -12,7 +12,10 @@ import org.kplugins.x86.ir.VReg;
  * One x86-64 instruction whose register operands may still be virtual. {@code size} is the
  * operation size, {@code sourceSize} the source size of movzx and movsx, {@code condition} the
  * condition of jcc, setcc and fault jumps, {@code target} the label of a jump or bind,
- * {@code callee} the function of a call, and {@code stub} the stub of a fault jump.
+ * {@code callee} the function of a call, and {@code stub} the stub of a fault jump. A call's
+ * {@code stub} names the call site for a native stack overflow in the callee. In
+ * {@link CodeMode#HARDWARE} a plugin memory access (MOV, MOVZX32, MOVZX, MOVSX) or a division
+ * (IDIV, DIV) has as {@code stub} what its own fault reports, and no jump goes to that stub.
  * {@code location} is the source location the instruction came from, for the line table.
  */
 public record MachineInstr(Opcode opcode, OperandSize size, OperandSize sourceSize, List<MachineOperand> operands,

@@ -22,6 +22,13 @@ import org.kplugins.x86.asm.Register;
  *
  * <p>The context block. One per plugin instance, in native memory, at the offsets below. The
  * runtime fills it before each call from the host and reads the fault fields after it.
+ *
+ * <p>{@link CodeMode#HARDWARE}. Every memory operand with base R15 carries a GS override, and R15
+ * contains 0: the runtime sets the context block's {@link #MEMORY_BASE} field to 0, which the
+ * entry trampoline loads into R15 as in the other mode. The emulated CPU gives GS the native
+ * address of plugin address 0 as its base and the segment limit minus 1 as its limit, so
+ * {@code gs:[r15 + rax]} addresses plugin address RAX. A checked access still leaves its 32-bit
+ * plugin address in EAX, but no code reads R13 or the page table.
  */
 public final class RuntimeAbi {
 
@@ -39,7 +46,7 @@ public final class RuntimeAbi {
     /** The allocatable registers that the System V ABI lets the upcall's Java side change, saved around each upcall. */
     public static final List<Register> SAVED_AROUND_UPCALL = List.of(Register.RSI, Register.RDI, Register.R8, Register.R9);
 
-    /** Context block: native address of plugin address 0 (8 bytes). */
+    /** Context block: native address of plugin address 0 (8 bytes), or 0 for {@link CodeMode#HARDWARE} code. */
     public static final int MEMORY_BASE = 0;
     /** Context block: native address of the page table (8 bytes), one flags byte per page of the whole 32-bit space. */
     public static final int PAGE_TABLE = 8;

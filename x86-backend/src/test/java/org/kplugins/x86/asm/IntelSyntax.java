@@ -47,15 +47,19 @@ final class IntelSyntax {
         return size.name() + " PTR " + mem(memory);
     }
 
-    /** Returns the address part of a memory operand as objdump prints it, as in {@code lea}. */
+    /**
+     * Returns the address part of a memory operand as objdump prints it, as in {@code lea}, with a
+     * segment override as {@code gs:[...]}.
+     */
     static String mem(Memory memory) {
+        String override = memory.segment() == null ? "" : memory.segment().name().toLowerCase(Locale.ROOT) + ":";
         if (memory.isRipRelative()) {
-            return "[rip+0x" + Long.toHexString(memory.displacement()) + "]";
+            return override + "[rip+0x" + Long.toHexString(memory.displacement()) + "]";
         }
         if (memory.base() == null && memory.index() == null) {
-            return "ds:0x" + Long.toHexString(memory.displacement());
+            return (override.isEmpty() ? "ds:" : override) + "0x" + Long.toHexString(memory.displacement());
         }
-        StringBuilder text = new StringBuilder("[");
+        StringBuilder text = new StringBuilder(override).append('[');
         if (memory.base() != null) {
             text.append(reg(memory.base(), OperandSize.QWORD));
         }

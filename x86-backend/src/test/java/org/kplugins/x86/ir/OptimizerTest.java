@@ -327,6 +327,20 @@ class OptimizerTest {
     }
 
     @Test
+    void versioningOffKeepsEveryCheck() {
+        CountedLoop loop = pixelLoop(address -> new Instr.Store(address, 2, constant(9), 1, true, site));
+        closeLoop(loop);
+        loop.exit().add(new Instr.Return(constant(0)), null);
+        function.orderBlocks();
+
+        Optimizer.optimize(function, false);
+
+        assertEquals(0, count(function, i -> i instanceof Instr.PagesAllowed), function.render());
+        assertEquals(1, count(function, i -> i instanceof Instr.Store st && st.checked()), function.render());
+        assertEquals(0, count(function, i -> i instanceof Instr.Store st && !st.checked()), function.render());
+    }
+
+    @Test
     void versionedCopyHasOwnTemporaries() {
         CountedLoop loop = pixelLoop(address -> new Instr.Load(register("pixel"), address, 0, 1, false, true, site));
         closeLoop(loop);

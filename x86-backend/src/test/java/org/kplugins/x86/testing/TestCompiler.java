@@ -24,10 +24,12 @@ import org.kplugins.kpc.preprocess.Preprocessor;
 import org.kplugins.kpc.runtime.FunctionTable;
 import org.kplugins.kpc.runtime.PluginLayout;
 import org.kplugins.kpc.runtime.StringLiterals;
+import org.kplugins.x86.asm.Register;
 import org.kplugins.x86.emit.NativeCode;
 import org.kplugins.x86.emit.X86Compiler;
 import org.kplugins.x86.ir.IrProgram;
 import org.kplugins.x86.lower.ProgramLowering;
+import org.kplugins.x86.select.CodeMode;
 import org.kplugins.x86.select.RuntimeAbi;
 
 /**
@@ -50,8 +52,21 @@ public final class TestCompiler implements AutoCloseable {
         context.enter();
     }
 
-    /** Compiles a plugin file, whose {@code #include "name"} reads files in its own folder. */
+    /** Compiles a plugin file, whose {@code #include "name"} reads files in its own folder, in {@link CodeMode#CHECKED}. */
     public Compiled compile(Path plugin) throws IOException {
+        return compile(plugin, CodeMode.CHECKED);
+    }
+
+    /** Compiles a plugin file, whose {@code #include "name"} reads files in its own folder, in {@code mode}. */
+    public Compiled compile(Path plugin, CodeMode mode) throws IOException {
+        return compile(plugin, mode, RuntimeAbi.ALLOCATABLE);
+    }
+
+    /**
+     * Compiles a plugin file, whose {@code #include "name"} reads files in its own folder, in
+     * {@code mode} with the allocator limited to {@code registers}.
+     */
+    public Compiled compile(Path plugin, CodeMode mode, List<Register> registers) throws IOException {
         Path folder = plugin.toAbsolutePath().getParent();
         IncludeResolver resolver = name -> {
             Path file = folder.resolve(name);
@@ -64,15 +79,22 @@ public final class TestCompiler implements AutoCloseable {
                 return null;
             }
         };
-        return compile(plugin.getFileName().toString(), Files.readString(plugin, StandardCharsets.UTF_8), resolver, true);
+        return compile(plugin.getFileName().toString(), Files.readString(plugin, StandardCharsets.UTF_8), resolver, true,
+                        mode, registers);
     }
 
     /** Compiles source text that includes only the built-in headers, with the budget checks on or off. */
     public Compiled compile(String name, String text, boolean budgetEnabled) {
-        return compile(name, text, IncludeResolver.NONE, budgetEnabled);
+        return compile(name, text, budgetEnabled, CodeMode.CHECKED);
     }
 
-    private static Compiled compile(String name, String text, IncludeResolver resolver, boolean budgetEnabled) {
+    /** Compiles source text that includes only the built-in headers, with the budget checks on or off, in {@code mode}. */
+    public Compiled compile(String name, String text, boolean budgetEnabled, CodeMode mode) {
+        return compile(name, text, IncludeResolver.NONE, budgetEnabled, mode, RuntimeAbi.ALLOCATABLE);
+    }
+
+    private static Compiled compile(String name, String text, IncludeResolver resolver, boolean budgetEnabled,
+                    CodeMode mode, List<Register> registers) {
         DiagnosticSink sink = new DiagnosticSink();
         SourceFile file = sourceFile(name, text);
         Preprocessor preprocessor = new Preprocessor(sink, resolver,
@@ -84,8 +106,8 @@ public final class TestCompiler implements AutoCloseable {
         FunctionTable functionTable = FunctionTable.forUnit(unit);
         PluginLayout layout = PluginLayout.create(unit, StringLiterals.collect(unit), functionTable, 65536);
         List<ProgramLowering.Unsupported> unsupported = new ArrayList<>();
-        IrProgram ir = ProgramLowering.lower(unit, imports, layout, functionTable, budgetEnabled, unsupported);
-        NativeCode code = X86Compiler.compile(ir, RuntimeAbi.ALLOCATABLE);
+        IrProgram ir = ProgramLowering.lower(unit, imports, layout, functionTable, budgetEnabled, mode, unsupported);
+        NativeCode code = X86Compiler.compile(ir, registers, mode);
         return new Compiled(unit, layout, ir, code, unsupported);
     }
 
