@@ -25,7 +25,8 @@ public sealed interface Operand {
     /**
      * A memory operand {@code segment:[base + index * scale + displacement]}. Base and index are
      * register numbers or {@link #NONE}; base {@link #RIP} means the address of the next
-     * instruction. The instruction gives the access size.
+     * instruction. Scale is 1, 2, 4 or 8, and 1 when there is no index. The displacement is
+     * sign-extended from its 8 or 32 bits. The instruction gives the access size.
      */
     record Mem(Segment segment, int base, int index, int scale, long displacement) implements Operand {
     }
