@@ -9,6 +9,7 @@ import java.io.BufferedOutputStream;
 import java.io.PrintStream;
 import org.graalvm.options.OptionValues;
 import org.kplugins.kpc.runtime.KpcScope;
+import org.kplugins.kpc.runtime.NativeTier;
 import org.kplugins.kpc.runtime.PluginInstance;
 import org.kplugins.monitor.link.SymbolTable;
 
@@ -29,6 +30,8 @@ public final class KpcContext {
     private final int heapSize;
     private final SymbolTable symbolTable;
     private final String tier;
+    private final String emulatedCode;
+    private final long autoThreshold;
     private final String dumpX86;
     private final KpcScope scope;
     private PluginInstance lastPlugin;
@@ -45,6 +48,8 @@ public final class KpcContext {
         // The option's type checked that the table exists; the context keeps it reachable from here on.
         this.symbolTable = tableId == 0 ? null : SymbolTable.find(tableId);
         this.tier = options.get(KpcLanguage.Tier);
+        this.emulatedCode = options.get(KpcLanguage.EmulatedCode);
+        this.autoThreshold = options.get(KpcLanguage.AutoThreshold);
         this.dumpX86 = options.get(KpcLanguage.DumpX86);
         this.scope = new KpcScope(this);
     }
@@ -92,12 +97,35 @@ public final class KpcContext {
         return symbolTable;
     }
 
-    /** kpc.Tier: {@link KpcLanguage#TRUFFLE_TIER} or {@link KpcLanguage#NATIVE_TIER}. */
+    /**
+     * kpc.Tier: {@link KpcLanguage#TRUFFLE_TIER}, {@link KpcLanguage#NATIVE_TIER},
+     * {@link KpcLanguage#EMULATED_TIER} or {@link KpcLanguage#AUTO_TIER}.
+     */
     public String tier() {
         return tier;
     }
 
-    /** kpc.DumpX86: the function whose machine code the native tier prints, * for all, or empty for none. */
+    /**
+     * Returns where the x86 tier runs the code with kpc.Tier=native or emulated: the host
+     * processor, or the emulated CPU with the checks that kpc.EmulatedCode selects.
+     *
+     * @throws IllegalStateException for the other tiers
+     */
+    public NativeTier.Mode x86Mode() {
+        return switch (tier) {
+            case KpcLanguage.NATIVE_TIER -> NativeTier.Mode.NATIVE;
+            case KpcLanguage.EMULATED_TIER -> emulatedCode.equals(KpcLanguage.INLINE_CHECKS) ? NativeTier.Mode.EMULATED_CHECKED
+                            : NativeTier.Mode.EMULATED_HARDWARE;
+            default -> throw new IllegalStateException("kpc.Tier=" + tier + " selects no fixed x86 mode");
+        };
+    }
+
+    /** kpc.AutoThreshold: the steps after which the auto tier compiles a plugin to machine code. */
+    public long autoThreshold() {
+        return autoThreshold;
+    }
+
+    /** kpc.DumpX86: the function whose machine code the x86 tier prints, * for all, or empty for none. */
     public String dumpX86() {
         return dumpX86;
     }

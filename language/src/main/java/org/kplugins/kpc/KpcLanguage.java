@@ -37,6 +37,7 @@ import org.kplugins.kpc.preprocess.IncludeResolver;
 import org.kplugins.kpc.preprocess.Preprocessor;
 import org.kplugins.kpc.runtime.NativeTier;
 import org.kplugins.kpc.runtime.PluginProgram;
+import org.kplugins.kpc.tier.AutoTier;
 import org.kplugins.monitor.link.SymbolTable;
 import org.kplugins.monitor.memory.AddressSpace;
 
@@ -119,16 +120,49 @@ public final class KpcLanguage extends TruffleLanguage<KpcContext> {
 
     /** Value of kpc.Tier that compiles plugins to Truffle nodes. */
     public static final String TRUFFLE_TIER = "truffle";
-    /** Value of kpc.Tier that compiles plugins to x86-64 machine code, see {@link NativeTier}. */
+    /** Value of kpc.Tier that compiles plugins to x86-64 machine code run by the host processor, see {@link NativeTier}. */
     public static final String NATIVE_TIER = "native";
+    /** Value of kpc.Tier that compiles plugins to x86-64 machine code run by the emulated CPU, see {@link NativeTier}. */
+    public static final String EMULATED_TIER = "emulated";
+    /** Value of kpc.Tier that starts plugins in the Truffle tier and moves hot ones to the x86 tier, see {@link AutoTier}. */
+    public static final String AUTO_TIER = "auto";
 
-    @Option(help = "Execution tier of plugin code: truffle (Truffle nodes, interpreted and compiled by Graal) or native"
-                    + " (x86-64 machine code, on Linux x86-64 with the x86-backend module). Default: truffle.",
+    /** Value of kpc.EmulatedCode for code without inline memory and division checks. */
+    public static final String HARDWARE_CHECKS = "hardware";
+    /** Value of kpc.EmulatedCode for code with the native tier's inline checks. */
+    public static final String INLINE_CHECKS = "checked";
+
+    /** Default of kpc.AutoThreshold, in steps. {@link AutoTier} explains the choice. */
+    public static final long DEFAULT_AUTO_THRESHOLD = 10_000;
+
+    @Option(help = "Execution tier of plugin code: truffle (Truffle nodes, interpreted and compiled by Graal), native"
+                    + " (x86-64 machine code on the host processor, Linux x86-64 only), emulated (the same machine code on"
+                    + " the emulated CPU of the isolation monitor, see kpc.EmulatedCode) or auto (functions start in the"
+                    + " Truffle tier, and once one of them has run kpc.AutoThreshold steps the plugin is compiled to machine"
+                    + " code, native where available and emulated otherwise, and later calls from the host run that code)."
+                    + " native, emulated and auto need the x86-backend module on the class path. Default: truffle.",
                     category = OptionCategory.USER, stability = OptionStability.EXPERIMENTAL)
     static final OptionKey<String> Tier = new OptionKey<>(TRUFFLE_TIER, new OptionType<>("tier", KpcLanguage::parseTier));
 
-    @Option(help = "With kpc.Tier=native: print the machine code of the named plugin function, or of every function for *,"
-                    + " to standard output when a plugin is compiled: source line, offset, bytes and instruction. Default: empty"
+    @Option(help = "With kpc.Tier=emulated: the checks of the machine code. hardware: no inline memory and division checks;"
+                    + " the emulated segment limit and page table catch each stray access, and the divide instruction"
+                    + " faults itself. checked: the inline checks of the native tier. Default: hardware.",
+                    category = OptionCategory.USER, stability = OptionStability.EXPERIMENTAL)
+    static final OptionKey<String> EmulatedCode = new OptionKey<>(HARDWARE_CHECKS,
+                    new OptionType<>("checks", KpcLanguage::parseEmulatedCode));
+
+    @Option(help = "With kpc.Tier=auto: the steps after which a plugin function counts as hot, from 1. A call from the"
+                    + " host counts one step, plus every loop iteration, goto and plugin call it runs. When the calls of one"
+                    + " exported function have taken this many steps, the next call from the host compiles the whole plugin"
+                    + " to machine code once, and from then on calls from the host of every exported function run it."
+                    + " 1 compiles at the first call. Default: 10000.",
+                    category = OptionCategory.USER, stability = OptionStability.EXPERIMENTAL)
+    static final OptionKey<Long> AutoThreshold = new OptionKey<>(DEFAULT_AUTO_THRESHOLD,
+                    new OptionType<>("steps", KpcLanguage::parseAutoThreshold));
+
+    @Option(help = "With kpc.Tier=native or emulated: print the machine code of the named plugin function, or of every"
+                    + " function for *, to standard output when a plugin is compiled: source line, offset, bytes and"
+                    + " instruction. With kpc.Tier=auto the code is printed when a hot plugin is compiled. Default: empty"
                     + " (print nothing).", category = OptionCategory.EXPERT, stability = OptionStability.EXPERIMENTAL)
     static final OptionKey<String> DumpX86 = new OptionKey<>("");
 
@@ -171,11 +205,35 @@ public final class KpcLanguage extends TruffleLanguage<KpcContext> {
 
     private static String parseTier(String text) {
         String tier = text.strip();
-        if (!tier.equals(TRUFFLE_TIER) && !tier.equals(NATIVE_TIER)) {
-            throw new IllegalArgumentException("invalid kpc.Tier '" + text + "': expected " + TRUFFLE_TIER + " or "
-                            + NATIVE_TIER);
+        if (!List.of(TRUFFLE_TIER, NATIVE_TIER, EMULATED_TIER, AUTO_TIER).contains(tier)) {
+            throw new IllegalArgumentException("invalid kpc.Tier '" + text + "': expected " + TRUFFLE_TIER + ", "
+                            + NATIVE_TIER + ", " + EMULATED_TIER + " or " + AUTO_TIER);
         }
         return tier;
+    }
+
+    private static String parseEmulatedCode(String text) {
+        String checks = text.strip();
+        if (!checks.equals(HARDWARE_CHECKS) && !checks.equals(INLINE_CHECKS)) {
+            throw new IllegalArgumentException("invalid kpc.EmulatedCode '" + text + "': expected " + HARDWARE_CHECKS
+                            + " or " + INLINE_CHECKS);
+        }
+        return checks;
+    }
+
+    private static Long parseAutoThreshold(String text) {
+        long steps;
+        try {
+            steps = Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("invalid kpc.AutoThreshold '" + text + "': expected a whole number of"
+                            + " steps from 1");
+        }
+        if (steps < 1) {
+            throw new IllegalArgumentException("invalid kpc.AutoThreshold " + steps + ": expected 1 or more steps; 1"
+                            + " compiles a plugin at its first call from the host");
+        }
+        return steps;
     }
 
     private static Long parseSteps(String text) {
@@ -223,14 +281,18 @@ public final class KpcLanguage extends TruffleLanguage<KpcContext> {
     /**
      * Contexts can share code when it was built for the same stack size, which fixes the addresses
      * of static data, for the same budget mode, which decides whether loops count steps, against
-     * the same symbol table, whose exports the code is bound to, and for the same tier.
+     * the same symbol table, whose exports the code is bound to, and for the same tier. The code of
+     * the emulated tier also depends on kpc.EmulatedCode, and an auto-tier program keeps the
+     * kpc.AutoThreshold it was built with.
      */
     @Override
     protected boolean areOptionsCompatible(OptionValues first, OptionValues second) {
         return first.get(StackSize).equals(second.get(StackSize))
                         && (first.get(Budget) == 0) == (second.get(Budget) == 0)
                         && first.get(SymbolTable).equals(second.get(SymbolTable))
-                        && first.get(Tier).equals(second.get(Tier));
+                        && first.get(Tier).equals(second.get(Tier))
+                        && first.get(EmulatedCode).equals(second.get(EmulatedCode))
+                        && first.get(AutoThreshold).equals(second.get(AutoThreshold));
     }
 
     @Override
@@ -260,14 +322,17 @@ public final class KpcLanguage extends TruffleLanguage<KpcContext> {
             sink.throwIfErrors();
             PluginImports imports = PluginLinker.link(unit, table, sink);
             sink.throwIfErrors();
-            PluginProgram program;
-            if (context.tier().equals(NATIVE_TIER)) {
-                program = NativeTier.load(NativeTier.Mode.NATIVE).compile(this, pluginName(source), unit, imports,
-                                context.stackSize(), context.budget() != 0, NativeTier.Mode.NATIVE);
-            } else {
-                program = NodeBuilder.build(this, pluginName(source), unit, imports, context.stackSize(),
-                                context.budget() != 0);
-            }
+            String name = pluginName(source);
+            boolean budgetEnabled = context.budget() != 0;
+            PluginProgram program = switch (context.tier()) {
+                case NATIVE_TIER, EMULATED_TIER -> {
+                    NativeTier.Mode mode = context.x86Mode();
+                    yield NativeTier.load(mode).compile(this, name, unit, imports, context.stackSize(), budgetEnabled, mode);
+                }
+                case AUTO_TIER -> AutoTier.build(this, name, unit, imports, context.stackSize(), budgetEnabled,
+                                context.autoThreshold(), context.dumpX86());
+                default -> NodeBuilder.build(this, name, unit, imports, context.stackSize(), budgetEnabled);
+            };
             return new KpcPluginRootNode(this, program).getCallTarget();
         } catch (CompileException e) {
             throw new KpcCompileError(e, firstLocation(e));

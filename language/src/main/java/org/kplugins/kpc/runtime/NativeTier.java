@@ -10,7 +10,8 @@ import org.kplugins.kpc.link.PluginImports;
 
 /**
  * A tier that compiles plugins to machine code instead of Truffle nodes, selected with
- * {@code kpc.Tier=native}. The language module has no such tier itself: it loads the first
+ * {@code kpc.Tier=native} or {@code kpc.Tier=emulated}, and used by {@code kpc.Tier=auto} for hot
+ * plugins. The language module has no such tier itself: it loads the first
  * implementation that {@link ServiceLoader} finds on the class path, which module
  * {@code x86-backend} provides.
  *
@@ -37,6 +38,13 @@ public interface NativeTier {
     String unavailableReason(Mode mode);
 
     /**
+     * Returns the memory factory of the programs that {@link #compile} builds for {@code mode}. The
+     * auto tier creates instances with it before it compiles anything, so that their address
+     * spaces can run the machine code once the plugin becomes hot.
+     */
+    PluginProgram.MemoryFactory memoryFactory(Mode mode);
+
+    /**
      * Compiles a parsed and linked plugin.
      *
      * @param stackSize     kpc.StackSize in bytes, which fixes where static data starts
@@ -54,7 +62,7 @@ public interface NativeTier {
      * @throws KpcException if there is none, or if it cannot run on this host
      */
     static NativeTier load(Mode mode) {
-        NativeTier tier = ServiceLoader.load(NativeTier.class, NativeTier.class.getClassLoader()).findFirst().orElse(null);
+        NativeTier tier = find();
         if (tier == null) {
             throw new KpcException("kpc.Tier=" + tierName(mode) + " is unavailable: no x86 tier is on the class path; add the"
                             + " x86-backend jar next to the language jar", null);
@@ -64,6 +72,11 @@ public interface NativeTier {
             throw new KpcException("kpc.Tier=" + tierName(mode) + " is unavailable: " + reason, null);
         }
         return tier;
+    }
+
+    /** Returns the first x86 tier on the class path, or null when there is none. */
+    static NativeTier find() {
+        return ServiceLoader.load(NativeTier.class, NativeTier.class.getClassLoader()).findFirst().orElse(null);
     }
 
     /** Returns the kpc.Tier value that selects {@code mode}. */

@@ -48,6 +48,11 @@ public final class PluginInstance implements TruffleObject {
     @CompilationFinal(dimensions = 1) private final int[] dataImportAddresses;
     /** Execution budget of each host call, in steps; 0 disables it. */
     private final long budget;
+    /**
+     * Steps each host call starts with: the budget, or Long.MAX_VALUE without one, so that code
+     * built to count steps for the auto tier counts without ever running out.
+     */
+    private final long stepsPerCall;
     private final Map<String, KpcFunction> functions = new LinkedHashMap<>();
 
     /**
@@ -55,7 +60,7 @@ public final class PluginInstance implements TruffleObject {
      * top. Calls inside the plugin pass the stack pointer as a frame argument and leave this alone.
      */
     public int stackPointer;
-    /** Steps left in the current host call. Only counted when the budget is enabled. */
+    /** Steps left in the current host call. Only counted by code built with step counting. */
     private long remainingBudget;
     private int faultCount;
     private boolean faulted;
@@ -76,6 +81,7 @@ public final class PluginInstance implements TruffleObject {
         this.dataImportAddresses = dataImportAddresses;
         this.hostRegionStart = hostRegionStart;
         this.budget = context.budget();
+        this.stepsPerCall = budget == 0 ? Long.MAX_VALUE : budget;
         this.stackPointer = program.layout().stackTop();
         for (FunctionEntry entry : program.exports().values()) {
             functions.put(entry.name(), new KpcFunction(this, entry));
@@ -198,7 +204,7 @@ public final class PluginInstance implements TruffleObject {
         try {
             Object[] frameArguments = HostArguments.toFrameArguments(this, entry, arguments, mappings);
             stackPointer = program.layout().stackTop();
-            remainingBudget = budget;
+            remainingBudget = stepsPerCall;
             copyInDataWindows();
             Object result;
             try {
@@ -245,7 +251,7 @@ public final class PluginInstance implements TruffleObject {
             throw reentrantCall();
         }
         stackPointer = program.layout().stackTop();
-        remainingBudget = budget;
+        remainingBudget = stepsPerCall;
         if (dataImportAddresses.length != 0) {
             copyInDataWindowsBoundary();
         }
@@ -345,6 +351,15 @@ public final class PluginInstance implements TruffleObject {
     /** The execution budget of each host call in steps, 0 when unlimited. */
     public long budget() {
         return budget;
+    }
+
+    /**
+     * Returns the steps left in the current host call. It falls by one for each loop iteration,
+     * goto and plugin call of code built with step counting, from kpc.Budget, or from
+     * Long.MAX_VALUE when kpc.Budget is 0.
+     */
+    public long remainingSteps() {
+        return remainingBudget;
     }
 
     /** The member that releases the instance: not a C identifier, so no plugin function can take the name. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.kplugins.kpc.runtime;
 
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -294,6 +295,32 @@ public final class PluginLayout {
             throw new IllegalStateException("string literal \"" + bytes + "\" was not laid out");
         }
         return address;
+    }
+
+    /**
+     * Returns whether {@code other} places the stack, the static data, every global and every
+     * string literal at the same addresses with the same initial bytes, so that code built for
+     * either layout runs on an instance created with the other. Globals are compared by identity, so
+     * both layouts must come from the same translation unit.
+     */
+    public boolean sameAs(PluginLayout other) {
+        return stackSize == other.stackSize && readOnlyStart == other.readOnlyStart && writableStart == other.writableStart
+                        && Arrays.equals(readOnlyData, other.readOnlyData)
+                        && Arrays.equals(writableData, other.writableData)
+                        && sameGlobalAddresses(other) && stringAddresses.equals(other.stringAddresses);
+    }
+
+    /** Compares the global addresses by key identity and address value. IdentityHashMap.equals would also compare the boxed values by identity. */
+    private boolean sameGlobalAddresses(PluginLayout other) {
+        if (globalAddresses.size() != other.globalAddresses.size()) {
+            return false;
+        }
+        for (Map.Entry<Variable, Integer> global : globalAddresses.entrySet()) {
+            if (!global.getValue().equals(other.globalAddresses.get(global.getKey()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Returns the names and addresses of the globals, for diagnostics and tests. */

@@ -52,6 +52,8 @@ public final class ProgramLowering {
     private final List<FunctionType> signatures = new ArrayList<>();
     private final boolean budgetEnabled;
     private final List<IrProgram.HostCallSite> hostCalls = new ArrayList<>();
+    /** The data windows the code refers to, in the order of the index that DataImportAddress instructions carry. */
+    private final List<PluginImports.DataImport> usedData = new ArrayList<>();
     /** Types already checked by {@link #checkType}, by identity. */
     private final Map<CType, Boolean> supportedTypes = new IdentityHashMap<>();
 
@@ -93,7 +95,8 @@ public final class ProgramLowering {
         }
         Inliner.inline(functions, budgetEnabled);
         Optimizer.optimize(functions, mode == CodeMode.CHECKED);
-        return new IrProgram(functions, List.copyOf(program.hostCalls), budgetEnabled, List.copyOf(program.signatures));
+        return new IrProgram(functions, List.copyOf(program.hostCalls), budgetEnabled, List.copyOf(program.signatures),
+                        List.copyOf(program.usedData));
     }
 
     PluginLayout layout() {
@@ -139,9 +142,24 @@ public final class ProgramLowering {
         return callee.isDefined() ? null : imports.functions().get(callee);
     }
 
-    /** Returns the index of the data window that {@code global} imports, or -1 for a global the plugin defines. */
+    /**
+     * Returns the index of the data window that {@code global} imports, or -1 for a global the
+     * plugin defines. Only windows the code refers to get an index, in the order the code first
+     * refers to them, so instances map only those, as in the Truffle tier.
+     */
     int dataImportIndex(Variable global) {
-        return global.isDefined() ? -1 : imports.dataIndex(global);
+        int index = global.isDefined() ? -1 : imports.dataIndex(global);
+        if (index < 0) {
+            return -1;
+        }
+        PluginImports.DataImport window = imports.data().get(index);
+        for (int i = 0; i < usedData.size(); i++) {
+            if (usedData.get(i) == window) {
+                return i;
+            }
+        }
+        usedData.add(window);
+        return usedData.size() - 1;
     }
 
     Instr.HostCall newHostCall(String function, VReg result, HostTarget target, List<Operand> arguments, Site site) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.kplugins.x86.runtime;
 
+import java.util.List;
+import org.kplugins.kpc.link.PluginImports;
 import org.kplugins.kpc.runtime.PluginInstance;
 import org.kplugins.monitor.memory.AddressSpace;
 
@@ -24,14 +26,32 @@ final class NativeInstance {
             return state;
         }
         AddressSpace memory = instance.memory();
-        int[] dataImports = new int[instance.program().dataImports().size()];
+        List<PluginImports.DataImport> windows = program.ir().dataImports();
+        int[] dataImports = new int[windows.size()];
         for (int i = 0; i < dataImports.length; i++) {
-            dataImports[i] = instance.dataImportAddress(i);
+            dataImports[i] = instance.dataImportAddress(mappedIndex(instance, windows.get(i)));
         }
         NativeInstance state = new NativeInstance(new ContextBlock(memory.nativeMemory(), memory.nativePageTable(),
                         Upcalls.stub(), program.nativeFunctionTable(), dataImports, program.maxParameters()));
         instance.setTierState(state);
         return state;
+    }
+
+    /**
+     * Returns the index of {@code window} among the windows that {@code instance} maps. An instance
+     * of the native tier maps the code's windows in the code's order. An instance that the auto
+     * tier created from a Truffle-tier program maps the same windows in the order the Truffle tier
+     * met them, which AutoTier checks before it switches.
+     */
+    private static int mappedIndex(PluginInstance instance, PluginImports.DataImport window) {
+        List<PluginImports.DataImport> mapped = instance.program().dataImports();
+        for (int i = 0; i < mapped.size(); i++) {
+            if (mapped.get(i) == window) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("plugin " + instance.name() + " does not map the data window '"
+                        + window.variable().name() + "' that its machine code uses");
     }
 
     ContextBlock block() {

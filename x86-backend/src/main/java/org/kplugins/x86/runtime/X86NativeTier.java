@@ -31,7 +31,8 @@ import org.kplugins.x86.lower.ProgramLowering;
 import org.kplugins.x86.select.RuntimeAbi;
 
 /**
- * The x86-64 native tier, which the language loads for {@code kpc.Tier=native}: lowering,
+ * The x86-64 native tier, which the language loads for {@code kpc.Tier=native} and for hot
+ * plugins of {@code kpc.Tier=auto}: lowering,
  * instruction selection, register allocation, emission, and installation of the code. The
  * program's memory factory gives each instance an address space backed by native memory.
  *
@@ -83,7 +84,13 @@ public final class X86NativeTier implements NativeTier {
                 exports.put(function.name(), new FunctionEntry(function.name(), function.type(), root.getCallTarget()));
             }
         }
-        return new PluginProgram(name, layout, exports, imports.data(), NativeProgram::newAddressSpace);
+        return new PluginProgram(name, layout, exports, ir.dataImports(), memoryFactory(mode));
+    }
+
+    /** Returns the factory of address spaces backed by native memory, which the machine code addresses directly. */
+    @Override
+    public PluginProgram.MemoryFactory memoryFactory(Mode mode) {
+        return NativeProgram::newAddressSpace;
     }
 
     private static Function findFunction(TranslationUnit unit, String name) {
