@@ -78,8 +78,12 @@ final class Arguments {
     String function = DEFAULT_FUNCTION;
     /** Whether --function was given, which --dump-x86 needs to know. */
     boolean functionGiven;
-    /** Whether --tier was given, which --dump-x86 rejects unless it is native. */
+    /** Whether --tier was given, which --dump-x86 rejects unless it is native or emulated. */
     boolean tierGiven;
+    /** The value of --emulated-code, which only --tier=emulated takes; null when not given. */
+    String emulatedCode;
+    /** The value of --auto-threshold in steps, which only --tier=auto takes; null when not given. */
+    Long autoThreshold;
     int repeat = 1;
 
     /** The folder whose files {@code kpc serve} serves; null until parsed. */
@@ -206,6 +210,8 @@ final class Arguments {
                     tier = Tier.parse(value);
                     tierGiven = true;
                 }
+                case "--emulated-code" -> emulatedCode = parseEmulatedCode(value);
+                case "--auto-threshold" -> autoThreshold = parsePositiveLong(name, value);
                 case DUMP_X86_OPTION -> {
                     startDump();
                     pluginArgument = value;
@@ -242,12 +248,29 @@ final class Arguments {
             if (stats) {
                 throw new InvalidInputException("option --stats does not apply to --dump-x86, which runs nothing; drop it");
             }
-            if (tierGiven && tier != Tier.NATIVE) {
-                throw new InvalidInputException("--dump-x86 prints the code of the native tier, so --tier=" + tier.optionValue()
-                                + " does not apply; drop it or give --tier=native");
+            if (tierGiven && tier != Tier.NATIVE && tier != Tier.EMULATED) {
+                throw new InvalidInputException("--dump-x86 prints the machine code of the native or emulated tier, so"
+                                + " --tier=" + tier.optionValue() + " does not apply; drop it or give --tier=native or"
+                                + " --tier=emulated");
             }
-            tier = Tier.NATIVE;
+            if (!tierGiven) {
+                tier = Tier.NATIVE;
+            }
             polyglotOptions.put("kpc.DumpX86", functionGiven ? function : "*");
+        }
+        if (emulatedCode != null) {
+            if (tier != Tier.EMULATED) {
+                throw new InvalidInputException("option --emulated-code applies to --tier=emulated only, and the tier is "
+                                + tier.optionValue() + "; give --tier=emulated or drop --emulated-code");
+            }
+            polyglotOptions.put("kpc.EmulatedCode", emulatedCode);
+        }
+        if (autoThreshold != null) {
+            if (tier != Tier.AUTO) {
+                throw new InvalidInputException("option --auto-threshold applies to --tier=auto only, and the tier is "
+                                + tier.optionValue() + "; give --tier=auto or drop --auto-threshold");
+            }
+            polyglotOptions.put("kpc.AutoThreshold", Long.toString(autoThreshold));
         }
         tier.addEngineOptions(polyglotOptions);
         if (!budgetGiven) {
@@ -307,7 +330,8 @@ final class Arguments {
     /** Returns whether {@code name} is a kpc option with a value (given as {@code --x=v} or {@code --x v}). */
     static boolean takesValue(String name) {
         return switch (name) {
-            case "--tier", "--budget", "--plugin", "--in", "--out", "--function", "--repeat", DUMP_X86_OPTION -> true;
+            case "--tier", "--emulated-code", "--auto-threshold", "--budget", "--plugin", "--in", "--out", "--function",
+                            "--repeat", DUMP_X86_OPTION -> true;
             default -> isServeOption(name);
         };
     }
@@ -373,6 +397,13 @@ final class Arguments {
             return 0;
         }
         return parsePositiveLong(option, value);
+    }
+
+    private static String parseEmulatedCode(String value) {
+        if (!value.equals("hardware") && !value.equals("checked")) {
+            throw new InvalidInputException("invalid value '" + value + "' for --emulated-code: expected hardware or checked");
+        }
+        return value;
     }
 
     private static String parseFunctionName(String value) {

@@ -16,6 +16,7 @@ import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.io.FileSystem;
 import org.graalvm.polyglot.io.IOAccess;
+import org.kplugins.kpc.KpcLanguage;
 import org.kplugins.kpc.link.KernelHeader;
 import org.kplugins.server.ServerOptions;
 import org.kplugins.server.image.ImageCodec;
@@ -77,7 +78,7 @@ public final class KpcMain extends AbstractLanguageLauncher {
                 return 0;
             }
             arguments.validate();
-            rejectToolsInNativeTier();
+            rejectToolsInMachineCodeTiers();
             argumentsProcessingDone();
             launch(newContextBuilder(polyglotOptions));
             return exitStatus;
@@ -126,8 +127,8 @@ public final class KpcMain extends AbstractLanguageLauncher {
     }
 
     /**
-     * Compiles the plugin in the native tier, which prints the machine code of the requested
-     * functions to standard output (language option kpc.DumpX86), and runs nothing.
+     * Compiles the plugin in the native or emulated tier, which prints the machine code of the
+     * requested functions to standard output (language option kpc.DumpX86), and runs nothing.
      */
     private int dumpX86(Context.Builder builder) {
         try {
@@ -145,19 +146,21 @@ public final class KpcMain extends AbstractLanguageLauncher {
     }
 
     /**
-     * Rejects the Truffle tools with --tier=native: they observe Truffle nodes, and native-tier
-     * functions run as machine code without any, so a debugger would never stop and a sampler
-     * would record nothing.
+     * Rejects the Truffle tools with --tier=native, emulated and auto. The tools observe Truffle
+     * nodes, and functions that run as machine code have none, so a debugger would never stop
+     * there and a sampler would record nothing. In the auto tier that happens once a plugin is hot.
      */
-    private void rejectToolsInNativeTier() {
-        if (arguments.tier != Tier.NATIVE || arguments.command == Arguments.Command.DUMP_X86) {
+    private void rejectToolsInMachineCodeTiers() {
+        if (!arguments.tier.runsMachineCode() || arguments.command == Arguments.Command.DUMP_X86) {
             return;
         }
+        String when = arguments.tier == Tier.AUTO ? " once they are hot" : "";
         for (String tool : TRUFFLE_TOOLS) {
             for (String option : polyglotOptions.keySet()) {
                 if (option.equals(tool) || option.startsWith(tool + ".")) {
-                    throw new InvalidInputException("option --" + tool + " does not work with --tier=native, whose functions run"
-                                    + " as machine code outside Truffle; use --tier=jit or --tier=interp with it");
+                    throw new InvalidInputException("option --" + tool + " does not work with --tier=" + arguments.tier.optionValue()
+                                    + ", whose functions run as machine code outside Truffle" + when
+                                    + "; use --tier=jit or --tier=interp with it");
                 }
             }
         }
@@ -227,7 +230,7 @@ public final class KpcMain extends AbstractLanguageLauncher {
         println("       kpc image --plugin FILE.kpc --in IMAGE --out IMAGE [--function NAME] [--repeat N] [OPTIONS]");
         println("       kpc serve --root DIR --plugins DIR [--port N] [--bind ADDRESS] [--token TOKEN] [OPTIONS]");
         println("       kpc headers");
-        println("       kpc --dump-x86 FILE.kpc [--function NAME] [--tier=native]");
+        println("       kpc --dump-x86 FILE.kpc [--function NAME] [--tier=native|emulated [--emulated-code=hardware|checked]]");
         println("");
         println("kpc FILE.kpc compiles the plugin, calls int main(int argc, char **argv) with argv[0] = FILE.kpc");
         println("followed by ARGS, and exits with main's return value & 255.");
@@ -246,9 +249,10 @@ public final class KpcMain extends AbstractLanguageLauncher {
         println("");
         println("kpc headers prints <kernel.h>, the functions every plugin may call, and the hook point of kpc image.");
         println("");
-        println("kpc --dump-x86 compiles the plugin in the native tier and prints the x86-64 code of every function,");
-        println("or of function NAME (--function NAME): per instruction the source line, the code offset, the bytes and");
-        println("the instruction. A line shown as - is code of no single source line: the epilogue and the fault stubs.");
+        println("kpc --dump-x86 compiles the plugin in the native tier, or the emulated tier with --tier=emulated, and");
+        println("prints the x86-64 code that runs, of every function or of function NAME (--function NAME): per");
+        println("instruction the source line, the code offset, the bytes and the instruction. A line shown as - is");
+        println("code of no single source line: the epilogue and the fault stubs.");
         println("");
         println("Errors in the input print one line and exit with 1; compile errors and plugin faults print");
         println("the language's report and exit with 1; internal errors print a stack trace and exit with 70.");
@@ -307,9 +311,24 @@ public final class KpcMain extends AbstractLanguageLauncher {
 
     private void printCommonOptions() {
         println("Common options:");
-        launcherOption("--tier=interp|jit|native", "interp: Truffle interpreter only (engine.Compilation=false). jit: the Graal"
-                        + " compiler compiles hot code at run time (default; needs the JVM flags that bin/kpc passes). native: x86-64"
-                        + " machine code from the x86-backend module, on Linux x86-64 only (kpc.Tier=native).");
+        launcherOption("--tier=interp|jit|native|emulated|auto", "interp: Truffle interpreter only (engine.Compilation=false)."
+                        + " jit: the Graal compiler compiles hot code at run time (default; needs the JVM flags that bin/kpc"
+                        + " passes). native: x86-64 machine code from the x86-backend module, on Linux x86-64 only"
+                        + " (kpc.Tier=native). emulated: the same machine code on the emulated CPU of the isolation monitor"
+                        + " (kpc.Tier=emulated). auto: functions start in the jit tier; when an exported function has run"
+                        + " --auto-threshold steps, the next call from the host compiles the plugin to machine code, native where"
+                        + " available and emulated otherwise, and later calls from the host run it (kpc.Tier=auto). Native comes"
+                        + " first because it runs on the processor itself: its grayscale transcode is about twice as fast as the"
+                        + " jit tier's (BENCHMARKS.md), while the emulated CPU emulates each instruction. A plugin the x86 tier"
+                        + " cannot compile stays in the jit tier. --log.kpc.tier.level=FINE logs the switch. The Truffle tools"
+                        + " (--inspect, --dap, --cpusampler) need interp or jit.");
+        launcherOption("--emulated-code=hardware|checked", "With --tier=emulated: hardware leaves memory and division checks to the"
+                        + " emulated segment limit, page table and divide instruction; checked keeps the native tier's inline"
+                        + " checks (kpc.EmulatedCode). Default: hardware.");
+        launcherOption("--auto-threshold=N", "With --tier=auto: the steps of one exported function after which the plugin is"
+                        + " compiled to machine code. A call from the host is one step, plus each loop iteration, goto and plugin"
+                        + " call it runs; a call that is running finishes in the jit tier (kpc.AutoThreshold). Default: "
+                        + KpcLanguage.DEFAULT_AUTO_THRESHOLD + ".");
         launcherOption("--budget=N", "Execution budget per call in steps, where each loop iteration, goto and call is a step (sets kpc.Budget)."
                         + " A call that uses it up faults. Default: " + Arguments.DEFAULT_BUDGET + " steps. "
                         + Arguments.DEFAULT_BUDGET_REASON + " --kpc.Budget=0 removes the limit.");
@@ -325,7 +344,7 @@ public final class KpcMain extends AbstractLanguageLauncher {
 
     @Override
     protected void collectArguments(Set<String> options) {
-        options.addAll(List.of("--tier", "--budget", "--stats", "--version", "--plugin", "--in", "--out", "--function", "--repeat",
+        options.addAll(List.of("--tier", "--emulated-code", "--auto-threshold", "--budget", "--stats", "--version", "--plugin", "--in", "--out", "--function", "--repeat",
                         Arguments.DUMP_X86_OPTION, "--root", "--plugins", "--port", "--bind", "--token"));
         options.addAll(Arguments.SERVE_LIMITS);
         super.collectArguments(options);

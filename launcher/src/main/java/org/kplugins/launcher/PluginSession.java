@@ -123,7 +123,10 @@ final class PluginSession implements AutoCloseable {
      * compiler runs in Truffle's fallback runtime, which only interprets.
      */
     String effectiveTier(Tier requested) {
-        if (requested == Tier.NATIVE) {
+        if (requested == Tier.AUTO && !compilesAtRuntime()) {
+            return requested.optionValue() + " (interpreted until the plugin is hot, because the Truffle runtime cannot compile: start with bin/kpc)";
+        }
+        if (requested.runsMachineCode()) {
             return requested.optionValue();
         }
         if (requested == Tier.JIT && !compilesAtRuntime()) {

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * The execution tier of plugin code: the Truffle interpreter alone, with Graal compiling hot code,
- * or x86-64 machine code.
+ * x86-64 machine code on the host processor or on the emulated CPU, or the Truffle tier with the
+ * move of hot plugins to machine code.
  */
 enum Tier {
     /** Truffle AST interpreter only ({@code engine.Compilation=false}). */
@@ -13,7 +14,14 @@ enum Tier {
     /** Truffle interpreter first, then the Graal compiler compiles hot functions and loops. */
     JIT("jit"),
     /** x86-64 machine code from the x86-backend module ({@code kpc.Tier=native}); Linux x86-64 only. */
-    NATIVE("native");
+    NATIVE("native"),
+    /** The same machine code on the emulated CPU of the isolation monitor ({@code kpc.Tier=emulated}). */
+    EMULATED("emulated"),
+    /**
+     * The jit tier first; a plugin with a function that ran kpc.AutoThreshold steps is compiled to
+     * machine code, native or emulated ({@code kpc.Tier=auto}).
+     */
+    AUTO("auto");
 
     private final String optionValue;
 
@@ -33,7 +41,13 @@ enum Tier {
                 return tier;
             }
         }
-        throw new InvalidInputException("invalid value '" + value + "' for --tier: expected interp, jit or native");
+        throw new InvalidInputException("invalid value '" + value + "' for --tier: expected interp, jit, native, emulated or"
+                        + " auto");
+    }
+
+    /** Returns whether plugin functions may run as x86-64 machine code, outside Truffle's nodes. */
+    boolean runsMachineCode() {
+        return this == NATIVE || this == EMULATED || this == AUTO;
     }
 
     /** Adds the engine and language options that select this tier. */
@@ -41,8 +55,8 @@ enum Tier {
         if (this == INTERP) {
             polyglotOptions.put("engine.Compilation", "false");
         }
-        if (this == NATIVE) {
-            polyglotOptions.put("kpc.Tier", "native");
+        if (runsMachineCode()) {
+            polyglotOptions.put("kpc.Tier", optionValue);
         }
     }
 }

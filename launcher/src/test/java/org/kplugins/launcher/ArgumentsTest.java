@@ -68,6 +68,63 @@ class ArgumentsTest {
     }
 
     @Test
+    void emulatedAndAutoTiersSetKpcTier() {
+        for (Tier tier : List.of(Tier.EMULATED, Tier.AUTO)) {
+            Map<String, String> options = new HashMap<>();
+            Arguments parsed = new Arguments();
+            parsed.parse(List.of("--tier=" + tier.optionValue(), "p.kpc"), options);
+            assertEquals(tier, parsed.tier);
+            assertEquals(tier.optionValue(), options.get("kpc.Tier"));
+            assertEquals(null, options.get("engine.Compilation"), "the Truffle part of " + tier + " compiles with Graal");
+        }
+    }
+
+    @Test
+    void tierRejectsUnknownValue() {
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                        () -> arguments.parse(List.of("--tier=fast", "p.kpc"), polyglotOptions));
+        assertEquals("invalid value 'fast' for --tier: expected interp, jit, native, emulated or auto", e.getMessage());
+    }
+
+    @Test
+    void emulatedCodeSetsOptionWithEmulatedTier() {
+        arguments.parse(List.of("--emulated-code=checked", "--tier=emulated", "p.kpc"), polyglotOptions);
+        assertEquals("checked", polyglotOptions.get("kpc.EmulatedCode"));
+
+        InvalidInputException otherTier = assertThrows(InvalidInputException.class,
+                        () -> new Arguments().parse(List.of("--tier=native", "--emulated-code", "hardware", "p.kpc"),
+                                        new HashMap<>()));
+        assertEquals("option --emulated-code applies to --tier=emulated only, and the tier is native; give --tier=emulated or"
+                        + " drop --emulated-code", otherTier.getMessage());
+        InvalidInputException badValue = assertThrows(InvalidInputException.class,
+                        () -> new Arguments().parse(List.of("--tier=emulated", "--emulated-code=soft", "p.kpc"), new HashMap<>()));
+        assertEquals("invalid value 'soft' for --emulated-code: expected hardware or checked", badValue.getMessage());
+    }
+
+    @Test
+    void autoThresholdSetsOptionWithAutoTier() {
+        arguments.parse(List.of("--tier=auto", "--auto-threshold", "250", "p.kpc"), polyglotOptions);
+        assertEquals("250", polyglotOptions.get("kpc.AutoThreshold"));
+
+        InvalidInputException otherTier = assertThrows(InvalidInputException.class,
+                        () -> new Arguments().parse(List.of("--auto-threshold=5", "p.kpc"), new HashMap<>()));
+        assertEquals("option --auto-threshold applies to --tier=auto only, and the tier is jit; give --tier=auto or drop"
+                        + " --auto-threshold", otherTier.getMessage());
+        InvalidInputException zero = assertThrows(InvalidInputException.class,
+                        () -> new Arguments().parse(List.of("--tier=auto", "--auto-threshold=0", "p.kpc"), new HashMap<>()));
+        assertEquals("invalid value '0' for --auto-threshold: expected a positive integer", zero.getMessage());
+    }
+
+    @Test
+    void dumpX86TakesEmulatedTier() {
+        arguments.parse(List.of("--dump-x86", "p.kpc", "--tier=emulated", "--emulated-code=checked"), polyglotOptions);
+        assertEquals(Tier.EMULATED, arguments.tier);
+        assertEquals("emulated", polyglotOptions.get("kpc.Tier"));
+        assertEquals("checked", polyglotOptions.get("kpc.EmulatedCode"));
+        assertEquals("*", polyglotOptions.get("kpc.DumpX86"));
+    }
+
+    @Test
     void dumpX86TakesFileAndFunction() {
         arguments.parse(List.of("--dump-x86", "p.kpc", "--function", "luma"), polyglotOptions);
         arguments.validate();
@@ -87,10 +144,12 @@ class ArgumentsTest {
 
     @Test
     void dumpX86RejectsOtherTierAndExtraFile() {
-        InvalidInputException tier = assertThrows(InvalidInputException.class,
-                        () -> new Arguments().parse(List.of("--tier=jit", "--dump-x86", "p.kpc"), new HashMap<>()));
-        assertEquals("--dump-x86 prints the code of the native tier, so --tier=jit does not apply; drop it or give"
-                        + " --tier=native", tier.getMessage());
+        for (String tier : List.of("jit", "auto")) {
+            InvalidInputException e = assertThrows(InvalidInputException.class,
+                            () -> new Arguments().parse(List.of("--tier=" + tier, "--dump-x86", "p.kpc"), new HashMap<>()));
+            assertEquals("--dump-x86 prints the machine code of the native or emulated tier, so --tier=" + tier + " does not"
+                            + " apply; drop it or give --tier=native or --tier=emulated", e.getMessage());
+        }
 
         InvalidInputException extra = assertThrows(InvalidInputException.class,
                         () -> new Arguments().parse(List.of("--dump-x86", "p.kpc", "q.kpc"), new HashMap<>()));

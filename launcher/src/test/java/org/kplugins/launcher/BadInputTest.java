@@ -94,7 +94,7 @@ class BadInputTest {
     @Test
     void unknownTier() {
         KpcRun run = KpcRun.of("--tier=fast", GRAYSCALE);
-        assertRejected(run, "kpc: invalid value 'fast' for --tier: expected interp, jit or native");
+        assertRejected(run, "kpc: invalid value 'fast' for --tier: expected interp, jit, native, emulated or auto");
     }
 
     @Test

@@ -9,8 +9,10 @@ import static org.kplugins.launcher.KpcRun.testPlugin;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.kplugins.kpc.runtime.NativeTier;
+import org.kplugins.x86.runtime.X86NativeTier;
 
-/** {@code kpc --dump-x86 FILE.kpc [--function NAME]}: the native tier's code, by source line. */
+/** {@code kpc --dump-x86 FILE.kpc [--function NAME]}: the machine code of the native or emulated tier, by source line. */
 class DumpX86CommandTest {
 
     @Test
@@ -73,6 +75,24 @@ class DumpX86CommandTest {
         assertEquals(1, functionWithoutCommand.status(), functionWithoutCommand::toString);
         assertEquals("kpc: option --function belongs to 'kpc image' and --dump-x86; write it after the word image or with"
                         + " --dump-x86\n", functionWithoutCommand.err());
+    }
+
+    /** The emulated tier prints the code that the emulated CPU runs, or the reason it cannot run on this host. */
+    @Test
+    void emulatedTierDumpsOrNamesReason() {
+        for (String checks : List.of("hardware", "checked")) {
+            NativeTier.Mode mode = checks.equals("hardware") ? NativeTier.Mode.EMULATED_HARDWARE : NativeTier.Mode.EMULATED_CHECKED;
+            String reason = new X86NativeTier().unavailableReason(mode);
+            KpcRun run = KpcRun.of("--dump-x86", example("grayscale.kpc"), "--tier=emulated", "--emulated-code=" + checks,
+                            "--function", "luma");
+            if (reason == null) {
+                assertEquals(0, run.status(), run::toString);
+                assertTrue(run.out().startsWith("luma() in grayscale.kpc:\n"), run::toString);
+            } else {
+                assertEquals(1, run.status(), run::toString);
+                assertEquals("kpc.Tier=emulated is unavailable: " + reason + "\n", run.err(), run::toString);
+            }
+        }
     }
 
     @Test

@@ -65,6 +65,24 @@ class ImageCommandTest {
         assertGrayscaleOf(ImageIO.read(ASTRONAUT.toFile()), output);
     }
 
+    /**
+     * The first call of transcode runs 512 * 512 loop iterations in the jit tier, far above the
+     * default threshold, so the second and third calls run as machine code.
+     */
+    @Test
+    void grayscaleAstronautAutoMatchesLumaFormula(@TempDir Path folder) throws IOException {
+        Path output = folder.resolve("gray-auto.png");
+
+        KpcRun run = KpcRun.of("image", "--tier=auto", "--log.kpc.tier.level=FINE", "--plugin", example("grayscale.kpc"), "--in",
+                        ASTRONAUT.toString(), "--out", output.toString(), "--repeat", "3");
+
+        assertEquals(0, run.status(), run::toString);
+        assertTrue(run.err().contains("plugin 'grayscale' switched to the native tier at step "), run::toString);
+        assertTrue(run.err().contains(" of transcode(), compiled in "), run::toString);
+        assertTrue(run.out().strip().endsWith(", tier auto"), run::toString);
+        assertGrayscaleOf(ImageIO.read(ASTRONAUT.toFile()), output);
+    }
+
     @Test
     void grayscaleCropInterpMatchesLumaFormula(@TempDir Path folder) throws IOException {
         BufferedImage crop = copyOf(ImageIO.read(ASTRONAUT.toFile()).getSubimage(200, 100, 40, 30));

@@ -56,6 +56,23 @@ class RunCommandTest {
         assertEquals(truffle.err(), run.err(), run::toString);
     }
 
+    /** With a threshold of 1 the first call of main compiles the plugin, so main runs as machine code. */
+    @Test
+    void autoTierGivesSameStatusOutputAndFault() {
+        KpcRun truffle = KpcRun.of(testPlugin("exit_status.kpc"), "one", "two");
+        KpcRun run = KpcRun.of("--tier=auto", "--auto-threshold=1", "--log.kpc.tier.level=FINE", testPlugin("exit_status.kpc"),
+                        "one", "two");
+        assertEquals(1002 & 255, run.status(), run::toString);
+        assertEquals(truffle.out(), run.out(), run::toString);
+        assertTrue(run.err().contains("plugin 'exit_status' switched to the native tier at step 1 of main()"),
+                        run::toString);
+
+        KpcRun truffleFault = KpcRun.of(testPlugin("fault_in_main.kpc"));
+        KpcRun fault = KpcRun.of("--tier=auto", "--auto-threshold=1", testPlugin("fault_in_main.kpc"));
+        assertEquals(1, fault.status(), fault::toString);
+        assertEquals(truffleFault.err(), fault.err(), fault::toString);
+    }
+
     @Test
     void mainWithoutParametersIgnoresArguments() {
         KpcRun run = KpcRun.of(testPlugin("main_void.kpc"), "unused");

@@ -47,6 +47,19 @@ class ServeCommandTest {
     }
 
     @Test
+    void serveTakesMachineCodeTiers() {
+        for (String tier : List.of("native", "emulated", "auto")) {
+            Arguments parsed = new Arguments();
+            Map<String, String> engineOptions = new HashMap<>();
+            parsed.parse(List.of("serve", "--root", ".", "--plugins", ".", "--tier=" + tier), engineOptions);
+            parsed.validate();
+            ServerOptions options = new ServeCommand(parsed, engineOptions, System.out, System.err).serverOptions(null);
+            assertEquals(tier, options.engineOptions().get("kpc.Tier"), tier);
+            assertNull(options.engineOptions().get("engine.Compilation"), tier);
+        }
+    }
+
+    @Test
     void everyServeLimitIsApplied() {
         List<String> args = new ArrayList<>(List.of("serve", "--root", ".", "--plugins", "."));
         for (String option : Arguments.SERVE_LIMITS) {

@@ -50,14 +50,18 @@ class ToolsTest {
     }
 
     @Test
-    void toolsAreRejectedInNativeTier() {
-        for (String tool : new String[] {"--cpusampler", "--inspect=" + LOOPBACK + ":0", "--dap.Suspend=false"}) {
-            String name = tool.substring(2).replaceAll("[.=].*", "");
-            KpcRun run = KpcRun.of("--tier=native", tool, KpcRun.testPlugin("exit_status.kpc"));
+    void toolsAreRejectedInMachineCodeTiers() {
+        for (String tier : new String[] {"native", "emulated", "auto"}) {
+            String when = tier.equals("auto") ? " once they are hot" : "";
+            for (String tool : new String[] {"--cpusampler", "--inspect=" + LOOPBACK + ":0", "--dap.Suspend=false"}) {
+                String name = tool.substring(2).replaceAll("[.=].*", "");
+                KpcRun run = KpcRun.of("--tier=" + tier, tool, KpcRun.testPlugin("exit_status.kpc"));
 
-            assertEquals(1, run.status(), run.toString());
-            assertEquals("kpc: option --" + name + " does not work with --tier=native, whose functions run as machine code"
-                            + " outside Truffle; use --tier=jit or --tier=interp with it\n", run.err());
+                assertEquals(1, run.status(), run.toString());
+                assertEquals("kpc: option --" + name + " does not work with --tier=" + tier + ", whose functions run as"
+                                + " machine code outside Truffle" + when + "; use --tier=jit or --tier=interp with it\n",
+                                run.err());
+            }
         }
     }
 

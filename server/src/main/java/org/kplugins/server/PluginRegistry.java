@@ -153,10 +153,14 @@ final class PluginRegistry implements AutoCloseable {
                         Thread.ofPlatform().name("kpc-compiler").stackSize(COMPILER_STACK_BYTES).daemon(true).factory());
     }
 
-    /** Returns the tier plugins run in: interp, jit or native, with interp also when the JVM lacks the Graal compiler. */
+    /**
+     * Returns the tier plugins run in: interp, jit, native, emulated or auto, with interp also when
+     * the JVM lacks the Graal compiler.
+     */
     private static String tierName(Engine engine, Map<String, String> engineOptions) {
-        if ("native".equals(engineOptions.get("kpc.Tier"))) {
-            return "native";
+        String kpcTier = engineOptions.get("kpc.Tier");
+        if ("native".equals(kpcTier) || "emulated".equals(kpcTier) || "auto".equals(kpcTier)) {
+            return kpcTier;
         }
         if ("false".equals(engineOptions.get("engine.Compilation"))) {
             return "interp";
