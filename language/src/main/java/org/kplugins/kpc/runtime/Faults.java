@@ -80,6 +80,20 @@ public final class Faults {
                         Access.EXECUTE, 0, location, instance.name());
     }
 
+    /**
+     * Builds the fault of an exception that the emulated CPU raised in machine code where the
+     * backend emits nothing that could raise it: undecodable bytes, a fetch from a page without
+     * execute permission, or an access that the MMU refused outside any plugin access. The MMU
+     * stopped code that was wrong; the report names the function the host called.
+     */
+    @TruffleBoundary
+    public static PluginFault machineException(Node location, PluginInstance instance, boolean invalidOpcode,
+                    boolean fetch, String detail) {
+        FaultKind kind = invalidOpcode ? FaultKind.INVALID_OPCODE : fetch ? FaultKind.PAGE_NOT_EXECUTABLE
+                        : FaultKind.GENERAL_PROTECTION;
+        return raise(kind, detail, location, instance);
+    }
+
     private static PluginFault raise(FaultKind kind, String detail, Node location, PluginInstance instance) {
         return PluginFault.raise(kind, detail, FaultReport.NO_ADDRESS, Access.NONE, 0, location, instance.name());
     }

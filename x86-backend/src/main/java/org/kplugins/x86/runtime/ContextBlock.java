@@ -18,13 +18,18 @@ final class ContextBlock {
     private final MemorySegment block;
     private final long argumentsOffset;
 
-    ContextBlock(MemorySegment memoryBase, MemorySegment pageTable, MemorySegment upcall, MemorySegment functionTable,
+    /**
+     * @param memoryBase the address of plugin address 0 in R15: its native address, or 0 for
+     *                   hardware-isolation code, which reaches plugin memory through GS
+     * @param upcall     the native upcall stub, or the emulated CPU's upcall gate
+     */
+    ContextBlock(long memoryBase, MemorySegment pageTable, long upcall, MemorySegment functionTable,
                     int[] dataImports, int maxParameters) {
         this.argumentsOffset = (RuntimeAbi.DATA_IMPORTS + 4L * dataImports.length + 7) & -8;
         this.block = Arena.ofAuto().allocate(argumentsOffset + 8L * (maxParameters + 2), 16);
-        block.set(JAVA_LONG, RuntimeAbi.MEMORY_BASE, memoryBase.address());
+        block.set(JAVA_LONG, RuntimeAbi.MEMORY_BASE, memoryBase);
         block.set(JAVA_LONG, RuntimeAbi.PAGE_TABLE, pageTable.address());
-        block.set(JAVA_LONG, RuntimeAbi.UPCALL, upcall.address());
+        block.set(JAVA_LONG, RuntimeAbi.UPCALL, upcall);
         block.set(JAVA_LONG, RuntimeAbi.FUNCTION_TABLE, functionTable.address());
         for (int i = 0; i < dataImports.length; i++) {
             block.set(JAVA_INT, RuntimeAbi.DATA_IMPORTS + 4L * i, dataImports[i]);
@@ -33,6 +38,11 @@ final class ContextBlock {
 
     long address() {
         return block.address();
+    }
+
+    /** Returns the block's memory, which the emulated CPU maps. */
+    MemorySegment segment() {
+        return block;
     }
 
     long argumentsAddress() {

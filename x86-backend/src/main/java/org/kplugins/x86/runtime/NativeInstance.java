@@ -14,10 +14,13 @@ import org.kplugins.monitor.memory.AddressSpace;
 final class NativeInstance {
 
     private final ContextBlock block;
+    /** The emulated CPU of the instance, or null in the native tier. */
+    private final EmulatedCpu cpu;
     private Throwable pending;
 
-    private NativeInstance(ContextBlock block) {
+    private NativeInstance(ContextBlock block, EmulatedCpu cpu) {
         this.block = block;
+        this.cpu = cpu;
     }
 
     /** Returns the native state of {@code instance}, creating it on the first call. */
@@ -31,8 +34,17 @@ final class NativeInstance {
         for (int i = 0; i < dataImports.length; i++) {
             dataImports[i] = instance.dataImportAddress(mappedIndex(instance, windows.get(i)));
         }
-        NativeInstance state = new NativeInstance(new ContextBlock(memory.nativeMemory(), memory.nativePageTable(),
-                        Upcalls.stub(), program.nativeFunctionTable(), dataImports, program.maxParameters()));
+        NativeInstance state;
+        if (program.machine() == null) {
+            state = new NativeInstance(new ContextBlock(memory.nativeMemory().address(), memory.nativePageTable(),
+                            Upcalls.stub().address(), program.nativeFunctionTable(), dataImports, program.maxParameters()),
+                            null);
+        } else {
+            long memoryBase = program.hardwareIsolation() ? 0 : memory.nativeMemory().address();
+            ContextBlock block = new ContextBlock(memoryBase, memory.nativePageTable(), program.machine().upcallGate(),
+                            program.nativeFunctionTable(), dataImports, program.maxParameters());
+            state = new NativeInstance(block, new EmulatedCpu(program, memory, block));
+        }
         instance.setTierState(state);
         return state;
     }
@@ -56,6 +68,10 @@ final class NativeInstance {
 
     ContextBlock block() {
         return block;
+    }
+
+    EmulatedCpu cpu() {
+        return cpu;
     }
 
     /** Keeps the fault or exception that ended an upcall and makes the machine code unwind. */

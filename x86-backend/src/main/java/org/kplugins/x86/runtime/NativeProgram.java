@@ -22,6 +22,10 @@ import org.kplugins.kpc.types.FunctionType;
 import org.kplugins.x86.lower.ProgramLowering;
 import org.kplugins.x86.select.RuntimeAbi;
 import org.kplugins.kpc.runtime.Faults;
+import org.kplugins.kpc.runtime.NativeTier;
+import org.kplugins.monitor.cpu.CpuState;
+import org.kplugins.monitor.cpu.X86Exception;
+import org.kplugins.monitor.cpu.X86Machine;
 import org.kplugins.kpc.runtime.KpcNull;
 import org.kplugins.kpc.runtime.PluginInstance;
 import org.kplugins.monitor.memory.AddressSpace;
@@ -55,8 +59,16 @@ final class NativeProgram {
     private final String name;
     private final NativeCode code;
     private final IrProgram ir;
+    /** Where the code runs: installed in executable memory, or on the emulated CPU. */
+    private final NativeTier.Mode mode;
+    /** The installed code, or null on the emulated CPU. */
     private final MemorySegment installed;
+    /** The entry trampoline of installed code, or null on the emulated CPU. */
     private final MemorySegment entry;
+    /** The emulated CPU's view of the code, or null for installed code. */
+    private final X86Machine machine;
+    /** Address of code offset 0: in executable memory, or in the emulated code segment. */
+    private final long codeBase;
     private final Map<String, NativeFunctionRootNode> roots = new HashMap<>();
     private final Map<String, Long> functionAddresses = new HashMap<>();
     private final int maxParameters;
@@ -65,17 +77,27 @@ final class NativeProgram {
     private final MemorySegment nativeFunctionTable;
 
     NativeProgram(KpcLanguage language, String name, IrProgram ir, NativeCode code, FunctionTable functionTable,
-                    PluginImports imports) {
+                    PluginImports imports, NativeTier.Mode mode) {
         this.name = name;
         this.code = code;
         this.ir = ir;
-        this.installed = Posix.installCode(code.code());
-        this.entry = installed.asSlice(code.entryOffset());
+        this.mode = mode;
+        if (mode == NativeTier.Mode.NATIVE) {
+            this.installed = Posix.installCode(code.code());
+            this.entry = installed.asSlice(code.entryOffset());
+            this.machine = null;
+            this.codeBase = installed.address();
+        } else {
+            this.installed = null;
+            this.entry = null;
+            this.machine = new X86Machine(language, code.code());
+            this.codeBase = machine.codeBase();
+        }
         int parameters = 0;
         Sections sections = new Sections();
         for (IrFunction function : ir.functions()) {
             roots.put(function.name(), new NativeFunctionRootNode(language, this, function, sections));
-            functionAddresses.put(function.name(), installed.address() + code.functionOffsets().get(function.name()));
+            functionAddresses.put(function.name(), codeBase + code.functionOffsets().get(function.name()));
             parameters = Math.max(parameters, function.parameterCount());
         }
         this.maxParameters = parameters;
@@ -113,6 +135,16 @@ final class NativeProgram {
         }
         table.setEntries(entries);
         return nativeTable;
+    }
+
+    /** Returns the emulated CPU's view of the code, or null when the code runs natively. */
+    X86Machine machine() {
+        return machine;
+    }
+
+    /** Returns whether the code is hardware-isolation code, which reaches plugin memory through GS. */
+    boolean hardwareIsolation() {
+        return mode == NativeTier.Mode.EMULATED_HARDWARE;
     }
 
     MemorySegment nativeFunctionTable() {
@@ -165,14 +197,21 @@ final class NativeProgram {
             arguments[i] = argument instanceof Long value ? value : (Integer) argument;
         }
         long budget = instance.budget();
-        block.prepare(budget == 0 ? Long.MAX_VALUE : budget, nativeStackLimit());
+        EmulatedCpu cpu = state.cpu();
+        block.prepare(budget == 0 ? Long.MAX_VALUE : budget, cpu == null ? nativeStackLimit() : cpu.stackLimit());
         block.setArguments(stackPointer, arguments);
 
         long function = functionAddresses.get(root.function().name());
         long result;
         Upcalls.ActiveCall previous = Upcalls.enter(new Upcalls.ActiveCall(this, instance, state));
         try {
-            result = (long) ENTER.invokeExact(entry, block.address(), function, block.argumentsAddress());
+            if (cpu == null) {
+                result = (long) ENTER.invokeExact(entry, block.address(), function, block.argumentsAddress());
+            } else {
+                result = emulate(cpu, block, function);
+            }
+        } catch (X86Exception e) {
+            throw hardwareFault(root, instance, e);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
@@ -183,13 +222,70 @@ final class NativeProgram {
 
         long faultPc = block.faultPc();
         if (faultPc != 0) {
-            throw fault(root, instance, state, faultPc - installed.address());
+            throw fault(root, instance, state, faultPc - codeBase);
         }
         Width width = root.function().result();
         if (width == null) {
             return KpcNull.INSTANCE;
         }
         return width == Width.I64 ? (Object) result : (Object) (int) result;
+    }
+
+    /**
+     * Runs the entry trampoline on the emulated CPU with the System V arguments the native call
+     * passes: the context block, the function's code address and the argument block.
+     */
+    private long emulate(EmulatedCpu cpu, ContextBlock block, long function) {
+        CpuState registers = cpu.state();
+        registers.setRegister(CpuState.RDI, block.address());
+        registers.setRegister(CpuState.RSI, function);
+        registers.setRegister(CpuState.RDX, block.argumentsAddress());
+        registers.setRegister(CpuState.RSP, cpu.stackTop());
+        return machine.run(registers, codeBase + code.entryOffset());
+    }
+
+    /**
+     * Turns an exception of the emulated CPU into the fault report the other tiers give. In
+     * hardware-isolation code, a page fault or general-protection fault at a plugin access and a
+     * divide error at a division are the plugin's faults: the report comes from the same address
+     * space check and fault builders as in the Truffle tier. Any other exception means the
+     * machine code did something the backend never emits, and the MMU stopped it.
+     */
+    private RuntimeException hardwareFault(NativeFunctionRootNode entered, PluginInstance instance, X86Exception e) {
+        FaultStub stub = code.hardwareSites().get((int) e.instructionOffset());
+        if (stub != null && stub.site() == null) {
+            // The backend proved this access or division safe, so a fault there is the backend's error.
+            return new IllegalStateException("the machine code of " + stub.function() + "() faulted at an access or division"
+                            + " that the backend proved safe: " + e.getMessage());
+        }
+        if (stub != null) {
+            NativeFunctionRootNode root = roots.get(stub.function());
+            SiteNode site = root.site(stub.site());
+            switch (stub.reason()) {
+                case READ, WRITE -> {
+                    if (e.vector() == X86Exception.PAGE_FAULT || e.vector() == X86Exception.GENERAL_PROTECTION) {
+                        int address = (int) e.accessOffset();
+                        if (stub.reason() == FaultStub.Reason.READ) {
+                            instance.memory().checkRead(site, address, stub.size());
+                        } else {
+                            instance.memory().checkWrite(site, address, stub.size());
+                        }
+                        return disagreement(stub, address);
+                    }
+                }
+                case DIVIDE_BY_ZERO -> {
+                    if (e.vector() == X86Exception.DIVIDE_ERROR) {
+                        return e.divisor() == 0 ? Faults.divisionByZero(site, instance)
+                                        : Faults.divisionOverflow(site, instance, stub.operator(), stub.is64Bit());
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        return Faults.machineException(entered, instance, e.vector() == X86Exception.INVALID_OPCODE,
+                        e.vector() == X86Exception.PAGE_FAULT && (e.errorCode() & X86Exception.PF_FETCH) != 0,
+                        "the emulated CPU stopped the machine code of plugin " + name + ": " + e.getMessage());
     }
 
     /**
@@ -238,7 +334,7 @@ final class NativeProgram {
             }
             case NATIVE_STACK_OVERFLOW -> {
                 // Reported at the call whose callee found the stack used up, or at the function the host called.
-                FaultStub call = code.callReturns().get((int) (block.faultReturnAddress() - installed.address()));
+                FaultStub call = code.callReturns().get((int) (block.faultReturnAddress() - codeBase));
                 return call == null ? Faults.hostStackOverflow(entered, instance)
                                 : Faults.hostStackOverflow(roots.get(call.function()).site(call.site()), instance);
             }

@@ -74,7 +74,7 @@ final class Upcalls {
 
     /** Runs the Java side of the upcall. It catches every throwable, because none may unwind through machine code. */
     @SuppressWarnings("unused")
-    private static long dispatch(long context, int index, long arguments) {
+    static long dispatch(long context, int index, long arguments) {
         ActiveCall call = CURRENT.get();
         try {
             if (call == null || call.state().block().address() != context) {

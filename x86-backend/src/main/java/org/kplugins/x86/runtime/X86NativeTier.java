@@ -28,6 +28,7 @@ import org.kplugins.x86.emit.NativeCode;
 import org.kplugins.x86.emit.X86Compiler;
 import org.kplugins.x86.ir.IrProgram;
 import org.kplugins.x86.lower.ProgramLowering;
+import org.kplugins.x86.select.CodeMode;
 import org.kplugins.x86.select.RuntimeAbi;
 
 /**
@@ -46,10 +47,12 @@ public final class X86NativeTier implements NativeTier {
 
     @Override
     public String unavailableReason(Mode mode) {
-        if (mode != Mode.NATIVE) {
-            return "the emulated CPU is not built yet";
-        }
         String os = System.getProperty("os.name", "");
+        if (mode != Mode.NATIVE) {
+            // The emulated CPU runs anywhere, but instance memory is reserved with mmap.
+            return os.toLowerCase(Locale.ROOT).startsWith("linux") ? null
+                            : "the emulated tier reserves plugin memory with Linux mmap, and this JVM runs on " + os;
+        }
         String arch = System.getProperty("os.arch", "");
         if (!os.toLowerCase(Locale.ROOT).startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
             return "the native tier runs on Linux x86-64 only, and this JVM runs on " + os + " " + arch;
@@ -63,7 +66,8 @@ public final class X86NativeTier implements NativeTier {
         FunctionTable functionTable = FunctionTable.forUnit(unit);
         PluginLayout layout = PluginLayout.create(unit, StringLiterals.collect(unit), functionTable, stackSize);
         List<ProgramLowering.Unsupported> unsupported = new ArrayList<>();
-        IrProgram ir = ProgramLowering.lower(unit, imports, layout, functionTable, budgetEnabled, unsupported);
+        CodeMode codeMode = mode == Mode.EMULATED_HARDWARE ? CodeMode.HARDWARE : CodeMode.CHECKED;
+        IrProgram ir = ProgramLowering.lower(unit, imports, layout, functionTable, budgetEnabled, codeMode, unsupported);
         if (!unsupported.isEmpty()) {
             DiagnosticSink sink = new DiagnosticSink();
             for (ProgramLowering.Unsupported function : unsupported) {
@@ -73,10 +77,10 @@ public final class X86NativeTier implements NativeTier {
             }
             sink.throwIfErrors();
         }
-        NativeCode code = X86Compiler.compile(ir, allocatableRegisters());
+        NativeCode code = X86Compiler.compile(ir, allocatableRegisters(), codeMode);
         dumpIfRequested(name, code);
 
-        NativeProgram program = new NativeProgram(language, name, ir, code, functionTable, imports);
+        NativeProgram program = new NativeProgram(language, name, ir, code, functionTable, imports, mode);
         Map<String, FunctionEntry> exports = new LinkedHashMap<>();
         for (Function function : unit.functions()) {
             if (function.isDefined() && !function.isStatic()) {

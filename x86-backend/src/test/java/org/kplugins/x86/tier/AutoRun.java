@@ -2,6 +2,7 @@
 package org.kplugins.x86.tier;
 
 import java.io.ByteArrayOutputStream;
+import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,12 +29,15 @@ final class AutoRun implements AutoCloseable {
     final Context context;
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final List<String> records = new ArrayList<>();
+    /** The host's symbol table, held so that it stays reachable, as a host must, while the context uses it. */
+    private final SymbolTable table;
 
     /**
      * @param options language options besides kpc.Tier
      * @param table   the host's symbol table, or null for the built-in exports only
      */
     AutoRun(Map<String, String> options, SymbolTable table) {
+        this.table = table;
         Map<String, String> all = new LinkedHashMap<>(options);
         all.put("kpc.Tier", "auto");
         if (table != null) {
@@ -90,5 +94,6 @@ final class AutoRun implements AutoCloseable {
     @Override
     public void close() {
         context.close();
+        Reference.reachabilityFence(table);
     }
 }

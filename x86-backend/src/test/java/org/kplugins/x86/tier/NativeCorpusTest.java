@@ -73,13 +73,25 @@ class NativeCorpusTest {
     }
 
     private static void runPlugin(Path plugin, String registers) throws IOException {
+        runPlugin(plugin, registers, Map.of("kpc.Tier", "native"));
+    }
+
+    /**
+     * Runs a corpus plugin with the options {@code tier} (kpc.Tier and the options of that tier)
+     * and checks its output, exit status or fault report against the expected output.
+     *
+     * @param registers how many registers the allocator may use, or null for all
+     */
+    static void runPlugin(Path plugin, String registers, Map<String, String> tier) throws IOException {
         String expected = Files.readString(sibling(plugin, ".output"), StandardCharsets.UTF_8);
         String name = testName(CORPUS, plugin);
         String previous = registers == null ? null : System.setProperty(X86NativeTier.REGISTERS_PROPERTY, registers);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         String result;
-        try (Context context = Corpus.nativeContext(readOptions(plugin), out, err)) {
+        Map<String, String> options = new LinkedHashMap<>(readOptions(plugin));
+        options.putAll(tier);
+        try (Context context = Corpus.context(options, out, err)) {
             result = runMain(context, plugin);
         } finally {
             if (registers != null) {
@@ -168,14 +180,14 @@ class NativeCorpusTest {
         private Corpus() {
         }
 
-        static Context nativeContext(Map<String, String> options, ByteArrayOutputStream out, ByteArrayOutputStream err) {
-            return context("native", options, out, err);
-        }
-
         static Context context(String tier, Map<String, String> options, ByteArrayOutputStream out,
                         ByteArrayOutputStream err) {
             Map<String, String> all = new LinkedHashMap<>(options);
             all.put("kpc.Tier", tier);
+            return context(all, out, err);
+        }
+
+        static Context context(Map<String, String> all, ByteArrayOutputStream out, ByteArrayOutputStream err) {
             return Context.newBuilder("kpc").out(out).err(err).allowIO(IOAccess.ALL).allowExperimentalOptions(true)
                             .allowHostAccess(HostAccess.newBuilder().allowArrayAccess(true).allowBufferAccess(true).build())
                             .options(all).build();
