@@ -3,7 +3,6 @@ package org.kplugins.monitor.cpu;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
-import com.oracle.truffle.api.Assumption;
 import com.oracle.truffle.api.CompilerDirectives;
 import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
 import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
@@ -12,19 +11,19 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import org.kplugins.monitor.memory.AddressSpace;
-import org.kplugins.monitor.memory.PageFlags;
 
 /**
  * A memory operand of a translated instruction. Each access goes through the segment check and
  * the page table of the CPU's {@link Mmu}.
  *
- * <p>Specialization on stable page-table entries: after its first access, the node keeps the
- * range of pages around that access which allow it, for the MMU it saw. An access of that MMU
- * inside the range needs one unsigned comparison. The range of plugin pages depends on the
- * address space's {@link AddressSpace#pageTableUnchanged()} assumption, so a change of the
- * mapping drops it; regions with one entry for all pages never change. After
+ * <p>Specialization on stable page-table entries: after its first access, the node keeps, for
+ * the MMU it saw, the region that access hit. In a region with one entry for all its pages (the
+ * machine stack, the context block), an access needs one unsigned comparison. In plugin memory
+ * the node also keeps the index of the address space's access window, a run of pages with the
+ * access's flags that the address space updates whenever the host maps, unmaps or protects
+ * pages, so the check reads the window's current bounds and never relies on a stale entry. After
  * {@link #RESPECIALIZATIONS} misses, or for a second MMU (another plugin instance), the node
- * checks every access through the MMU without a cache.
+ * checks every access through the whole MMU.
  */
 final class MemoryOperand extends OperandNode {
 
@@ -35,8 +34,6 @@ final class MemoryOperand extends OperandNode {
     static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private static final int RESPECIALIZATIONS = 8;
-    /** Pages scanned on each side of an access when the node computes its range of plugin pages. */
-    private static final int RANGE_PAGES = 1 << 12;
 
     private final Segment segment;
     private final int base;
@@ -49,11 +46,14 @@ final class MemoryOperand extends OperandNode {
     @CompilationFinal private boolean generic;
     @CompilationFinal private int misses;
     @CompilationFinal private long readStart;
+    /** Bytes of the cached read range, 0 while no read has been cached. */
     @CompilationFinal private long readSpan;
-    @CompilationFinal private Assumption readStable;
+    @CompilationFinal private AddressSpace readSpace;
+    @CompilationFinal private int readWindow = AddressSpace.NO_WINDOW;
     @CompilationFinal private long writeStart;
     @CompilationFinal private long writeSpan;
-    @CompilationFinal private Assumption writeStable;
+    @CompilationFinal private AddressSpace writeSpace;
+    @CompilationFinal private int writeWindow = AddressSpace.NO_WINDOW;
 
     MemoryOperand(Operand.Mem operand, X86Machine machine, int instructionOffset, int next) {
         this.segment = operand.segment();
@@ -116,19 +116,38 @@ final class MemoryOperand extends OperandNode {
     long linear(VirtualFrame frame, CpuState state, int size, int access) {
         long offset = offset(frame);
         Mmu mmu = state.mmu();
-        long linear = segmentBase(mmu, offset, size);
         if (mmu == cachedMmu) {
-            if (access == Mmu.WRITE) {
-                if (writeStable != null && Long.compareUnsigned(linear - writeStart, writeSpan - size) <= 0
-                                && writeStable.isValid()) {
-                    return linear;
-                }
-            } else if (readStable != null && Long.compareUnsigned(linear - readStart, readSpan - size) <= 0
-                            && readStable.isValid()) {
+            // The MMU is a constant here, so its GS descriptor folds into the comparison.
+            long linear = offset;
+            boolean inSegment = true;
+            if (segment == Segment.GS) {
+                SegmentDescriptor gs = cachedMmu.gs();
+                inSegment = gs.contains(offset, size);
+                linear = gs.base() + offset;
+            } else if (segment == Segment.FS || segment == Segment.CS) {
+                inSegment = false;
+            }
+            if (inSegment && (access == Mmu.WRITE ? hits(linear, size, writeStart, writeSpan, writeSpace, writeWindow, true)
+                            : hits(linear, size, readStart, readSpan, readSpace, readWindow, false))) {
                 return linear;
             }
         }
-        return missed(mmu, linear, size, access, offset);
+        return missed(mmu, offset, size, access);
+    }
+
+    /**
+     * Returns whether an access lies in the cached range of pages: a region with one entry for
+     * all pages, or plugin memory, where the address space's access window must also contain it.
+     */
+    private static boolean hits(long linear, int size, long start, long span, AddressSpace space, int window, boolean write) {
+        if (Long.compareUnsigned(linear - start, span - size) > 0 || span < size) {
+            return false;
+        }
+        if (space == null) {
+            return true;
+        }
+        int address = (int) (linear - start);
+        return write ? space.isInWriteWindow(window, address, size) : space.isInReadWindow(window, address, size);
     }
 
     /** Applies the segment: the limit check and base of GS, a #GP for FS and for reads through CS, nothing for flat DS and SS. */
@@ -136,88 +155,72 @@ final class MemoryOperand extends OperandNode {
         if (segment == Segment.GS) {
             SegmentDescriptor gs = mmu.gs();
             if (!gs.contains(offset, size)) {
-                CompilerDirectives.transferToInterpreter();
                 throw new X86Exception(X86Exception.GENERAL_PROTECTION, 0, gs.base() + offset, instructionOffset, offset, size, 0);
             }
             return gs.base() + offset;
         }
         if (segment == Segment.FS || segment == Segment.CS) {
-            CompilerDirectives.transferToInterpreter();
             throw new X86Exception(X86Exception.GENERAL_PROTECTION, 0, offset, instructionOffset, offset, size, 0);
         }
         return offset;
     }
 
-    private long missed(Mmu mmu, long linear, int size, int access, long offset) {
+    private long missed(Mmu mmu, long offset, int size, int access) {
         if (generic) {
-            checkAll(mmu, linear, size, access, offset);
-            return linear;
+            return checkAll(mmu, offset, size, access);
         }
         CompilerDirectives.transferToInterpreterAndInvalidate();
-        checkAll(mmu, linear, size, access, offset);
+        long linear = checkAll(mmu, offset, size, access);
         if (misses++ >= RESPECIALIZATIONS || (cachedMmu != null && cachedMmu != mmu)) {
             generic = true;
             cachedMmu = null;
             return linear;
         }
-        specialize(mmu, linear, access);
+        specialize(mmu, linear, size, access);
         return linear;
     }
 
+    /** Checks an access through the segment and the whole page table, and returns its linear address. */
     @TruffleBoundary
-    private void checkAll(Mmu mmu, long linear, int size, int access, long offset) {
+    private long checkAll(Mmu mmu, long offset, int size, int access) {
+        long linear = segmentBase(mmu, offset, size);
         try {
             mmu.check(linear, size, access, offset);
         } catch (X86Exception e) {
             throw e.at(instructionOffset);
         }
+        return linear;
     }
 
-    /** Caches the range of pages around {@code linear} that allow the access, which has just passed the full check. */
-    private void specialize(Mmu mmu, long linear, int access) {
-        int regionIndex = mmu.regionIndex(linear, 1);
+    /** Caches where the access, which has just passed the full check, lies: its region and, in plugin memory, its access window. */
+    private void specialize(Mmu mmu, long linear, int size, int access) {
+        int regionIndex = mmu.regionIndex(linear, size);
         if (regionIndex < 0) {
             return;
         }
         Mmu.Region region = mmu.region(regionIndex);
-        long start;
-        long end;
-        Assumption stable;
         AddressSpace space = region.space();
-        if (space == null) {
-            start = region.start();
-            end = region.start() + region.size();
-            stable = Assumption.ALWAYS_VALID;
-        } else {
-            stable = space.pageTableUnchanged();
-            int needed = access == Mmu.WRITE ? PageFlags.PRESENT | PageFlags.WRITABLE : PageFlags.PRESENT;
-            long page = (linear - region.start()) >>> 12;
-            long pages = region.size() >>> 12;
-            long low = page;
-            while (low > 0 && page - low < RANGE_PAGES && (space.flagsOf((int) ((low - 1) << 12)) & needed) == needed) {
-                low--;
+        int window = AddressSpace.NO_WINDOW;
+        if (space != null) {
+            int address = (int) (linear - region.start());
+            window = access == Mmu.WRITE ? space.findWriteWindow(address, size) : space.findReadWindow(address, size);
+            if (window == AddressSpace.NO_WINDOW) {
+                return;
             }
-            long high = page + 1;
-            while (high < pages && high - page < RANGE_PAGES && (space.flagsOf((int) (high << 12)) & needed) == needed) {
-                high++;
-            }
-            start = region.start() + (low << 12);
-            end = region.start() + (high << 12);
+        } else if (!region.uniformlyAllows(access)) {
+            return;
         }
         cachedMmu = mmu;
         if (access == Mmu.WRITE) {
-            writeStart = start;
-            writeSpan = end - start;
-            writeStable = stable;
-            if (readStable == null) {
-                readStart = start;
-                readSpan = end - start;
-                readStable = stable;
-            }
+            writeStart = region.start();
+            writeSpan = region.size();
+            writeSpace = space;
+            writeWindow = window;
         } else {
-            readStart = start;
-            readSpan = end - start;
-            readStable = stable;
+            readStart = region.start();
+            readSpan = region.size();
+            readSpace = space;
+            readWindow = window;
         }
     }
 }

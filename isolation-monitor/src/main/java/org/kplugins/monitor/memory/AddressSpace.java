@@ -92,8 +92,6 @@ public final class AddressSpace {
     private final MemorySegment nativePageTable;
     /** End of the highest page ever mapped, for {@link #residentBytes} of a natively backed address space. */
     private long nativeExtent;
-    /** See {@link #pageTableUnchanged()}. */
-    private Assumption pageTableUnchanged = Assumption.create("page table unchanged");
     /** Ranges that plugin reads may access without the page-table check: present pages. */
     private final AccessWindows readWindows = new AccessWindows(READ_FLAGS);
     /** Ranges that plugin writes may access without the page-table check: present and writable pages. */
@@ -340,23 +338,8 @@ public final class AddressSpace {
         updateWindows(firstPage, endPage);
     }
 
-    /**
-     * Returns an assumption that stays valid until the page table changes. Translated code of the
-     * emulated CPU specializes its page checks on ranges of pages it has seen, and depends on this
-     * assumption to drop them when the host maps, unmaps or protects pages.
-     */
-    public Assumption pageTableUnchanged() {
-        Assumption current = pageTableUnchanged;
-        if (!current.isValid()) {
-            current = Assumption.create("page table of " + pluginName + " unchanged");
-            pageTableUnchanged = current;
-        }
-        return current;
-    }
-
     /** Brings both window tables up to date after the flags of pages {@code [firstPage, endPage)} changed. */
     private void updateWindows(int firstPage, int endPage) {
-        pageTableUnchanged.invalidate();
         readWindows.update(pageFlags, firstPage, endPage);
         writeWindows.update(pageFlags, firstPage, endPage);
         if (nativePageTable != null) {
