@@ -180,10 +180,16 @@ class NativeCorpusTest {
         private Corpus() {
         }
 
+        /** Returns a context of {@code tier}, where emulated-checked and emulated-hardware name the emulated tier's code modes. */
         static Context context(String tier, Map<String, String> options, ByteArrayOutputStream out,
                         ByteArrayOutputStream err) {
             Map<String, String> all = new LinkedHashMap<>(options);
-            all.put("kpc.Tier", tier);
+            if (tier.startsWith("emulated-")) {
+                all.put("kpc.Tier", "emulated");
+                all.put("kpc.EmulatedCode", tier.substring("emulated-".length()));
+            } else {
+                all.put("kpc.Tier", tier);
+            }
             return context(all, out, err);
         }
 

@@ -99,7 +99,7 @@ class NativeRuntimeTest {
     }
 
     /** Exports mix, widen, table and counters in a table of its own, and runs the plugin's main in {@code tier}. */
-    private static String runWithExports(String tier, String source, List<String> calls, ByteBuffer counters) {
+    static String runWithExports(String tier, String source, List<String> calls, ByteBuffer counters) {
         SymbolTable table = new SymbolTable("native-runtime-test");
         table.add(new FunctionExport("mix", "int mix(signed char a, unsigned short b, long long c, const char *text)", 1,
                         (memory, arguments) -> {
@@ -179,7 +179,7 @@ class NativeRuntimeTest {
         }
     }
 
-    private static String runHostFailure(String tier, String source, int argc) {
+    static String runHostFailure(String tier, String source, int argc) {
         SymbolTable table = new SymbolTable("native-runtime-failures");
         table.add(new FunctionExport("peek", "int peek(const int *where)", 1,
                         (memory, arguments) -> memory.readInt(arguments[0])));

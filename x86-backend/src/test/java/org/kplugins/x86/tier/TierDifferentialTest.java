@@ -39,6 +39,23 @@ class TierDifferentialTest {
         return plugins().map(plugin -> DynamicTest.dynamicTest(name(plugin), () -> compare(plugin, "1")));
     }
 
+    @TestFactory
+    Stream<DynamicTest> emulatedCheckedMatchesTruffle() throws IOException {
+        return plugins().map(plugin -> DynamicTest.dynamicTest(name(plugin), () -> compare(plugin, "emulated", "checked")));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> emulatedHardwareMatchesTruffle() throws IOException {
+        return plugins().map(plugin -> DynamicTest.dynamicTest(name(plugin), () -> compare(plugin, "emulated", "hardware")));
+    }
+
+    private static void compare(Path plugin, String tier, String emulatedCode) throws IOException {
+        Map<String, String> options = new LinkedHashMap<>(NativeCorpusTest.readOptions(plugin));
+        String truffle = run(plugin, "truffle", options, null);
+        options.put("kpc.EmulatedCode", emulatedCode);
+        assertEquals(truffle, run(plugin, tier, options, null), name(plugin) + " in " + tier + " " + emulatedCode);
+    }
+
     private static Stream<Path> plugins() throws IOException {
         List<Path> plugins;
         try (Stream<Path> files = Files.list(PLUGINS)) {

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.x86.tier;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.Value;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The emulated tier at the kernel boundary, in both code modes: host functions and data windows
+ * through the upcall gate, host failures, and the machine stack limit.
+ */
+class EmulatedRuntimeTest {
+
+    private static Map<String, String> emulated(String code, Map<String, String> options) {
+        Map<String, String> all = new java.util.LinkedHashMap<>(options);
+        all.put("kpc.Tier", "emulated");
+        all.put("kpc.EmulatedCode", code);
+        return all;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"checked", "hardware"})
+    void hostFunctionsAndDataWindowsMatchTruffle(String code) {
+        String source = """
+                        #include <kernel.h>
+                        int mix(signed char a, unsigned short b, long long c, const char *text);
+                        unsigned long long widen(unsigned int value);
+                        extern const uint8_t table[4];
+                        extern int counters[2];
+                        int main(void) {
+                            printk("mix %d\\n", mix(-3, 65535, -5000000000LL, "host"));
+                            printk("widen %llu\\n", widen(4000000000u));
+                            printk("table %d %d\\n", table[0], table[3]);
+                            counters[0] += 7;
+                            counters[1] = table[1] * 1000;
+                            return counters[0];
+                        }
+                        """;
+        ByteBuffer truffleCounters = ByteBuffer.allocate(8);
+        String truffle = NativeRuntimeTest.runWithExports("truffle", source, new ArrayList<>(), truffleCounters);
+        List<String> calls = new ArrayList<>();
+        ByteBuffer counters = ByteBuffer.allocate(8);
+        String emulatedTier = NativeRuntimeTest.runWithExports("emulated-" + code, source, calls, counters);
+
+        assertEquals(truffle, emulatedTier);
+        assertEquals(List.of("mix(-3, 65535, -5000000000, host)", "widen(4000000000)"), calls);
+        assertArrayEquals(truffleCounters.array(), counters.array());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"checked", "hardware"})
+    void hostFunctionFaultsAndErrorsMatchTruffle(String code) {
+        String source = """
+                        #include <kernel.h>
+                        int peek(const int *where);
+                        int fail(int code);
+                        int main(int argc, char **argv) {
+                            printk("peek %d\\n", peek((const int *)argv[0]));
+                            return argc == 1 ? peek((const int *)16) : fail(argc);
+                        }
+                        """;
+        for (int argc : new int[] {1, 2}) {
+            assertEquals(NativeRuntimeTest.runHostFailure("truffle", source, argc),
+                            NativeRuntimeTest.runHostFailure("emulated-" + code, source, argc), "argc " + argc);
+        }
+    }
+
+    /**
+     * Plugin recursion deeper than the machine stack allows ends in the prologue's check of the
+     * machine stack limit, as in the native tier, and the context stays usable. Translated regions
+     * nest on the Java stack only up to a bound, so the Java stack never overflows first.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"checked", "hardware"})
+    void deepRecursionStopsAtMachineStackLimit(String code) {
+        String source = """
+                        static int down(int n) { return down(n + 1) + 1; }
+                        int main(void) { return down(0); }
+                        """;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (Context context = NativeCorpusTest.Corpus.context(emulated(code, Map.of("kpc.StackSize",
+                        Integer.toString(64 << 20), "kpc.MemoryLimit", Integer.toString(256 << 20))), out, out)) {
+            Value instance = context.eval(Source.newBuilder("kpc", source, "deep.kpc").buildLiteral());
+            PolyglotException fault = assertThrows(PolyglotException.class, () -> instance.getMember("main").execute());
+            assertTrue(fault.isGuestException(), fault::toString);
+            assertEquals("STACK_OVERFLOW", fault.getGuestObject().getMember("kind").asString());
+            assertTrue(fault.getMessage().startsWith("deep.kpc:1:33: fault: stack fault (stack overflow): call nesting exceeds"
+                            + " the host thread's stack in down() of plugin deep"), fault.getMessage());
+
+            Value healthy = context.eval(Source.newBuilder("kpc", """
+                            int sum_to(int n) { int s = 0; for (int i = 1; i <= n; i++) s += i; return s; }
+                            """, "sum_to.kpc").buildLiteral());
+            assertEquals(5050, healthy.invokeMember("sum_to", 100).asInt());
+        }
+    }
+}
