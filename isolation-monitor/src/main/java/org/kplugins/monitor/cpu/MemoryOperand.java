@@ -21,9 +21,10 @@ import org.kplugins.monitor.memory.AddressSpace;
  * machine stack, the context block), an access needs one unsigned comparison. In plugin memory
  * the node also keeps the index of the address space's access window, a run of pages with the
  * access's flags that the address space updates whenever the host maps, unmaps or protects
- * pages, so the check reads the window's current bounds and never relies on a stale entry. After
- * {@link #RESPECIALIZATIONS} misses, or for a second MMU (another plugin instance), the node
- * checks every access through the whole MMU.
+ * pages, so the check reads the window's current bounds and never relies on a stale entry. The
+ * MMU of another instance of the program has its regions at the same indexes, so its accesses
+ * take the same check with the region read from that MMU instead of constants. After
+ * {@link #RESPECIALIZATIONS} misses the node checks every access through the whole MMU.
  */
 final class MemoryOperand extends OperandNode {
 
@@ -54,6 +55,9 @@ final class MemoryOperand extends OperandNode {
     @CompilationFinal private long writeSpan;
     @CompilationFinal private AddressSpace writeSpace;
     @CompilationFinal private int writeWindow = AddressSpace.NO_WINDOW;
+    /** Region indexes of the cached reads and writes, the same in every instance's MMU; -1 while none is cached. */
+    @CompilationFinal private int readRegion = -1;
+    @CompilationFinal private int writeRegion = -1;
 
     MemoryOperand(Operand.Mem operand, X86Machine machine, int instructionOffset, int next) {
         this.segment = operand.segment();
@@ -131,8 +135,31 @@ final class MemoryOperand extends OperandNode {
                             : hits(linear, size, readStart, readSpan, readSpace, readWindow, false))) {
                 return linear;
             }
+        } else if (cachedMmu != null) {
+            // Another instance of the program: the same region and window indexes, read from its MMU.
+            long linear = segmentBaseOrMinusOne(mmu, offset, size);
+            int regionIndex = access == Mmu.WRITE ? writeRegion : readRegion;
+            if (linear != -1 && regionIndex >= 0) {
+                Mmu.Region region = mmu.region(regionIndex);
+                if (hits(linear, size, region.start(), region.size(), region.space(), access == Mmu.WRITE ? writeWindow : readWindow,
+                                access == Mmu.WRITE) && (region.space() != null || region.uniformlyAllows(access))) {
+                    return linear;
+                }
+            }
         }
         return missed(mmu, offset, size, access);
+    }
+
+    /** Returns the linear address through the segment, or -1 when the segment refuses the access (the full check then raises). */
+    private long segmentBaseOrMinusOne(Mmu mmu, long offset, int size) {
+        if (segment == Segment.GS) {
+            SegmentDescriptor gs = mmu.gs();
+            return gs.contains(offset, size) ? gs.base() + offset : -1;
+        }
+        if (segment == Segment.FS || segment == Segment.CS) {
+            return -1;
+        }
+        return offset;
     }
 
     /**
@@ -171,7 +198,7 @@ final class MemoryOperand extends OperandNode {
         }
         CompilerDirectives.transferToInterpreterAndInvalidate();
         long linear = checkAll(mmu, offset, size, access);
-        if (misses++ >= RESPECIALIZATIONS || (cachedMmu != null && cachedMmu != mmu)) {
+        if (misses++ >= RESPECIALIZATIONS) {
             generic = true;
             cachedMmu = null;
             return linear;
@@ -210,13 +237,31 @@ final class MemoryOperand extends OperandNode {
         } else if (!region.uniformlyAllows(access)) {
             return;
         }
-        cachedMmu = mmu;
+        if (cachedMmu != null && cachedMmu != mmu && (access == Mmu.WRITE ? writeRegion : readRegion) == regionIndex) {
+            // Another instance missed only because its window index differs: keep the first instance's constants.
+            if (access == Mmu.WRITE) {
+                writeWindow = window;
+            } else {
+                readWindow = window;
+            }
+            return;
+        }
+        if (cachedMmu != mmu) {
+            // The constants belong to one MMU: drop those of the other access kind, which another MMU cached.
+            readSpan = 0;
+            readSpace = null;
+            writeSpan = 0;
+            writeSpace = null;
+            cachedMmu = mmu;
+        }
         if (access == Mmu.WRITE) {
+            writeRegion = regionIndex;
             writeStart = region.start();
             writeSpan = region.size();
             writeSpace = space;
             writeWindow = window;
         } else {
+            readRegion = regionIndex;
             readStart = region.start();
             readSpan = region.size();
             readSpace = space;

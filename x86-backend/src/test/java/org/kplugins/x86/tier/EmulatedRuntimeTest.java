@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
@@ -104,6 +106,48 @@ class EmulatedRuntimeTest {
                             int sum_to(int n) { int s = 0; for (int i = 1; i <= n; i++) s += i; return s; }
                             """, "sum_to.kpc").buildLiteral());
             assertEquals(5050, healthy.invokeMember("sum_to", 100).asInt());
+        }
+    }
+
+    /**
+     * Instances of one program share its translated code, whose memory operands specialize on
+     * the first instance's MMU. Alternating calls of three instances, each on its own buffers,
+     * must each see only their own memory.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"checked", "hardware"})
+    void instancesSharingCodeSeeOwnMemory(String code) {
+        String source = """
+                        static int state[64];
+                        int fill(unsigned char *out, int n, int seed) {
+                            for (int i = 0; i < 64; i++) state[i] = seed + i;
+                            for (int i = 0; i < n; i++) out[i] = (unsigned char)(state[i % 64] * 3 + i);
+                            return state[63];
+                        }
+                        """;
+        try (Engine engine = Engine.newBuilder("kpc").allowExperimentalOptions(true).option("kpc.Tier", "emulated")
+                        .option("kpc.EmulatedCode", code).build()) {
+            Source plugin = Source.newBuilder("kpc", source, "fill.kpc").buildLiteral();
+            List<Context> contexts = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    contexts.add(Context.newBuilder("kpc").engine(engine).allowHostAccess(HostAccess.ALL).build());
+                }
+                for (int round = 0; round < 40; round++) {
+                    for (int c = 0; c < contexts.size(); c++) {
+                        int n = 1000 + 7 * c + round;
+                        int seed = 100 * c + round;
+                        ByteBuffer out = ByteBuffer.allocate(n);
+                        Value fill = contexts.get(c).eval(plugin).getMember("fill");
+                        assertEquals(seed + 63, fill.execute(out, n, seed).asInt(), "context " + c + " round " + round);
+                        for (int i = 0; i < n; i++) {
+                            assertEquals((byte) ((seed + i % 64) * 3 + i), out.get(i), "context " + c + " byte " + i);
+                        }
+                    }
+                }
+            } finally {
+                contexts.forEach(Context::close);
+            }
         }
     }
 }
