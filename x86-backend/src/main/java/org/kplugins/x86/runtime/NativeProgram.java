@@ -270,7 +270,10 @@ final class NativeProgram {
                         } else {
                             instance.memory().checkWrite(site, address, stub.size());
                         }
-                        return disagreement(stub, address);
+                        // The address space allows the access the plugin asked for, so the code
+                        // addressed something else, and the MMU stopped it.
+                        return Faults.machineException(site, instance, false, false, "the emulated CPU stopped the machine"
+                                        + " code of plugin " + name + " at an access the plugin did not make: " + e.getMessage());
                     }
                 }
                 case DIVIDE_BY_ZERO -> {
