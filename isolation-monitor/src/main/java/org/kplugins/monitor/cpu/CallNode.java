@@ -31,9 +31,9 @@ final class CallNode extends InstructionNode {
     private final long directTarget;
     @Child private OperandNode indirectTarget;
     @Child private MemoryOperand returnSlot;
-    @Child private DirectCallNode cachedCall;
-    @CompilationFinal private long cachedTarget;
-    @CompilationFinal private boolean megamorphic;
+    /** The first callee, as one object so that no thread sees one callee's address with another's call node. */
+    @CompilationFinal private Cached cached;
+    @CompilationFinal private volatile boolean megamorphic;
     @Child private IndirectCallNode anyCall;
 
     CallNode(int offset, X86Machine machine, long returnAddress, long directTarget, OperandNode indirectTarget) {
@@ -78,21 +78,31 @@ final class CallNode extends InstructionNode {
     }
 
     private long call(CpuState state, long target) {
+        Cached known = cached;
+        if (known != null && target == known.target()) {
+            return (long) known.call().call(state);
+        }
         if (!megamorphic) {
-            if (cachedCall == null) {
-                CompilerDirectives.transferToInterpreterAndInvalidate();
-                CallTarget callee = machine.regionAt(state, target, offset);
-                cachedTarget = target;
-                cachedCall = insert(DirectCallNode.create(callee));
-            }
-            if (target == cachedTarget) {
-                return (long) cachedCall.call(state);
-            }
             CompilerDirectives.transferToInterpreterAndInvalidate();
-            megamorphic = true;
-            anyCall = insert(IndirectCallNode.create());
+            // Threads running instances of one program share this node, so they specialize it in turn.
+            synchronized (getLock()) {
+                if (cached == null) {
+                    CallTarget callee = machine.regionAt(state, target, offset);
+                    cached = new Cached(target, insert(DirectCallNode.create(callee)));
+                } else if (target != cached.target()) {
+                    megamorphic = true;
+                    anyCall = insert(IndirectCallNode.create());
+                }
+            }
+            if (!megamorphic && target == cached.target()) {
+                return (long) cached.call().call(state);
+            }
         }
         return (long) anyCall.call(lookup(state, target), state);
+    }
+
+    /** A callee's linear address and the direct call node of its translated region. */
+    private record Cached(long target, DirectCallNode call) {
     }
 
     @TruffleBoundary

@@ -43,21 +43,22 @@ final class MemoryOperand extends OperandNode {
     private final long displacement;
     private final int instructionOffset;
 
-    @CompilationFinal private Mmu cachedMmu;
+    /**
+     * What the node knows about where its accesses go, replaced as a whole so that a thread never
+     * sees one MMU with another MMU's bounds. Null until the first access.
+     */
+    @CompilationFinal private Cache cache;
     @CompilationFinal private boolean generic;
     @CompilationFinal private int misses;
-    @CompilationFinal private long readStart;
-    /** Bytes of the cached read range, 0 while no read has been cached. */
-    @CompilationFinal private long readSpan;
-    @CompilationFinal private AddressSpace readSpace;
-    @CompilationFinal private int readWindow = AddressSpace.NO_WINDOW;
-    @CompilationFinal private long writeStart;
-    @CompilationFinal private long writeSpan;
-    @CompilationFinal private AddressSpace writeSpace;
-    @CompilationFinal private int writeWindow = AddressSpace.NO_WINDOW;
-    /** Region indexes of the cached reads and writes, the same in every instance's MMU; -1 while none is cached. */
-    @CompilationFinal private int readRegion = -1;
-    @CompilationFinal private int writeRegion = -1;
+
+    /** The cached range of one access kind: a region's bounds and, in plugin memory, its address space and window. */
+    private record Range(int region, long start, long span, AddressSpace space, int window) {
+        static final Range NONE = new Range(-1, 0, 0, null, AddressSpace.NO_WINDOW);
+    }
+
+    /** The MMU whose region bounds {@code read} and {@code write} hold; other MMUs use only the region and window indexes. */
+    private record Cache(Mmu mmu, Range read, Range write) {
+    }
 
     MemoryOperand(Operand.Mem operand, X86Machine machine, int instructionOffset, int next) {
         this.segment = operand.segment();
@@ -120,29 +121,23 @@ final class MemoryOperand extends OperandNode {
     long linear(VirtualFrame frame, CpuState state, int size, int access) {
         long offset = offset(frame);
         Mmu mmu = state.mmu();
-        if (mmu == cachedMmu) {
-            // The MMU is a constant here, so its GS descriptor folds into the comparison.
-            long linear = offset;
-            boolean inSegment = true;
-            if (segment == Segment.GS) {
-                SegmentDescriptor gs = cachedMmu.gs();
-                inSegment = gs.contains(offset, size);
-                linear = gs.base() + offset;
-            } else if (segment == Segment.FS || segment == Segment.CS) {
-                inSegment = false;
-            }
-            if (inSegment && (access == Mmu.WRITE ? hits(linear, size, writeStart, writeSpan, writeSpace, writeWindow, true)
-                            : hits(linear, size, readStart, readSpan, readSpace, readWindow, false))) {
-                return linear;
-            }
-        } else if (cachedMmu != null) {
-            // Another instance of the program: the same region and window indexes, read from its MMU.
-            long linear = segmentBaseOrMinusOne(mmu, offset, size);
-            int regionIndex = access == Mmu.WRITE ? writeRegion : readRegion;
-            if (linear != -1 && regionIndex >= 0) {
-                Mmu.Region region = mmu.region(regionIndex);
-                if (hits(linear, size, region.start(), region.size(), region.space(), access == Mmu.WRITE ? writeWindow : readWindow,
-                                access == Mmu.WRITE) && (region.space() != null || region.uniformlyAllows(access))) {
+        Cache known = cache;
+        if (known != null) {
+            Range range = access == Mmu.WRITE ? known.write() : known.read();
+            if (mmu == known.mmu()) {
+                // The MMU is a constant here, so its GS descriptor and the range fold into the comparison.
+                long linear = segmentBaseOrMinusOne(known.mmu(), offset, size);
+                if (linear != -1 && hits(linear, size, range.start(), range.span(), range.space(), range.window(),
+                                access == Mmu.WRITE)) {
+                    return linear;
+                }
+            } else if (range.region() >= 0) {
+                // Another instance of the program: the same region and window indexes, read from its MMU.
+                long linear = segmentBaseOrMinusOne(mmu, offset, size);
+                Mmu.Region region = mmu.region(range.region());
+                if (linear != -1 && (region.space() != null || region.uniformlyAllows(access))
+                                && hits(linear, size, region.start(), region.size(), region.space(), range.window(),
+                                                access == Mmu.WRITE)) {
                     return linear;
                 }
             }
@@ -198,12 +193,15 @@ final class MemoryOperand extends OperandNode {
         }
         CompilerDirectives.transferToInterpreterAndInvalidate();
         long linear = checkAll(mmu, offset, size, access);
-        if (misses++ >= RESPECIALIZATIONS) {
-            generic = true;
-            cachedMmu = null;
-            return linear;
+        // Threads running instances of one program share this node, so they specialize it in turn.
+        synchronized (getLock()) {
+            if (misses++ >= RESPECIALIZATIONS) {
+                generic = true;
+                cache = null;
+            } else {
+                specialize(mmu, linear, size, access);
+            }
         }
-        specialize(mmu, linear, size, access);
         return linear;
     }
 
@@ -237,35 +235,22 @@ final class MemoryOperand extends OperandNode {
         } else if (!region.uniformlyAllows(access)) {
             return;
         }
-        if (cachedMmu != null && cachedMmu != mmu && (access == Mmu.WRITE ? writeRegion : readRegion) == regionIndex) {
-            // Another instance missed only because its window index differs: keep the first instance's constants.
-            if (access == Mmu.WRITE) {
-                writeWindow = window;
-            } else {
-                readWindow = window;
-            }
+        Range range = new Range(regionIndex, region.start(), region.size(), space, window);
+        Cache known = cache;
+        if (known == null || known.mmu() == mmu) {
+            cache = known == null ? new Cache(mmu, access == Mmu.WRITE ? Range.NONE : range, access == Mmu.WRITE ? range : Range.NONE)
+                            : new Cache(mmu, access == Mmu.WRITE ? known.read() : range, access == Mmu.WRITE ? range : known.write());
             return;
         }
-        if (cachedMmu != mmu) {
-            // The constants belong to one MMU: drop those of the other access kind, which another MMU cached.
-            readSpan = 0;
-            readSpace = null;
-            writeSpan = 0;
-            writeSpace = null;
-            cachedMmu = mmu;
+        Range old = access == Mmu.WRITE ? known.write() : known.read();
+        if (old.region() == regionIndex) {
+            // Another instance missed only because its window index differs: keep the first
+            // instance's bounds, which its window index then checks against its own windows.
+            Range kept = new Range(old.region(), old.start(), old.span(), old.space(), window);
+            cache = new Cache(known.mmu(), access == Mmu.WRITE ? known.read() : kept, access == Mmu.WRITE ? kept : known.write());
+            return;
         }
-        if (access == Mmu.WRITE) {
-            writeRegion = regionIndex;
-            writeStart = region.start();
-            writeSpan = region.size();
-            writeSpace = space;
-            writeWindow = window;
-        } else {
-            readRegion = regionIndex;
-            readStart = region.start();
-            readSpan = region.size();
-            readSpace = space;
-            readWindow = window;
-        }
+        // Bounds belong to one MMU, so the other access kind's range, cached for another MMU, is dropped.
+        cache = new Cache(mmu, access == Mmu.WRITE ? Range.NONE : range, access == Mmu.WRITE ? range : Range.NONE);
     }
 }

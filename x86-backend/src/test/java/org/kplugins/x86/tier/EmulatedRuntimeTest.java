@@ -150,4 +150,53 @@ class EmulatedRuntimeTest {
             }
         }
     }
+
+    /** Threads that specialize the shared translated code at once must still each see only their own instance's memory. */
+    @ParameterizedTest
+    @ValueSource(strings = {"checked", "hardware"})
+    void concurrentInstancesSeeOwnMemory(String code) throws InterruptedException {
+        String source = """
+                        static int state[64];
+                        int fill(unsigned char *out, int n, int seed) {
+                            for (int i = 0; i < 64; i++) state[i] = seed + i;
+                            for (int i = 0; i < n; i++) out[i] = (unsigned char)(state[i % 64] * 3 + i);
+                            return state[63];
+                        }
+                        """;
+        try (Engine engine = Engine.newBuilder("kpc").allowExperimentalOptions(true).option("kpc.Tier", "emulated")
+                        .option("kpc.EmulatedCode", code).build()) {
+            Source plugin = Source.newBuilder("kpc", source, "fill.kpc").buildLiteral();
+            List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                threads.add(Thread.ofPlatform().start(() -> {
+                    try (Context context = Context.newBuilder("kpc").engine(engine).allowHostAccess(HostAccess.ALL).build()) {
+                        Value fill = context.eval(plugin).getMember("fill");
+                        for (int round = 0; round < 30; round++) {
+                            int n = 2000 + 13 * thread + round;
+                            int seed = 1000 * thread + round;
+                            ByteBuffer out = ByteBuffer.allocate(n);
+                            int last = fill.execute(out, n, seed).asInt();
+                            if (last != seed + 63) {
+                                errors.add("thread " + thread + " round " + round + ": returned " + last);
+                            }
+                            for (int i = 0; i < n; i++) {
+                                if (out.get(i) != (byte) ((seed + i % 64) * 3 + i)) {
+                                    errors.add("thread " + thread + " round " + round + ": byte " + i + " is " + out.get(i));
+                                    break;
+                                }
+                            }
+                        }
+                    } catch (RuntimeException e) {
+                        errors.add("thread " + thread + ": " + e);
+                    }
+                }));
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            assertEquals(List.of(), errors);
+        }
+    }
 }
