@@ -20,8 +20,13 @@ import org.kplugins.monitor.memory.AddressSpace;
  */
 final class EmulatedCpu {
 
-    /** Bytes of the machine stack of an emulated instance, which holds return addresses, saved registers and spills. */
-    static final long MACHINE_STACK_BYTES = 1 << 20;
+    /**
+     * Bytes of the machine stack of an emulated instance, which holds return addresses, saved
+     * registers and spills: 8 MiB, the usual main-thread stack of Linux, so plugin recursion goes
+     * about as deep as in the native tier. The stack is reserved, and pages are committed when
+     * first touched.
+     */
+    static final long MACHINE_STACK_BYTES = 8 << 20;
     /**
      * Bytes at the bottom of the machine stack below the limit that prologues compare: a frame up
      * to 4 KiB is checked before it grows, and the entry trampoline needs a few words.
