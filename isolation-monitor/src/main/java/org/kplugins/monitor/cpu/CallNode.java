@@ -14,7 +14,8 @@ import com.oracle.truffle.api.nodes.IndirectCallNode;
  * so Graal can inline it. The registers go to the {@link CpuState} before the call and come back
  * after it.
  *
- * <p>A call to the upcall gate runs the host call and returns at once. When the callee's region
+ * <p>A call to the upcall gate runs the host call and returns at once, and a call to the exit gate
+ * ends the region there, after pushing the return address. When the callee's region
  * ends at an address other than this call's return address (a fault stub unwinding to the entry
  * trampoline, or a return address the code overwrote), this region ends too, at that address,
  * and {@link X86Machine#run} goes on from there. Past {@link #MAX_NESTING} nested regions a call
@@ -56,6 +57,10 @@ final class CallNode extends InstructionNode {
             frame.setLong(CpuState.RAX, result);
             frame.setLong(CpuState.RSP, rsp);
             return CONTINUE;
+        }
+        if (target == machine.exitGate()) {
+            // The exit gate contains no code, so the region ends there, and so does X86Machine.run.
+            return target;
         }
         if (state.depth >= MAX_NESTING) {
             return target;

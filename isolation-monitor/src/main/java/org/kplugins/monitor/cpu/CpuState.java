@@ -5,7 +5,8 @@ package org.kplugins.monitor.cpu;
  * The architectural state of one emulated CPU between translated regions: the general-purpose
  * and XMM registers, the lazy flags ({@link Flags}), and its memory management unit. Translated
  * code keeps the registers in Truffle frame slots while it runs and writes them back here at
- * calls, returns and exceptions' ends.
+ * calls, at the end of each translated region, and when an {@link X86Exception} leaves a region.
+ * After an exception they hold the values from before the faulting instruction.
  *
  * <p>XMM registers keep 128 bits, in a low and a high half; the scalar SSE instructions use the
  * low half.
@@ -30,6 +31,8 @@ public final class CpuState {
     long flagResult;
     /** How many translated regions run nested in Java calls on this CPU. */
     int depth;
+    /** The last exception whose registers a region stored here. The regions it leaves later have older values and do not store them. */
+    X86Exception storedException;
 
     private final Mmu mmu;
     private final HostGates gates;

@@ -133,44 +133,61 @@ final class Instructions {
             long b = src.read(frame, state, size);
             long m = Flags.mask(size);
             long r;
+            // The flags are set after the write, so a write that faults leaves them unchanged.
+            long kind;
+            long flagA = 0;
+            long flagB = 0;
+            long flagResult;
             switch (op) {
                 case ADD -> {
                     r = (a + b) & m;
-                    setFlags(frame, Flags.kind(Flags.ADD, size), a, b, r);
+                    kind = Flags.kind(Flags.ADD, size);
+                    flagA = a;
+                    flagB = b;
+                    flagResult = r;
                 }
                 case SUB, CMP -> {
                     r = (a - b) & m;
-                    setFlags(frame, Flags.kind(Flags.SUB, size), a, b, r);
+                    kind = Flags.kind(Flags.SUB, size);
+                    flagA = a;
+                    flagB = b;
+                    flagResult = r;
                 }
                 case AND, TEST -> {
                     r = a & b;
-                    setFlags(frame, Flags.kind(Flags.LOGIC, size), 0, 0, r);
+                    kind = Flags.kind(Flags.LOGIC, size);
+                    flagResult = r;
                 }
                 case OR -> {
                     r = a | b;
-                    setFlags(frame, Flags.kind(Flags.LOGIC, size), 0, 0, r);
+                    kind = Flags.kind(Flags.LOGIC, size);
+                    flagResult = r;
                 }
                 case XOR -> {
                     r = a ^ b;
-                    setFlags(frame, Flags.kind(Flags.LOGIC, size), 0, 0, r);
+                    kind = Flags.kind(Flags.LOGIC, size);
+                    flagResult = r;
                 }
                 case ADC -> {
                     long carry = packedFlags(frame) & Flags.CF;
                     r = (a + b + carry) & m;
                     boolean carryOut = carry == 0 ? Long.compareUnsigned(r, a) < 0 : Long.compareUnsigned(r, a) <= 0;
-                    setExplicitFlags(frame, withCarryAndOverflow(r, carryOut, ((a ^ r) & (b ^ r) & Flags.signBit(size)) != 0));
+                    kind = Flags.kind(Flags.EXPLICIT, 8);
+                    flagResult = withCarryAndOverflow(r, carryOut, ((a ^ r) & (b ^ r) & Flags.signBit(size)) != 0);
                 }
                 case SBB -> {
                     long carry = packedFlags(frame) & Flags.CF;
                     r = (a - b - carry) & m;
                     boolean borrow = carry == 0 ? Long.compareUnsigned(a, b) < 0 : Long.compareUnsigned(a, b) <= 0;
-                    setExplicitFlags(frame, withCarryAndOverflow(r, borrow, ((a ^ b) & (a ^ r) & Flags.signBit(size)) != 0));
+                    kind = Flags.kind(Flags.EXPLICIT, 8);
+                    flagResult = withCarryAndOverflow(r, borrow, ((a ^ b) & (a ^ r) & Flags.signBit(size)) != 0);
                 }
                 default -> throw CompilerDirectives.shouldNotReachHere(op.toString());
             }
             if (op != Op.CMP && op != Op.TEST) {
                 dst.write(frame, state, size, r);
             }
+            setFlags(frame, kind, flagA, flagB, flagResult);
             return CONTINUE;
         }
 
@@ -262,7 +279,11 @@ final class Instructions {
                 }
                 case ROL, ROR -> {
                     int k = n % bits;
-                    if (op == Op.ROL) {
+                    if (size == 4) {
+                        // Graal 25.0.1 compiled the long expression below wrongly for 32 bits, as a 64-bit rotate.
+                        int rotated = op == Op.ROL ? Integer.rotateLeft((int) a, k) : Integer.rotateRight((int) a, k);
+                        r = rotated & 0xFFFF_FFFFL;
+                    } else if (op == Op.ROL) {
                         r = k == 0 ? a : ((a << k) | (a >>> (bits - k))) & m;
                     } else {
                         r = k == 0 ? a : ((a >>> k) | (a << (bits - k))) & m;
@@ -296,8 +317,9 @@ final class Instructions {
                 }
                 default -> throw CompilerDirectives.shouldNotReachHere(op.toString());
             }
-            setExplicitFlags(frame, flags);
+            // The flags are set after the write, so a write that faults leaves them unchanged.
             dst.write(frame, state, size, r);
+            setExplicitFlags(frame, flags);
             return CONTINUE;
         }
     }
@@ -320,21 +342,26 @@ final class Instructions {
             long m = Flags.mask(size);
             long sign = Flags.signBit(size);
             long r;
+            long flags = 0;
             switch (op) {
                 case NOT -> r = ~a & m;
                 case NEG -> {
                     r = -a & m;
-                    setExplicitFlags(frame, Flags.resultFlags(r, size) | (a != 0 ? Flags.CF : 0) | (a == sign ? Flags.OF : 0));
+                    flags = Flags.resultFlags(r, size) | (a != 0 ? Flags.CF : 0) | (a == sign ? Flags.OF : 0);
                 }
                 case INC, DEC -> {
                     long carry = packedFlags(frame) & Flags.CF;
                     r = (op == Op.INC ? a + 1 : a - 1) & m;
                     boolean overflow = op == Op.INC ? r == sign : a == sign;
-                    setExplicitFlags(frame, Flags.resultFlags(r, size) | carry | (overflow ? Flags.OF : 0));
+                    flags = Flags.resultFlags(r, size) | carry | (overflow ? Flags.OF : 0);
                 }
                 default -> throw CompilerDirectives.shouldNotReachHere(op.toString());
             }
+            // The flags are set after the write, so a write that faults leaves them unchanged. not changes no flags.
             dst.write(frame, state, size, r);
+            if (op != Op.NOT) {
+                setExplicitFlags(frame, flags);
+            }
             return CONTINUE;
         }
     }

@@ -70,14 +70,38 @@ final class MachineRoot extends RootNode implements BytecodeOSRNode {
     public Object execute(VirtualFrame frame) {
         CpuState state = (CpuState) frame.getArguments()[0];
         load(frame, state);
-        return dispatch(frame, state, 0);
+        try {
+            return dispatch(frame, state, 0);
+        } catch (X86Exception e) {
+            storeAtException(frame, state, e);
+            throw e;
+        }
     }
 
     @Override
     public Object executeOSR(VirtualFrame osrFrame, int target, Object interpreterState) {
         // An OSR frame's arguments hold the parent frame, whose arguments hold the CPU.
         Frame parent = restoreParentFrameFromArguments(osrFrame.getArguments());
-        return dispatch(osrFrame, (CpuState) parent.getArguments()[0], target);
+        CpuState state = (CpuState) parent.getArguments()[0];
+        try {
+            return dispatch(osrFrame, state, target);
+        } catch (X86Exception e) {
+            storeAtException(osrFrame, state, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Stores the registers and flags as they were before the instruction that raised {@code e},
+     * so that exceptions are precise, as on the processor. Only the innermost region that the
+     * exception leaves stores them, because it has the latest values. Its callers, and the
+     * interpreter frame under an OSR frame, have older ones.
+     */
+    private static void storeAtException(VirtualFrame frame, CpuState state, X86Exception e) {
+        if (state.storedException != e) {
+            store(frame, state);
+            state.storedException = e;
+        }
     }
 
     @Override

@@ -73,7 +73,12 @@ public final class X86Exception extends RuntimeException {
         return linearAddress;
     }
 
-    /** Returns the code-segment offset of the faulting instruction, or -1 for a fetch outside the code segment. */
+    /**
+     * Returns the code-segment offset of the faulting instruction. A fetch that faults at a branch
+     * target names the call that branched there. After a jump or return it is -1, because the
+     * run loop makes that fetch after the region has ended. The push of the exit gate in
+     * {@link X86Machine#run} is -1 too.
+     */
     public long instructionOffset() {
         return instructionOffset;
     }
@@ -88,7 +93,7 @@ public final class X86Exception extends RuntimeException {
         return accessSize;
     }
 
-    /** Returns the divisor of a divide error. */
+    /** Returns the divisor of a divide error: the operand's bits, zero-extended from the operand size (0xFF for an 8-bit -1). */
     public long divisor() {
         return divisor;
     }
