@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -38,6 +40,27 @@ final class GnuBinutils {
     record Listing(byte[] code, List<Listed> instructions) {
     }
 
+    /**
+     * The {@code .text} bytes of an assembled program and the code offset of each label in it.
+     *
+     * @param code   the section's bytes, from offset 0
+     * @param labels every label the program defines, by name
+     */
+    record Program(byte[] code, Map<String, Integer> labels) {
+
+        /** Returns the code offset of {@code label}, and fails the test when the program does not define it. */
+        int offset(String label) {
+            Integer offset = labels.get(label);
+            if (offset == null) {
+                return fail("the assembled program defines no label '" + label + "'");
+            }
+            return offset;
+        }
+    }
+
+    /** {@code nm} output line: value, type letter and name. */
+    private static final Pattern SYMBOL = Pattern.compile("^([0-9a-f]+) ([a-zA-Z]) (\\S+)$");
+
     /** {@code offset:<TAB>hex bytes<TAB>text}, as {@code objdump -d -w} prints an instruction line. */
     private static final Pattern LINE = Pattern.compile("^\\s*([0-9a-f]+):\\t((?:[0-9a-f]{2} )+)\\s*(?:\\t(.*))?$");
 
@@ -58,6 +81,44 @@ final class GnuBinutils {
             // -z keeps runs of zero bytes, -w keeps each instruction on one line.
             String listing = run(objdump.toString(), "-d", "-z", "-w", "-M", "intel", object.toString());
             return parse(listing);
+        } catch (IOException e) {
+            throw new IllegalStateException("running GNU binutils failed: " + e.getMessage(), e);
+        } finally {
+            deleteRecursively(directory);
+        }
+    }
+
+    /**
+     * Assembles a program of Intel-syntax {@code lines} with {@code as --64} and returns its
+     * {@code .text} section as {@code objcopy -O binary} writes it, with the offsets of its
+     * labels from {@code nm}. The program must need no relocation: jumps and calls go to labels
+     * of the same section, which as resolves itself.
+     */
+    static Program assembleProgram(List<String> lines) {
+        Path as = locate("as");
+        Path objcopy = locate("objcopy");
+        Path nm = locate("nm");
+        Path directory = null;
+        try {
+            directory = Files.createTempDirectory("x86-emulator-test");
+            Path source = directory.resolve("program.s");
+            Path object = directory.resolve("program.o");
+            Path binary = directory.resolve("program.bin");
+            Files.writeString(source, ".intel_syntax noprefix\n.text\n" + String.join("\n", lines) + "\n");
+            run(as.toString(), "--64", "-o", object.toString(), source.toString());
+            String relocations = run(locate("objdump").toString(), "-r", object.toString());
+            if (relocations.contains("RELOCATION RECORDS")) {
+                fail("the assembled program needs relocations, which the test cannot apply:\n" + firstLines(relocations, 20));
+            }
+            run(objcopy.toString(), "-O", "binary", "--only-section=.text", object.toString(), binary.toString());
+            Map<String, Integer> labels = new TreeMap<>();
+            for (String line : run(nm.toString(), "--defined-only", object.toString()).split("\n")) {
+                Matcher matcher = SYMBOL.matcher(line.trim());
+                if (matcher.matches() && Character.toLowerCase(matcher.group(2).charAt(0)) == 't') {
+                    labels.put(matcher.group(3), Integer.parseInt(matcher.group(1), 16));
+                }
+            }
+            return new Program(Files.readAllBytes(binary), labels);
         } catch (IOException e) {
             throw new IllegalStateException("running GNU binutils failed: " + e.getMessage(), e);
         } finally {
