@@ -146,7 +146,8 @@ public final class KpcLanguage extends TruffleLanguage<KpcContext> {
 
     @Option(help = "With kpc.Tier=emulated: the checks of the machine code. hardware: no inline memory and division checks;"
                     + " the emulated segment limit and page table catch each stray access, and the divide instruction"
-                    + " faults itself. checked: the inline checks of the native tier. Default: hardware.",
+                    + " faults itself. checked: the inline checks of the native tier. Setting it with another kpc.Tier is an"
+                    + " error. Default: hardware.",
                     category = OptionCategory.USER, stability = OptionStability.EXPERIMENTAL)
     static final OptionKey<String> EmulatedCode = new OptionKey<>(HARDWARE_CHECKS,
                     new OptionType<>("checks", KpcLanguage::parseEmulatedCode));
@@ -155,7 +156,7 @@ public final class KpcLanguage extends TruffleLanguage<KpcContext> {
                     + " host counts one step, plus every loop iteration, goto and plugin call it runs. When the calls of one"
                     + " exported function have taken this many steps, the next call from the host compiles the whole plugin"
                     + " to machine code once, and from then on calls from the host of every exported function run it."
-                    + " 1 compiles at the first call. Default: 10000.",
+                    + " 1 compiles at the first call. Setting it with another kpc.Tier is an error. Default: 10000.",
                     category = OptionCategory.USER, stability = OptionStability.EXPERIMENTAL)
     static final OptionKey<Long> AutoThreshold = new OptionKey<>(DEFAULT_AUTO_THRESHOLD,
                     new OptionType<>("steps", KpcLanguage::parseAutoThreshold));
@@ -270,7 +271,29 @@ public final class KpcLanguage extends TruffleLanguage<KpcContext> {
 
     @Override
     protected KpcContext createContext(Env env) {
+        checkTierOptions(env.getOptions());
         return new KpcContext(env);
+    }
+
+    /**
+     * Rejects kpc.EmulatedCode and kpc.AutoThreshold when they are set for a tier that does not
+     * read them, because the host would otherwise believe a setting took effect that did not.
+     *
+     * @throws KpcException naming the option, its value, the tier and the fix
+     */
+    static void checkTierOptions(OptionValues options) {
+        String tier = options.get(Tier);
+        requireTier(options, EmulatedCode, "kpc.EmulatedCode", EMULATED_TIER, tier);
+        requireTier(options, AutoThreshold, "kpc.AutoThreshold", AUTO_TIER, tier);
+    }
+
+    private static void requireTier(OptionValues options, OptionKey<?> key, String name, String requiredTier, String tier) {
+        if (!options.hasBeenSet(key) || tier.equals(requiredTier)) {
+            return;
+        }
+        String tierText = options.hasBeenSet(Tier) ? "kpc.Tier is " + tier : "kpc.Tier is " + tier + " (the default)";
+        throw new KpcException(name + "=" + options.get(key) + " applies to kpc.Tier=" + requiredTier + " only, but "
+                        + tierText + "; set kpc.Tier=" + requiredTier + " or leave " + name + " unset", null);
     }
 
     @Override

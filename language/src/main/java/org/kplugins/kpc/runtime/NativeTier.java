@@ -79,6 +79,15 @@ public interface NativeTier {
         return ServiceLoader.load(NativeTier.class, NativeTier.class.getClassLoader()).findFirst().orElse(null);
     }
 
+    /** Returns how {@link PluginProgram#currentTier} names {@code mode}: native, emulated (checked) or emulated (hardware). */
+    static String description(Mode mode) {
+        return switch (mode) {
+            case NATIVE -> KpcLanguage.NATIVE_TIER;
+            case EMULATED_CHECKED -> KpcLanguage.EMULATED_TIER + " (" + KpcLanguage.INLINE_CHECKS + ")";
+            case EMULATED_HARDWARE -> KpcLanguage.EMULATED_TIER + " (" + KpcLanguage.HARDWARE_CHECKS + ")";
+        };
+    }
+
     /** Returns the kpc.Tier value that selects {@code mode}. */
     static String tierName(Mode mode) {
         return mode == Mode.NATIVE ? "native" : "emulated";

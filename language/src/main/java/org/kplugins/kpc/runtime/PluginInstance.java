@@ -365,6 +365,13 @@ public final class PluginInstance implements TruffleObject {
     /** The member that releases the instance: not a C identifier, so no plugin function can take the name. */
     public static final String RELEASE_MEMBER = "kpc:release";
 
+    /**
+     * The member that returns the tier the next call from the host runs in, as
+     * {@link PluginProgram#currentTier} names it. Hosts of the auto tier call it after each call
+     * to see whether, and at which call, the plugin moved to machine code.
+     */
+    public static final String TIER_MEMBER = "kpc:tier";
+
     public int faultCount() {
         return faultCount;
     }
@@ -401,7 +408,7 @@ public final class PluginInstance implements TruffleObject {
     @ExportMessage
     @TruffleBoundary
     boolean isMemberInvocable(String member) {
-        return functions.containsKey(member) || member.equals(RELEASE_MEMBER);
+        return functions.containsKey(member) || member.equals(RELEASE_MEMBER) || member.equals(TIER_MEMBER);
     }
 
     @ExportMessage
@@ -421,6 +428,9 @@ public final class PluginInstance implements TruffleObject {
         if (member.equals(RELEASE_MEMBER) && arguments.length == 0) {
             release();
             return KpcNull.INSTANCE;
+        }
+        if (member.equals(TIER_MEMBER) && arguments.length == 0) {
+            return program.currentTier().get();
         }
         KpcFunction function = functions.get(member);
         if (function == null) {

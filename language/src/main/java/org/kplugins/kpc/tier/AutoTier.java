@@ -126,7 +126,16 @@ public final class AutoTier {
         NativeTier.Mode chosen = mode;
         LOGGER.fine(() -> "plugin '" + name + "' starts in the Truffle tier and is compiled for the " + modeName(chosen)
                         + " tier once the steps of an exported function reach kpc.AutoThreshold=" + threshold);
-        return new PluginProgram(name, truffle.layout(), exports, truffle.dataImports(), backend.memoryFactory(mode));
+        return new PluginProgram(name, truffle.layout(), exports, truffle.dataImports(), backend.memoryFactory(mode),
+                        tier::currentTier);
+    }
+
+    /**
+     * Returns the tier that calls from the host run in now: truffle until a compile has succeeded,
+     * then the x86 tier's mode, as {@link PluginProgram#currentTier} names it.
+     */
+    private String currentTier() {
+        return x86Targets.isEmpty() ? KpcLanguage.TRUFFLE_TIER : NativeTier.description(mode);
     }
 
     /** Returns NATIVE where the host runs it, else EMULATED_HARDWARE where available, else null with both reasons added. */

@@ -88,7 +88,8 @@ public final class X86NativeTier implements NativeTier {
                 exports.put(function.name(), new FunctionEntry(function.name(), function.type(), root.getCallTarget()));
             }
         }
-        return new PluginProgram(name, layout, exports, ir.dataImports(), memoryFactory(mode));
+        String tier = NativeTier.description(mode);
+        return new PluginProgram(name, layout, exports, ir.dataImports(), memoryFactory(mode), () -> tier);
     }
 
     /** Returns the factory of address spaces backed by native memory, which the machine code addresses directly. */

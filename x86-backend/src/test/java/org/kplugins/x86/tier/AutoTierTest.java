@@ -107,6 +107,7 @@ class AutoTierTest {
                 if (reason == null) {
                     Value instance = context.eval(Source.newBuilder("kpc", source, "twice.kpc").buildLiteral());
                     assertEquals(42, instance.invokeMember("twice", 21).asInt(), checks);
+                    assertEquals("emulated (" + checks + ")", instance.invokeMember("kpc:tier").asString());
                 } else {
                     PolyglotException e = assertThrows(PolyglotException.class,
                                     () -> context.eval(Source.newBuilder("kpc", source, "twice.kpc").buildLiteral()));
@@ -176,6 +177,19 @@ class AutoTierTest {
             assertFalse(run.logged(AutoRun.SWITCHED), run.log());
             assertEquals(1, plugin.invokeMember("other").asInt());
             assertTrue(run.logged("switched to the native tier at step 1 of other()"), run.log());
+        }
+    }
+
+    /** The member kpc:tier names the tier of the next call from the host: truffle until the switch, then native. */
+    @Test
+    void tierMemberReportsSwitch() {
+        try (AutoRun run = new AutoRun(Map.of("kpc.AutoThreshold", "2"), probeTable("auto-tier-test"))) {
+            Value plugin = run.eval("spin.kpc", SPIN);
+            assertEquals("truffle", plugin.invokeMember("kpc:tier").asString());
+            assertEquals(0, plugin.invokeMember("spin", 1).asInt());
+            assertEquals("truffle", plugin.invokeMember("kpc:tier").asString(), run.log());
+            assertEquals(1, plugin.invokeMember("spin", 1).asInt());
+            assertEquals("native", plugin.invokeMember("kpc:tier").asString(), run.log());
         }
     }
 

@@ -49,6 +49,7 @@ class NativeRuntimeTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (Context context = NativeCorpusTest.Corpus.context("native", Map.of("kpc.Budget", "100000"), out, out)) {
             Value earlier = context.eval(Source.newBuilder("kpc", SUM_TO, "sum_to.kpc").buildLiteral());
+            assertEquals("native", earlier.invokeMember("kpc:tier").asString());
             for (Path plugin : faults) {
                 String name = Corpus.testName(plugin);
                 Value instance = context.eval(Source.newBuilder("kpc", plugin.toFile()).build());
