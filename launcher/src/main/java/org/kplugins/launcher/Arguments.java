@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.kplugins.kpc.KpcLanguage;
 import org.kplugins.server.ServerOptions;
 
 /**
@@ -44,6 +45,16 @@ final class Arguments {
                     + " --budget and --kpc.Budget set the same option, and the last one given wins.";
 
     static final String DEFAULT_FUNCTION = "transcode";
+
+    /** The language option that --tier sets. */
+    static final String LANGUAGE_TIER_OPTION = "--kpc.Tier";
+    /** The language option that --emulated-code sets. */
+    static final String LANGUAGE_EMULATED_CODE_OPTION = "--kpc.EmulatedCode";
+    /** The language option that --auto-threshold sets. */
+    static final String LANGUAGE_AUTO_THRESHOLD_OPTION = "--kpc.AutoThreshold";
+    /** The language options that select or tune the tier. */
+    private static final List<String> TIER_LANGUAGE_OPTIONS = List.of(LANGUAGE_TIER_OPTION, LANGUAGE_EMULATED_CODE_OPTION,
+                    LANGUAGE_AUTO_THRESHOLD_OPTION);
 
     private static final Pattern C_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -84,6 +95,12 @@ final class Arguments {
     String emulatedCode;
     /** The value of --auto-threshold in steps, which only --tier=auto takes; null when not given. */
     Long autoThreshold;
+    /**
+     * The values of the language options --kpc.Tier, --kpc.EmulatedCode and --kpc.AutoThreshold
+     * by option name, as given. launcher-common passes them to the context; kpc reads them to
+     * know the tier that runs and to reject a setting given in both spellings.
+     */
+    final Map<String, String> tierLanguageOptions = new LinkedHashMap<>();
     int repeat = 1;
 
     /** The folder whose files {@code kpc serve} serves; null until parsed. */
@@ -163,6 +180,13 @@ final class Arguments {
                 budgetGiven = true;
                 continue;
             }
+            if (TIER_LANGUAGE_OPTIONS.contains(name) && inlineValue != null) {
+                // launcher-common checks these values and --experimental-options, so the argument
+                // goes on to it unchanged.
+                tierLanguageOptions.put(name, inlineValue.strip());
+                unrecognized.add(argument);
+                continue;
+            }
             if (!takesValue(name)) {
                 switch (name) {
                     case "--stats" -> stats = true;
@@ -218,7 +242,7 @@ final class Arguments {
                     plugin = Path.of(value);
                 }
                 case "--budget" -> {
-                    polyglotOptions.put("kpc.Budget", Long.toString(parsePositiveLong(name, value)));
+                    polyglotOptions.put("kpc.Budget", Long.toString(parseBudget(name, value)));
                     budgetGiven = true;
                 }
                 case "--plugin" -> {
@@ -241,6 +265,12 @@ final class Arguments {
             throw new InvalidInputException("option --function belongs to 'kpc image' and --dump-x86; write it after the word"
                             + " image or with --dump-x86");
         }
+        rejectBothSpellings();
+        String languageTier = tierLanguageOptions.get(LANGUAGE_TIER_OPTION);
+        if (languageTier != null) {
+            tier = Tier.parseLanguageOption(languageTier);
+        }
+        boolean tierSelected = tierGiven || languageTier != null;
         if (command == Command.DUMP_X86) {
             if (plugin == null) {
                 throw new InvalidInputException("missing plugin file for --dump-x86; usage: kpc --dump-x86 FILE.kpc [--function NAME]");
@@ -248,36 +278,76 @@ final class Arguments {
             if (stats) {
                 throw new InvalidInputException("option --stats does not apply to --dump-x86, which runs nothing; drop it");
             }
-            if (tierGiven && tier != Tier.NATIVE && tier != Tier.EMULATED) {
-                throw new InvalidInputException("--dump-x86 prints the machine code of the native or emulated tier, so"
-                                + " --tier=" + tier.optionValue() + " does not apply; drop it or give --tier=native or"
-                                + " --tier=emulated");
+            if (tierSelected && tier != Tier.NATIVE && tier != Tier.EMULATED) {
+                throw new InvalidInputException("--dump-x86 prints the machine code of the native or emulated tier, so "
+                                + tierOption() + " does not apply; drop it or give --tier=native or --tier=emulated");
             }
-            if (!tierGiven) {
+            if (!tierSelected) {
                 tier = Tier.NATIVE;
             }
             polyglotOptions.put("kpc.DumpX86", functionGiven ? function : "*");
         }
+        requireTier("--emulated-code", emulatedCode != null, Tier.EMULATED);
+        requireTier(LANGUAGE_EMULATED_CODE_OPTION, tierLanguageOptions.containsKey(LANGUAGE_EMULATED_CODE_OPTION), Tier.EMULATED);
+        requireTier("--auto-threshold", autoThreshold != null, Tier.AUTO);
+        requireTier(LANGUAGE_AUTO_THRESHOLD_OPTION, tierLanguageOptions.containsKey(LANGUAGE_AUTO_THRESHOLD_OPTION), Tier.AUTO);
         if (emulatedCode != null) {
-            if (tier != Tier.EMULATED) {
-                throw new InvalidInputException("option --emulated-code applies to --tier=emulated only, and the tier is "
-                                + tier.optionValue() + "; give --tier=emulated or drop --emulated-code");
-            }
             polyglotOptions.put("kpc.EmulatedCode", emulatedCode);
         }
         if (autoThreshold != null) {
-            if (tier != Tier.AUTO) {
-                throw new InvalidInputException("option --auto-threshold applies to --tier=auto only, and the tier is "
-                                + tier.optionValue() + "; give --tier=auto or drop --auto-threshold");
-            }
             polyglotOptions.put("kpc.AutoThreshold", Long.toString(autoThreshold));
         }
-        tier.addEngineOptions(polyglotOptions);
+        if (languageTier == null) {
+            tier.addEngineOptions(polyglotOptions);
+        }
         if (!budgetGiven) {
             long budget = command == Command.SERVE ? ServerOptions.DEFAULT_BUDGET : DEFAULT_BUDGET;
             polyglotOptions.put("kpc.Budget", Long.toString(budget));
         }
         return unrecognized;
+    }
+
+    /**
+     * Rejects a tier setting given both as a kpc option and as the language option it sets, such
+     * as --tier and --kpc.Tier. Either spelling alone is clear, and both at once leave the reader
+     * to guess which one runs.
+     */
+    private void rejectBothSpellings() {
+        rejectBothSpellings("--tier", tierGiven ? tier.optionValue() : null, LANGUAGE_TIER_OPTION, "the execution tier");
+        rejectBothSpellings("--emulated-code", emulatedCode, LANGUAGE_EMULATED_CODE_OPTION, "the checks of the emulated tier");
+        rejectBothSpellings("--auto-threshold", autoThreshold == null ? null : autoThreshold.toString(),
+                        LANGUAGE_AUTO_THRESHOLD_OPTION, "the threshold of the auto tier");
+    }
+
+    private void rejectBothSpellings(String kpcOption, String kpcValue, String languageOption, String setting) {
+        String languageValue = tierLanguageOptions.get(languageOption);
+        if (kpcValue != null && languageValue != null) {
+            throw new InvalidInputException("options " + kpcOption + "=" + kpcValue + " and " + languageOption + "="
+                            + languageValue + " both set " + setting + "; give only one of them");
+        }
+    }
+
+    /** Rejects {@code option}, if it was given, unless the tier is {@code required}: the other tiers do not read it. */
+    private void requireTier(String option, boolean given, Tier required) {
+        if (given && tier != required) {
+            throw new InvalidInputException("option " + option + " applies to --tier=" + required.optionValue()
+                            + " only, and the tier is " + tier.optionValue() + "; give --tier=" + required.optionValue()
+                            + " or drop " + option);
+        }
+    }
+
+    /** Returns the option that selected the tier as given, such as --tier=auto or --kpc.Tier=native. */
+    private String tierOption() {
+        String languageTier = tierLanguageOptions.get(LANGUAGE_TIER_OPTION);
+        return languageTier != null ? LANGUAGE_TIER_OPTION + "=" + languageTier : "--tier=" + tier.optionValue();
+    }
+
+    /** Returns the checks of the emulated tier's code that run: hardware or checked. */
+    String emulatedCodeInEffect() {
+        if (emulatedCode != null) {
+            return emulatedCode;
+        }
+        return tierLanguageOptions.getOrDefault(LANGUAGE_EMULATED_CODE_OPTION, KpcLanguage.HARDWARE_CHECKS);
     }
 
     /** Switches to the --dump-x86 command, which no other command or plugin file may precede. */
@@ -379,24 +449,41 @@ final class Arguments {
     }
 
     private static long parsePositiveLong(String option, String value) {
-        long parsed;
-        try {
-            parsed = Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            parsed = -1;
-        }
-        if (parsed <= 0 || !value.chars().allMatch(Character::isDigit)) {
+        long parsed = parseWholeNumber(option, value, "a positive integer");
+        if (parsed == 0) {
             throw new InvalidInputException("invalid value '" + value + "' for " + option + ": expected a positive integer");
         }
         return parsed;
     }
 
-    /** Parses a --kpc.Budget value: steps per call, where 0 means no limit. */
+    /**
+     * Parses the steps per call of --budget, a positive integer, or of --kpc.Budget, which also
+     * takes 0 for no limit.
+     */
     private static long parseBudget(String option, String value) {
-        if (value.equals("0")) {
-            return 0;
+        boolean zeroAllowed = option.equals("--kpc.Budget");
+        long steps = parseWholeNumber(option, value, zeroAllowed ? "0 (no limit) or a positive integer" : "a positive integer");
+        if (steps == 0 && !zeroAllowed) {
+            throw new InvalidInputException("invalid value '" + value + "' for " + option + ": expected a positive integer;"
+                            + " --kpc.Budget=0 removes the limit");
         }
-        return parsePositiveLong(option, value);
+        return steps;
+    }
+
+    /**
+     * Parses decimal digits as a number from 0 to {@link Long#MAX_VALUE}. The error names
+     * {@code expected}, and the maximum when the digits exceed it.
+     */
+    private static long parseWholeNumber(String option, String value, String expected) {
+        if (value.isEmpty() || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new InvalidInputException("invalid value '" + value + "' for " + option + ": expected " + expected);
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("invalid value '" + value + "' for " + option + ": expected " + expected
+                            + " of at most " + Long.MAX_VALUE);
+        }
     }
 
     private static String parseEmulatedCode(String value) {

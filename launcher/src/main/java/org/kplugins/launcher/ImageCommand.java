@@ -74,6 +74,7 @@ final class ImageCommand {
             ByteBuffer outputBuffer = ByteBuffer.wrap(outputPixels);
 
             CallTimes times = new CallTimes();
+            TierReport tier = new TierReport(session, arguments, polyglotOptions);
             for (int call = 1; call <= arguments.repeat; call++) {
                 long start = System.nanoTime();
                 Value result;
@@ -85,10 +86,14 @@ final class ImageCommand {
                     printStat("call " + call, elapsed);
                 }
                 checkResult(result);
+                tier.afterCall("call " + call);
+            }
+            if (arguments.stats) {
+                err.println("kpc stats: tier " + tier.summary());
             }
 
             ImageFiles.write(new RgbImage(input.width(), input.height(), outputPixels), arguments.outputImage);
-            out.println(summary(input, session, times));
+            out.println(summary(input, session, times, tier));
         }
         return 0;
     }
@@ -181,7 +186,7 @@ final class ImageCommand {
         }
     }
 
-    private String summary(RgbImage input, PluginSession session, CallTimes times) {
+    private String summary(RgbImage input, PluginSession session, CallTimes times, TierReport tier) {
         StringBuilder line = new StringBuilder();
         line.append(arguments.outputImage).append(": ").append(input.dimensions());
         line.append(", compile ").append(CallTimes.millis(session.compileNanos()));
@@ -190,7 +195,7 @@ final class ImageCommand {
             line.append(", warmed call ").append(CallTimes.millis(times.warmedMedian()));
             line.append(" (median of last ").append(times.warmedCount()).append(')');
         }
-        line.append(", tier ").append(session.effectiveTier(arguments.tier));
+        line.append(", tier ").append(tier.summary());
         return line.toString();
     }
 

@@ -104,7 +104,7 @@ public final class KpcMain extends AbstractLanguageLauncher {
     @Override
     protected void launch(Context.Builder builder) {
         exitStatus = switch (arguments.command) {
-            case RUN -> new RunCommand(arguments, getError()).run(builder);
+            case RUN -> new RunCommand(arguments, polyglotOptions, getError()).run(builder);
             case IMAGE -> new ImageCommand(arguments, polyglotOptions, getOutput(), getError()).run(builder);
             case SERVE -> new ServeCommand(arguments, polyglotOptions, getOutput(), getError()).run();
             case HEADERS -> printHeaders();
@@ -321,7 +321,9 @@ public final class KpcMain extends AbstractLanguageLauncher {
                         + " first because it runs on the processor itself: its grayscale transcode is about twice as fast as the"
                         + " jit tier's (BENCHMARKS.md), while the emulated CPU emulates each instruction. A plugin the x86 tier"
                         + " cannot compile stays in the jit tier. --log.kpc.tier.level=FINE logs the switch. The Truffle tools"
-                        + " (--inspect, --dap, --cpusampler) need interp or jit.");
+                        + " (--inspect, --dap, --cpusampler) need interp or jit. --tier, --emulated-code and --auto-threshold"
+                        + " set the language options kpc.Tier, kpc.EmulatedCode and kpc.AutoThreshold: give each setting in"
+                        + " one spelling only, because kpc rejects both at once.");
         launcherOption("--emulated-code=hardware|checked", "With --tier=emulated: hardware leaves memory and division checks to the"
                         + " emulated segment limit, page table and divide instruction; checked keeps the native tier's inline"
                         + " checks (kpc.EmulatedCode). Default: hardware.");
@@ -333,7 +335,8 @@ public final class KpcMain extends AbstractLanguageLauncher {
                         + " A call that uses it up faults. Default: " + Arguments.DEFAULT_BUDGET + " steps. "
                         + Arguments.DEFAULT_BUDGET_REASON + " --kpc.Budget=0 removes the limit.");
         launcherOption("--stats", "Print to stderr the context setup time, the compile time (source to linked plugin, which includes"
-                        + " linking) and the time of each call, in milliseconds.");
+                        + " linking) and the time of each call, in milliseconds, then the tier that ran; with --tier=auto, also"
+                        + " whether and at which call the plugin switched to machine code.");
         launcherOption("--version", "Print the kpc, Truffle and JVM versions and whether runtime compilation is active.");
         launcherOption("--vm.OPTION", "JVM option, for example --vm.Xmx8g. bin/kpc passes it to java as -OPTION.");
         launcherOption("--engine.NAME=VALUE", "Truffle engine option, for example --engine.TraceCompilation (lists: --help:engine,"

@@ -9,6 +9,7 @@ import org.graalvm.options.OptionDescriptor;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
+import org.kplugins.kpc.runtime.PluginInstance;
 
 /**
  * A polyglot context with one compiled and linked plugin in it, and the time each step took.
@@ -119,20 +120,37 @@ final class PluginSession implements AutoCloseable {
     }
 
     /**
-     * Returns the tier the plugin actually runs in. A JIT request on a JVM without the Graal
-     * compiler runs in Truffle's fallback runtime, which only interprets.
+     * Returns the tier the plugin actually runs in, with the checks of the emulated tier's code.
+     * The jit tier only interprets on a JVM without the Graal compiler, where Truffle falls back
+     * to a runtime that cannot compile, and with engine.Compilation=false.
+     *
+     * @param tier            the tier that --tier or --kpc.Tier selected
+     * @param emulatedCode    the emulated tier's checks in effect: hardware or checked
+     * @param polyglotOptions the command line's polyglot options, which may contain engine.Compilation
      */
-    String effectiveTier(Tier requested) {
-        if (requested == Tier.AUTO && !compilesAtRuntime()) {
-            return requested.optionValue() + " (interpreted until the plugin is hot, because the Truffle runtime cannot compile: start with bin/kpc)";
+    String effectiveTier(Tier tier, String emulatedCode, Map<String, String> polyglotOptions) {
+        String noCompiler = null;
+        if (!compilesAtRuntime()) {
+            noCompiler = "the Truffle runtime cannot compile: start with bin/kpc";
+        } else if (tier != Tier.INTERP && "false".equals(polyglotOptions.get("engine.Compilation"))) {
+            noCompiler = "--engine.Compilation=false turns the compiler off";
         }
-        if (requested.runsMachineCode()) {
-            return requested.optionValue();
-        }
-        if (requested == Tier.JIT && !compilesAtRuntime()) {
-            return Tier.INTERP.optionValue() + " (jit requested, but the Truffle runtime cannot compile: start with bin/kpc)";
-        }
-        return requested.optionValue();
+        return switch (tier) {
+            case INTERP, NATIVE -> tier.optionValue();
+            case EMULATED -> tier.optionValue() + " (" + emulatedCode + ")";
+            case JIT -> noCompiler == null ? tier.optionValue() : Tier.INTERP.optionValue() + " (jit requested, but " + noCompiler + ")";
+            case AUTO -> noCompiler == null ? tier.optionValue()
+                            : tier.optionValue() + " (interpreted until the plugin is hot, because " + noCompiler + ")";
+        };
+    }
+
+    /**
+     * Returns the tier that the plugin's next call from the host runs in, as the language names
+     * it: truffle, native, emulated (checked) or emulated (hardware). Only in the auto tier does the
+     * value change, when the plugin moves to machine code.
+     */
+    String currentTier() {
+        return plugin.invokeMember(PluginInstance.TIER_MEMBER).asString();
     }
 
     /** Returns whether this context's engine runs on a Truffle runtime with a compiler. */

@@ -2,6 +2,7 @@
 package org.kplugins.launcher;
 
 import java.io.PrintStream;
+import java.util.Map;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Value;
 
@@ -13,10 +14,13 @@ import org.graalvm.polyglot.Value;
 final class RunCommand {
 
     private final Arguments arguments;
+    private final Map<String, String> polyglotOptions;
     private final PrintStream err;
 
-    RunCommand(Arguments arguments, PrintStream err) {
+    /** @param polyglotOptions the command line's polyglot options, for the tier that --stats prints */
+    RunCommand(Arguments arguments, Map<String, String> polyglotOptions, PrintStream err) {
         this.arguments = arguments;
+        this.polyglotOptions = polyglotOptions;
         this.err = err;
     }
 
@@ -39,6 +43,11 @@ final class RunCommand {
                 result = callMain(main, argv);
             } finally {
                 printStat("call main", System.nanoTime() - start);
+            }
+            if (arguments.stats) {
+                TierReport tier = new TierReport(session, arguments, polyglotOptions);
+                tier.afterCall("the call of main");
+                err.println("kpc stats: tier " + tier.summary());
             }
             return exitStatus(result);
         }

@@ -2,6 +2,7 @@
 package org.kplugins.launcher;
 
 import java.util.Map;
+import org.kplugins.kpc.KpcLanguage;
 
 /**
  * The execution tier of plugin code: the Truffle interpreter alone, with Graal compiling hot code,
@@ -43,6 +44,24 @@ enum Tier {
         }
         throw new InvalidInputException("invalid value '" + value + "' for --tier: expected interp, jit, native, emulated or"
                         + " auto");
+    }
+
+    /**
+     * Returns the tier that the language option kpc.Tier selects: truffle gives jit, whose Truffle
+     * nodes Graal compiles unless engine.Compilation=false turns the compiler off.
+     *
+     * @throws InvalidInputException for a value the language does not define
+     */
+    static Tier parseLanguageOption(String value) {
+        return switch (value) {
+            case KpcLanguage.TRUFFLE_TIER -> JIT;
+            case KpcLanguage.NATIVE_TIER -> NATIVE;
+            case KpcLanguage.EMULATED_TIER -> EMULATED;
+            case KpcLanguage.AUTO_TIER -> AUTO;
+            default -> throw new InvalidInputException("invalid value '" + value + "' for --kpc.Tier: expected "
+                            + KpcLanguage.TRUFFLE_TIER + ", " + KpcLanguage.NATIVE_TIER + ", " + KpcLanguage.EMULATED_TIER
+                            + " or " + KpcLanguage.AUTO_TIER);
+        };
     }
 
     /** Returns whether plugin functions may run as x86-64 machine code, outside Truffle's nodes. */

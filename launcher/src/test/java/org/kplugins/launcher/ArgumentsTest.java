@@ -165,12 +165,126 @@ class ArgumentsTest {
     }
 
     @Test
-    void budgetRejectsSignsAndOverflow() {
-        for (String value : List.of("-5", "+5", "0", "1e10", "99999999999999999999", "")) {
+    void budgetRejectsSigns() {
+        for (String value : List.of("-5", "+5", "1e10", "")) {
             InvalidInputException e = assertThrows(InvalidInputException.class,
                             () -> new Arguments().parse(List.of("--budget=" + value, "p.kpc"), new HashMap<>()), value);
             assertEquals("invalid value '" + value + "' for --budget: expected a positive integer", e.getMessage());
         }
+    }
+
+    @Test
+    void budgetZeroNamesKpcBudget() {
+        for (String value : List.of("0", "000")) {
+            InvalidInputException e = assertThrows(InvalidInputException.class,
+                            () -> new Arguments().parse(List.of("--budget=" + value, "p.kpc"), new HashMap<>()), value);
+            assertEquals("invalid value '" + value + "' for --budget: expected a positive integer; --kpc.Budget=0 removes"
+                            + " the limit", e.getMessage());
+        }
+    }
+
+    /** A number above Long.MAX_VALUE gets the maximum in its message, and Long.MAX_VALUE itself is accepted. */
+    @Test
+    void numbersAboveMaximumNameIt() {
+        String tooLarge = "99999999999999999999";
+        for (List<String> args : List.of(List.of("--budget=" + tooLarge), List.of("--tier=auto", "--auto-threshold=" + tooLarge),
+                        List.of("image", "--repeat=" + tooLarge))) {
+            String option = args.getLast().substring(0, args.getLast().indexOf('='));
+            InvalidInputException e = assertThrows(InvalidInputException.class,
+                            () -> new Arguments().parse(args, new HashMap<>()), option);
+            assertEquals("invalid value '" + tooLarge + "' for " + option + ": expected a positive integer of at most"
+                            + " 9223372036854775807", e.getMessage());
+        }
+        InvalidInputException languageBudget = assertThrows(InvalidInputException.class,
+                        () -> new Arguments().parse(List.of("--kpc.Budget=" + tooLarge, "p.kpc"), new HashMap<>()));
+        assertEquals("invalid value '" + tooLarge + "' for --kpc.Budget: expected 0 (no limit) or a positive integer of at"
+                        + " most 9223372036854775807", languageBudget.getMessage());
+
+        arguments.parse(List.of("--tier=auto", "--auto-threshold=9223372036854775807", "p.kpc"), polyglotOptions);
+        assertEquals("9223372036854775807", polyglotOptions.get("kpc.AutoThreshold"));
+    }
+
+    @Test
+    void languageBudgetRejectsNegative() {
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                        () -> new Arguments().parse(List.of("--kpc.Budget=-3", "p.kpc"), new HashMap<>()));
+        assertEquals("invalid value '-3' for --kpc.Budget: expected 0 (no limit) or a positive integer", e.getMessage());
+    }
+
+    /**
+     * --kpc.Tier selects the tier as --tier does. The argument goes on to launcher-common, which
+     * puts it into the polyglot options and checks --experimental-options.
+     */
+    @Test
+    void languageTierSelectsTier() {
+        List<String> unrecognized = arguments.parse(List.of("--experimental-options", "--kpc.Tier=emulated",
+                        "--kpc.EmulatedCode=checked", "p.kpc"), polyglotOptions);
+        assertEquals(List.of("--experimental-options", "--kpc.Tier=emulated", "--kpc.EmulatedCode=checked"), unrecognized);
+        assertEquals(Tier.EMULATED, arguments.tier);
+        assertEquals("checked", arguments.emulatedCodeInEffect());
+        assertEquals(null, polyglotOptions.get("kpc.Tier"), "launcher-common sets it from the argument");
+
+        Arguments truffle = new Arguments();
+        truffle.parse(List.of("--kpc.Tier=truffle", "p.kpc"), new HashMap<>());
+        assertEquals(Tier.JIT, truffle.tier);
+        assertEquals("hardware", truffle.emulatedCodeInEffect());
+
+        InvalidInputException bad = assertThrows(InvalidInputException.class,
+                        () -> new Arguments().parse(List.of("--kpc.Tier=fast", "p.kpc"), new HashMap<>()));
+        assertEquals("invalid value 'fast' for --kpc.Tier: expected truffle, native, emulated or auto", bad.getMessage());
+    }
+
+    @Test
+    void bothSpellingsOfSettingAreRejected() {
+        InvalidInputException tier = assertThrows(InvalidInputException.class, () -> new Arguments().parse(
+                        List.of("image", "--tier=emulated", "--kpc.Tier=native"), new HashMap<>()));
+        assertEquals("options --tier=emulated and --kpc.Tier=native both set the execution tier; give only one of them",
+                        tier.getMessage());
+
+        InvalidInputException sameTier = assertThrows(InvalidInputException.class, () -> new Arguments().parse(
+                        List.of("--kpc.Tier=native", "--tier=native", "p.kpc"), new HashMap<>()));
+        assertEquals("options --tier=native and --kpc.Tier=native both set the execution tier; give only one of them",
+                        sameTier.getMessage());
+
+        InvalidInputException code = assertThrows(InvalidInputException.class, () -> new Arguments().parse(
+                        List.of("--tier=emulated", "--emulated-code=checked", "--kpc.EmulatedCode=hardware", "p.kpc"),
+                        new HashMap<>()));
+        assertEquals("options --emulated-code=checked and --kpc.EmulatedCode=hardware both set the checks of the emulated"
+                        + " tier; give only one of them", code.getMessage());
+
+        InvalidInputException threshold = assertThrows(InvalidInputException.class, () -> new Arguments().parse(
+                        List.of("--tier=auto", "--kpc.AutoThreshold=5", "--auto-threshold=7", "p.kpc"), new HashMap<>()));
+        assertEquals("options --auto-threshold=7 and --kpc.AutoThreshold=5 both set the threshold of the auto tier; give only"
+                        + " one of them", threshold.getMessage());
+    }
+
+    /** --kpc.EmulatedCode and --kpc.AutoThreshold need their tier, as --emulated-code and --auto-threshold do. */
+    @Test
+    void languageTierOptionsNeedTheirTier() {
+        InvalidInputException code = assertThrows(InvalidInputException.class,
+                        () -> new Arguments().parse(List.of("--kpc.EmulatedCode=checked", "p.kpc"), new HashMap<>()));
+        assertEquals("option --kpc.EmulatedCode applies to --tier=emulated only, and the tier is jit; give --tier=emulated"
+                        + " or drop --kpc.EmulatedCode", code.getMessage());
+
+        InvalidInputException threshold = assertThrows(InvalidInputException.class,
+                        () -> new Arguments().parse(List.of("--kpc.Tier=native", "--kpc.AutoThreshold=5", "p.kpc"), new HashMap<>()));
+        assertEquals("option --kpc.AutoThreshold applies to --tier=auto only, and the tier is native; give --tier=auto or drop"
+                        + " --kpc.AutoThreshold", threshold.getMessage());
+
+        Arguments auto = new Arguments();
+        auto.parse(List.of("--kpc.Tier=auto", "--kpc.AutoThreshold=5", "p.kpc"), polyglotOptions);
+        assertEquals(Tier.AUTO, auto.tier);
+    }
+
+    @Test
+    void dumpX86TakesLanguageTier() {
+        arguments.parse(List.of("--dump-x86", "p.kpc", "--kpc.Tier=emulated"), polyglotOptions);
+        assertEquals(Tier.EMULATED, arguments.tier);
+
+        InvalidInputException truffle = assertThrows(InvalidInputException.class,
+                        () -> new Arguments().parse(List.of("--kpc.Tier=truffle", "--dump-x86", "p.kpc"), new HashMap<>()));
+        assertEquals("--dump-x86 prints the machine code of the native or emulated tier, so --kpc.Tier=truffle does not"
+                        + " apply; drop it or give --tier=native or --tier=emulated", truffle.getMessage());
     }
 
     @Test

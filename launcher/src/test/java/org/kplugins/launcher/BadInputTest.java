@@ -98,6 +98,51 @@ class BadInputTest {
     }
 
     @Test
+    void budgetOfZeroNamesLanguageOption() {
+        KpcRun run = KpcRun.of("image", "--budget=0", "--plugin", GRAYSCALE, "--in", ASTRONAUT, "--out", folder.resolve("out.png").toString());
+        assertRejected(run, "kpc: invalid value '0' for --budget: expected a positive integer; --kpc.Budget=0 removes the limit");
+    }
+
+    @Test
+    void autoThresholdAboveMaximum() {
+        KpcRun run = KpcRun.of("--tier=auto", "--auto-threshold=99999999999999999999", GRAYSCALE);
+        assertRejected(run, "kpc: invalid value '99999999999999999999' for --auto-threshold: expected a positive integer of"
+                        + " at most 9223372036854775807");
+    }
+
+    @Test
+    void tierAndLanguageTierTogether() {
+        KpcRun run = KpcRun.of("image", "--tier=emulated", "--experimental-options", "--kpc.Tier=native", "--plugin", GRAYSCALE,
+                        "--in", ASTRONAUT, "--out", folder.resolve("out.png").toString());
+        assertRejected(run, "kpc: options --tier=emulated and --kpc.Tier=native both set the execution tier; give only one"
+                        + " of them");
+    }
+
+    /** The language option is rejected with the wrong tier, as --emulated-code is, instead of being ignored. */
+    @Test
+    void languageEmulatedCodeWithJitTier() {
+        KpcRun run = KpcRun.of("image", "--experimental-options", "--kpc.EmulatedCode=checked", "--plugin", GRAYSCALE, "--in",
+                        ASTRONAUT, "--out", folder.resolve("out.png").toString());
+        assertRejected(run, "kpc: option --kpc.EmulatedCode applies to --tier=emulated only, and the tier is jit; give"
+                        + " --tier=emulated or drop --kpc.EmulatedCode");
+    }
+
+    @Test
+    void languageAutoThresholdWithNativeTier() {
+        KpcRun run = KpcRun.of("--tier=native", "--experimental-options", "--kpc.AutoThreshold=5", GRAYSCALE);
+        assertRejected(run, "kpc: option --kpc.AutoThreshold applies to --tier=auto only, and the tier is native; give"
+                        + " --tier=auto or drop --kpc.AutoThreshold");
+    }
+
+    /** launcher-common still requires --experimental-options for the experimental language options. */
+    @Test
+    void languageTierWithoutExperimentalOptions() {
+        KpcRun run = KpcRun.of("--kpc.Tier=native", GRAYSCALE);
+        assertRejectedStartingWith(run, "kpc: Option '--kpc.Tier=native' is experimental and must be enabled via"
+                        + " '--experimental-options'");
+    }
+
+    @Test
     void unknownOption() {
         KpcRun run = KpcRun.of("image", "--colour", "--plugin", GRAYSCALE, "--in", ASTRONAUT, "--out", folder.resolve("out.png").toString());
         assertRejected(run, "kpc: unrecognized option '--colour' (see kpc --help for the options)");

@@ -11,6 +11,8 @@ import static org.kplugins.launcher.KpcRun.testPlugin;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,8 +81,75 @@ class ImageCommandTest {
         assertEquals(0, run.status(), run::toString);
         assertTrue(run.err().contains("plugin 'grayscale' switched to the native tier at step "), run::toString);
         assertTrue(run.err().contains(" of transcode(), compiled in "), run::toString);
-        assertTrue(run.out().strip().endsWith(", tier auto"), run::toString);
+        assertTrue(run.out().strip().endsWith(", tier auto, switched to native at call 2"), run::toString);
         assertGrayscaleOf(ImageIO.read(ASTRONAUT.toFile()), output);
+    }
+
+    /** One call of 512 * 512 iterations passes the threshold, but only the next call would switch. */
+    @Test
+    void autoTierSummaryNamesMissingSwitch(@TempDir Path folder) {
+        KpcRun run = KpcRun.of("image", "--tier=auto", "--stats", "--plugin", example("grayscale.kpc"), "--in", ASTRONAUT.toString(),
+                        "--out", folder.resolve("gray.png").toString());
+
+        assertEquals(0, run.status(), run::toString);
+        String tier = "tier auto, no switch to machine code (--log.kpc.tier.level=FINE logs why)";
+        assertTrue(run.out().strip().endsWith(", " + tier), run::toString);
+        assertTrue(run.err().contains("kpc stats: " + tier + "\n"), run::toString);
+    }
+
+    /** The summary and --stats name the call that switched when the language option sets the tier. */
+    @Test
+    void autoTierStatsNameSwitchCall(@TempDir Path folder) {
+        KpcRun run = KpcRun.of("image", "--experimental-options", "--kpc.Tier=auto", "--kpc.AutoThreshold=1", "--stats", "--repeat=2",
+                        "--plugin", example("grayscale.kpc"), "--in", ASTRONAUT.toString(), "--out", folder.resolve("gray.png").toString());
+
+        assertEquals(0, run.status(), run::toString);
+        assertTrue(run.err().contains("kpc stats: call 2 "), run::toString);
+        assertTrue(run.err().endsWith("kpc stats: tier auto, switched to native at call 1\n"), run::toString);
+        assertTrue(run.out().strip().endsWith(", tier auto, switched to native at call 1"), run::toString);
+    }
+
+    /** The summary names the tier that runs and its checks, whether --tier or --kpc.Tier selected it. */
+    @Test
+    void emulatedTierSummaryNamesChecks(@TempDir Path folder) throws IOException {
+        BufferedImage crop = copyOf(ImageIO.read(ASTRONAUT.toFile()).getSubimage(100, 100, 24, 16));
+        Path input = folder.resolve("crop.png");
+        ImageIO.write(crop, "png", input.toFile());
+
+        List<List<String>> tierOptions = List.of(List.of("--tier=emulated"), List.of("--tier=emulated", "--emulated-code=checked"),
+                        List.of("--experimental-options", "--kpc.Tier=emulated"),
+                        List.of("--experimental-options", "--kpc.Tier=emulated", "--kpc.EmulatedCode=checked"));
+        List<String> expected = List.of("emulated (hardware)", "emulated (checked)", "emulated (hardware)", "emulated (checked)");
+        for (int i = 0; i < tierOptions.size(); i++) {
+            Path output = folder.resolve("gray" + i + ".png");
+            List<String> args = new ArrayList<>(List.of("image", "--plugin", example("grayscale.kpc"), "--in", input.toString(),
+                            "--out", output.toString()));
+            args.addAll(tierOptions.get(i));
+
+            KpcRun run = KpcRun.of(args.toArray(String[]::new));
+
+            assertEquals(0, run.status(), run::toString);
+            assertTrue(run.out().strip().endsWith(", tier " + expected.get(i)), tierOptions.get(i) + ": " + run);
+            assertGrayscaleOf(crop, output);
+        }
+    }
+
+    @Test
+    void languageTierSummaryNamesTierThatRuns(@TempDir Path folder) throws IOException {
+        BufferedImage crop = copyOf(ImageIO.read(ASTRONAUT.toFile()).getSubimage(100, 100, 24, 16));
+        Path input = folder.resolve("crop.png");
+        ImageIO.write(crop, "png", input.toFile());
+
+        KpcRun nativeRun = KpcRun.of("image", "--experimental-options", "--kpc.Tier=native", "--plugin", example("grayscale.kpc"),
+                        "--in", input.toString(), "--out", folder.resolve("native.png").toString());
+        assertEquals(0, nativeRun.status(), nativeRun::toString);
+        assertTrue(nativeRun.out().strip().endsWith(", tier native"), nativeRun::toString);
+
+        KpcRun interpreted = KpcRun.of("image", "--experimental-options", "--engine.Compilation=false", "--plugin",
+                        example("grayscale.kpc"), "--in", input.toString(), "--out", folder.resolve("interp.png").toString());
+        assertEquals(0, interpreted.status(), interpreted::toString);
+        assertTrue(interpreted.out().strip().endsWith(", tier interp (jit requested, but --engine.Compilation=false turns the"
+                        + " compiler off)"), interpreted::toString);
     }
 
     @Test

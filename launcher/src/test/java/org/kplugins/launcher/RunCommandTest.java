@@ -33,6 +33,25 @@ class RunCommandTest {
         assertEquals(1001 & 255, run.status(), run::toString);
         assertTrue(run.err().contains("kpc stats: compile and link "), run::toString);
         assertTrue(run.err().contains("kpc stats: call main "), run::toString);
+        assertTrue(run.err().endsWith("kpc stats: tier interp\n"), run::toString);
+    }
+
+    /** --stats names the tier that ran, and in the auto tier whether main ran as machine code. */
+    @Test
+    void statsNameTierAndSwitch() {
+        KpcRun switched = KpcRun.of("--tier=auto", "--auto-threshold=1", "--stats", testPlugin("exit_status.kpc"), "one");
+        assertEquals(1001 & 255, switched.status(), switched::toString);
+        assertTrue(switched.err().endsWith("kpc stats: tier auto, switched to native at the call of main\n"), switched::toString);
+
+        KpcRun truffle = KpcRun.of("--tier=auto", "--stats", testPlugin("exit_status.kpc"), "one");
+        assertEquals(1001 & 255, truffle.status(), truffle::toString);
+        assertTrue(truffle.err().endsWith("kpc stats: tier auto, no switch to machine code (--log.kpc.tier.level=FINE logs"
+                        + " why)\n"), truffle::toString);
+
+        KpcRun emulated = KpcRun.of("--experimental-options", "--kpc.Tier=emulated", "--kpc.EmulatedCode=checked", "--stats",
+                        testPlugin("exit_status.kpc"), "one");
+        assertEquals(1001 & 255, emulated.status(), emulated::toString);
+        assertTrue(emulated.err().endsWith("kpc stats: tier emulated (checked)\n"), emulated::toString);
     }
 
     @Test

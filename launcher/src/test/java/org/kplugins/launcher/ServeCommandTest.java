@@ -6,13 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.kplugins.server.ImageServer;
 import org.kplugins.server.ServerOptions;
 
 /** Parsing of {@code kpc serve}; the server itself is tested in the server module. */
@@ -56,6 +63,53 @@ class ServeCommandTest {
             ServerOptions options = new ServeCommand(parsed, engineOptions, System.out, System.err).serverOptions(null);
             assertEquals(tier, options.engineOptions().get("kpc.Tier"), tier);
             assertNull(options.engineOptions().get("engine.Compilation"), tier);
+        }
+    }
+
+    /** The start log names the tier that runs with the emulated tier's checks, whichever spelling gave them. */
+    @Test
+    void startLogNamesEmulatedChecks(@TempDir Path folder) throws IOException {
+        Map<String, String> launcherCommonOptions = Map.of("kpc.Tier", "emulated", "kpc.EmulatedCode", "checked");
+        List<List<String>> spellings = List.of(List.of("--tier=emulated", "--emulated-code=checked"),
+                        List.of("--experimental-options", "--kpc.Tier=emulated", "--kpc.EmulatedCode=checked"));
+        for (List<String> spelling : spellings) {
+            Arguments parsed = new Arguments();
+            Map<String, String> engineOptions = new HashMap<>();
+            List<String> args = new ArrayList<>(List.of("serve", "--root", folder.toString(), "--plugins", folder.toString(),
+                            "--port", "0", "--bind", "127.0.0.1"));
+            args.addAll(spelling);
+            parsed.parse(args, engineOptions);
+            parsed.validate();
+            if (spelling.contains("--experimental-options")) {
+                // launcher-common puts the --kpc.* arguments into the options, as KpcMain.run has it do.
+                engineOptions.putAll(launcherCommonOptions);
+            }
+            ServerOptions options = new ServeCommand(parsed, engineOptions, System.out, System.err).serverOptions(null);
+
+            List<String> messages = new CopyOnWriteArrayList<>();
+            Handler handler = new Handler() {
+                @Override
+                public void publish(LogRecord record) {
+                    messages.add(record.getMessage());
+                }
+
+                @Override
+                public void flush() {
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            Logger logger = Logger.getLogger(ImageServer.class.getPackageName());
+            logger.addHandler(handler);
+            try {
+                ImageServer.start(options).stop();
+            } finally {
+                logger.removeHandler(handler);
+            }
+            assertTrue(messages.stream().anyMatch(message -> message.startsWith("kpc serve started on http://127.0.0.1:")
+                            && message.contains(", tier emulated (checked), ")), spelling + ": " + messages);
         }
     }
 

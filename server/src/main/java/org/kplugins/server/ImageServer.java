@@ -125,7 +125,7 @@ public final class ImageServer implements AutoCloseable {
         server.http.setExecutor(server.exchanges);
         server.http.start();
         LOG.info(() -> "kpc serve started on http://" + server.address().getHostString() + ":" + server.port() + "/ (root "
-                        + options.root() + ", plugins " + options.pluginsDirectory() + ", tier " + registry.tier() + ", "
+                        + options.root() + ", plugins " + options.pluginsDirectory() + ", tier " + registry.tierDescription() + ", "
                         + plural(options.workers(), "transcode worker") + ", management "
                         + (server.access.hasToken() ? "with token" : "from loopback only") + ")");
         return server;

@@ -174,6 +174,17 @@ final class PluginRegistry implements AutoCloseable {
     }
 
     /**
+     * Returns {@link #tier()} for the log, with the checks of the emulated tier's code, as in
+     * {@code emulated (hardware)} or {@code emulated (checked)}.
+     */
+    String tierDescription() {
+        if (!tier.equals("emulated")) {
+            return tier;
+        }
+        return tier + " (" + options.engineOptions().getOrDefault("kpc.EmulatedCode", KpcLanguage.HARDWARE_CHECKS).strip() + ")";
+    }
+
+    /**
      * Loads every {@code NAME.kpc} in the plugins directory, in name order. A file that does not
      * compile or link is logged and skipped, so one bad file does not keep the server from starting.
      */
@@ -339,7 +350,7 @@ final class PluginRegistry implements AutoCloseable {
         }
         boolean replaced = existing != null;
         LOG.info(() -> "plugin '" + name + "' " + (replaced ? "replaced" : "linked") + " to hook " + HOOK_FUNCTION + " in "
-                        + millis(linkNanos) + " ms (tier " + tier + ")");
+                        + millis(linkNanos) + " ms (tier " + tierDescription() + ")");
         return new Installed(replaced, describe(slot));
     }
 
