@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
@@ -66,21 +67,29 @@ public class GrayscaleBenchmark {
         }
     }
 
-    /** The plugin in a kernel of one tier, linked to a transcode hook. */
+    /**
+     * The plugin in a kernel of one tier, linked to a transcode hook. In the auto tier the setup
+     * calls the hook until the log reports the switch to machine code, so warm-up and measurement
+     * time only the machine code.
+     */
     @State(Scope.Benchmark)
     public static class Kpc extends Image {
-        @Param({"interp", "jit", "native"})
+        @Param({"interp", "jit", "native", "emulated", "emulated-checked", "auto"})
         public String tier;
 
         Engine engine;
         Kernel kernel;
         KernelHook hook;
         byte[] output;
+        /** The auto tier's log message of the switch to machine code, or null in the other tiers. */
+        String switchMessage;
 
         @Setup
         public void setUp() {
             createImage();
-            engine = KpcTier.of(tier).newEngine();
+            KpcTier kpcTier = KpcTier.of(tier);
+            TierLog tierLog = kpcTier == KpcTier.AUTO ? new TierLog() : null;
+            engine = kpcTier.newEngine(tierLog);
             kernel = Kernel.builder("grayscale").engine(engine).build();
             hook = kernel.declareHook(TRANSCODE);
             Plugin plugin = kernel.load(Artifacts.path(Artifacts.GRAYSCALE_KPC), PluginLimits.DEFAULT);
@@ -88,6 +97,16 @@ public class GrayscaleBenchmark {
             output = new byte[input.length];
             requireSuccess("kpc " + tier, hook.call(input, output, side, side).asInt());
             GrayscaleImage.requireEqual("kpc " + tier, expected, output);
+
+            if (tierLog != null) {
+                switchMessage = tierLog.callUntilSwitched("kpc auto",
+                                () -> requireSuccess("kpc auto", hook.call(input, output, side, side).asInt()));
+                // JMH prints this in its log, once per fork.
+                System.out.println("kpc auto, " + side + "x" + side + ": " + switchMessage);
+                Arrays.fill(output, (byte) 0);
+                requireSuccess("kpc auto after the switch", hook.call(input, output, side, side).asInt());
+                GrayscaleImage.requireEqual("kpc auto after the switch", expected, output);
+            }
         }
 
         @TearDown

@@ -51,11 +51,15 @@ import org.kplugins.kpc.host.PluginLimits;
  *
  * <p>{@code --tier jit} (the default) measures the Truffle tier and {@code --tier native} the x86-64
  * tier, whose instances also hold machine code, a context block and a native copy of the address
- * space.
+ * space. {@code --tier emulated} and {@code emulated-checked} run the same machine code on the
+ * emulated CPU. In {@code --tier auto} the one call of each plugin runs as Truffle nodes, because
+ * at the default threshold the auto tier switches to machine code at the second call at the
+ * earliest, so it measures plugins that have not switched.
  *
  * <p>It writes one {@code key,value} line per figure, with the unit in the key and the settings in
- * the subject: the tier for the default limits, then {@code _small_limits} and
- * {@code _shared_source} when those apply, for example {@code jit_small_limits_shared_source}.
+ * the subject: the tier ({@code emulated_checked} for emulated-checked), then
+ * {@code _small_limits} and {@code _shared_source} when those apply, for example
+ * {@code jit_small_limits_shared_source}.
  */
 public final class MemoryFootprint {
 
@@ -103,8 +107,8 @@ public final class MemoryFootprint {
                 case "--tier" -> tier = KpcTier.of(value(args, ++i));
                 case "--out" -> out = Path.of(value(args, ++i));
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                                + "': expected --plugins N, --limits default|small, --source distinct|shared, --tier jit|native,"
-                                + " --out FILE");
+                                + "': expected --plugins N, --limits default|small, --source distinct|shared, --tier TIER"
+                                + " (jit, native, emulated, emulated-checked or auto), --out FILE");
             }
         }
         if (!limitsMode.equals("default") && !limitsMode.equals("small")) {
@@ -115,7 +119,7 @@ public final class MemoryFootprint {
         }
         if (tier == KpcTier.INTERP) {
             throw new IllegalArgumentException("invalid --tier 'interp': the interpreter keeps the same instances as jit;"
-                            + " expected jit or native");
+                            + " expected jit, native, emulated, emulated-checked or auto");
         }
         if (out == null) {
             throw new IllegalArgumentException("missing --out FILE: the file to write the figures to");
@@ -125,7 +129,7 @@ public final class MemoryFootprint {
         try (Engine engine = tier.newEngine(); Kernel kernel = Kernel.builder("memory").engine(engine).build()) {
             boolean small = limitsMode.equals("small");
             boolean distinct = sourceMode.equals("distinct");
-            String subject = tier.key + (small ? "_small_limits" : "") + (distinct ? "" : "_shared_source");
+            String subject = tier.subject() + (small ? "_small_limits" : "") + (distinct ? "" : "_shared_source");
             MemoryFootprint footprint = new MemoryFootprint(kernel, Artifacts.text(Artifacts.GRAYSCALE_KPC),
                             small ? SMALL_LIMITS : PluginLimits.DEFAULT, distinct);
             figures = footprint.measure(count, subject);

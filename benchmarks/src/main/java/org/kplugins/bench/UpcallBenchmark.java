@@ -2,6 +2,7 @@
 package org.kplugins.bench;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.function.IntUnaryOperator;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
@@ -50,24 +51,34 @@ public class UpcallBenchmark {
         }
     }
 
-    /** A kernel with a hook {@code int inc(int x)} linked to the plugin. */
+    /**
+     * A kernel with a hook {@code int inc(int x)} linked to the plugin. In the auto tier the setup
+     * calls the hook until the plugin has switched to machine code.
+     */
     @State(Scope.Benchmark)
     public static class KpcHook {
-        @Param({"interp", "jit", "native"})
+        @Param({"interp", "jit", "native", "emulated", "emulated-checked", "auto"})
         public String tier;
 
         Engine engine;
         Kernel kernel;
         KernelHook hook;
+        /** The auto tier's log message of the switch to machine code, or null in the other tiers. */
+        String switchMessage;
 
         @Setup
         public void setUp() {
-            engine = KpcTier.of(tier).newEngine();
+            KpcTier kpcTier = KpcTier.of(tier);
+            TierLog tierLog = kpcTier == KpcTier.AUTO ? new TierLog() : null;
+            engine = kpcTier.newEngine(tierLog);
             kernel = Kernel.builder("upcall").engine(engine).build();
             hook = kernel.declareHook("int inc(int x)");
             Plugin plugin = kernel.load("inc", INC_SOURCE);
             hook.link(plugin, "inc");
             requireIncrement("kpc hook", hook.call(41).asInt());
+            if (tierLog != null) {
+                switchMessage = switchToMachineCode(tierLog, "kpc auto hook", () -> hook.call(41).asInt());
+            }
         }
 
         @TearDown
@@ -77,23 +88,33 @@ public class UpcallBenchmark {
         }
     }
 
-    /** A polyglot context that evaluated the plugin, without the typed API. */
+    /**
+     * A polyglot context that evaluated the plugin, without the typed API. In the auto tier the
+     * setup calls the function until the plugin has switched to machine code.
+     */
     @State(Scope.Benchmark)
     public static class KpcPolyglot {
-        @Param({"interp", "jit", "native"})
+        @Param({"interp", "jit", "native", "emulated", "emulated-checked", "auto"})
         public String tier;
 
         Engine engine;
         Context context;
         Value inc;
+        /** The auto tier's log message of the switch to machine code, or null in the other tiers. */
+        String switchMessage;
 
         @Setup
         public void setUp() {
-            engine = KpcTier.of(tier).newEngine();
+            KpcTier kpcTier = KpcTier.of(tier);
+            TierLog tierLog = kpcTier == KpcTier.AUTO ? new TierLog() : null;
+            engine = kpcTier.newEngine(tierLog);
             context = Context.newBuilder(KpcLanguage.ID).engine(engine).build();
             context.eval(KpcLanguage.ID, INC_SOURCE);
             inc = context.getBindings(KpcLanguage.ID).getMember("inc");
             requireIncrement("kpc polyglot", inc.execute(41).asInt());
+            if (tierLog != null) {
+                switchMessage = switchToMachineCode(tierLog, "kpc auto polyglot", () -> inc.execute(41).asInt());
+            }
         }
 
         @TearDown
@@ -155,6 +176,18 @@ public class UpcallBenchmark {
             Artifacts.path(Artifacts.INC_SHARED_LIBRARY);
             requireIncrement("ffm", (int) GccLibraries.INC.invokeExact(41));
         }
+    }
+
+    /**
+     * Calls {@code inc(41)} until the auto tier has switched the plugin to machine code, checks the
+     * result of the machine code, prints the switch message into the JMH log and returns it.
+     */
+    static String switchToMachineCode(TierLog tierLog, String subject, IntSupplier incOf41) {
+        // A call of inc counts one step, so the default threshold takes 10,000 calls.
+        String message = tierLog.callUntilSwitched(subject, () -> requireIncrement(subject, incOf41.getAsInt()));
+        System.out.println(subject + ": " + message);
+        requireIncrement(subject + " after the switch", incOf41.getAsInt());
+        return message;
     }
 
     static void requireIncrement(String subject, int result) {

@@ -2,12 +2,14 @@
 package org.kplugins.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,13 +45,14 @@ class KpcStatesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"interp", "jit", "native"})
+    @ValueSource(strings = {"interp", "jit", "native", "emulated", "emulated-checked", "auto"})
     void grayscalePluginMatchesReference(String tier) {
         GrayscaleBenchmark.Kpc state = new GrayscaleBenchmark.Kpc();
         state.side = 24;
         state.tier = tier;
         state.setUp();
         try {
+            Arrays.fill(state.output, (byte) 0);
             assertEquals(0, new GrayscaleBenchmark().kpc(state));
             GrayscaleImage.requireEqual("kpc " + tier, state.expected, state.output);
         } finally {
@@ -57,8 +60,37 @@ class KpcStatesTest {
         }
     }
 
+    @Test
+    void autoGrayscaleSwitchesBeforeTiming() {
+        GrayscaleBenchmark.Kpc state = new GrayscaleBenchmark.Kpc();
+        state.side = 24;
+        state.tier = "auto";
+        state.setUp();
+        try {
+            // A 24x24 call takes 1 + 24 + 2 * 576 = 1,177 steps (call, rows, pixels and luma() calls),
+            // so nine calls pass the threshold of 10,000 steps and the tenth call compiles at step 10,594.
+            assertTrue(state.switchMessage.contains("plugin 'grayscale' switched to the native tier at step 10594 of transcode()"),
+                            state.switchMessage);
+        } finally {
+            state.tearDown();
+        }
+    }
+
+    @Test
+    void truffleTiersLogNoSwitch() {
+        GrayscaleBenchmark.Kpc state = new GrayscaleBenchmark.Kpc();
+        state.side = 8;
+        state.tier = "jit";
+        state.setUp();
+        try {
+            assertNull(state.switchMessage);
+        } finally {
+            state.tearDown();
+        }
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"interp", "jit", "native"})
+    @ValueSource(strings = {"interp", "jit", "native", "emulated", "emulated-checked", "auto"})
     void hookUpcallIncrements(String tier) {
         UpcallBenchmark.KpcHook state = new UpcallBenchmark.KpcHook();
         state.tier = tier;
@@ -73,6 +105,45 @@ class KpcStatesTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"interp", "jit", "native", "emulated", "emulated-checked", "auto"})
+    void polyglotUpcallIncrements(String tier) {
+        UpcallBenchmark.KpcPolyglot state = new UpcallBenchmark.KpcPolyglot();
+        state.tier = tier;
+        state.setUp();
+        UpcallBenchmark.Argument argument = new UpcallBenchmark.Argument();
+        argument.next = -3;
+        try {
+            assertEquals(-2, new UpcallBenchmark().polyglot(state, argument));
+            assertEquals(-1, new UpcallBenchmark().polyglot(state, argument));
+        } finally {
+            state.tearDown();
+        }
+    }
+
+    @Test
+    void autoUpcallSwitchesBeforeTiming() {
+        UpcallBenchmark.KpcHook hook = new UpcallBenchmark.KpcHook();
+        hook.tier = "auto";
+        hook.setUp();
+        try {
+            // inc() counts one step per call, so the call after the ten-thousandth compiles.
+            assertTrue(hook.switchMessage.contains("plugin 'inc' switched to the native tier at step 10000 of inc()"),
+                            hook.switchMessage);
+        } finally {
+            hook.tearDown();
+        }
+        UpcallBenchmark.KpcPolyglot polyglot = new UpcallBenchmark.KpcPolyglot();
+        polyglot.tier = "auto";
+        polyglot.setUp();
+        try {
+            assertTrue(polyglot.switchMessage.contains("switched to the native tier at step 10000 of inc()"),
+                            polyglot.switchMessage);
+        } finally {
+            polyglot.tearDown();
+        }
+    }
+
     @Test
     void missingArtifactNamesFix() {
         IllegalStateException error = assertThrows(IllegalStateException.class, () -> Artifacts.path("absent.wasm"));
@@ -83,13 +154,22 @@ class KpcStatesTest {
 
     @Test
     void unknownTierRejected() {
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> KpcTier.of("emulated"));
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> KpcTier.of("gpu"));
 
-        assertEquals("invalid tier 'emulated': expected interp, jit or native", error.getMessage());
+        assertEquals("invalid tier 'gpu': expected interp, jit, native, emulated, emulated-checked or auto", error.getMessage());
+    }
+
+    @Test
+    void tierNamesAndSubjects() {
+        assertEquals(KpcTier.EMULATED_CHECKED, KpcTier.of("emulated-checked"));
+        assertEquals("emulated_checked", KpcTier.EMULATED_CHECKED.subject());
+        assertEquals(KpcTier.EMULATED, KpcTier.of("emulated"));
+        assertEquals(KpcTier.AUTO, KpcTier.of("auto"));
+        assertEquals("auto", KpcTier.AUTO.subject());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jit", "native"})
+    @ValueSource(strings = {"jit", "native", "emulated", "emulated-checked", "auto"})
     void compiledPluginLoads(String tier) {
         CompileBenchmark.KpcKernel kernel = new CompileBenchmark.KpcKernel();
         kernel.tier = tier;

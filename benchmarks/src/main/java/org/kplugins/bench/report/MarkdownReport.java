@@ -19,23 +19,23 @@ final class MarkdownReport {
 
     private static final Pattern MEMORY_KEY = Pattern.compile("plugins_(\\d+)_heap_mb\\.(.+)");
 
+    private final Results results;
     private final Map<String, Measurement> values;
     private final StringBuilder out = new StringBuilder();
 
-    private MarkdownReport(Map<String, Measurement> values) {
-        this.values = values;
+    private MarkdownReport(Results results) {
+        this.results = results;
+        this.values = results.values();
     }
 
     /**
      * Returns the section text.
      *
-     * @param runLines the bullet lines that describe the run (date, command, machine, load)
-     * @param warning  the loaded-machine or quick-mode note, or null
-     * @param chart    the chart's path relative to BENCHMARKS.md
+     * @param chart the chart's path relative to BENCHMARKS.md
      */
-    static String render(Map<String, Measurement> values, List<String> runLines, String warning, String chart) {
-        MarkdownReport report = new MarkdownReport(values);
-        report.run(runLines, warning);
+    static String render(Results results, String chart) {
+        MarkdownReport report = new MarkdownReport(results);
+        report.runs();
         report.paper();
         report.grayscale(chart);
         report.upcall();
@@ -44,14 +44,39 @@ final class MarkdownReport {
         return report.out.toString();
     }
 
-    private void run(List<String> runLines, String warning) {
-        out.append("### The run\n\n");
-        for (String line : runLines) {
+    /** Describes the run, or each merged run with the mark of its figures. */
+    private void runs() {
+        List<Map<String, String>> runs = results.runs();
+        if (runs.size() == 1) {
+            out.append("### The run\n\n");
+            describeRun(runs.get(0));
+            return;
+        }
+        out.append("### The runs\n\n");
+        out.append("These results merge ").append(runs.size()).append(" runs. ");
+        for (int i = 1; i < runs.size(); i++) {
+            out.append("A figure marked ").append(Results.runMark(i)).append(" comes from the ").append(runs.get(i).get("mode"))
+                            .append(" run of ").append(runs.get(i).get("date")).append(". ");
+        }
+        out.append("A figure without a mark comes from the ").append(runs.get(0).get("mode")).append(" run of ")
+                        .append(runs.get(0).get("date")).append(". A ratio between figures of two runs compares"
+                                        + " measurements taken at different loads.\n\n");
+        for (int i = 0; i < runs.size(); i++) {
+            String mark = Results.runMark(i);
+            out.append("**The ").append(runs.get(i).get("mode")).append(" run of ").append(runs.get(i).get("date"))
+                            .append(mark.isEmpty() ? "** (figures without a mark)" : "** (figures marked " + mark + ")")
+                            .append("\n\n");
+            describeRun(runs.get(i));
+        }
+    }
+
+    private void describeRun(Map<String, String> run) {
+        for (String line : Report.runLines(run)) {
             out.append("- ").append(line).append('\n');
         }
         out.append('\n');
-        if (warning != null) {
-            out.append("> **").append(warning).append("**\n\n");
+        if (run.get("note") != null) {
+            out.append("> **").append(run.get("note")).append("**\n\n");
         }
     }
 
@@ -83,12 +108,13 @@ final class MarkdownReport {
                         .append(" |\n");
     }
 
-    private static String scaled(Measurement measurement, double scale, String unit) {
+    private String scaled(Measurement measurement, double scale, String unit) {
         if (measurement == null) {
             return "not measured";
         }
+        String mark = results.mark(measurement.key());
         return Format.withError(new Measurement(measurement.key(), measurement.value() * scale, measurement.error() * scale))
-                        + " " + unit;
+                        + " " + unit + (mark.isEmpty() ? "" : " " + mark);
     }
 
     private void grayscale(String chart) {
@@ -100,10 +126,6 @@ final class MarkdownReport {
                         + " against the target |\n");
         out.append("| --- | --- | --- | --- | --- | --- | --- |\n");
         for (Subject subject : Subject.GRAYSCALE) {
-            if (subject.role() == Subject.Role.PENDING_TIER) {
-                out.append("| ").append(subject.label()).append(" | - | - | - | - | - | - |\n");
-                continue;
-            }
             Measurement small = values.get(ThroughputChart.key(512, subject));
             Measurement large = values.get(ThroughputChart.key(2048, subject));
             out.append("| ").append(subject.label())
@@ -150,19 +172,34 @@ final class MarkdownReport {
 
     private void codeGeneration() {
         out.append("### Code generation and linking\n\n");
-        out.append("| measurement | KPC jit | KPC native | GraalWasm |\n");
-        out.append("| --- | --- | --- | --- |\n");
-        out.append("| source to a linked instance, new source each time (ms) | ").append(cell(values.get("compile_ms.jit")))
-                        .append(" | ").append(cell(values.get("compile_ms.native")))
-                        .append(" | ").append(cell(values.get("compile_ms.wasm"))).append(" |\n");
-        out.append("| the same, source parsed before (ms) | ").append(cell(values.get("compile_cached_ms.jit")))
-                        .append(" | ").append(cell(values.get("compile_cached_ms.native"))).append(" | - |\n");
-        out.append("| link a hook (us) | ").append(cell(values.get("link_us.jit"))).append(" | - | - |\n");
-        out.append("| unlink a hook (us) | ").append(cell(values.get("unlink_us.jit"))).append(" | - | - |\n");
-        out.append("| replace the linked plugin (us) | ").append(cell(values.get("replace_us.jit"))).append(" | - | - |\n");
-        out.append("| link plus unlink, no per-call setup (us) | ").append(cell(values.get("link_unlink_us.jit")))
-                        .append(" | - | - |\n");
+        out.append("| measurement |");
+        for (Subject subject : Subject.COMPILE) {
+            out.append(' ').append(subject.label()).append(" |");
+        }
+        out.append("\n|").append(" --- |".repeat(Subject.COMPILE.size() + 1)).append('\n');
+        compileRow("source to a linked instance, new source each time (ms)", "compile_ms.");
+        compileRow("the same, source parsed before (ms)", "compile_cached_ms.");
+        linkRow("link a hook (us)", "link_us.jit");
+        linkRow("unlink a hook (us)", "unlink_us.jit");
+        linkRow("replace the linked plugin (us)", "replace_us.jit");
+        linkRow("link plus unlink, no per-call setup (us)", "link_unlink_us.jit");
         out.append('\n');
+    }
+
+    /** Appends a row with a cell per column of {@link Subject#COMPILE}, and "-" where the metric has no such subject. */
+    private void compileRow(String name, String metric) {
+        out.append("| ").append(name).append(" |");
+        for (Subject subject : Subject.COMPILE) {
+            boolean cachedWasm = metric.equals("compile_cached_ms.") && subject.key().equals("wasm");
+            out.append(' ').append(cachedWasm ? "-" : cell(values.get(metric + subject.key()))).append(" |");
+        }
+        out.append('\n');
+    }
+
+    /** Appends a row measured in the jit tier only: the first column, then "-". */
+    private void linkRow(String name, String key) {
+        out.append("| ").append(name).append(" | ").append(cell(values.get(key))).append(" |")
+                        .append(" - |".repeat(Subject.COMPILE.size() - 1)).append('\n');
     }
 
     private void memory() {
@@ -200,21 +237,40 @@ final class MarkdownReport {
         out.append('\n');
     }
 
-    /** Describes a memory subject: the tier, then the limits and sources of {@link org.kplugins.bench.MemoryFootprint}. */
-    private static String memoryLabel(String subject) {
-        String tier = subject.substring(0, subject.indexOf('_') < 0 ? subject.length() : subject.indexOf('_'));
-        String settings = subject.substring(tier.length());
-        String description = switch (settings) {
-            case "" -> "default limits (16 MiB heap), distinct sources";
-            case "_small_limits" -> "small limits (1 MiB space, 16 KiB stack, 4 KiB heap), distinct sources";
-            case "_small_limits_shared_source" -> "small limits, one shared source";
-            default -> settings.substring(1);
-        };
-        return tier + ": " + description;
+    /**
+     * Describes a memory subject: the tier, then the limits and sources of
+     * {@link org.kplugins.bench.MemoryFootprint}. The settings are matched from the end because a
+     * tier such as {@code emulated_checked} contains '_' itself.
+     */
+    static String memoryLabel(String subject) {
+        String smallShared = "_small_limits_shared_source";
+        String small = "_small_limits";
+        String shared = "_shared_source";
+        String tier;
+        String description;
+        if (subject.endsWith(smallShared)) {
+            tier = subject.substring(0, subject.length() - smallShared.length());
+            description = "small limits, one shared source";
+        } else if (subject.endsWith(small)) {
+            tier = subject.substring(0, subject.length() - small.length());
+            description = "small limits (1 MiB space, 16 KiB stack, 4 KiB heap), distinct sources";
+        } else if (subject.endsWith(shared)) {
+            tier = subject.substring(0, subject.length() - shared.length());
+            description = "default limits (16 MiB heap), one shared source";
+        } else {
+            tier = subject;
+            description = "default limits (16 MiB heap), distinct sources";
+        }
+        return tier.replace('_', '-') + ": " + description;
     }
 
-    private static String cell(Measurement measurement) {
-        return measurement == null ? "not measured" : Format.withError(measurement);
+    /** Formats a figure with its error and the mark of its run. */
+    private String cell(Measurement measurement) {
+        if (measurement == null) {
+            return "not measured";
+        }
+        String mark = results.mark(measurement.key());
+        return Format.withError(measurement) + (mark.isEmpty() ? "" : " " + mark);
     }
 
     private static String ratio(Measurement measured, Measurement base) {

@@ -16,13 +16,17 @@ import java.util.TreeMap;
  * folder, the grayscale chart beside them, and the generated section of BENCHMARKS.md.
  *
  * <pre>
- * Report --meta run.properties --jmh jmh.csv [--memory memory.csv]... --results DIR --doc BENCHMARKS.md
+ * Report --meta run.properties --jmh jmh.csv [--jmh jmh.csv]... [--memory memory.csv]... [--base latest.json]
+ *        --results DIR --doc BENCHMARKS.md
  * </pre>
  *
  * <p>The run properties, written by benchmarks/run, describe the machine and the run: {@code date}
  * (ISO-8601 UTC), {@code stamp} (for the dated file name), {@code mode}, {@code command},
  * {@code jmh_options}, {@code cpu}, {@code cores}, {@code memory}, {@code os}, {@code jdk},
  * {@code gcc}, {@code clang}, {@code load_start} and {@code load_end} (1-minute load averages).
+ *
+ * <p>With {@code --base}, the report keeps every figure of that earlier results file that this run
+ * did not measure, and marks the figures by run (see {@link Results}).
  */
 public final class Report {
 
@@ -43,22 +47,24 @@ public final class Report {
 
     public static void main(String[] args) throws IOException {
         Path meta = null;
-        Path jmh = null;
+        List<Path> jmh = new ArrayList<>();
         List<Path> memory = new ArrayList<>();
+        Path base = null;
         Path results = null;
         Path doc = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--meta" -> meta = Path.of(value(args, ++i));
-                case "--jmh" -> jmh = Path.of(value(args, ++i));
+                case "--jmh" -> jmh.add(Path.of(value(args, ++i)));
                 case "--memory" -> memory.add(Path.of(value(args, ++i)));
+                case "--base" -> base = Path.of(value(args, ++i));
                 case "--results" -> results = Path.of(value(args, ++i));
                 case "--doc" -> doc = Path.of(value(args, ++i));
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "': expected --meta FILE,"
-                                + " --jmh FILE, --memory FILE, --results DIR, --doc FILE");
+                                + " --jmh FILE, --memory FILE, --base FILE, --results DIR, --doc FILE");
             }
         }
-        if (meta == null || jmh == null || results == null || doc == null) {
+        if (meta == null || jmh.isEmpty() || results == null || doc == null) {
             throw new IllegalArgumentException("missing argument: --meta, --jmh, --results and --doc are required");
         }
 
@@ -67,32 +73,33 @@ public final class Report {
             run.load(reader);
         }
         Map<String, Measurement> values = new TreeMap<>();
-        for (JmhCsv.Row row : JmhCsv.read(jmh)) {
-            put(values, ResultKeys.of(row));
+        for (Path file : jmh) {
+            for (JmhCsv.Row row : JmhCsv.read(file)) {
+                put(values, ResultKeys.of(row));
+            }
         }
         for (Path file : memory) {
             for (Measurement measurement : readMemory(file)) {
                 put(values, measurement);
             }
         }
+        Results report = Results.of(values, describe(run, warning(run)));
+        if (base != null) {
+            report = report.mergeOnto(Results.read(base));
+        }
 
-        String warning = warning(run);
         Files.createDirectories(results);
-        String json = json(values, run, warning);
+        String json = report.json();
         Files.writeString(results.resolve("latest.json"), json);
         Files.writeString(results.resolve(property(run, "stamp") + "-" + property(run, "mode") + ".json"), json);
 
         Path chart = results.resolve(CHART_FILE);
         System.setProperty("java.awt.headless", "true");
-        String chartWarning = warning == null ? null
-                        : "Not final (" + property(run, "mode") + " run, load average up to " + maximumLoad(run)
-                                        + "): re-run on an idle machine before quoting.";
-        ThroughputChart.write(chart, values, property(run, "date") + ", " + property(run, "cpu") + ", " + property(run, "cores")
-                        + " cores, " + property(run, "mode") + " run", chartWarning);
+        ThroughputChart.write(chart, report, chartSubtitle(report), chartWarning(report));
 
         Path docFolder = doc.toAbsolutePath().getParent();
         String chartLink = docFolder.relativize(chart.toAbsolutePath()).toString();
-        String section = MarkdownReport.render(values, runLines(run), warning, chartLink);
+        String section = MarkdownReport.render(report, chartLink);
         Files.writeString(doc, replaceSection(Files.readString(doc), section, doc));
         System.out.println("report: wrote " + results.resolve("latest.json") + ", " + chart + " and the results section of " + doc);
     }
@@ -120,9 +127,19 @@ public final class Report {
         return measurements;
     }
 
-    /** Returns the note that the numbers are not final, or null for a full run on an idle machine. */
+    /** Returns the run description of {@code latest.json}: the run properties and the note. */
+    static Map<String, String> describe(Properties run, String note) {
+        Map<String, String> description = new TreeMap<>();
+        for (String key : run.stringPropertyNames()) {
+            description.put(key, run.getProperty(key));
+        }
+        description.put("note", note);
+        return description;
+    }
+
+    /** Returns the note that the numbers are not final, or null for a full or partial run on an idle machine. */
     static String warning(Properties run) {
-        double load = maximumLoad(run);
+        double load = maximumLoad(describe(run, null));
         String mode = property(run, "mode");
         List<String> reasons = new ArrayList<>();
         if (load >= LOAD_THRESHOLD) {
@@ -133,8 +150,9 @@ public final class Report {
             reasons.add("this is a quick run (1 fork, 4 s of warm-up, 2 measured iterations of 1 s)");
         } else if (mode.equals("smoke")) {
             reasons.add("this is a smoke run (one 100 ms iteration in one JVM, only to check that every benchmark runs)");
-        } else if (!mode.equals("full")) {
-            throw new IllegalArgumentException("invalid mode '" + mode + "' in the run properties: expected full, quick or smoke");
+        } else if (!mode.equals("full") && !mode.equals("partial")) {
+            throw new IllegalArgumentException("invalid mode '" + mode + "' in the run properties: expected full, partial, quick"
+                            + " or smoke");
         }
         if (reasons.isEmpty()) {
             return null;
@@ -143,72 +161,45 @@ public final class Report {
                         + " these numbers.";
     }
 
-    private static double maximumLoad(Properties run) {
-        return Math.max(Double.parseDouble(property(run, "load_start")), Double.parseDouble(property(run, "load_end")));
+    /** Returns the larger of the two 1-minute load averages of a run description. */
+    static double maximumLoad(Map<String, String> run) {
+        return Math.max(Double.parseDouble(field(run, "load_start")), Double.parseDouble(field(run, "load_end")));
     }
 
-    private static List<String> runLines(Properties run) {
+    /** Returns the chart's line under the title: the machine and each run, with the mark of its bars. */
+    static String chartSubtitle(Results report) {
+        List<Map<String, String>> runs = report.runs();
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            String mark = Results.runMark(i);
+            parts.add((mark.isEmpty() ? "" : mark + " ") + field(runs.get(i), "date") + " " + field(runs.get(i), "mode") + " run");
+        }
+        Map<String, String> newest = report.meta();
+        return String.join(", ", parts) + "; " + field(newest, "cpu") + ", " + field(newest, "cores") + " cores";
+    }
+
+    /** Returns the chart's warning line, or null when every run of the report is final. */
+    static String chartWarning(Results report) {
+        List<String> loaded = new ArrayList<>();
+        for (Map<String, String> run : report.runs()) {
+            if (run.get("note") != null) {
+                loaded.add(field(run, "mode") + " run, load average up to " + Format.number(maximumLoad(run)));
+            }
+        }
+        return loaded.isEmpty() ? null : "Not final (" + String.join("; ", loaded) + "): re-run on an idle machine before quoting.";
+    }
+
+    /** Returns the bullet lines that describe one run. */
+    static List<String> runLines(Map<String, String> run) {
         return List.of(
-                        "Date: " + property(run, "date") + ". Command: `" + property(run, "command") + "` (JMH options: "
-                                        + property(run, "jmh_options") + ").",
-                        "Machine: " + property(run, "cpu") + ", " + property(run, "cores") + " cores, " + property(run, "memory")
-                                        + " of memory; " + property(run, "os") + ".",
-                        "Software: " + property(run, "jdk") + "; GraalVM Truffle, compiler, GraalWasm and Sulong 25.0.1; "
-                                        + property(run, "gcc") + "; " + property(run, "clang") + ".",
-                        "1-minute load average: " + property(run, "load_start") + " at the start, " + property(run, "load_end")
+                        "Date: " + field(run, "date") + ". Command: `" + field(run, "command") + "` (JMH options: "
+                                        + field(run, "jmh_options") + ").",
+                        "Machine: " + field(run, "cpu") + ", " + field(run, "cores") + " cores, " + field(run, "memory")
+                                        + " of memory; " + field(run, "os") + ".",
+                        "Software: " + field(run, "jdk") + "; GraalVM Truffle, compiler, GraalWasm and Sulong 25.0.1; "
+                                        + field(run, "gcc") + "; " + field(run, "clang") + ".",
+                        "1-minute load average: " + field(run, "load_start") + " at the start, " + field(run, "load_end")
                                         + " at the end.");
-    }
-
-    static String json(Map<String, Measurement> values, Properties run, String warning) {
-        StringBuilder json = new StringBuilder("{\n  \"meta\": {\n");
-        List<String> metaKeys = new ArrayList<>(run.stringPropertyNames());
-        metaKeys.sort(null);
-        for (String key : metaKeys) {
-            json.append("    ").append(quote(key)).append(": ").append(quote(run.getProperty(key))).append(",\n");
-        }
-        json.append("    \"note\": ").append(warning == null ? "null" : quote(warning)).append(",\n");
-        json.append("    \"pending_subjects\": [");
-        for (int i = 0; i < Subject.PENDING_TIERS.size(); i++) {
-            json.append(i == 0 ? "" : ", ").append(quote(Subject.PENDING_TIERS.get(i)));
-        }
-        json.append("]\n  },\n  \"error\": {");
-        String separator = "\n";
-        for (Measurement measurement : values.values()) {
-            if (!Double.isNaN(measurement.error())) {
-                json.append(separator).append("    ").append(quote(measurement.key())).append(": ")
-                                .append(Format.json(measurement.error()));
-                separator = ",\n";
-            }
-        }
-        json.append(separator.equals("\n") ? "},\n" : "\n  },\n");
-        for (Measurement measurement : values.values()) {
-            json.append("  ").append(quote(measurement.key())).append(": ").append(Format.json(measurement.value())).append(",\n");
-        }
-        if (json.charAt(json.length() - 2) == ',') {
-            json.setLength(json.length() - 2);
-            json.append('\n');
-        }
-        return json.append("}\n").toString();
-    }
-
-    static String quote(String text) {
-        StringBuilder quoted = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> quoted.append("\\\"");
-                case '\\' -> quoted.append("\\\\");
-                case '\n' -> quoted.append("\\n");
-                case '\t' -> quoted.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        quoted.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        quoted.append(c);
-                    }
-                }
-            }
-        }
-        return quoted.append('"').toString();
     }
 
     /** Replaces the text between the markers with {@code section}. */
@@ -220,6 +211,14 @@ public final class Report {
                             + END_MARKER + "' where the results go");
         }
         return document.substring(0, begin + BEGIN_MARKER.length()) + "\n\n" + section + document.substring(end);
+    }
+
+    private static String field(Map<String, String> run, String key) {
+        String value = run.get(key);
+        if (value == null) {
+            throw new IllegalArgumentException("run description has no '" + key + "': benchmarks/run writes it");
+        }
+        return value;
     }
 
     private static String property(Properties run, String key) {

@@ -71,8 +71,9 @@ final class ResultKeys {
         return new Measurement("grayscale_" + side + "_mbps." + subject, rate, rate * errorSeconds / seconds);
     }
 
+    /** Returns the tier parameter as the subject of a key, with '_' for '-': {@code emulated-checked} becomes {@code emulated_checked}. */
     private static String tier(Row row) {
-        return param(row, "tier");
+        return param(row, "tier").replace('-', '_');
     }
 
     private static String param(Row row, String name) {

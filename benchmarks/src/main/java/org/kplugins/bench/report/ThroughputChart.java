@@ -18,8 +18,8 @@ import javax.imageio.ImageIO;
 
 /**
  * Draws the grayscale throughput chart: for each subject of {@link Subject#GRAYSCALE}, a bar per
- * image size in MB/s and a mark at the 512x512 target. Tiers still to be built get an empty,
- * labelled slot. Runs headless ({@code java.awt.headless=true}).
+ * image size in MB/s and a mark at the 512x512 target. In a report that merges runs, a value label
+ * carries the mark of its run. Runs headless ({@code java.awt.headless=true}).
  */
 final class ThroughputChart {
 
@@ -41,11 +41,11 @@ final class ThroughputChart {
     /**
      * Writes the chart as PNG.
      *
-     * @param values   report values by key
-     * @param subtitle the line under the title (date, machine, mode)
+     * @param results  the report's figures and runs
+     * @param subtitle the line under the title (runs, machine)
      * @param warning  a line in red under it, or null
      */
-    static void write(Path file, Map<String, Measurement> values, String subtitle, String warning) throws IOException {
+    static void write(Path file, Results results, String subtitle, String warning) throws IOException {
         BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
@@ -54,9 +54,9 @@ final class ThroughputChart {
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, WIDTH, HEIGHT);
             drawTitles(g, subtitle, warning);
-            double max = axisMaximum(values);
+            double max = axisMaximum(results.values());
             drawAxis(g, max);
-            drawBars(g, values, max);
+            drawBars(g, results, max);
             drawLegend(g);
         } finally {
             g.dispose();
@@ -119,7 +119,8 @@ final class ThroughputChart {
         g.setTransform(saved);
     }
 
-    private static void drawBars(Graphics2D g, Map<String, Measurement> values, double max) {
+    private static void drawBars(Graphics2D g, Results results, double max) {
+        Map<String, Measurement> values = results.values();
         List<Subject> subjects = Subject.GRAYSCALE;
         int plotWidth = WIDTH - LEFT - RIGHT;
         int plotHeight = HEIGHT - TOP - BOTTOM;
@@ -132,16 +133,8 @@ final class ThroughputChart {
             int groupLeft = LEFT + s * groupWidth + 10;
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             g.setColor(Color.BLACK);
-            drawCentered(g, subject.shortLabel(), groupLeft + groupWidth / 2 - 10, baseline + 20, groupWidth);
+            drawLabel(g, subject.shortLabel(), groupLeft + groupWidth / 2 - 10, baseline + 20, groupWidth);
 
-            if (subject.role() == Subject.Role.PENDING_TIER) {
-                g.setColor(Color.GRAY);
-                g.setStroke(new BasicStroke(1, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {4, 4}, 0));
-                g.drawRect(groupLeft, baseline - 120, groupWidth - 20, 120);
-                g.setStroke(new BasicStroke(1));
-                drawCentered(g, "not built yet", groupLeft + groupWidth / 2 - 10, baseline - 56, groupWidth);
-                continue;
-            }
             for (int i = 0; i < SIDES.length; i++) {
                 Measurement measurement = values.get(key(SIDES[i], subject));
                 int x = groupLeft + i * barWidth;
@@ -155,7 +148,9 @@ final class ThroughputChart {
                 g.fillRect(x, baseline - height, barWidth - 2, height);
                 g.setColor(Color.BLACK);
                 g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-                drawCentered(g, Format.number(measurement.value()), x + barWidth / 2, baseline - height - 4, barWidth);
+                String mark = results.mark(measurement.key());
+                String label = Format.number(measurement.value()) + (mark.isEmpty() ? "" : " " + mark);
+                drawCentered(g, label, x + barWidth / 2, baseline - height - 4, barWidth);
                 g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             }
             if (!Double.isNaN(subject.target())) {
@@ -186,6 +181,26 @@ final class ThroughputChart {
         g.setStroke(new BasicStroke(1));
         g.setColor(Color.BLACK);
         g.drawString("target on 512x512, measured outside the project", x + 26, y + 1);
+    }
+
+    /** Draws a subject label centered under its bars, on two lines split at a space when one line is too wide. */
+    private static void drawLabel(Graphics2D g, String text, int centerX, int y, int maxWidth) {
+        FontMetrics metrics = g.getFontMetrics();
+        int space = -1;
+        int widest = Integer.MAX_VALUE;
+        for (int i = text.indexOf(' '); i >= 0; i = text.indexOf(' ', i + 1)) {
+            int lineWidth = Math.max(metrics.stringWidth(text.substring(0, i)), metrics.stringWidth(text.substring(i + 1)));
+            if (lineWidth < widest) {
+                widest = lineWidth;
+                space = i;
+            }
+        }
+        if (metrics.stringWidth(text) <= maxWidth || space < 0) {
+            drawCentered(g, text, centerX, y, maxWidth);
+            return;
+        }
+        drawCentered(g, text.substring(0, space), centerX, y, maxWidth);
+        drawCentered(g, text.substring(space + 1), centerX, y + metrics.getHeight(), maxWidth);
     }
 
     private static void drawCentered(Graphics2D g, String text, int centerX, int y, int maxWidth) {
