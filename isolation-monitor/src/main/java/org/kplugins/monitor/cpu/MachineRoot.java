@@ -5,7 +5,6 @@ import com.oracle.truffle.api.CompilerAsserts;
 import com.oracle.truffle.api.CompilerDirectives;
 import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
 import com.oracle.truffle.api.TruffleSafepoint;
-import com.oracle.truffle.api.frame.Frame;
 import com.oracle.truffle.api.frame.FrameDescriptor;
 import com.oracle.truffle.api.frame.FrameSlotKind;
 import com.oracle.truffle.api.frame.VirtualFrame;
@@ -45,8 +44,13 @@ final class MachineRoot extends RootNode implements BytecodeOSRNode {
     static final int FLAG_RESULT = 51;
     private static final int SLOTS = 52;
 
-    /** Most instructions one region translates; jumps to code beyond it end the region there. */
-    static final int MAX_INSTRUCTIONS = 1 << 14;
+    /**
+     * Most instructions one region translates; jumps to code beyond it end the region there and
+     * continue in another region. Graal's partial evaluation of a region grows with its blocks,
+     * and regions of 24,000 instructions failed to compile after many seconds, so regions stay
+     * small enough to compile.
+     */
+    static final int MAX_INSTRUCTIONS = 3000;
 
     private final X86Machine machine;
     private final int entry;
@@ -80,9 +84,9 @@ final class MachineRoot extends RootNode implements BytecodeOSRNode {
 
     @Override
     public Object executeOSR(VirtualFrame osrFrame, int target, Object interpreterState) {
-        // An OSR frame's arguments hold the parent frame, whose arguments hold the CPU.
-        Frame parent = restoreParentFrameFromArguments(osrFrame.getArguments());
-        CpuState state = (CpuState) parent.getArguments()[0];
+        // The CPU travels as the interpreter state: the OSR frame's arguments hold a parent frame,
+        // which may itself be an OSR frame after compiled code was dropped and entered again.
+        CpuState state = (CpuState) interpreterState;
         try {
             return dispatch(osrFrame, state, target);
         } catch (X86Exception e) {
@@ -130,7 +134,7 @@ final class MachineRoot extends RootNode implements BytecodeOSRNode {
             switch (block.kind) {
                 case BlockNode.GOTO -> {
                     if (block.taken <= current) {
-                        Object osr = backEdge(frame, block.taken);
+                        Object osr = backEdge(frame, state, block.taken);
                         if (osr != null) {
                             return (long) osr;
                         }
@@ -140,7 +144,7 @@ final class MachineRoot extends RootNode implements BytecodeOSRNode {
                 case BlockNode.BRANCH -> {
                     if (InstructionNode.condition(frame, block.condition)) {
                         if (block.taken <= current) {
-                            Object osr = backEdge(frame, block.taken);
+                            Object osr = backEdge(frame, state, block.taken);
                             if (osr != null) {
                                 return (long) osr;
                             }
@@ -148,7 +152,7 @@ final class MachineRoot extends RootNode implements BytecodeOSRNode {
                         current = block.taken;
                     } else {
                         if (block.fallthrough <= current) {
-                            Object osr = backEdge(frame, block.fallthrough);
+                            Object osr = backEdge(frame, state, block.fallthrough);
                             if (osr != null) {
                                 return (long) osr;
                             }
@@ -180,12 +184,12 @@ final class MachineRoot extends RootNode implements BytecodeOSRNode {
      * compilation and, in the interpreter, may switch to compiled code for the rest of the
      * region. Returns the region's result when it did, else null.
      */
-    private Object backEdge(VirtualFrame frame, int target) {
+    private Object backEdge(VirtualFrame frame, CpuState state, int target) {
         TruffleSafepoint.poll(this);
         if (CompilerDirectives.inInterpreter()) {
             LoopNode.reportLoopCount(this, 1);
             if (BytecodeOSRNode.pollOSRBackEdge(this)) {
-                return BytecodeOSRNode.tryOSR(this, target, null, null, frame);
+                return BytecodeOSRNode.tryOSR(this, target, state, null, frame);
             }
         }
         return null;

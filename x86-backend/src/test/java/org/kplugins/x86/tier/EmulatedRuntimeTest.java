@@ -199,4 +199,32 @@ class EmulatedRuntimeTest {
             assertEquals(List.of(), errors);
         }
     }
+
+    /**
+     * A long loop gets compiled while it runs. When a branch it never took runs for the first
+     * time, the compiled code is dropped, and the loop must enter compiled code again with the
+     * same CPU state.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"checked", "hardware"})
+    void loopReentersCompiledCodeAfterNewBranch(String code) {
+        String source = """
+                        #include <kernel.h>
+                        int main(void) {
+                            long long s = 0;
+                            for (int i = 0; i < 6000000; i++) {
+                                s += i;
+                                if (i == 3000000) printk("half\\n");
+                            }
+                            printk("%lld\\n", s);
+                            return 0;
+                        }
+                        """;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (Context context = NativeCorpusTest.Corpus.context(emulated(code, Map.of("kpc.Budget", "0")), out, out)) {
+            Value instance = context.eval(Source.newBuilder("kpc", source, "osr.kpc").buildLiteral());
+            assertEquals(0, instance.getMember("main").execute().asInt());
+        }
+        assertEquals("half\n17999997000000\n", out.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
 }
