@@ -32,7 +32,7 @@ final class CallNode extends InstructionNode {
     private final long directTarget;
     @Child private OperandNode indirectTarget;
     @Child private MemoryOperand returnSlot;
-    /** The first callee, as one object so that no thread sees one callee's address with another's call node. */
+    /** The first callee, as one object, so that no thread reads one callee's address with another callee's call node. */
     @CompilationFinal private Cached cached;
     @CompilationFinal private volatile boolean megamorphic;
     @Child private IndirectCallNode anyCall;

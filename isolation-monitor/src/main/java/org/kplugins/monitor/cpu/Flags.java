@@ -8,7 +8,7 @@ package org.kplugins.monitor.cpu;
  * jcc in one block, Graal folds the condition into one comparison of the operands.
  *
  * <p>A kind is {@code base * 16 + size}. Kinds other than {@link #ADD}, {@link #SUB} and
- * {@link #LOGIC} are {@link #EXPLICIT}: their result slot holds the RFLAGS bits themselves.
+ * {@link #LOGIC} are {@link #EXPLICIT}: their result slot contains the RFLAGS bits themselves.
  * The auxiliary carry flag (AF) is not kept; no instruction the backend emits reads it.
  */
 public final class Flags {
@@ -25,7 +25,7 @@ public final class Flags {
     public static final int SUB = 2;
     /** Kind base: flags of and, or, xor and test: CF and OF clear. */
     public static final int LOGIC = 3;
-    /** Kind base: the result slot holds the flags. */
+    /** Kind base: the result slot contains the flags. */
     public static final int EXPLICIT = 4;
 
     private Flags() {

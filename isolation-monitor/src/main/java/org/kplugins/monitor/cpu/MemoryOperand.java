@@ -20,8 +20,8 @@ import org.kplugins.monitor.memory.AddressSpace;
  * the MMU it saw, the region that access hit. In a region with one entry for all its pages (the
  * machine stack, the context block), an access needs one unsigned comparison. In plugin memory
  * the node also keeps the index of the address space's access window, a run of pages with the
- * access's flags that the address space updates whenever the host maps, unmaps or protects
- * pages, so the check reads the window's current bounds and never relies on a stale entry. The
+ * access's flags. The address space updates its windows whenever the host maps, unmaps or
+ * protects pages, so the check reads the window's current bounds and never relies on a stale entry. The
  * MMU of another instance of the program has its regions at the same indexes, so its accesses
  * take the same check with the region read from that MMU instead of constants. After
  * {@link #RESPECIALIZATIONS} misses the node checks every access through the whole MMU.
@@ -44,8 +44,8 @@ final class MemoryOperand extends OperandNode {
     private final int instructionOffset;
 
     /**
-     * What the node knows about where its accesses go, replaced as a whole so that a thread never
-     * sees one MMU with another MMU's bounds. Null until the first access.
+     * The cache of where the node's accesses go. It is replaced as a whole, so that no thread reads
+     * one MMU with another MMU's bounds, and is null until the first access.
      */
     @CompilationFinal private Cache cache;
     @CompilationFinal private boolean generic;

@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The emulated x86-64 CPU's view of one program: its code segment and the translated regions of
  * that code, shared by every CPU that runs it.
  *
- * <p>The code segment holds the program's machine code followed by two gates, addresses that
- * hold no instruction: a jump or call to the exit gate ends {@link #run}, and a call to the upcall
+ * <p>The code segment contains the program's machine code followed by two gates, addresses that
+ * contain no instruction: a jump or call to the exit gate ends {@link #run}, and a call to the upcall
  * gate runs a host call through {@link HostGates}. Code is translated into {@link MachineRoot}
  * regions on first execution, one per entry offset, and never changes: the code segment is
  * execute-only and its pages are not writable.

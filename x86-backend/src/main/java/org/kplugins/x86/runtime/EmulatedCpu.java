@@ -12,7 +12,7 @@ import org.kplugins.monitor.memory.AddressSpace;
  * machine stack.
  *
  * <p>The MMU maps, in this order, so that every instance's regions have the same indexes: plugin
- * memory (pages as the address space's page table says), the machine stack, the context block
+ * memory (pages as the address space's page table gives them), the machine stack, the context block
  * (read and write), the native page table and the function table (read only), and the code. No
  * other host memory is mapped, so wrong machine code faults in the emulated MMU instead of
  * reaching the host. For hardware-isolation code, GS is the plugin's data segment: base at
@@ -21,7 +21,7 @@ import org.kplugins.monitor.memory.AddressSpace;
 final class EmulatedCpu {
 
     /**
-     * Bytes of the machine stack of an emulated instance, which holds return addresses, saved
+     * Bytes of the machine stack of an emulated instance, which contains return addresses, saved
      * registers and spills: 8 MiB, the usual main-thread stack of Linux, so plugin recursion goes
      * about as deep as in the native tier. The stack is reserved, and pages are committed when
      * first touched.

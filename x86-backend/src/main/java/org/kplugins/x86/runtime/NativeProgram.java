@@ -59,7 +59,7 @@ final class NativeProgram {
     private final String name;
     private final NativeCode code;
     private final IrProgram ir;
-    /** Where the code runs: installed in executable memory, or on the emulated CPU. */
+    /** The place the code runs: installed in executable memory, or on the emulated CPU. */
     private final NativeTier.Mode mode;
     /** The installed code, or null on the emulated CPU. */
     private final MemorySegment installed;
@@ -247,7 +247,7 @@ final class NativeProgram {
     /**
      * Turns an exception of the emulated CPU into the fault report the other tiers give. In
      * hardware-isolation code, a page fault or general-protection fault at a plugin access and a
-     * divide error at a division are the plugin's faults: the report comes from the same address
+     * divide error at a division are the plugin's faults. Their report comes from the same address
      * space check and fault builders as in the Truffle tier. Any other exception means the
      * machine code did something the backend never emits, and the MMU stopped it.
      */
