@@ -36,21 +36,7 @@ class EmulatedRuntimeTest {
     @ParameterizedTest
     @ValueSource(strings = {"checked", "hardware"})
     void hostFunctionsAndDataWindowsMatchTruffle(String code) {
-        String source = """
-                        #include <kernel.h>
-                        int mix(signed char a, unsigned short b, long long c, const char *text);
-                        unsigned long long widen(unsigned int value);
-                        extern const uint8_t table[4];
-                        extern int counters[2];
-                        int main(void) {
-                            printk("mix %d\\n", mix(-3, 65535, -5000000000LL, "host"));
-                            printk("widen %llu\\n", widen(4000000000u));
-                            printk("table %d %d\\n", table[0], table[3]);
-                            counters[0] += 7;
-                            counters[1] = table[1] * 1000;
-                            return counters[0];
-                        }
-                        """;
+        String source = NativeRuntimeTest.EXPORTS_PLUGIN;
         ByteBuffer truffleCounters = ByteBuffer.allocate(8);
         String truffle = NativeRuntimeTest.runWithExports("truffle", source, new ArrayList<>(), truffleCounters);
         List<String> calls = new ArrayList<>();
@@ -65,15 +51,7 @@ class EmulatedRuntimeTest {
     @ParameterizedTest
     @ValueSource(strings = {"checked", "hardware"})
     void hostFunctionFaultsAndErrorsMatchTruffle(String code) {
-        String source = """
-                        #include <kernel.h>
-                        int peek(const int *where);
-                        int fail(int code);
-                        int main(int argc, char **argv) {
-                            printk("peek %d\\n", peek((const int *)argv[0]));
-                            return argc == 1 ? peek((const int *)16) : fail(argc);
-                        }
-                        """;
+        String source = NativeRuntimeTest.HOST_FAILURE_PLUGIN;
         for (int argc : new int[] {1, 2}) {
             assertEquals(NativeRuntimeTest.runHostFailure("truffle", source, argc),
                             NativeRuntimeTest.runHostFailure("emulated-" + code, source, argc), "argc " + argc);

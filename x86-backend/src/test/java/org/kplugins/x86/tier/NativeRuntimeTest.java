@@ -31,6 +31,34 @@ import org.kplugins.x86.testing.Corpus;
 /** The native runtime around the machine code: contexts after faults, host exports, the native stack, other hosts. */
 class NativeRuntimeTest {
 
+    /** A plugin that calls the host functions mix and widen and uses the data windows table and counters. */
+    static final String EXPORTS_PLUGIN = """
+                    #include <kernel.h>
+                    int mix(signed char a, unsigned short b, long long c, const char *text);
+                    unsigned long long widen(unsigned int value);
+                    extern const uint8_t table[4];
+                    extern int counters[2];
+                    int main(void) {
+                        printk("mix %d\\n", mix(-3, 65535, -5000000000LL, "host"));
+                        printk("widen %llu\\n", widen(4000000000u));
+                        printk("table %d %d\\n", table[0], table[3]);
+                        counters[0] += 7;
+                        counters[1] = table[1] * 1000;
+                        return counters[0];
+                    }
+                    """;
+
+    /** A plugin that hands host function peek a bad pointer (argc 1) or calls fail, which throws (argc 2). */
+    static final String HOST_FAILURE_PLUGIN = """
+                    #include <kernel.h>
+                    int peek(const int *where);
+                    int fail(int code);
+                    int main(int argc, char **argv) {
+                        printk("peek %d\\n", peek((const int *)argv[0]));
+                        return argc == 1 ? peek((const int *)16) : fail(argc);
+                    }
+                    """;
+
     private static final String SUM_TO = """
                     int sum_to(int n) {
                         int total = 0;
@@ -71,21 +99,7 @@ class NativeRuntimeTest {
 
     @Test
     void hostFunctionsAndDataWindowsMatchTruffle() {
-        String source = """
-                        #include <kernel.h>
-                        int mix(signed char a, unsigned short b, long long c, const char *text);
-                        unsigned long long widen(unsigned int value);
-                        extern const uint8_t table[4];
-                        extern int counters[2];
-                        int main(void) {
-                            printk("mix %d\\n", mix(-3, 65535, -5000000000LL, "host"));
-                            printk("widen %llu\\n", widen(4000000000u));
-                            printk("table %d %d\\n", table[0], table[3]);
-                            counters[0] += 7;
-                            counters[1] = table[1] * 1000;
-                            return counters[0];
-                        }
-                        """;
+        String source = EXPORTS_PLUGIN;
         List<String> truffleCalls = new ArrayList<>();
         ByteBuffer truffleCounters = ByteBuffer.allocate(8);
         String truffle = runWithExports("truffle", source, truffleCalls, truffleCounters);
@@ -162,15 +176,7 @@ class NativeRuntimeTest {
 
     @Test
     void hostFunctionFaultsAndErrorsMatchTruffle() {
-        String source = """
-                        #include <kernel.h>
-                        int peek(const int *where);
-                        int fail(int code);
-                        int main(int argc, char **argv) {
-                            printk("peek %d\\n", peek((const int *)argv[0]));
-                            return argc == 1 ? peek((const int *)16) : fail(argc);
-                        }
-                        """;
+        String source = HOST_FAILURE_PLUGIN;
         for (int argc : new int[] {1, 2}) {
             String truffle = runHostFailure("truffle", source, argc);
             String nativeTier = runHostFailure("native", source, argc);
