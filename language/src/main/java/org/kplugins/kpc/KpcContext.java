@@ -25,6 +25,7 @@ public final class KpcContext {
     private final Env env;
     private final PrintStream output;
     private final long budget;
+    private final long callTimeoutMillis;
     private final int stackSize;
     private final int memoryLimit;
     private final int heapSize;
@@ -41,6 +42,7 @@ public final class KpcContext {
         this.output = new PrintStream(new BufferedOutputStream(env.out()), false);
         OptionValues options = env.getOptions();
         this.budget = options.get(KpcLanguage.Budget);
+        this.callTimeoutMillis = options.get(KpcLanguage.CallTimeout);
         this.stackSize = options.get(KpcLanguage.StackSize);
         this.memoryLimit = options.get(KpcLanguage.MemoryLimit);
         this.heapSize = options.get(KpcLanguage.HeapSize);
@@ -75,6 +77,16 @@ public final class KpcContext {
     /** kpc.Budget: steps per call from the host, 0 for unlimited. */
     public long budget() {
         return budget;
+    }
+
+    /** kpc.CallTimeout: the wall-clock time each call from the host may take, in milliseconds, 0 for no limit. */
+    public long callTimeoutMillis() {
+        return callTimeoutMillis;
+    }
+
+    /** Returns whether plugin code counts steps: with a budget, or with a call timeout, which stops machine code at a step. */
+    public boolean countsSteps() {
+        return budget != 0 || callTimeoutMillis != 0;
     }
 
     /** kpc.StackSize in bytes. */

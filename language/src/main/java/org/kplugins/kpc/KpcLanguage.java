@@ -95,6 +95,12 @@ public final class KpcLanguage extends TruffleLanguage<KpcContext> {
                     + " Default: 0.", category = OptionCategory.USER, stability = OptionStability.STABLE)
     static final OptionKey<Long> Budget = new OptionKey<>(0L, new OptionType<>("steps", KpcLanguage::parseSteps));
 
+    @Option(help = "Wall-clock time each call from the host may take, in milliseconds. A call that runs longer is stopped"
+                    + " at its next loop iteration, goto or call with the fault TIMEOUT, in every tier. 0 means no limit."
+                    + " Default: 0.", category = OptionCategory.USER, stability = OptionStability.STABLE)
+    static final OptionKey<Long> CallTimeout = new OptionKey<>(0L, new OptionType<>("milliseconds",
+                    KpcLanguage::parseCallTimeout));
+
     @Option(help = "Size of each plugin instance's stack, in bytes: a multiple of 4096 from 4096 to 64 MiB."
                     + " Default: 65536.", category = OptionCategory.USER, stability = OptionStability.STABLE)
     static final OptionKey<Integer> StackSize = new OptionKey<>(65536,
@@ -252,6 +258,24 @@ public final class KpcLanguage extends TruffleLanguage<KpcContext> {
         return steps;
     }
 
+    private static long parseCallTimeout(String text) {
+        long millis;
+        try {
+            millis = Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("invalid kpc.CallTimeout '" + text + "': expected a whole number of"
+                            + " milliseconds, 0 for no limit");
+        }
+        if (millis < 0 || millis > MAX_CALL_TIMEOUT_MILLIS) {
+            throw new IllegalArgumentException("invalid kpc.CallTimeout " + millis + ": expected 0 (no limit) to "
+                            + MAX_CALL_TIMEOUT_MILLIS + " milliseconds");
+        }
+        return millis;
+    }
+
+    /** The longest kpc.CallTimeout, 30 days in milliseconds, so that the deadline in nanoseconds cannot overflow. */
+    public static final long MAX_CALL_TIMEOUT_MILLIS = 30L * 24 * 3600 * 1000;
+
     /** An option type for a byte size that must be a page multiple in {@code [min, max]}. */
     private static OptionType<Integer> bytesType(String name, int min, int max) {
         return new OptionType<>("bytes", text -> {
@@ -303,7 +327,8 @@ public final class KpcLanguage extends TruffleLanguage<KpcContext> {
 
     /**
      * Contexts can share code when it was built for the same stack size, which fixes the addresses
-     * of static data, for the same budget mode, which decides whether loops count steps, against
+     * of static data, for the same step-counting mode (on when kpc.Budget or kpc.CallTimeout is
+     * set), which decides whether loops count steps, against
      * the same symbol table, whose exports the code is bound to, and for the same tier. The code of
      * the emulated tier also depends on kpc.EmulatedCode, and an auto-tier program keeps the
      * kpc.AutoThreshold it was built with.
@@ -311,11 +336,19 @@ public final class KpcLanguage extends TruffleLanguage<KpcContext> {
     @Override
     protected boolean areOptionsCompatible(OptionValues first, OptionValues second) {
         return first.get(StackSize).equals(second.get(StackSize))
-                        && (first.get(Budget) == 0) == (second.get(Budget) == 0)
+                        && countsSteps(first) == countsSteps(second)
                         && first.get(SymbolTable).equals(second.get(SymbolTable))
                         && first.get(Tier).equals(second.get(Tier))
                         && first.get(EmulatedCode).equals(second.get(EmulatedCode))
                         && first.get(AutoThreshold).equals(second.get(AutoThreshold));
+    }
+
+    /**
+     * Returns whether code built for these options counts steps. The machine-code tiers need the
+     * step counter for kpc.CallTimeout too, because a timed-out call stops where it counts a step.
+     */
+    private static boolean countsSteps(OptionValues options) {
+        return options.get(Budget) != 0 || options.get(CallTimeout) != 0;
     }
 
     @Override
@@ -346,7 +379,7 @@ public final class KpcLanguage extends TruffleLanguage<KpcContext> {
             PluginImports imports = PluginLinker.link(unit, table, sink);
             sink.throwIfErrors();
             String name = pluginName(source);
-            boolean budgetEnabled = context.budget() != 0;
+            boolean budgetEnabled = context.countsSteps();
             PluginProgram program = switch (context.tier()) {
                 case NATIVE_TIER, EMULATED_TIER -> {
                     NativeTier.Mode mode = context.x86Mode();

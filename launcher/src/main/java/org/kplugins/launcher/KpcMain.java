@@ -299,6 +299,10 @@ public final class KpcMain extends AbstractLanguageLauncher {
         launcherOption("--max-pixels N", "Largest width * height of an image to transcode. Default: "
                         + ServerOptions.DEFAULT_MAX_PIXELS + ".");
 
+        launcherOption("--call-timeout-ms N", "Wall-clock time each transcode call may take, in milliseconds. A call that runs"
+                        + " longer is stopped at its next loop iteration, goto or call, in every tier; its request gets 504 and the"
+                        + " timeout counts as a fault of the plugin. Default: " + ServerOptions.DEFAULT_CALL_TIMEOUT.toMillis()
+                        + ".");
         launcherOption("--fault-limit N", "Faults after which a plugin is quarantined (its requests get 503 until it is uploaded"
                         + " again). Default: " + ServerOptions.DEFAULT_FAULT_LIMIT + ".");
         launcherOption("--client-timeout-s N", "Time a client may take to send a request or to receive a response, in seconds."

@@ -78,8 +78,9 @@ final class ServeCommand {
 
     /**
      * Builds the server options from the command line. The plugin limits come from --budget,
-     * --fault-limit and the kpc.MemoryLimit, kpc.StackSize and kpc.HeapSize options; the other
-     * polyglot options (the tier's among them) configure the engine.
+     * --fault-limit, --call-timeout-ms and the kpc.MemoryLimit, kpc.StackSize, kpc.HeapSize and
+     * kpc.CallTimeout options; the other polyglot options (the tier's among them) configure the
+     * engine.
      *
      * @param tokenVariable the value of {@link ServerOptions#TOKEN_VARIABLE}, used when --token is not given
      */
@@ -98,6 +99,10 @@ final class ServeCommand {
         String heapSize = engineOptions.remove("kpc.HeapSize");
         if (heapSize != null) {
             limits = limits.withHeapSize(parseIntOption("kpc.HeapSize", heapSize));
+        }
+        String callTimeout = engineOptions.remove("kpc.CallTimeout");
+        if (callTimeout != null) {
+            limits = limits.withCallTimeoutMillis(parseLongOption("kpc.CallTimeout", callTimeout, "milliseconds"));
         }
         Map<String, Long> given = arguments.serveLimits;
         if (given.containsKey("--fault-limit")) {
@@ -140,6 +145,7 @@ final class ServeCommand {
                     Map.entry("--max-side", (builder, value) -> builder.maxSide(toInt("--max-side", value))),
                     Map.entry("--max-pixels", ServerOptions.Builder::maxPixels),
                     Map.entry("--compile-timeout-ms", (builder, value) -> builder.compileTimeout(Duration.ofMillis(value))),
+                    Map.entry("--call-timeout-ms", (builder, value) -> builder.callTimeout(Duration.ofMillis(value))),
                     Map.entry("--client-timeout-s", (builder, value) -> builder.clientTimeout(Duration.ofSeconds(value))),
                     Map.entry("--shutdown-grace-s", (builder, value) -> builder.shutdownGrace(Duration.ofSeconds(value))));
 
@@ -156,6 +162,14 @@ final class ServeCommand {
         } catch (NumberFormatException e) {
             throw new InvalidInputException("invalid value '" + value + "' for --" + option + ": expected a number of bytes"
                             + " up to " + Integer.MAX_VALUE);
+        }
+    }
+
+    private static long parseLongOption(String option, String value, String unit) {
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("invalid value '" + value + "' for --" + option + ": expected a number of " + unit);
         }
     }
 

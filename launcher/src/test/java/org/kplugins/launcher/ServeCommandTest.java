@@ -128,6 +128,7 @@ class ServeCommandTest {
         assertEquals(2, options.maxSide());
         assertEquals(2, options.maxPixels());
         assertEquals(Duration.ofMillis(2), options.compileTimeout());
+        assertEquals(Duration.ofMillis(2), options.callTimeout());
         assertEquals(2, options.pluginLimits().faultLimit());
         assertEquals(Duration.ofSeconds(2), options.clientTimeout());
         assertEquals(Duration.ofSeconds(2), options.shutdownGrace());
@@ -139,7 +140,15 @@ class ServeCommandTest {
         assertEquals(ServerOptions.DEFAULT_PORT, options.port());
         assertEquals(ServerOptions.DEFAULT_BIND_ADDRESS, options.bindAddress());
         assertEquals(ServerOptions.DEFAULT_BUDGET, options.pluginLimits().budget());
+        assertEquals(ServerOptions.DEFAULT_CALL_TIMEOUT, options.callTimeout());
         assertEquals("from-environment", options.token());
+
+        // The polyglot launcher puts --kpc.CallTimeout=1234 among the polyglot options.
+        ServeCommandTest withPolyglotOption = new ServeCommandTest();
+        withPolyglotOption.polyglotOptions.put("kpc.CallTimeout", "1234");
+        ServerOptions polyglot = withPolyglotOption.parse(null, "serve", "--root", ".", "--plugins", ".");
+        assertEquals(Duration.ofMillis(1234), polyglot.callTimeout());
+        assertNull(polyglot.engineOptions().get("kpc.CallTimeout"), "the call timeout is a plugin limit, not an engine option");
 
         ServerOptions given = new ServeCommandTest().parse("from-environment", "serve", "--root", ".", "--plugins", ".",
                         "--token", "from-option");

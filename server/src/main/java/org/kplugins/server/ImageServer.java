@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -89,7 +90,8 @@ public final class ImageServer implements AutoCloseable {
                     HttpServer http) throws IOException {
         this.options = options;
         this.workers = workers;
-        this.codecs = new TranscodeWorkers("kpc-codec-", options.workers(), options.maxQueuedCalls());
+        this.codecs = new TranscodeWorkers("kpc-codec-", options.workers(), options.maxQueuedCalls(), () -> {
+        });
         this.metrics = metrics;
         this.registry = registry;
         this.http = http;
@@ -108,9 +110,17 @@ public final class ImageServer implements AutoCloseable {
         // Decoding and encoding work in memory: without this, javax.imageio buffers streams in
         // temporary files, which a killed server would leave behind.
         ImageIO.setUseCache(false);
-        TranscodeWorkers workers = new TranscodeWorkers(options.workers(), options.maxQueuedCalls());
-        ServerMetrics metrics = new ServerMetrics(workers::queued);
+        // A worker that ends releases its plugin instances; the registry is created after the pool.
+        AtomicReference<PluginRegistry> registryOfWorkers = new AtomicReference<>();
+        TranscodeWorkers workers = new TranscodeWorkers("kpc-transcode-", options.workers(), options.maxQueuedCalls(), () -> {
+            PluginRegistry created = registryOfWorkers.get();
+            if (created != null) {
+                created.releaseThreadInstances();
+            }
+        });
+        ServerMetrics metrics = new ServerMetrics(workers::queued, workers::abandonedWorkers);
         PluginRegistry registry = new PluginRegistry(options, metrics, workers);
+        registryOfWorkers.set(registry);
         ImageServer server;
         try {
             registry.loadDirectory();
@@ -550,12 +560,13 @@ public final class ImageServer implements AutoCloseable {
 
     /**
      * Logs a failed request at WARNING when it is a server error, and at FINE otherwise. Client
-     * errors, 503s (quarantine, busy, stopping) and faults count as otherwise, because the metrics
-     * count them and the registry has logged each fault with the plugin's fault count.
+     * errors, 503s (quarantine, busy, stopping), 504s (call timeouts) and faults count as
+     * otherwise, because the metrics count them and the registry has logged each fault and
+     * timeout with the plugin's fault count.
      */
     private static void logError(HttpExchange exchange, HttpError error) {
-        Level level = error.status() >= 500 && error.status() != 503 && !error.body().containsKey("fault") ? Level.WARNING
-                        : Level.FINE;
+        boolean logged = error.status() == 503 || error.status() == 504 || error.body().containsKey("fault");
+        Level level = error.status() >= 500 && !logged ? Level.WARNING : Level.FINE;
         LOG.log(level, () -> "request " + describe(exchange) + " failed with status " + error.status() + ": "
                         + PluginRegistry.firstLine(error.getMessage()));
     }

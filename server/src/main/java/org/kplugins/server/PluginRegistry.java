@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,6 +39,7 @@ import org.kplugins.kpc.host.KernelHook;
 import org.kplugins.kpc.host.LinkException;
 import org.kplugins.kpc.host.Plugin;
 import org.kplugins.kpc.host.PluginLoadException;
+import org.kplugins.monitor.fault.FaultKind;
 import org.kplugins.server.image.Grayscale;
 import org.kplugins.server.image.RgbImage;
 
@@ -61,6 +63,13 @@ final class PluginRegistry implements AutoCloseable {
 
     /** Uploads that may wait while the compiler thread is busy; more get 503. */
     private static final int MAX_QUEUED_COMPILES = 4;
+    /**
+     * How long a request waits, after the call timeout, for a timed-out call to stop before it
+     * abandons the worker. A call stops at its next step, and one step does at most a copy of the
+     * plugin's memory (256 MiB by default), which takes well under a second.
+     */
+    static final Duration CALL_STOP_GRACE = Duration.ofSeconds(2);
+
     /** The compiler thread's stack, in bytes: the parser descends recursively up to 256 levels. */
     private static final long COMPILER_STACK_BYTES = 64L << 20;
 
@@ -392,6 +401,20 @@ final class PluginRegistry implements AutoCloseable {
                         + "' was not deleted; retry later"));
     }
 
+    /**
+     * Releases the calling thread's instance of every plugin. A worker thread runs it as it ends,
+     * because the kernel would otherwise keep the instances of an ended thread until their plugin
+     * is unloaded.
+     */
+    void releaseThreadInstances() {
+        for (Slot slot : slots.values()) {
+            Version version = slot.current;
+            if (version != null) {
+                version.plugin.releaseThreadInstance();
+            }
+        }
+    }
+
     /** Returns whether {@code name} names a transcoder now, quarantined plugins included. */
     boolean exists(String name) {
         return JAVA_GRAYSCALE.equals(name) || slots.containsKey(name);
@@ -401,7 +424,8 @@ final class PluginRegistry implements AutoCloseable {
      * Runs transcoder {@code name} on {@code input} on a worker thread and returns its output.
      *
      * @throws HttpError 404 for an unknown name, 503 for a quarantined plugin or a full queue, 500
-     *                   for a fault or a non-zero result, 413 when the image does not fit the plugin's memory
+     *                   for a fault or a non-zero result, 504 for a call that ran past the call
+     *                   timeout, 413 when the image does not fit the plugin's memory
      */
     RgbImage transcode(String name, RgbImage input) {
         byte[] output = new byte[input.pixels().length];
@@ -425,11 +449,27 @@ final class PluginRegistry implements AutoCloseable {
         if (version.plugin.isQuarantined()) {
             throw quarantined(slot, version);
         }
+        long timeoutMillis = version.plugin.limits().callTimeoutMillis();
+        long waitNanos = timeoutMillis == 0 ? 0 : Duration.ofMillis(timeoutMillis).plus(CALL_STOP_GRACE).toNanos();
         workers.run(() -> {
             callHook(slot, version, input, output);
             return null;
-        });
+        }, waitNanos, () -> notStopped(slot, timeoutMillis));
         return new RgbImage(input.width(), input.height(), output);
+    }
+
+    /**
+     * Builds the 504 of a call that ran past its timeout and did not stop within the grace after
+     * it. Its worker is abandoned, and the call counts as the plugin's fault when it stops.
+     */
+    private HttpError notStopped(Slot slot, long timeoutMillis) {
+        LOG.warning(() -> "plugin '" + slot.name + "' ran past its call timeout of " + timeoutMillis + " ms and did not"
+                        + " stop within " + CALL_STOP_GRACE.toMillis() + " ms more; its worker is abandoned to it");
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("plugin", slot.name);
+        details.put("timeout_ms", timeoutMillis);
+        return new HttpError(504, "plugin '" + slot.name + "' ran longer than the call timeout of " + timeoutMillis
+                        + " ms and did not stop; its worker was replaced", details);
     }
 
     /** Calls the slot's transcode hook on this worker's instance of the plugin. */
@@ -479,14 +519,22 @@ final class PluginRegistry implements AutoCloseable {
         return guest != null && guest.hasMember("kind");
     }
 
-    /** Records a fault and builds its 500 response. Runs on the worker, because the fault's guest object lives in its context. */
+    /**
+     * Records a fault and builds its response: 504 for a call that timed out, 500 for any other
+     * fault. Runs on the worker, because the fault's guest object lives in its context.
+     */
     private HttpError fault(Slot slot, Version version, PolyglotException e) {
         version.stats.faults.increment();
         metrics.countFault(slot.name);
         Plugin plugin = version.plugin;
         String report = e.getMessage();
-        LOG.warning(() -> "plugin '" + slot.name + "' faulted (" + plugin.faults() + " of " + plugin.limits().faultLimit()
-                        + " faults allowed): " + firstLine(report));
+        Map<String, Object> members = faultMembers(e.getGuestObject());
+        boolean timedOut = FaultKind.TIMEOUT.name().equals(members.get("kind"));
+        if (timedOut) {
+            metrics.countTimeout(slot.name);
+        }
+        LOG.warning(() -> "plugin '" + slot.name + "' " + (timedOut ? "timed out" : "faulted") + " (" + plugin.faults() + " of "
+                        + plugin.limits().faultLimit() + " faults allowed): " + firstLine(report));
         if (plugin.isQuarantined() && version.quarantineReported.compareAndSet(false, true)) {
             metrics.countQuarantine(slot.name);
             LOG.warning(() -> "plugin '" + slot.name + "' quarantined after " + plugin.faults()
@@ -496,10 +544,14 @@ final class PluginRegistry implements AutoCloseable {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("plugin", slot.name);
         details.put("report", report);
-        details.put("fault", faultMembers(e.getGuestObject()));
+        details.put("fault", members);
         details.put("faults", plugin.faults());
         details.put("fault_limit", plugin.limits().faultLimit());
         details.put("quarantined", plugin.isQuarantined());
+        if (timedOut) {
+            details.put("timeout_ms", plugin.limits().callTimeoutMillis());
+            return new HttpError(504, "plugin '" + slot.name + "' timed out: " + firstLine(report), details);
+        }
         return new HttpError(500, "plugin '" + slot.name + "' faulted: " + firstLine(report), details);
     }
 

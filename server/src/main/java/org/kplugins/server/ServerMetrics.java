@@ -64,15 +64,21 @@ final class ServerMetrics {
     private final ConcurrentMap<RequestKey, Histogram> requests = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, LongAdder> pluginCalls = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, LongAdder> pluginFaults = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, LongAdder> timeouts = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, LongAdder> quarantines = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Timing> compileTimes = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Timing> linkTimes = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, LongAdder> loadFailures = new ConcurrentHashMap<>();
     private final IntSupplier queuedCalls;
+    private final IntSupplier abandonedWorkers;
 
-    /** @param queuedCalls returns the transcoder calls waiting for a worker now */
-    ServerMetrics(IntSupplier queuedCalls) {
+    /**
+     * @param queuedCalls      returns the transcoder calls waiting for a worker now
+     * @param abandonedWorkers returns the workers left to calls that ran past their timeout and did not stop
+     */
+    ServerMetrics(IntSupplier queuedCalls, IntSupplier abandonedWorkers) {
         this.queuedCalls = queuedCalls;
+        this.abandonedWorkers = abandonedWorkers;
     }
 
     void observeRequest(int status, String plugin, long nanos) {
@@ -85,6 +91,11 @@ final class ServerMetrics {
 
     void countFault(String plugin) {
         pluginFaults.computeIfAbsent(plugin, key -> new LongAdder()).increment();
+    }
+
+    /** Counts a call that ran past the call timeout; it is a fault too. */
+    void countTimeout(String plugin) {
+        timeouts.computeIfAbsent(plugin, key -> new LongAdder()).increment();
     }
 
     void countQuarantine(String plugin) {
@@ -111,8 +122,11 @@ final class ServerMetrics {
 
         header(out, "kpc_plugin_calls_total", "counter", "Transcoder calls by plugin, including faulting ones.");
         counters(out, "kpc_plugin_calls_total", "plugin", pluginCalls);
-        header(out, "kpc_plugin_faults_total", "counter", "Plugin faults (bad access, budget used up, stack overflow) by plugin.");
+        header(out, "kpc_plugin_faults_total", "counter", "Plugin faults (bad access, budget used up, stack overflow, timeout)"
+                        + " by plugin.");
         counters(out, "kpc_plugin_faults_total", "plugin", pluginFaults);
+        header(out, "kpc_plugin_timeouts_total", "counter", "Transcoder calls stopped at the call timeout, by plugin.");
+        counters(out, "kpc_plugin_timeouts_total", "plugin", timeouts);
         header(out, "kpc_plugin_quarantines_total", "counter", "Plugins quarantined after reaching their fault limit.");
         counters(out, "kpc_plugin_quarantines_total", "plugin", quarantines);
         header(out, "kpc_plugin_load_failures_total", "counter", "Plugin loads rejected, by stage: compile, link or timeout.");
@@ -127,6 +141,8 @@ final class ServerMetrics {
         out.append("kpc_plugins_loaded ").append(loadedPlugins).append('\n');
         header(out, "kpc_transcode_queue_length", "gauge", "Transcoder calls waiting for a worker thread.");
         out.append("kpc_transcode_queue_length ").append(queuedCalls.getAsInt()).append('\n');
+        header(out, "kpc_transcode_workers_abandoned", "gauge", "Workers left to calls that did not stop after their timeout.");
+        out.append("kpc_transcode_workers_abandoned ").append(abandonedWorkers.getAsInt()).append('\n');
         return out.toString();
     }
 

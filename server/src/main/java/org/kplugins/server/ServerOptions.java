@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.kplugins.kpc.KpcLanguage;
 import org.kplugins.kpc.host.PluginLimits;
 
 /**
@@ -25,7 +26,7 @@ import org.kplugins.kpc.host.PluginLimits;
  * @param maxRequestBytes   the largest request body of any other request
  * @param maxSide           the largest width or height of an image to transcode, in pixels
  * @param maxPixels         the largest width * height of an image to transcode
- * @param pluginLimits      memory, budget (steps per request) and fault limit of every plugin
+ * @param pluginLimits      memory, budget (steps per request), call timeout and fault limit of every plugin
  * @param clientTimeout     how long a client may take to send a request or to receive a response
  * @param shutdownGrace     how long a stop waits for requests in flight
  * @param engineOptions     polyglot engine options, such as {@code engine.Compilation=false} for the interp tier
@@ -60,8 +61,16 @@ public record ServerOptions(Path root, Path pluginsDirectory, String bindAddress
      */
     public static final long DEFAULT_BUDGET = 1_000_000_000L;
     public static final int DEFAULT_FAULT_LIMIT = 3;
+    /**
+     * 30 seconds per transcoder call, about the work the default budget allows: on a loaded 2-core
+     * machine, {@code bin/kpc image} ran examples/boxblur.kpc on a 4096x4096 image (the largest
+     * size accepted by default) in 24.6 s on its first call in the jit tier, which starts
+     * interpreted, and in 6.6 s in the native tier. The interp tier is about 20 times slower
+     * than a warm jit tier and needs a longer timeout for images that large.
+     */
+    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
     public static final PluginLimits DEFAULT_PLUGIN_LIMITS = PluginLimits.DEFAULT.withBudget(DEFAULT_BUDGET)
-                    .withFaultLimit(DEFAULT_FAULT_LIMIT);
+                    .withFaultLimit(DEFAULT_FAULT_LIMIT).withCallTimeoutMillis(DEFAULT_CALL_TIMEOUT.toMillis());
     public static final Duration DEFAULT_CLIENT_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
     /** The environment variable read for the management token when --token is not given. */
@@ -73,6 +82,11 @@ public record ServerOptions(Path root, Path pluginsDirectory, String bindAddress
 
     public static Builder builder(Path root, Path pluginsDirectory) {
         return new Builder(root, pluginsDirectory);
+    }
+
+    /** Returns the wall-clock time each transcoder call may take (--call-timeout-ms). */
+    public Duration callTimeout() {
+        return Duration.ofMillis(pluginLimits.callTimeoutMillis());
     }
 
     /** Returns the bytes of plugin memory that the input and output buffers of the largest accepted image take. */
@@ -98,6 +112,8 @@ public record ServerOptions(Path root, Path pluginsDirectory, String bindAddress
         private int maxSide = DEFAULT_MAX_SIDE;
         private long maxPixels = DEFAULT_MAX_PIXELS;
         private PluginLimits pluginLimits = DEFAULT_PLUGIN_LIMITS;
+        /** The call timeout, or null to keep the one of {@link #pluginLimits}. */
+        private Duration callTimeout;
         private Duration clientTimeout = DEFAULT_CLIENT_TIMEOUT;
         private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
         private Map<String, String> engineOptions = Map.of();
@@ -168,6 +184,12 @@ public record ServerOptions(Path root, Path pluginsDirectory, String bindAddress
             return this;
         }
 
+        /** Sets the wall-clock time each transcoder call may take, in place of the call timeout of the plugin limits. */
+        public Builder callTimeout(Duration timeout) {
+            this.callTimeout = timeout;
+            return this;
+        }
+
         public Builder clientTimeout(Duration timeout) {
             this.clientTimeout = timeout;
             return this;
@@ -206,6 +228,11 @@ public record ServerOptions(Path root, Path pluginsDirectory, String bindAddress
             requireRange("--max-side", maxSide, 1, 65535);
             requireRange("--max-pixels", maxPixels, 1, 1L << 30);
             requirePositive("--compile-timeout", compileTimeout);
+            PluginLimits limits = pluginLimits;
+            if (callTimeout != null) {
+                requireRange("--call-timeout-ms", callTimeout.toMillis(), 1, KpcLanguage.MAX_CALL_TIMEOUT_MILLIS);
+                limits = limits.withCallTimeoutMillis(callTimeout.toMillis());
+            }
             requirePositive("--client-timeout", clientTimeout);
             if (shutdownGrace.isNegative()) {
                 throw new IllegalArgumentException("invalid shutdown grace " + shutdownGrace + ": expected 0 or more seconds");
@@ -216,7 +243,7 @@ public record ServerOptions(Path root, Path pluginsDirectory, String bindAddress
             }
             ServerOptions options = new ServerOptions(root.toAbsolutePath().normalize(), pluginsDirectory.toAbsolutePath()
                             .normalize(), bindAddress, port, token, workers, queuedCalls, maxUploadBytes, maxNesting,
-                            compileTimeout, maxRequestBytes, maxSide, maxPixels, pluginLimits, clientTimeout, shutdownGrace,
+                            compileTimeout, maxRequestBytes, maxSide, maxPixels, limits, clientTimeout, shutdownGrace,
                             engineOptions, printkOutput);
             requireBuffersFit(options);
             return options;

@@ -284,7 +284,12 @@ class ImageServerTest {
         HttpResponse<String> replaced = put("/plugins/swap", TestFiles.exampleSource("grayscale.kpc"));
         assertEquals(200, replaced.statusCode(), replaced.body());
         assertTrue(replaced.body().contains("\"name\":\"swap\""), replaced.body());
-        Thread.sleep(300);
+        // The replacement's first calls create its instances and run interpreted, which takes a
+        // while on a loaded machine; the callers go on until one of them got its output.
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (graySeen.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
         running.set(false);
         for (Thread caller : callers) {
             caller.join();

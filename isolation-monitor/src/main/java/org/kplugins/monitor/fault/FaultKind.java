@@ -22,6 +22,8 @@ public enum FaultKind {
     STACK_OVERFLOW("stack fault (stack overflow)"),
     /** The plugin used up its execution budget. */
     WATCHDOG("watchdog (execution budget exceeded)"),
+    /** A call from the host ran longer than the wall-clock time its host allows (kpc.CallTimeout). */
+    TIMEOUT("watchdog (call timed out)"),
     /**
      * A call through a function pointer that is null, is not the address of a function of the
      * plugin, or points to a function of another type than the call's.

@@ -77,10 +77,11 @@ class FaultReportTest {
         assertEquals("divide error", FaultKind.DIVIDE_ERROR.description());
         assertEquals("stack fault (stack overflow)", FaultKind.STACK_OVERFLOW.description());
         assertEquals("watchdog (execution budget exceeded)", FaultKind.WATCHDOG.description());
+        assertEquals("watchdog (call timed out)", FaultKind.TIMEOUT.description());
         assertEquals("general-protection fault (invalid function pointer)",
                         FaultKind.INVALID_FUNCTION_POINTER.description());
         assertEquals("page fault (page not executable)", FaultKind.PAGE_NOT_EXECUTABLE.description());
         assertEquals("invalid opcode", FaultKind.INVALID_OPCODE.description());
-        assertEquals(9, FaultKind.values().length);
+        assertEquals(10, FaultKind.values().length);
     }
 }

@@ -108,6 +108,7 @@ public final class Plugin {
                             .option("kpc.StackSize", Integer.toString(limits.stackSize()))
                             .option("kpc.HeapSize", Integer.toString(limits.heapSize()))
                             .option("kpc.Budget", Long.toString(limits.budget()))
+                            .option("kpc.CallTimeout", Long.toString(limits.callTimeoutMillis()))
                             .allowHostAccess(HostAccess.newBuilder().allowBufferAccess(true).allowArrayAccess(true).build())
                             .allowIO(IOAccess.newBuilder().fileSystem(
                                             org.graalvm.polyglot.io.FileSystem.newReadOnlyFileSystem(
@@ -341,6 +342,35 @@ public final class Plugin {
             quarantined = true;
             unload();
         }
+    }
+
+    /**
+     * Releases the calling thread's instance of the plugin, if it has one, and closes its context,
+     * so its memory is freed. A later call from this thread creates a new instance. A host calls it
+     * on a thread that is about to end, whose instance would otherwise stay until the plugin is
+     * unloaded. Must not be called from a host function while the plugin runs on this thread.
+     */
+    public void releaseThreadInstance() {
+        Instance instance = threadInstance.get();
+        if (instance == null) {
+            return;
+        }
+        threadInstance.remove();
+        synchronized (instances) {
+            if (!instances.remove(instance)) {
+                // The plugin's release has taken it already.
+                return;
+            }
+            releasedCalls += instance.calls;
+        }
+        Context context = instance.context;
+        try {
+            instance.plugin.invokeMember(RELEASE_MEMBER);
+            context.close();
+        } catch (RuntimeException e) {
+            // The context was closed already, by the kernel's close or by its engine.
+        }
+        instance.clear();
     }
 
     /**

@@ -55,7 +55,18 @@ public final class Faults {
 
     @TruffleBoundary
     public static PluginFault budgetUsedUp(Node location, PluginInstance instance) {
+        if (instance.isCallExpired()) {
+            // Machine code stops a timed-out call through its step counter, so its fault arrives here.
+            return callTimedOut(location, instance);
+        }
         return raise(FaultKind.WATCHDOG, "budget of " + instance.budget() + " steps used up", location, instance);
+    }
+
+    /** Builds the fault of a call from the host that ran past kpc.CallTimeout, at the step where it stopped. */
+    @TruffleBoundary
+    public static PluginFault callTimedOut(Node location, PluginInstance instance) {
+        return raise(FaultKind.TIMEOUT, "call ran longer than the call timeout of " + instance.callTimeoutMillis() + " ms",
+                        location, instance);
     }
 
     /** Builds the fault for a call through a function pointer that is no entry of the plugin's function table. */

@@ -34,6 +34,19 @@ public interface NativeTier {
         EMULATED_HARDWARE
     }
 
+    /**
+     * The per-instance state of a machine-code tier that can stop a running call. Machine code
+     * never polls Truffle safepoints, so the call timeout stops it through its step counter.
+     */
+    interface StoppableState {
+
+        /**
+         * Makes the running call fault at its next step. Called from another thread while the call
+         * runs, so it writes only the step counter.
+         */
+        void stopAtNextStep();
+    }
+
     /** Returns why {@code mode} cannot run on this host, for example on another architecture, or null when it can. */
     String unavailableReason(Mode mode);
 

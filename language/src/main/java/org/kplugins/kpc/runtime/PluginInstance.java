@@ -54,6 +54,8 @@ public final class PluginInstance implements TruffleObject {
      */
     private final long stepsPerCall;
     private final Map<String, KpcFunction> functions = new LinkedHashMap<>();
+    /** The call timeout of kpc.CallTimeout, or null without one. */
+    private final CallWatch callWatch;
 
     /**
      * The stack pointer that a function called from the host starts its frame below: the stack
@@ -69,8 +71,13 @@ public final class PluginInstance implements TruffleObject {
     private boolean running;
     /** Whether printk wrote since the output was last flushed, so calls that print nothing skip the flush. */
     public boolean outputPending;
-    /** The per-instance state of the tier that compiled the program, such as the native tier's context block; null for the Truffle tier. */
-    private Object tierState;
+    /**
+     * The per-instance state of the tier that compiled the program, such as the native tier's
+     * context block; null for the Truffle tier. Volatile because the call timer reads it.
+     */
+    private volatile Object tierState;
+    /** Whether the running call is in machine code, which Truffle's thread-local actions cannot stop. */
+    private boolean runningMachineCode;
 
     private PluginInstance(PluginProgram program, KpcContext context, AddressSpace memory, PluginHeap heap,
                     int[] dataImportAddresses, int hostRegionStart) {
@@ -83,6 +90,7 @@ public final class PluginInstance implements TruffleObject {
         this.budget = context.budget();
         this.stepsPerCall = budget == 0 ? Long.MAX_VALUE : budget;
         this.stackPointer = program.layout().stackTop();
+        this.callWatch = context.callTimeoutMillis() == 0 ? null : new CallWatch(this, context, context.callTimeoutMillis());
         for (FunctionEntry entry : program.exports().values()) {
             functions.put(entry.name(), new KpcFunction(this, entry));
         }
@@ -200,6 +208,9 @@ public final class PluginInstance implements TruffleObject {
             throw reentrantCall();
         }
         running = true;
+        if (callWatch != null) {
+            callWatch.begin();
+        }
         HostMappings mappings = new HostMappings(memory, hostRegionStart);
         try {
             Object[] frameArguments = HostArguments.toFrameArguments(this, entry, arguments, mappings);
@@ -220,6 +231,9 @@ public final class PluginInstance implements TruffleObject {
             return HostArguments.toHostValue(entry.type().returnType(), result);
         } finally {
             running = false;
+            if (callWatch != null) {
+                callWatch.end();
+            }
             mappings.release();
             flushOutput();
         }
@@ -257,11 +271,17 @@ public final class PluginInstance implements TruffleObject {
         }
         // Set last: a failure above leaves the instance callable.
         running = true;
+        if (callWatch != null) {
+            callWatch.begin();
+        }
     }
 
     /** Ends a call started by {@link #beginDirectCall}: copies writable data windows back and flushes printk output. */
     void endDirectCall() {
         running = false;
+        if (callWatch != null) {
+            callWatch.end();
+        }
         if (dataImportAddresses.length != 0) {
             copyBackDataWindowsBoundary();
         }
@@ -338,6 +358,25 @@ public final class PluginInstance implements TruffleObject {
 
     public void setTierState(Object state) {
         this.tierState = state;
+    }
+
+    /** Marks whether the running call has entered machine code; the x86 tier sets it around each entry. */
+    public void setRunningMachineCode(boolean inMachineCode) {
+        this.runningMachineCode = inMachineCode;
+    }
+
+    boolean isRunningMachineCode() {
+        return runningMachineCode;
+    }
+
+    /** Returns kpc.CallTimeout in milliseconds, 0 without a call timeout. */
+    public long callTimeoutMillis() {
+        return callWatch == null ? 0 : callWatch.timeoutMillis();
+    }
+
+    /** Returns whether the running call from the host has passed its kpc.CallTimeout deadline. */
+    public boolean isCallExpired() {
+        return callWatch != null && callWatch.isExpired();
     }
 
     public PrintStream output() {

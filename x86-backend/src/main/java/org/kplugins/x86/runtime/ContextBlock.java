@@ -57,6 +57,15 @@ final class ContextBlock {
         block.set(JAVA_INT, RuntimeAbi.UNWIND, 0);
     }
 
+    /**
+     * Makes the running call fault at its next step: a negative counter stays negative however
+     * many steps the code subtracts before it reads it. Another thread calls it, and the code's
+     * subtraction is not atomic, so that caller repeats the write until the call has returned.
+     */
+    void stopSteps() {
+        block.set(JAVA_LONG, RuntimeAbi.BUDGET, Long.MIN_VALUE / 2);
+    }
+
     /** Writes the argument block: the stack pointer, then each argument as an 8-byte slot. */
     void setArguments(int stackPointer, long[] arguments) {
         block.set(JAVA_LONG, argumentsOffset, arguments.length + 1);

@@ -3,6 +3,7 @@ package org.kplugins.x86.runtime;
 
 import java.util.List;
 import org.kplugins.kpc.link.PluginImports;
+import org.kplugins.kpc.runtime.NativeTier;
 import org.kplugins.kpc.runtime.PluginInstance;
 import org.kplugins.monitor.memory.AddressSpace;
 
@@ -11,7 +12,7 @@ import org.kplugins.monitor.memory.AddressSpace;
  * of an upcall while the machine code unwinds. Created on the instance's first call and
  * kept as the instance's tier state.
  */
-final class NativeInstance {
+final class NativeInstance implements NativeTier.StoppableState {
 
     private final ContextBlock block;
     /** The emulated CPU of the instance, or null in the native tier. */
@@ -72,6 +73,11 @@ final class NativeInstance {
 
     EmulatedCpu cpu() {
         return cpu;
+    }
+
+    @Override
+    public void stopAtNextStep() {
+        block.stopSteps();
     }
 
     /** Keeps the fault or exception that ended an upcall and makes the machine code unwind. */

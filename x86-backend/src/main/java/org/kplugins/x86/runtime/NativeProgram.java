@@ -204,6 +204,7 @@ final class NativeProgram {
         long function = functionAddresses.get(root.function().name());
         long result;
         Upcalls.ActiveCall previous = Upcalls.enter(new Upcalls.ActiveCall(this, instance, state));
+        instance.setRunningMachineCode(true);
         try {
             if (cpu == null) {
                 result = (long) ENTER.invokeExact(entry, block.address(), function, block.argumentsAddress());
@@ -217,6 +218,7 @@ final class NativeProgram {
         } catch (Throwable e) {
             throw new IllegalStateException("entering the machine code of " + root + " failed: " + e, e);
         } finally {
+            instance.setRunningMachineCode(false);
             Upcalls.leave(previous);
         }
 
