@@ -29,6 +29,7 @@ public final class KpcContext {
     private final int stackSize;
     private final int memoryLimit;
     private final int heapSize;
+    private final long retainedHostBytes;
     private final SymbolTable symbolTable;
     private final String tier;
     private final String emulatedCode;
@@ -46,6 +47,7 @@ public final class KpcContext {
         this.stackSize = options.get(KpcLanguage.StackSize);
         this.memoryLimit = options.get(KpcLanguage.MemoryLimit);
         this.heapSize = options.get(KpcLanguage.HeapSize);
+        this.retainedHostBytes = options.get(KpcLanguage.RetainedHostBytes);
         long tableId = KpcLanguage.tableId(options.get(KpcLanguage.SymbolTable));
         // The option's type checked that the table exists; the context keeps it reachable from here on.
         this.symbolTable = tableId == 0 ? null : SymbolTable.find(tableId);
@@ -102,6 +104,11 @@ public final class KpcContext {
     /** kpc.HeapSize in bytes. */
     public int heapSize() {
         return heapSize;
+    }
+
+    /** kpc.RetainedHostBytes: the host-buffer memory an instance keeps between calls, in bytes. */
+    public long retainedHostBytes() {
+        return retainedHostBytes;
     }
 
     /** Returns the host's symbol table named by kpc.SymbolTable, or null when only the built-ins are exported. */

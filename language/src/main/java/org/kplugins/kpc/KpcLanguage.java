@@ -116,6 +116,14 @@ public final class KpcLanguage extends TruffleLanguage<KpcContext> {
                     + " Default: 16777216 (16 MiB).", category = OptionCategory.USER, stability = OptionStability.STABLE)
     static final OptionKey<Integer> HeapSize = new OptionKey<>(16 << 20, bytesType("kpc.HeapSize", PAGE_SIZE, 1 << 30));
 
+    @Option(help = "Bytes of host-buffer memory that a plugin instance keeps between calls from the host. A call maps"
+                    + " its buffer arguments above the kp_alloc heap, which grows the instance's memory by their size;"
+                    + " when that growth exceeds this value, the instance gives the memory back as the call returns."
+                    + " Default: 2147483647 (keep it all, so the next call reuses it).",
+                    category = OptionCategory.USER, stability = OptionStability.STABLE)
+    static final OptionKey<Long> RetainedHostBytes = new OptionKey<>((long) Integer.MAX_VALUE,
+                    new OptionType<>("bytes", KpcLanguage::parseRetainedHostBytes));
+
     @Option(help = "The kernel symbol table whose exports plugins link against: its id, as"
                     + " org.kplugins.monitor.link.SymbolTable.id() returns it, optionally followed by '/' and the"
                     + " table's generation, so that code compiled after an export was added is not shared with"
@@ -271,6 +279,19 @@ public final class KpcLanguage extends TruffleLanguage<KpcContext> {
                             + MAX_CALL_TIMEOUT_MILLIS + " milliseconds");
         }
         return millis;
+    }
+
+    private static long parseRetainedHostBytes(String text) {
+        long bytes;
+        try {
+            bytes = Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("invalid kpc.RetainedHostBytes '" + text + "': expected a size in bytes");
+        }
+        if (bytes < 0) {
+            throw new IllegalArgumentException("invalid kpc.RetainedHostBytes " + bytes + ": expected 0 or more bytes");
+        }
+        return bytes;
     }
 
     /** The longest kpc.CallTimeout, 30 days in milliseconds, so that the deadline in nanoseconds cannot overflow. */

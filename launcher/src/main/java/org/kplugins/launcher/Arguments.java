@@ -409,7 +409,8 @@ final class Arguments {
     /** The numeric options of {@code kpc serve}, each a positive integer in the unit its name ends with. */
     static final List<String> SERVE_LIMITS = List.of("--workers", "--max-upload-bytes", "--max-request-bytes", "--max-nesting",
                     "--max-side", "--max-pixels", "--compile-timeout-ms", "--call-timeout-ms", "--fault-limit",
-                    "--max-queued-calls", "--client-timeout-s", "--shutdown-grace-s");
+                    "--max-queued-calls", "--max-plugins", "--max-plugin-memory-bytes", "--retained-buffer-bytes",
+                    "--client-timeout-s", "--shutdown-grace-s");
 
     private static boolean isServeOption(String name) {
         return switch (name) {

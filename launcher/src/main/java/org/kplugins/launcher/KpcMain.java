@@ -299,6 +299,15 @@ public final class KpcMain extends AbstractLanguageLauncher {
         launcherOption("--max-pixels N", "Largest width * height of an image to transcode. Default: "
                         + ServerOptions.DEFAULT_MAX_PIXELS + ".");
 
+        launcherOption("--max-plugins N", "Plugin names loaded at once, quarantined ones included; an upload of a new name beyond"
+                        + " it gets 507. Default: " + ServerOptions.DEFAULT_MAX_PLUGINS + ".");
+        launcherOption("--max-plugin-memory-bytes N", "Plugin memory that all plugins together may reserve, in bytes. Each"
+                        + " plugin reserves its static data plus, per worker and for the compiler thread, one instance's"
+                        + " stack, static data, whole --kpc.HeapSize heap and retained buffers; an upload that does not fit"
+                        + " gets 507. Default: half the JVM's maximum heap (--vm.Xmx).");
+        launcherOption("--retained-buffer-bytes N", "Image-buffer memory each plugin instance keeps between calls, in bytes;"
+                        + " a call with larger images gives its buffers back when it returns. Default: "
+                        + ServerOptions.DEFAULT_RETAINED_BUFFER_BYTES + ".");
         launcherOption("--call-timeout-ms N", "Wall-clock time each transcode call may take, in milliseconds. A call that runs"
                         + " longer is stopped at its next loop iteration, goto or call, in every tier; its request gets 504 and the"
                         + " timeout counts as a fault of the plugin. Default: " + ServerOptions.DEFAULT_CALL_TIMEOUT.toMillis()

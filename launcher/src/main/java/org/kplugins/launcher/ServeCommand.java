@@ -146,6 +146,9 @@ final class ServeCommand {
                     Map.entry("--max-pixels", ServerOptions.Builder::maxPixels),
                     Map.entry("--compile-timeout-ms", (builder, value) -> builder.compileTimeout(Duration.ofMillis(value))),
                     Map.entry("--call-timeout-ms", (builder, value) -> builder.callTimeout(Duration.ofMillis(value))),
+                    Map.entry("--max-plugins", (builder, value) -> builder.maxPlugins(toInt("--max-plugins", value))),
+                    Map.entry("--max-plugin-memory-bytes", ServerOptions.Builder::maxPluginMemory),
+                    Map.entry("--retained-buffer-bytes", ServerOptions.Builder::retainedBufferBytes),
                     Map.entry("--client-timeout-s", (builder, value) -> builder.clientTimeout(Duration.ofSeconds(value))),
                     Map.entry("--shutdown-grace-s", (builder, value) -> builder.shutdownGrace(Duration.ofSeconds(value))));
 

@@ -117,7 +117,8 @@ class ServeCommandTest {
     void everyServeLimitIsApplied() {
         List<String> args = new ArrayList<>(List.of("serve", "--root", ".", "--plugins", "."));
         for (String option : Arguments.SERVE_LIMITS) {
-            args.add(option + "=2");
+            // Two bytes of plugin memory fit no plugin, which the options reject.
+            args.add(option + (option.equals("--max-plugin-memory-bytes") ? "=" + (1L << 40) : "=2"));
         }
         ServerOptions options = parse(null, args.toArray(String[]::new));
         assertEquals(2, options.workers());
@@ -129,6 +130,9 @@ class ServeCommandTest {
         assertEquals(2, options.maxPixels());
         assertEquals(Duration.ofMillis(2), options.compileTimeout());
         assertEquals(Duration.ofMillis(2), options.callTimeout());
+        assertEquals(2, options.maxPlugins());
+        assertEquals(1L << 40, options.maxPluginMemory());
+        assertEquals(2, options.pluginLimits().retainedHostBytes());
         assertEquals(2, options.pluginLimits().faultLimit());
         assertEquals(Duration.ofSeconds(2), options.clientTimeout());
         assertEquals(Duration.ofSeconds(2), options.shutdownGrace());
@@ -141,6 +145,9 @@ class ServeCommandTest {
         assertEquals(ServerOptions.DEFAULT_BIND_ADDRESS, options.bindAddress());
         assertEquals(ServerOptions.DEFAULT_BUDGET, options.pluginLimits().budget());
         assertEquals(ServerOptions.DEFAULT_CALL_TIMEOUT, options.callTimeout());
+        assertEquals(ServerOptions.DEFAULT_MAX_PLUGINS, options.maxPlugins());
+        assertEquals(ServerOptions.defaultMaxPluginMemory(), options.maxPluginMemory());
+        assertEquals(ServerOptions.DEFAULT_RETAINED_BUFFER_BYTES, options.pluginLimits().retainedHostBytes());
         assertEquals("from-environment", options.token());
 
         // The polyglot launcher puts --kpc.CallTimeout=1234 among the polyglot options.

@@ -280,7 +280,7 @@ public final class ImageServer implements AutoCloseable {
         if (path.equals("/metrics")) {
             requireMethod(method, "GET", "HEAD");
             discardBody(exchange);
-            byte[] text = metrics.render(registry.servingCount()).getBytes(StandardCharsets.UTF_8);
+            byte[] text = metrics.render(registry.servingCount(), registry.reservedBytes(), options.maxPluginMemory()).getBytes(StandardCharsets.UTF_8);
             send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", text);
         } else if (path.equals("/plugins")) {
             requireMethod(method, "GET", "HEAD");

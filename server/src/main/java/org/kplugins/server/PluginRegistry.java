@@ -15,6 +15,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -87,21 +88,24 @@ final class PluginRegistry implements AutoCloseable {
         }
     }
 
-    /** One loaded plugin of a name, with the statistics of its calls. */
+    /** One loaded plugin of a name, with the statistics of its calls and the plugin memory it reserves. */
     static final class Version {
         final Plugin plugin;
         final String origin;
         final long compileNanos;
         final long linkNanos;
+        /** The plugin memory this version reserves until it is released, {@link ServerOptions#pluginCharge}. */
+        final long memoryBytes;
         final Instant loadedAt = Instant.now();
         final CallStats stats = new CallStats();
         final AtomicBoolean quarantineReported = new AtomicBoolean();
 
-        Version(Plugin plugin, String origin, long compileNanos, long linkNanos) {
+        Version(Plugin plugin, String origin, long compileNanos, long linkNanos, long memoryBytes) {
             this.plugin = plugin;
             this.origin = origin;
             this.compileNanos = compileNanos;
             this.linkNanos = linkNanos;
+            this.memoryBytes = memoryBytes;
         }
     }
 
@@ -145,6 +149,11 @@ final class PluginRegistry implements AutoCloseable {
     private final ServerMetrics metrics;
     private final TranscodeWorkers workers;
     private final ConcurrentMap<String, Slot> slots = new ConcurrentHashMap<>();
+    /**
+     * Versions that were replaced or deleted and whose memory is not released yet, because calls
+     * still run on them. They keep their reservation until then.
+     */
+    private final List<Version> retiring = new CopyOnWriteArrayList<>();
     private final ThreadPoolExecutor compiler;
     private final CallStats javaStats = new CallStats();
 
@@ -226,7 +235,8 @@ final class PluginRegistry implements AutoCloseable {
      *
      * @throws HttpError 400 with the compiler's or linker's message when it does not compile or
      *                   link, or when compiling takes longer than the compile timeout; 503 when
-     *                   the compiler thread has too many uploads waiting
+     *                   the compiler thread has too many uploads waiting; 507 when it would pass
+     *                   --max-plugins or --max-plugin-memory-bytes
      */
     Installed upload(String name, String source) {
         return install(name, kernel -> kernel.load(name, source, options.pluginLimits()), "upload");
@@ -306,13 +316,35 @@ final class PluginRegistry implements AutoCloseable {
     /** Loads, then links and publishes the plugin unless the request has timed out meanwhile. Runs on the compiler thread. */
     private Installed installOnCompilerThread(String name, Function<Kernel, Plugin> loader, String origin, Ticket ticket) {
         Slot existing = slots.get(name);
+        if (existing == null && slots.size() >= options.maxPlugins()) {
+            metrics.countLoadFailure("max_plugins");
+            LOG.warning(() -> "plugin '" + name + "' (" + origin + ") rejected: " + slots.size() + " plugins are loaded, the"
+                            + " limit of --max-plugins");
+            throw new HttpError(507, "cannot load plugin '" + name + "': " + slots.size() + " plugins are loaded, which is the"
+                            + " limit of --max-plugins; delete one first", limitDetails(name, "--max-plugins",
+                                            options.maxPlugins()));
+        }
+        Version previous = existing == null ? null : existing.current;
+        long othersBytes = reservedBytes() - (previous == null || previous.plugin.isReleased() ? 0 : previous.memoryBytes);
+        if (othersBytes + options.minimumPluginCharge() > options.maxPluginMemory()) {
+            throw memoryFull(name, origin, options.minimumPluginCharge(), othersBytes, "at least ");
+        }
         Slot slot = existing != null ? existing : newSlot(name);
 
         long compileStart = System.nanoTime();
         Plugin plugin;
         try {
             plugin = loader.apply(slot.kernel);
+        } catch (OutOfMemoryError e) {
+            // A load allocates the plugin's static data twice, at most kpc.MemoryLimit each, and
+            // the failed allocation left the heap as it was.
+            closeIfUnpublished(slot, existing);
+            throw outOfMemory(name, origin, e.toString());
         } catch (PluginLoadException e) {
+            if (e.getCause() instanceof PolyglotException polyglot && polyglot.isResourceExhausted()) {
+                closeIfUnpublished(slot, existing);
+                throw outOfMemory(name, origin, polyglot.getMessage());
+            }
             if (!ticket.commit()) {
                 // The request has already failed with the timeout, which the metrics counted.
                 closeIfUnpublished(slot, existing);
@@ -336,6 +368,13 @@ final class PluginRegistry implements AutoCloseable {
             return null;
         }
 
+        long memoryBytes = options.pluginCharge(plugin.staticDataBytes(), plugin.instanceFootprint());
+        if (othersBytes + memoryBytes > options.maxPluginMemory()) {
+            plugin.unload();
+            closeIfUnpublished(slot, existing);
+            throw memoryFull(name, origin, memoryBytes, othersBytes, "");
+        }
+
         long linkStart = System.nanoTime();
         Plugin old;
         try {
@@ -350,9 +389,13 @@ final class PluginRegistry implements AutoCloseable {
         long linkNanos = System.nanoTime() - linkStart;
         metrics.observeLink(name, linkNanos);
 
-        slot.current = new Version(plugin, origin, compileNanos, linkNanos);
+        slot.current = new Version(plugin, origin, compileNanos, linkNanos, memoryBytes);
         if (existing == null) {
             slots.put(name, slot);
+        }
+        if (previous != null) {
+            // Counted until its memory is released, which waits for the calls that run on it.
+            retiring.add(previous);
         }
         if (old != null) {
             old.unload();
@@ -361,6 +404,63 @@ final class PluginRegistry implements AutoCloseable {
         LOG.info(() -> "plugin '" + name + "' " + (replaced ? "replaced" : "linked") + " to hook " + HOOK_FUNCTION + " in "
                         + millis(linkNanos) + " ms (tier " + tierDescription() + ")");
         return new Installed(replaced, describe(slot));
+    }
+
+    /**
+     * Builds the 507 of a plugin whose memory does not fit the budget, and logs it.
+     *
+     * @param needed    the plugin's charge, or the least charge of any plugin when it is not compiled yet
+     * @param reserved  what the other plugins reserve now
+     * @param qualifier "at least " for the least charge, else empty
+     */
+    private HttpError memoryFull(String name, String origin, long needed, long reserved, String qualifier) {
+        metrics.countLoadFailure("memory");
+        String message = "cannot load plugin '" + name + "': it reserves " + qualifier + needed + " bytes of plugin memory ("
+                        + (options.workers() + 1) + " instances and its static data), but the other plugins reserve "
+                        + reserved + " of the " + options.maxPluginMemory() + " bytes that --max-plugin-memory-bytes allows;"
+                        + " delete a plugin, make its globals or --kpc.HeapSize smaller, or raise the limit";
+        LOG.warning(() -> "plugin '" + name + "' (" + origin + ") rejected: " + message);
+        Map<String, Object> details = limitDetails(name, "--max-plugin-memory-bytes", options.maxPluginMemory());
+        details.put("memory_bytes", needed);
+        details.put("reserved_bytes", reserved);
+        return new HttpError(507, message, details);
+    }
+
+    private HttpError outOfMemory(String name, String origin, String error) {
+        metrics.countLoadFailure("memory");
+        LOG.warning(() -> "plugin '" + name + "' (" + origin + ") rejected: the JVM ran out of memory while loading it: "
+                        + error);
+        return new HttpError(507, "cannot load plugin '" + name + "': the server ran out of memory while loading it; make its"
+                        + " globals smaller or delete other plugins", limitDetails(name, "--vm.Xmx", Runtime.getRuntime()
+                                        .maxMemory()));
+    }
+
+    private static Map<String, Object> limitDetails(String name, String option, long limit) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("plugin", name);
+        details.put("limit", option);
+        details.put("limit_value", limit);
+        return details;
+    }
+
+    /**
+     * Returns the plugin memory reserved now, in bytes: the charges of the versions serving or
+     * quarantined whose memory is not released yet, and of the replaced or deleted ones that calls
+     * still run on.
+     */
+    long reservedBytes() {
+        retiring.removeIf(version -> version.plugin.isReleased());
+        long total = 0;
+        for (Version version : retiring) {
+            total += version.memoryBytes;
+        }
+        for (Slot slot : slots.values()) {
+            Version version = slot.current;
+            if (version != null && !version.plugin.isReleased()) {
+                total += version.memoryBytes;
+            }
+        }
+        return total;
     }
 
     private Slot newSlot(String name) {
@@ -390,6 +490,10 @@ final class PluginRegistry implements AutoCloseable {
             Slot slot = slots.remove(name);
             if (slot == null) {
                 return false;
+            }
+            Version deleted = slot.current;
+            if (deleted != null) {
+                retiring.add(deleted);
             }
             slot.current = null;
             slot.hook.unlink();
@@ -624,6 +728,7 @@ final class PluginRegistry implements AutoCloseable {
         description.put("mean_ms", round(version.stats.meanMillis()));
         description.put("compile_ms", round(version.compileNanos / 1e6));
         description.put("link_ms", round(version.linkNanos / 1e6));
+        description.put("memory_bytes", version.plugin.isReleased() ? 0 : version.memoryBytes);
         description.put("loaded_at", version.loadedAt.toString());
         description.put("origin", version.origin);
         description.put("last_fault", version.plugin.lastFault() == null ? null : firstLine(version.plugin.lastFault()));

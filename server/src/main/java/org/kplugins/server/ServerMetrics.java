@@ -110,13 +110,19 @@ final class ServerMetrics {
         linkTimes.computeIfAbsent(plugin, key -> new Timing()).observe(nanos);
     }
 
-    /** Counts an upload or start-up load that failed at {@code stage}: compile, link or timeout. */
+    /** Counts an upload or start-up load that failed at {@code stage}: compile, link, timeout, max_plugins or memory. */
     void countLoadFailure(String stage) {
         loadFailures.computeIfAbsent(stage, key -> new LongAdder()).increment();
     }
 
-    /** Renders every metric; {@code loadedPlugins} is the number of plugins serving now. */
-    String render(int loadedPlugins) {
+    /**
+     * Renders every metric.
+     *
+     * @param loadedPlugins   the plugins serving now
+     * @param reservedBytes   the plugin memory reserved now
+     * @param maxPluginMemory --max-plugin-memory-bytes
+     */
+    String render(int loadedPlugins, long reservedBytes, long maxPluginMemory) {
         StringBuilder out = new StringBuilder(4096);
         renderRequests(out);
 
@@ -129,7 +135,8 @@ final class ServerMetrics {
         counters(out, "kpc_plugin_timeouts_total", "plugin", timeouts);
         header(out, "kpc_plugin_quarantines_total", "counter", "Plugins quarantined after reaching their fault limit.");
         counters(out, "kpc_plugin_quarantines_total", "plugin", quarantines);
-        header(out, "kpc_plugin_load_failures_total", "counter", "Plugin loads rejected, by stage: compile, link or timeout.");
+        header(out, "kpc_plugin_load_failures_total", "counter", "Plugin loads rejected, by stage: compile, link, timeout,"
+                        + " max_plugins or memory.");
         counters(out, "kpc_plugin_load_failures_total", "stage", loadFailures);
 
         header(out, "kpc_plugin_compile_seconds", "summary", "Time to compile a plugin and link its imports.");
@@ -139,6 +146,10 @@ final class ServerMetrics {
 
         header(out, "kpc_plugins_loaded", "gauge", "Plugins serving now, not counting quarantined ones.");
         out.append("kpc_plugins_loaded ").append(loadedPlugins).append('\n');
+        header(out, "kpc_plugin_memory_reserved_bytes", "gauge", "Plugin memory that the loaded plugins reserve.");
+        out.append("kpc_plugin_memory_reserved_bytes ").append(reservedBytes).append('\n');
+        header(out, "kpc_plugin_memory_limit_bytes", "gauge", "Plugin memory that all plugins together may reserve.");
+        out.append("kpc_plugin_memory_limit_bytes ").append(maxPluginMemory).append('\n');
         header(out, "kpc_transcode_queue_length", "gauge", "Transcoder calls waiting for a worker thread.");
         out.append("kpc_transcode_queue_length ").append(queuedCalls.getAsInt()).append('\n');
         header(out, "kpc_transcode_workers_abandoned", "gauge", "Workers left to calls that did not stop after their timeout.");

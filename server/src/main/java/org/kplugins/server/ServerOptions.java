@@ -26,7 +26,11 @@ import org.kplugins.kpc.host.PluginLimits;
  * @param maxRequestBytes   the largest request body of any other request
  * @param maxSide           the largest width or height of an image to transcode, in pixels
  * @param maxPixels         the largest width * height of an image to transcode
- * @param pluginLimits      memory, budget (steps per request), call timeout and fault limit of every plugin
+ * @param pluginLimits      memory, budget (steps per request), call timeout, fault limit and retained
+ *                          host-buffer bytes of every plugin
+ * @param maxPlugins        the most plugin names loaded at once, quarantined ones included
+ * @param maxPluginMemory   the plugin memory, in bytes, that all plugins together may reserve, as
+ *                          {@link #pluginCharge} counts it
  * @param clientTimeout     how long a client may take to send a request or to receive a response
  * @param shutdownGrace     how long a stop waits for requests in flight
  * @param engineOptions     polyglot engine options, such as {@code engine.Compilation=false} for the interp tier
@@ -34,8 +38,9 @@ import org.kplugins.kpc.host.PluginLimits;
  */
 public record ServerOptions(Path root, Path pluginsDirectory, String bindAddress, int port, String token, int workers,
                 int maxQueuedCalls, int maxUploadBytes, int maxNesting, Duration compileTimeout, int maxRequestBytes,
-                int maxSide, long maxPixels, PluginLimits pluginLimits, Duration clientTimeout, Duration shutdownGrace,
-                Map<String, String> engineOptions, OutputStream printkOutput) {
+                int maxSide, long maxPixels, PluginLimits pluginLimits, int maxPlugins, long maxPluginMemory,
+                Duration clientTimeout, Duration shutdownGrace, Map<String, String> engineOptions,
+                OutputStream printkOutput) {
 
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -69,8 +74,22 @@ public record ServerOptions(Path root, Path pluginsDirectory, String bindAddress
      * than a warm jit tier and needs a longer timeout for images that large.
      */
     public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * 4 MiB of host-buffer memory kept by each instance between calls: the buffers of images up to
+     * about 700,000 pixels (two RGB buffers) are reused by the next call, and larger ones are given
+     * back when their call returns.
+     */
+    public static final long DEFAULT_RETAINED_BUFFER_BYTES = 4L << 20;
     public static final PluginLimits DEFAULT_PLUGIN_LIMITS = PluginLimits.DEFAULT.withBudget(DEFAULT_BUDGET)
-                    .withFaultLimit(DEFAULT_FAULT_LIMIT).withCallTimeoutMillis(DEFAULT_CALL_TIMEOUT.toMillis());
+                    .withFaultLimit(DEFAULT_FAULT_LIMIT).withCallTimeoutMillis(DEFAULT_CALL_TIMEOUT.toMillis())
+                    .withRetainedHostBytes(DEFAULT_RETAINED_BUFFER_BYTES);
+    /** Plugin names loaded at once. Each has a kernel, a hook and compiled code besides its memory. */
+    public static final int DEFAULT_MAX_PLUGINS = 64;
+    /**
+     * The share of the JVM's maximum heap that plugins may reserve by default. The rest is left to
+     * decoded images, the image codecs and the buffers of running calls.
+     */
+    public static final double DEFAULT_PLUGIN_MEMORY_SHARE = 0.5;
     public static final Duration DEFAULT_CLIENT_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
     /** The environment variable read for the management token when --token is not given. */
@@ -82,6 +101,34 @@ public record ServerOptions(Path root, Path pluginsDirectory, String bindAddress
 
     public static Builder builder(Path root, Path pluginsDirectory) {
         return new Builder(root, pluginsDirectory);
+    }
+
+    /** Returns the default of --max-plugin-memory-bytes: half the JVM's maximum heap. */
+    public static long defaultMaxPluginMemory() {
+        return (long) (Runtime.getRuntime().maxMemory() * DEFAULT_PLUGIN_MEMORY_SHARE);
+    }
+
+    /**
+     * Returns the plugin memory that a plugin reserves, in bytes: the copy of its static data that
+     * its code keeps, plus one instance per worker and one on the compiler thread, each holding at
+     * most {@code instanceFootprint} bytes between calls.
+     *
+     * @param staticDataBytes   the plugin's static data, {@code Plugin.staticDataBytes()}
+     * @param instanceFootprint the memory of one instance between calls, {@code Plugin.instanceFootprint()}
+     */
+    public long pluginCharge(long staticDataBytes, long instanceFootprint) {
+        return staticDataBytes + (workers + 1L) * instanceFootprint;
+    }
+
+    /**
+     * Returns the least memory any plugin reserves: the charge of one without static data, whose
+     * instances hold the pages below their stack, their stack, their whole heap range and the
+     * retained host-buffer bytes.
+     */
+    public long minimumPluginCharge() {
+        long footprint = PAGES_BELOW_STACK + pluginLimits.stackSize() + pluginLimits.heapSize()
+                        + pluginLimits.retainedHostBytes();
+        return pluginCharge(0, Math.min(footprint, pluginLimits.memoryLimit()));
     }
 
     /** Returns the wall-clock time each transcoder call may take (--call-timeout-ms). */
@@ -114,6 +161,11 @@ public record ServerOptions(Path root, Path pluginsDirectory, String bindAddress
         private PluginLimits pluginLimits = DEFAULT_PLUGIN_LIMITS;
         /** The call timeout, or null to keep the one of {@link #pluginLimits}. */
         private Duration callTimeout;
+        /** The retained host-buffer bytes, or -1 to keep those of {@link #pluginLimits}. */
+        private long retainedBufferBytes = -1;
+        private int maxPlugins = DEFAULT_MAX_PLUGINS;
+        /** The plugin memory budget in bytes, or 0 for {@link #defaultMaxPluginMemory()}. */
+        private long maxPluginMemory;
         private Duration clientTimeout = DEFAULT_CLIENT_TIMEOUT;
         private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
         private Map<String, String> engineOptions = Map.of();
@@ -190,6 +242,23 @@ public record ServerOptions(Path root, Path pluginsDirectory, String bindAddress
             return this;
         }
 
+        /** Sets the host-buffer memory each plugin instance keeps between calls, in place of that of the plugin limits. */
+        public Builder retainedBufferBytes(long bytes) {
+            this.retainedBufferBytes = bytes;
+            return this;
+        }
+
+        public Builder maxPlugins(int count) {
+            this.maxPlugins = count;
+            return this;
+        }
+
+        /** Sets the plugin memory that all plugins together may reserve, in bytes. */
+        public Builder maxPluginMemory(long bytes) {
+            this.maxPluginMemory = bytes;
+            return this;
+        }
+
         public Builder clientTimeout(Duration timeout) {
             this.clientTimeout = timeout;
             return this;
@@ -233,6 +302,13 @@ public record ServerOptions(Path root, Path pluginsDirectory, String bindAddress
                 requireRange("--call-timeout-ms", callTimeout.toMillis(), 1, KpcLanguage.MAX_CALL_TIMEOUT_MILLIS);
                 limits = limits.withCallTimeoutMillis(callTimeout.toMillis());
             }
+            if (retainedBufferBytes != -1) {
+                requireRange("--retained-buffer-bytes", retainedBufferBytes, 0, Integer.MAX_VALUE);
+                limits = limits.withRetainedHostBytes(retainedBufferBytes);
+            }
+            requireRange("--max-plugins", maxPlugins, 1, 100_000);
+            long pluginMemory = maxPluginMemory == 0 ? defaultMaxPluginMemory() : maxPluginMemory;
+            requireRange("--max-plugin-memory-bytes", pluginMemory, 1, Long.MAX_VALUE / 4);
             requirePositive("--client-timeout", clientTimeout);
             if (shutdownGrace.isNegative()) {
                 throw new IllegalArgumentException("invalid shutdown grace " + shutdownGrace + ": expected 0 or more seconds");
@@ -243,9 +319,10 @@ public record ServerOptions(Path root, Path pluginsDirectory, String bindAddress
             }
             ServerOptions options = new ServerOptions(root.toAbsolutePath().normalize(), pluginsDirectory.toAbsolutePath()
                             .normalize(), bindAddress, port, token, workers, queuedCalls, maxUploadBytes, maxNesting,
-                            compileTimeout, maxRequestBytes, maxSide, maxPixels, limits, clientTimeout, shutdownGrace,
-                            engineOptions, printkOutput);
+                            compileTimeout, maxRequestBytes, maxSide, maxPixels, limits, maxPlugins, pluginMemory, clientTimeout,
+                            shutdownGrace, engineOptions, printkOutput);
             requireBuffersFit(options);
+            requirePluginMemoryFits(options);
             return options;
         }
 
@@ -269,6 +346,17 @@ public record ServerOptions(Path root, Path pluginsDirectory, String bindAddress
             if (duration.isNegative() || duration.isZero()) {
                 throw new IllegalArgumentException("invalid value " + duration.toMillis() + " ms for " + option
                                 + ": expected a positive time");
+            }
+        }
+
+        /** Rejects a plugin memory budget too small for even one plugin. */
+        private static void requirePluginMemoryFits(ServerOptions options) {
+            long minimum = options.minimumPluginCharge();
+            if (minimum > options.maxPluginMemory()) {
+                throw new IllegalArgumentException("invalid value " + options.maxPluginMemory() + " for"
+                                + " --max-plugin-memory-bytes: the smallest plugin reserves " + minimum + " bytes ("
+                                + (options.workers() + 1) + " instances of its stack, heap and retained buffers); raise it,"
+                                + " or lower --workers, --kpc.HeapSize or --retained-buffer-bytes");
             }
         }
 

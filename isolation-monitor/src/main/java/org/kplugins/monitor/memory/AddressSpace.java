@@ -16,6 +16,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.kplugins.monitor.fault.Access;
 import org.kplugins.monitor.fault.FaultKind;
 import org.kplugins.monitor.fault.PluginFault;
@@ -31,9 +32,10 @@ import org.kplugins.monitor.fault.PluginFault;
  * present, so a null pointer access faults.
  *
  * <p>The backing store is a Java byte array, or native memory for the x86 tier (see
- * {@link #withNativeMemory}). The array covers only {@code [0, end of the highest page ever
- * mapped)} and grows by doubling, capped at the limit. Invariant: every present page lies inside
- * the backing store, so an access that passes the page check never goes out of its bounds.
+ * {@link #withNativeMemory}). The array covers only {@code [0, end of the highest page mapped)}
+ * and grows by doubling, capped at the limit and at {@link #limitDoubling}, and {@link #trim}
+ * shrinks it back. Invariant: every present page lies inside the backing store, so an access that
+ * passes the page check never goes out of its bounds.
  *
  * <p>A natively backed address space also keeps a copy of the page table in native memory, one
  * {@link PageFlags} byte per page, which machine code reads to check its accesses. Every change
@@ -90,8 +92,18 @@ public final class AddressSpace {
     private final MemorySegment nativeMemory;
     /** Native copy of {@link #pageFlags} for machine code, or null when the byte array backs the address space. */
     private final MemorySegment nativePageTable;
-    /** End of the highest page ever mapped, for {@link #residentBytes} of a natively backed address space. */
+    /**
+     * End of the highest page mapped since the address space was created or last trimmed, for
+     * {@link #residentBytes} of a natively backed address space.
+     */
     private long nativeExtent;
+    /** Gives the pages of a native range back to the operating system, or null when {@link #trim} cannot. */
+    private final Consumer<MemorySegment> nativePageReleaser;
+    /**
+     * Address up to which the backing array grows by doubling. A mapping that ends above it grows
+     * the array to its exact end, so that large mappings there take only their own size.
+     */
+    private long doublingLimit;
     /** Ranges that plugin reads may access without the page-table check: present pages. */
     private final AccessWindows readWindows = new AccessWindows(READ_FLAGS);
     /** Ranges that plugin writes may access without the page-table check: present and writable pages. */
@@ -105,10 +117,11 @@ public final class AddressSpace {
      *                     {@link #PAGE_SIZE}, at most {@link #MAX_SEGMENT_LIMIT}
      */
     public AddressSpace(String pluginName, int segmentLimit) {
-        this(pluginName, segmentLimit, null, null);
+        this(pluginName, segmentLimit, null, null, null);
     }
 
-    private AddressSpace(String pluginName, int segmentLimit, MemorySegment nativeMemory, MemorySegment nativePageTable) {
+    private AddressSpace(String pluginName, int segmentLimit, MemorySegment nativeMemory, MemorySegment nativePageTable,
+                    Consumer<MemorySegment> nativePageReleaser) {
         this.pluginName = Objects.requireNonNull(pluginName, "pluginName");
         if (segmentLimit <= 0 || segmentLimit > MAX_SEGMENT_LIMIT || (segmentLimit & PAGE_OFFSET_MASK) != 0) {
             throw new IllegalArgumentException("invalid segment limit " + formatAddress(segmentLimit)
@@ -119,6 +132,8 @@ public final class AddressSpace {
         this.pageFlags = new byte[segmentLimit >>> PAGE_SHIFT];
         this.nativeMemory = nativeMemory;
         this.nativePageTable = nativePageTable;
+        this.nativePageReleaser = nativePageReleaser;
+        this.doublingLimit = segmentLimit;
     }
 
     /**
@@ -146,6 +161,16 @@ public final class AddressSpace {
      */
     public static AddressSpace withNativeMemory(String pluginName, int segmentLimit, MemorySegment memory,
                     MemorySegment pageTable) {
+        return withNativeMemory(pluginName, segmentLimit, memory, pageTable, null);
+    }
+
+    /**
+     * Creates an address space like {@link #withNativeMemory(String, int, MemorySegment, MemorySegment)}
+     * that {@link #trim} can shrink: {@code pageReleaser} gives the pages of a slice of
+     * {@code memory} back to the operating system, after which they read as zero.
+     */
+    public static AddressSpace withNativeMemory(String pluginName, int segmentLimit, MemorySegment memory,
+                    MemorySegment pageTable, Consumer<MemorySegment> pageReleaser) {
         if (!memory.isNative() || memory.byteSize() < Integer.toUnsignedLong(segmentLimit)) {
             throw new IllegalArgumentException("invalid native memory of " + memory.byteSize() + " bytes for segment limit "
                             + formatAddress(segmentLimit) + ": expected a native segment at least as large as the limit");
@@ -155,7 +180,7 @@ public final class AddressSpace {
                             + " native segment of at least " + NATIVE_PAGE_TABLE_ENTRIES + " zero bytes");
         }
         ONLY_ARRAY_BACKED.invalidate();
-        return new AddressSpace(pluginName, segmentLimit, memory, pageTable);
+        return new AddressSpace(pluginName, segmentLimit, memory, pageTable, pageReleaser);
     }
 
     /** Returns the native backing store, byte {@code a} for plugin address {@code a}, or null for an array-backed address space. */
@@ -189,6 +214,45 @@ public final class AddressSpace {
     /** Returns the size of the backing store in bytes: the memory this instance holds for data. */
     public long residentBytes() {
         return nativeMemory != null ? nativeExtent : memory.length;
+    }
+
+    /**
+     * Makes the backing array grow by doubling only up to {@code address}: a mapping that ends
+     * above it grows the array to the mapping's exact end. A plugin instance sets it to the start
+     * of the region where a call's host buffers are mapped, so that the buffers take only their
+     * own size.
+     */
+    public void limitDoubling(int address) {
+        doublingLimit = Integer.toUnsignedLong(address);
+    }
+
+    /**
+     * Shrinks the backing store to the end of the highest present page, so that the memory of
+     * mappings that are gone is freed. A native backing store gives those pages back only if it
+     * was created with a page releaser, and is left as it is otherwise.
+     *
+     * @return the bytes freed
+     */
+    public long trim() {
+        long extent = residentBytes();
+        int page = (int) (Math.min(extent, segmentLimit) >>> PAGE_SHIFT) - 1;
+        while (page >= 0 && (pageFlags[page] & PageFlags.PRESENT) == 0) {
+            page--;
+        }
+        long end = (long) (page + 1) << PAGE_SHIFT;
+        if (end >= extent) {
+            return 0;
+        }
+        if (nativeMemory != null) {
+            if (nativePageReleaser == null) {
+                return 0;
+            }
+            nativePageReleaser.accept(nativeMemory.asSlice(end, extent - end));
+            nativeExtent = end;
+        } else {
+            memory = Arrays.copyOf(memory, (int) end);
+        }
+        return extent - end;
     }
 
     // ---- Page table ----
@@ -385,7 +449,10 @@ public final class AddressSpace {
         }
     }
 
-    /** Grows the backing store to at least {@code end} bytes, doubling and capped at the limit. */
+    /**
+     * Grows the backing store to at least {@code end} bytes: by doubling up to the doubling limit
+     * and the segment limit, or to exactly {@code end} above the doubling limit.
+     */
     private void ensureCapacity(long end) {
         if (nativeMemory != null) {
             nativeExtent = Math.max(nativeExtent, end);
@@ -394,8 +461,11 @@ public final class AddressSpace {
         if (end <= memory.length) {
             return;
         }
-        long doubled = Math.min(2L * memory.length, segmentLimit);
-        memory = Arrays.copyOf(memory, (int) Math.max(end, doubled));
+        long grown = end;
+        if (end <= doublingLimit) {
+            grown = Math.max(end, Math.min(2L * memory.length, Math.min(doublingLimit, segmentLimit)));
+        }
+        memory = Arrays.copyOf(memory, (int) grown);
     }
 
     // ---- Access windows ----

@@ -49,4 +49,36 @@ class ArrayBackedAddressSpaceTest extends AddressSpaceTest {
         space.map(2 * PAGE, PAGE, RW);
         assertEquals(3 * PAGE, space.residentBytes());
     }
+
+    @Test
+    void growthAboveDoublingLimitIsExact() {
+        AddressSpace space = new AddressSpace("test", 256 << 20);
+        space.limitDoubling(16 * PAGE);
+        space.map(PAGE, 8 * PAGE, RW);
+        assertEquals(9 * PAGE, space.residentBytes());
+        space.map(9 * PAGE, PAGE, RW);
+        assertEquals(16 * PAGE, space.residentBytes(), "doubling stops at the limit");
+
+        space.map(16 * PAGE, 3 * PAGE, RW);
+        assertEquals(19 * PAGE, space.residentBytes());
+        space.map(19 * PAGE, 1, RW);
+        assertEquals(20 * PAGE, space.residentBytes(), "each mapping above the limit grows the store by its size");
+    }
+
+    @Test
+    void trimKeepsPresentPagesAndTheirBytes() {
+        AddressSpace space = new AddressSpace("test", 256 << 20);
+        space.map(PAGE, 2 * PAGE, RW);
+        space.storeI32(null, 2 * PAGE + 8, 0x12345678);
+        space.map(0x10_0000, 64 * PAGE, RW);
+        space.unmap(0x10_0000, 64 * PAGE);
+
+        assertEquals(0x14_0000 - 3 * PAGE, space.trim());
+        assertEquals(3 * PAGE, space.residentBytes());
+        assertEquals(0x12345678, space.loadI32(null, 2 * PAGE + 8));
+        assertEquals(0, space.trim(), "nothing is left to trim");
+
+        space.map(0x10_0000, PAGE, RW);
+        assertEquals(0, space.loadI64(null, 0x10_0000), "a page mapped again after a trim reads as zero");
+    }
 }

@@ -120,4 +120,29 @@ class NativeBackedAddressSpaceTest extends AddressSpaceTest {
         assertEquals(RW, table.get(ValueLayout.JAVA_BYTE, 1));
         assertEquals(0, table.get(ValueLayout.JAVA_BYTE, 2));
     }
+
+    @Test
+    void trimReleasesPagesOnlyWithReleaser() {
+        MemorySegment memory = Arena.ofAuto().allocate(LIMIT);
+        AddressSpace keeping = AddressSpace.withNativeMemory("test", LIMIT, memory);
+        keeping.map(PAGE, PAGE, RW);
+        keeping.map(8 * PAGE, 4 * PAGE, RW);
+        keeping.unmap(8 * PAGE, 4 * PAGE);
+        assertEquals(0, keeping.trim(), "without a releaser the pages stay");
+        assertEquals(12 * PAGE, keeping.residentBytes());
+
+        java.util.List<MemorySegment> released = new java.util.ArrayList<>();
+        AddressSpace trimming = AddressSpace.withNativeMemory("test", LIMIT, Arena.ofAuto().allocate(LIMIT),
+                        Arena.ofAuto().allocate(AddressSpace.NATIVE_PAGE_TABLE_ENTRIES), released::add);
+        trimming.map(PAGE, PAGE, RW);
+        trimming.storeI32(null, PAGE, 77);
+        trimming.map(8 * PAGE, 4 * PAGE, RW);
+        trimming.unmap(8 * PAGE, 4 * PAGE);
+        assertEquals(10 * PAGE, trimming.trim());
+        assertEquals(2 * PAGE, trimming.residentBytes());
+        assertEquals(1, released.size());
+        assertEquals(trimming.nativeMemory().address() + 2 * PAGE, released.get(0).address());
+        assertEquals(10 * PAGE, released.get(0).byteSize());
+        assertEquals(77, trimming.loadI32(null, PAGE));
+    }
 }

@@ -16,6 +16,7 @@ import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.io.IOAccess;
 import org.kplugins.kpc.KpcLanguage;
 import org.kplugins.kpc.link.Prototypes;
+import org.kplugins.kpc.runtime.PluginInstance;
 import org.kplugins.kpc.types.FunctionType;
 import org.kplugins.monitor.link.CallGate;
 
@@ -109,6 +110,7 @@ public final class Plugin {
                             .option("kpc.HeapSize", Integer.toString(limits.heapSize()))
                             .option("kpc.Budget", Long.toString(limits.budget()))
                             .option("kpc.CallTimeout", Long.toString(limits.callTimeoutMillis()))
+                            .option("kpc.RetainedHostBytes", Long.toString(limits.retainedHostBytes()))
                             .allowHostAccess(HostAccess.newBuilder().allowBufferAccess(true).allowArrayAccess(true).build())
                             .allowIO(IOAccess.newBuilder().fileSystem(
                                             org.graalvm.polyglot.io.FileSystem.newReadOnlyFileSystem(
@@ -225,6 +227,49 @@ public final class Plugin {
             }
             prototypes.put(function, type);
             return type;
+        } finally {
+            gate.exit();
+        }
+    }
+
+    /**
+     * Returns the most memory one instance of the plugin holds between calls, in bytes: its stack,
+     * static data, data windows and whole kp_alloc heap range, plus the host-buffer memory it keeps
+     * ({@link PluginLimits#retainedHostBytes}), at most {@link PluginLimits#memoryLimit}. During
+     * a call an instance holds up to the memory limit.
+     *
+     * @throws IllegalStateException if the plugin is unloaded or quarantined
+     */
+    public long instanceFootprint() {
+        return memoryMember(PluginInstance.FOOTPRINT_MEMBER);
+    }
+
+    /**
+     * Returns the bytes of the plugin's initial static data, a copy of which the engine keeps for
+     * the plugin's code besides the copy in each instance.
+     *
+     * @throws IllegalStateException if the plugin is unloaded or quarantined
+     */
+    public long staticDataBytes() {
+        return memoryMember(PluginInstance.STATIC_DATA_MEMBER);
+    }
+
+    /**
+     * Returns the memory that this thread's instance holds now, in bytes, creating the instance if
+     * the thread has none.
+     *
+     * @throws IllegalStateException if the plugin is unloaded or quarantined
+     */
+    public long residentBytes() {
+        return memoryMember(PluginInstance.RESIDENT_MEMBER);
+    }
+
+    private long memoryMember(String member) {
+        if (!gate.enter()) {
+            throw new IllegalStateException("plugin '" + name + "' is " + (quarantined ? "quarantined" : "unloaded"));
+        }
+        try {
+            return instance().plugin.invokeMember(member).asLong();
         } finally {
             gate.exit();
         }

@@ -44,6 +44,11 @@ public final class PluginInstance implements TruffleObject {
     private final PluginHeap heap;
     /** Start of the region where host buffers are mapped for the duration of one call. */
     private final int hostRegionStart;
+    /**
+     * Size of the backing store above which a call from the host trims it when it returns: the
+     * host region start plus kpc.RetainedHostBytes.
+     */
+    private final long trimAbove;
     /** Address of each data window the program imports, in the order of {@link PluginProgram#dataImports()}. */
     @CompilationFinal(dimensions = 1) private final int[] dataImportAddresses;
     /** Execution budget of each host call, in steps; 0 disables it. */
@@ -87,6 +92,7 @@ public final class PluginInstance implements TruffleObject {
         this.heap = heap;
         this.dataImportAddresses = dataImportAddresses;
         this.hostRegionStart = hostRegionStart;
+        this.trimAbove = hostRegionStart + Math.min(context.retainedHostBytes(), Integer.MAX_VALUE);
         this.budget = context.budget();
         this.stepsPerCall = budget == 0 ? Long.MAX_VALUE : budget;
         this.stackPointer = program.layout().stackTop();
@@ -127,6 +133,9 @@ public final class PluginInstance implements TruffleObject {
         }
 
         AddressSpace memory = program.memoryFactory().create(program.name(), context.memoryLimit());
+        // The host buffers of a call take their exact size above the heap, so that what a call
+        // leaves behind is the buffers' size and not a doubled array.
+        memory.limitDoubling((int) hostRegionStart);
         memory.map(PluginLayout.STACK_BOTTOM, layout.stackSize(), PageFlags.PRESENT | PageFlags.WRITABLE);
         byte[] readOnly = layout.readOnlyData();
         if (readOnly.length > 0) {
@@ -235,6 +244,9 @@ public final class PluginInstance implements TruffleObject {
                 callWatch.end();
             }
             mappings.release();
+            if (memory.residentBytes() > trimAbove) {
+                memory.trim();
+            }
             flushOutput();
         }
     }
@@ -403,6 +415,22 @@ public final class PluginInstance implements TruffleObject {
 
     /** The member that releases the instance: not a C identifier, so no plugin function can take the name. */
     public static final String RELEASE_MEMBER = "kpc:release";
+    /** The member that returns {@link #footprint()}. */
+    public static final String FOOTPRINT_MEMBER = "kpc:footprint";
+    /** The member that returns the bytes of the program's static data image, which the engine keeps once per program. */
+    public static final String STATIC_DATA_MEMBER = "kpc:static-data-bytes";
+    /** The member that returns the size of the instance's backing store now, {@link AddressSpace#residentBytes()}. */
+    public static final String RESIDENT_MEMBER = "kpc:resident-bytes";
+
+    /**
+     * Returns the most memory the instance holds between calls from the host, in bytes: everything
+     * below the host region (stack, static data, data windows and the whole heap range) plus the
+     * retained host-buffer bytes, at most the segment limit. During a call it holds up to the
+     * segment limit.
+     */
+    public long footprint() {
+        return Math.min(trimAbove, memory.segmentLimit());
+    }
 
     /**
      * The member that returns the tier the next call from the host runs in, as
@@ -447,7 +475,8 @@ public final class PluginInstance implements TruffleObject {
     @ExportMessage
     @TruffleBoundary
     boolean isMemberInvocable(String member) {
-        return functions.containsKey(member) || member.equals(RELEASE_MEMBER) || member.equals(TIER_MEMBER);
+        return functions.containsKey(member) || member.equals(RELEASE_MEMBER) || member.equals(TIER_MEMBER)
+                        || member.equals(FOOTPRINT_MEMBER) || member.equals(STATIC_DATA_MEMBER) || member.equals(RESIDENT_MEMBER);
     }
 
     @ExportMessage
@@ -464,12 +493,27 @@ public final class PluginInstance implements TruffleObject {
     @TruffleBoundary
     Object invokeMember(String member, Object[] arguments)
                     throws UnknownIdentifierException, ArityException, UnsupportedTypeException, UnsupportedMessageException {
-        if (member.equals(RELEASE_MEMBER) && arguments.length == 0) {
-            release();
-            return KpcNull.INSTANCE;
-        }
-        if (member.equals(TIER_MEMBER) && arguments.length == 0) {
-            return program.currentTier().get();
+        if (arguments.length == 0) {
+            switch (member) {
+                case RELEASE_MEMBER -> {
+                    release();
+                    return KpcNull.INSTANCE;
+                }
+                case FOOTPRINT_MEMBER -> {
+                    return footprint();
+                }
+                case STATIC_DATA_MEMBER -> {
+                    return (long) program.layout().readOnlyData().length + program.layout().writableData().length;
+                }
+                case RESIDENT_MEMBER -> {
+                    return memory.residentBytes();
+                }
+                case TIER_MEMBER -> {
+                    return program.currentTier().get();
+                }
+                default -> {
+                }
+            }
         }
         KpcFunction function = functions.get(member);
         if (function == null) {

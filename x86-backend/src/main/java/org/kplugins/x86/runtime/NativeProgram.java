@@ -179,7 +179,7 @@ final class NativeProgram {
      */
     static AddressSpace newAddressSpace(String pluginName, int segmentLimit) {
         return AddressSpace.withNativeMemory(pluginName, segmentLimit, Posix.reserve(segmentLimit, "plugin memory"),
-                        Posix.reserve(AddressSpace.NATIVE_PAGE_TABLE_ENTRIES, "page table"));
+                        Posix.reserve(AddressSpace.NATIVE_PAGE_TABLE_ENTRIES, "page table"), Posix::discard);
     }
 
     /**

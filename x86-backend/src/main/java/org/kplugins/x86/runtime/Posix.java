@@ -29,6 +29,8 @@ final class Posix {
     private static final int MAP_PRIVATE = 0x02;
     private static final int MAP_ANONYMOUS = 0x20;
     private static final int MAP_NORESERVE = 0x4000;
+    /** madvise advice that frees the pages of a private anonymous mapping, which read as zero afterwards. */
+    private static final int MADV_DONTNEED = 4;
     private static final long MAP_FAILED = -1;
     private static final long PAGE_SIZE = 4096;
     /** Bytes of a glibc pthread_attr_t on x86-64 (56), rounded up. */
@@ -44,6 +46,8 @@ final class Posix {
     private static final MethodHandle MPROTECT = function("mprotect",
                     FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), true);
     private static final MethodHandle MUNMAP = function("munmap", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG), false);
+    private static final MethodHandle MADVISE = function("madvise",
+                    FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), true);
     private static final MethodHandle PTHREAD_SELF = function("pthread_self", FunctionDescriptor.of(JAVA_LONG), false);
     private static final MethodHandle PTHREAD_GETATTR_NP = function("pthread_getattr_np",
                     FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS), false);
@@ -71,6 +75,26 @@ final class Posix {
         long bytes = pageAligned(size);
         long address = map(bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, purpose);
         return MemorySegment.ofAddress(address).reinterpret(bytes, Arena.ofAuto(), segment -> unmap(segment.address(), bytes));
+    }
+
+    /**
+     * Gives the pages of {@code range}, a page-aligned slice of memory from {@link #reserve}, back
+     * to the operating system: they read as zero and take no memory until they are touched again.
+     */
+    static void discard(MemorySegment range) {
+        long length = pageAligned(range.byteSize());
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int result = (int) MADVISE.invokeExact(state, range.address(), length, MADV_DONTNEED);
+            if (result != 0) {
+                throw new IllegalStateException("madvise(MADV_DONTNEED) of " + length + " bytes at 0x"
+                                + Long.toHexString(range.address()) + " failed with errno " + (int) ERRNO.get(state, 0L));
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("madvise failed: " + e, e);
+        }
     }
 
     /**
