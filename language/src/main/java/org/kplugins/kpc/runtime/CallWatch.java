@@ -15,11 +15,13 @@ import org.kplugins.kpc.KpcContext;
  * <li>Truffle nodes (the interp and jit tiers, and the auto tier before it compiles a plugin) are
  * stopped by a Truffle thread-local action. Truffle polls for such actions at every loop back
  * edge and function return, in the interpreter and in compiled code, and the action throws the
- * TIMEOUT fault there.</li>
- * <li>Machine code (the native and emulated tiers, and the auto tier once it compiled the
- * plugin) never polls, so the expiry sets the step counter of the call's context block to a
+ * TIMEOUT fault there. The emulated CPU polls at every backward jump of the machine code, so the
+ * same action stops the emulated tier.</li>
+ * <li>Machine code on the host processor (the native tier, and the auto tier once it compiled
+ * the plugin) never polls, so the expiry sets the step counter of the call's context block to a
  * negative value. The code faults at its next loop iteration, goto or call, where it counts a
- * step, and {@link Faults#budgetUsedUp} reports that fault as TIMEOUT.</li>
+ * step, and {@link Faults#budgetUsedUp} reports that fault as TIMEOUT. The counter cannot stop
+ * the emulated CPU reliably, because its compiled code may keep the counter in a register.</li>
  * </ul>
  *
  * <p>Either way the call stops at its next step. Between two steps the plugin runs straight-line
@@ -113,9 +115,9 @@ final class CallWatch {
             context.env().submitThreadLocal(new Thread[]{thread}, new ThreadLocalAction(true, false) {
                 @Override
                 protected void perform(Access access) {
-                    // The action may run at a later safepoint, after the call has returned, or while
-                    // machine code runs (the emulated CPU polls too), which the step counter stops.
-                    if (activeCall == call && !instance.isRunningMachineCode()) {
+                    // The action may run at a later safepoint, after the call has returned, or in an
+                    // upcall of native code, which the step counter stops instead.
+                    if (activeCall == call && !instance.isRunningNativeCode()) {
                         throw Faults.callTimedOut(access.getLocation(), instance);
                     }
                 }

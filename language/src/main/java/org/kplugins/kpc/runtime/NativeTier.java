@@ -35,8 +35,9 @@ public interface NativeTier {
     }
 
     /**
-     * The per-instance state of a machine-code tier that can stop a running call. Machine code
-     * never polls Truffle safepoints, so the call timeout stops it through its step counter.
+     * The per-instance state of a machine-code tier that can stop a running call. Machine code on
+     * the host processor never polls Truffle safepoints, so the call timeout stops it through its
+     * step counter.
      */
     interface StoppableState {
 

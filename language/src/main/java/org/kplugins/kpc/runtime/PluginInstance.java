@@ -81,8 +81,8 @@ public final class PluginInstance implements TruffleObject {
      * context block; null for the Truffle tier. Volatile because the call timer reads it.
      */
     private volatile Object tierState;
-    /** Whether the running call is in machine code, which Truffle's thread-local actions cannot stop. */
-    private boolean runningMachineCode;
+    /** Whether the running call is in machine code on the host processor, which Truffle's thread-local actions cannot stop. */
+    private boolean runningNativeCode;
 
     private PluginInstance(PluginProgram program, KpcContext context, AddressSpace memory, PluginHeap heap,
                     int[] dataImportAddresses, int hostRegionStart) {
@@ -372,13 +372,17 @@ public final class PluginInstance implements TruffleObject {
         this.tierState = state;
     }
 
-    /** Marks whether the running call has entered machine code; the x86 tier sets it around each entry. */
-    public void setRunningMachineCode(boolean inMachineCode) {
-        this.runningMachineCode = inMachineCode;
+    /**
+     * Marks whether the running call has entered machine code on the host processor. The native
+     * tier sets it around each entry. Code on the emulated CPU does not count, because the
+     * emulated CPU polls Truffle safepoints.
+     */
+    public void setRunningNativeCode(boolean inNativeCode) {
+        this.runningNativeCode = inNativeCode;
     }
 
-    boolean isRunningMachineCode() {
-        return runningMachineCode;
+    boolean isRunningNativeCode() {
+        return runningNativeCode;
     }
 
     /** Returns kpc.CallTimeout in milliseconds, 0 without a call timeout. */

@@ -28,6 +28,8 @@ import org.kplugins.monitor.cpu.X86Exception;
 import org.kplugins.monitor.cpu.X86Machine;
 import org.kplugins.kpc.runtime.KpcNull;
 import org.kplugins.kpc.runtime.PluginInstance;
+import org.kplugins.monitor.fault.FaultKind;
+import org.kplugins.monitor.fault.PluginFault;
 import org.kplugins.monitor.memory.AddressSpace;
 import org.kplugins.x86.emit.NativeCode;
 import org.kplugins.x86.ir.IrFunction;
@@ -204,7 +206,7 @@ final class NativeProgram {
         long function = functionAddresses.get(root.function().name());
         long result;
         Upcalls.ActiveCall previous = Upcalls.enter(new Upcalls.ActiveCall(this, instance, state));
-        instance.setRunningMachineCode(true);
+        instance.setRunningNativeCode(cpu == null);
         try {
             if (cpu == null) {
                 result = (long) ENTER.invokeExact(entry, block.address(), function, block.argumentsAddress());
@@ -213,12 +215,19 @@ final class NativeProgram {
             }
         } catch (X86Exception e) {
             throw hardwareFault(root, instance, e);
+        } catch (PluginFault fault) {
+            if (fault.kind() == FaultKind.TIMEOUT) {
+                // The call timer stopped the emulated CPU at a backward jump, which has no source
+                // location, so the report names the function the host called.
+                throw Faults.callTimedOut(root, instance);
+            }
+            throw fault;
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
             throw new IllegalStateException("entering the machine code of " + root + " failed: " + e, e);
         } finally {
-            instance.setRunningMachineCode(false);
+            instance.setRunningNativeCode(false);
             Upcalls.leave(previous);
         }
 

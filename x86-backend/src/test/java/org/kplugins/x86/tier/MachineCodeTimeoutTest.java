@@ -16,9 +16,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * kpc.CallTimeout in the machine-code tiers. Machine code never polls Truffle safepoints, so the
- * call timer stops it through the step counter of its context block; the fault must still be
- * TIMEOUT at a step of the function, and the instance must run later calls.
+ * kpc.CallTimeout in the machine-code tiers. Native code never polls Truffle safepoints, so the
+ * call timer stops it through the step counter of its context block, and the emulated CPU is
+ * stopped at a safepoint of a backward jump. Either way the fault must be TIMEOUT in the function,
+ * and the instance must run later calls.
  */
 class MachineCodeTimeoutTest {
 
@@ -82,6 +83,21 @@ class MachineCodeTimeoutTest {
                     assertEquals(4950, plugin.invokeMember("sum", 100).asInt(), "after " + function);
                 }
             }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"emulated-hardware", "emulated-checked"})
+    void compiledEmulationTimesOut(String tier) {
+        // Three seconds: long enough for Graal to compile the emulated loop while it runs, whose
+        // compiled code may keep the step counter in a register, so only the safepoint stops it.
+        try (Context context = context(tier, Map.of("kpc.CallTimeout", "3000"))) {
+            Value plugin = context.eval(Source.newBuilder("kpc", SPIN, "spin.kpc").buildLiteral());
+            long start = System.nanoTime();
+            PolyglotException e = assertThrows(PolyglotException.class, () -> plugin.invokeMember("loop"));
+            long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals("TIMEOUT", e.getGuestObject().getMember("kind").asString(), e.getMessage());
+            assertTrue(elapsedMillis >= 3000 && elapsedMillis < 20_000, "stopped after " + elapsedMillis + " ms");
         }
     }
 
