@@ -314,8 +314,9 @@ public final class KpcMain extends AbstractLanguageLauncher {
                         + ".");
         launcherOption("--fault-limit N", "Faults after which a plugin is quarantined (its requests get 503 until it is uploaded"
                         + " again). Default: " + ServerOptions.DEFAULT_FAULT_LIMIT + ".");
-        launcherOption("--client-timeout-s N", "Time a client may take to send a request or to receive a response, in seconds."
-                        + " Default: " + ServerOptions.DEFAULT_CLIENT_TIMEOUT.toSeconds() + ".");
+        launcherOption("--client-timeout-s N", "Time a client may take to send a request with its body, and the longest a"
+                        + " response may wait for the client to read any of it, in seconds. A slow download that keeps reading"
+                        + " is not cut off. Default: " + ServerOptions.DEFAULT_CLIENT_TIMEOUT.toSeconds() + ".");
         launcherOption("--shutdown-grace-s N", "Time a stop waits for requests in flight, in seconds. Default: "
                         + ServerOptions.DEFAULT_SHUTDOWN_GRACE.toSeconds() + ".");
         launcherOption("--budget=N", "For kpc serve, the steps each transcode call may take. Default: " + ServerOptions.DEFAULT_BUDGET

@@ -73,6 +73,8 @@ public final class ImageServer implements AutoCloseable {
     private final StaticFiles files;
     private final ManagementAccess access;
     private final HttpServer http;
+    /** Drops clients that read nothing of their response for the client timeout. */
+    private final SendWatchdog sendWatchdog;
     private final ExecutorService exchanges = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -98,6 +100,7 @@ public final class ImageServer implements AutoCloseable {
         this.files = new StaticFiles(options.root());
         this.access = new ManagementAccess(options.token());
         this.transcodeSlots = new Semaphore(options.workers() + options.maxQueuedCalls());
+        this.sendWatchdog = new SendWatchdog(options.clientTimeout());
     }
 
     /**
@@ -152,19 +155,19 @@ public final class ImageServer implements AutoCloseable {
 
     /**
      * Sets the JDK HTTP server's system properties, which it reads once per JVM; properties set on
-     * the command line win. sun.net.httpserver.maxReqTime and maxRspTime bound, in seconds, the
-     * time to receive a request and to send a response, so slow clients cannot hold connections.
-     * sun.net.httpserver.nodelay sets TCP_NODELAY: without it, the last segment of some responses
+     * the command line win. sun.net.httpserver.maxReqTime bounds, in seconds, the time to receive
+     * a request with its body, so slow clients cannot hold connections. Its companion maxRspTime
+     * is left unset: it would bound the whole response from the end of the request and cut off
+     * slow downloads that make progress, so {@link SendWatchdog} bounds the time without progress
+     * instead. sun.net.httpserver.nodelay sets TCP_NODELAY: without it, the last segment of some responses
      * waited for the client's delayed ACK, and rocket.jpg (112,525 bytes) was served with a median
      * latency of 15 to 43 ms instead of a few milliseconds (benchmarks/serve-load on loopback).
      * sun.net.httpserver.maxIdleConnections is set to {@link #MAX_IDLE_CONNECTIONS}.
      */
     private static void configureHttpServer(ServerOptions options) {
         String seconds = Long.toString(Math.max(1, options.clientTimeout().toSeconds()));
-        for (String property : List.of("sun.net.httpserver.maxReqTime", "sun.net.httpserver.maxRspTime")) {
-            if (System.getProperty(property) == null) {
-                System.setProperty(property, seconds);
-            }
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", seconds);
         }
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -212,6 +215,7 @@ public final class ImageServer implements AutoCloseable {
                 LOG.warning("kpc serve: " + inFlight.get() + " requests still running after the shutdown grace are abandoned");
             }
             http.stop(0);
+            sendWatchdog.close();
             exchanges.shutdownNow();
             workers.close(Duration.ofSeconds(1));
             codecs.close(Duration.ofSeconds(1));
@@ -235,33 +239,62 @@ public final class ImageServer implements AutoCloseable {
         String plugin = "";
     }
 
-    private void handle(HttpExchange exchange) {
+    /**
+     * Handles one exchange. Every write of its response goes through the send watchdog. An
+     * exchange whose client went away or stopped reading ends with the IOException, so that the
+     * JDK server closes the connection and forgets it; returning normally would leave it in the
+     * server's connection sets.
+     */
+    private void handle(HttpExchange exchange) throws IOException {
         long start = System.nanoTime();
         RequestLabel label = new RequestLabel();
         inFlight.incrementAndGet();
-        try {
-            if (stopping.get()) {
-                throw new HttpError(503, "the server is stopping");
+        IOException clientError = null;
+        try (SendWatchdog.Send send = sendWatchdog.open()) {
+            exchange.setStreams(null, send.wrap(exchange.getResponseBody()));
+            exchange.setAttribute(SEND_ATTRIBUTE, send);
+            try {
+                if (stopping.get()) {
+                    throw new HttpError(503, "the server is stopping");
+                }
+                route(exchange, label);
+            } catch (HttpError e) {
+                logError(exchange, e);
+                sendError(exchange, e);
+            } catch (IOException e) {
+                // The client closed the connection, or read nothing for the client timeout.
+                clientError = e;
+                LOG.fine(() -> "request " + describe(exchange) + " ended with an I/O error: " + e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "request " + describe(exchange) + " failed", e);
+                sendError(exchange, new HttpError(500, "internal server error: " + e.getClass().getSimpleName()));
+            } finally {
+                int status = exchange.getResponseCode();
+                if (status > 0) {
+                    metrics.observeRequest(status, label.plugin, System.nanoTime() - start);
+                }
+                served.increment();
+                // Closing sends what the response stream still buffers, so the watchdog covers it too.
+                exchange.close();
+                inFlight.decrementAndGet();
             }
-            route(exchange, label);
-        } catch (HttpError e) {
-            logError(exchange, e);
-            sendError(exchange, e);
-        } catch (IOException e) {
-            // The client closed the connection or did not read the response in time.
-            LOG.fine(() -> "request " + describe(exchange) + " ended with an I/O error: " + e);
-        } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "request " + describe(exchange) + " failed", e);
-            sendError(exchange, new HttpError(500, "internal server error: " + e.getClass().getSimpleName()));
-        } finally {
-            int status = exchange.getResponseCode();
-            if (status > 0) {
-                metrics.observeRequest(status, label.plugin, System.nanoTime() - start);
+            if (clientError == null && send.isStalled()) {
+                clientError = new IOException("the client of " + describe(exchange) + " stopped reading its response");
+                LOG.fine(clientError::getMessage);
             }
-            served.increment();
-            exchange.close();
-            inFlight.decrementAndGet();
         }
+        if (clientError != null) {
+            throw clientError;
+        }
+    }
+
+    /** The exchange attribute that holds the {@link SendWatchdog.Send} of its response. */
+    private static final String SEND_ATTRIBUTE = "kplugins.send";
+
+    /** Sends the status line and headers, which can block on a client that reads nothing, under the send watchdog. */
+    private static void sendHeaders(HttpExchange exchange, int status, long length) throws IOException {
+        SendWatchdog.Send send = (SendWatchdog.Send) exchange.getAttribute(SEND_ATTRIBUTE);
+        send.run(() -> exchange.sendResponseHeaders(status, length));
     }
 
     private void route(HttpExchange exchange, RequestLabel label) throws IOException {
@@ -280,7 +313,7 @@ public final class ImageServer implements AutoCloseable {
         if (path.equals("/metrics")) {
             requireMethod(method, "GET", "HEAD");
             discardBody(exchange);
-            byte[] text = metrics.render(registry.servingCount(), registry.reservedBytes(), options.maxPluginMemory()).getBytes(StandardCharsets.UTF_8);
+            byte[] text = metrics.render(sendWatchdog.droppedCount(), registry.servingCount(), registry.reservedBytes(), options.maxPluginMemory()).getBytes(StandardCharsets.UTF_8);
             send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", text);
         } else if (path.equals("/plugins")) {
             requireMethod(method, "GET", "HEAD");
@@ -349,16 +382,16 @@ public final class ImageServer implements AutoCloseable {
         String ifNoneMatch = exchange.getRequestHeaders().getFirst("If-None-Match");
         if (ifNoneMatch != null && (ifNoneMatch.strip().equals("*") || Arrays.stream(ifNoneMatch.split(","))
                         .map(String::strip).anyMatch(tag -> tag.equals(file.etag()) || tag.equals("W/" + file.etag())))) {
-            exchange.sendResponseHeaders(304, -1);
+            sendHeaders(exchange, 304, -1);
             return;
         }
         headers.set("Content-Length", Long.toString(file.size()));
         if (exchange.getRequestMethod().equals("HEAD") || file.size() == 0) {
-            exchange.sendResponseHeaders(200, -1);
+            sendHeaders(exchange, 200, -1);
             return;
         }
         try (InputStream input = Files.newInputStream(file.path())) {
-            exchange.sendResponseHeaders(200, file.size());
+            sendHeaders(exchange, 200, file.size());
             OutputStream output = exchange.getResponseBody();
             // Copies exactly the announced length, because the file may grow while it is sent.
             byte[] buffer = new byte[64 * 1024];
@@ -459,7 +492,7 @@ public final class ImageServer implements AutoCloseable {
             if (!registry.delete(name)) {
                 throw new HttpError(404, "no plugin named '" + name + "'");
             }
-            exchange.sendResponseHeaders(204, -1);
+            sendHeaders(exchange, 204, -1);
             return;
         }
 
@@ -523,10 +556,10 @@ public final class ImageServer implements AutoCloseable {
         exchange.getResponseHeaders().set("Content-Type", contentType);
         if (exchange.getRequestMethod().equals("HEAD")) {
             exchange.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
-            exchange.sendResponseHeaders(status, -1);
+            sendHeaders(exchange, status, -1);
             return;
         }
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        sendHeaders(exchange, status, body.length == 0 ? -1 : body.length);
         try (OutputStream output = exchange.getResponseBody()) {
             output.write(body);
         }

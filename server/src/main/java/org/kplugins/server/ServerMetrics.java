@@ -118,13 +118,17 @@ final class ServerMetrics {
     /**
      * Renders every metric.
      *
+     * @param stalledClients  the responses stopped because their client read nothing for the client timeout
      * @param loadedPlugins   the plugins serving now
      * @param reservedBytes   the plugin memory reserved now
      * @param maxPluginMemory --max-plugin-memory-bytes
      */
-    String render(int loadedPlugins, long reservedBytes, long maxPluginMemory) {
+    String render(long stalledClients, int loadedPlugins, long reservedBytes, long maxPluginMemory) {
         StringBuilder out = new StringBuilder(4096);
         renderRequests(out);
+        header(out, "kpc_http_stalled_responses_total", "counter", "Responses stopped because the client read nothing for"
+                        + " the client timeout.");
+        out.append("kpc_http_stalled_responses_total ").append(stalledClients).append('\n');
 
         header(out, "kpc_plugin_calls_total", "counter", "Transcoder calls by plugin, including faulting ones.");
         counters(out, "kpc_plugin_calls_total", "plugin", pluginCalls);

@@ -31,7 +31,8 @@ import org.kplugins.kpc.host.PluginLimits;
  * @param maxPlugins        the most plugin names loaded at once, quarantined ones included
  * @param maxPluginMemory   the plugin memory, in bytes, that all plugins together may reserve, as
  *                          {@link #pluginCharge} counts it
- * @param clientTimeout     how long a client may take to send a request or to receive a response
+ * @param clientTimeout     how long a client may take to send a request (headers and body), and how
+ *                          long a response may wait for the client to read any of it
  * @param shutdownGrace     how long a stop waits for requests in flight
  * @param engineOptions     polyglot engine options, such as {@code engine.Compilation=false} for the interp tier
  * @param printkOutput      where the plugins' printk output goes
