@@ -294,7 +294,7 @@ public final class KpcLanguage extends TruffleLanguage<KpcContext> {
         return bytes;
     }
 
-    /** The longest kpc.CallTimeout, 30 days in milliseconds, so that the deadline in nanoseconds cannot overflow. */
+    /** The maximum kpc.CallTimeout, 30 days in milliseconds, so that the deadline in nanoseconds cannot overflow. */
     public static final long MAX_CALL_TIMEOUT_MILLIS = 30L * 24 * 3600 * 1000;
 
     /** An option type for a byte size that must be a page multiple in {@code [min, max]}. */

@@ -242,8 +242,8 @@ public final class ImageServer implements AutoCloseable {
     /**
      * Handles one exchange. Every write of its response goes through the send watchdog. An
      * exchange whose client went away or stopped reading ends with the IOException, so that the
-     * JDK server closes the connection and forgets it; returning normally would leave it in the
-     * server's connection sets.
+     * JDK server closes the connection and removes it from its connection sets, where a normal
+     * return would leave it.
      */
     private void handle(HttpExchange exchange) throws IOException {
         long start = System.nanoTime();
@@ -288,7 +288,7 @@ public final class ImageServer implements AutoCloseable {
         }
     }
 
-    /** The exchange attribute that holds the {@link SendWatchdog.Send} of its response. */
+    /** The exchange attribute that stores the {@link SendWatchdog.Send} of its response. */
     private static final String SEND_ATTRIBUTE = "kplugins.send";
 
     /** Sends the status line and headers, which can block on a client that reads nothing, under the send watchdog. */

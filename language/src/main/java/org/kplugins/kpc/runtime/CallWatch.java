@@ -103,10 +103,12 @@ final class CallWatch {
                 state.stopAtNextStep();
             }
         }
-        if (first) {
-            submitStop(call);
-        }
         CallTimer.schedule(() -> expire(call), CallTimer.RESTOP_NANOS);
+        if (first) {
+            // On a thread of its own, so that a submission that waits for the context cannot
+            // delay the stop requests of this or any other call.
+            Thread.ofVirtual().name("kpc-call-stop").start(() -> submitStop(call));
+        }
     }
 
     private void submitStop(long call) {

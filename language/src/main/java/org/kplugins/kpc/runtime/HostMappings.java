@@ -85,6 +85,8 @@ final class HostMappings {
         // address space's backing array past kpc.HeapSize bytes even when the heap is unused.
         // Later calls reuse that array: release() only clears page-table entries, and
         // mapWithData writes each byte once (the value, then zeros to the end of its last page).
+        // A call whose mappings grow the array by more than kpc.RetainedHostBytes shrinks it again
+        // as it returns (PluginInstance.callFromHost).
         return end;
     }
 

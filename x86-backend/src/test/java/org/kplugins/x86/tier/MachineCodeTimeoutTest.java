@@ -78,7 +78,8 @@ class MachineCodeTimeoutTest {
                 assertEquals(function, fault.getMember("function").asString(), e.getMessage());
                 assertTrue(e.getMessage().contains("call ran longer than the call timeout of 500 ms"), e.getMessage());
                 assertTrue(elapsedMillis >= 500, function + " stopped after " + elapsedMillis + " ms");
-                assertTrue(elapsedMillis < 10_000, function + " stopped after " + elapsedMillis + " ms");
+                // Generous: the auto tier compiles the plugin to machine code within its first timed call.
+                assertTrue(elapsedMillis < 60_000, function + " stopped after " + elapsedMillis + " ms");
                 for (int call = 0; call < 100; call++) {
                     assertEquals(4950, plugin.invokeMember("sum", 100).asInt(), "after " + function);
                 }
