@@ -45,7 +45,8 @@ class TranscodeWorkersTest {
                             TimeUnit.MILLISECONDS.toNanos(200), () -> new HttpError(504, "did not stop")));
             long waitedMillis = (System.nanoTime() - start) / 1_000_000;
             assertEquals(504, timeout.status());
-            assertTrue(waitedMillis >= 200 && waitedMillis < 5000, "waited " + waitedMillis + " ms");
+            assertTrue(waitedMillis >= 200, "waited " + waitedMillis + " ms");
+            assertTrue(waitedMillis < 5000, "waited " + waitedMillis + " ms");
             assertEquals(1, workers.abandonedWorkers());
 
             // The replacement thread runs the next call while the first one is still stuck.

@@ -10,7 +10,7 @@ import com.oracle.truffle.api.nodes.Node;
  */
 abstract class InstructionNode extends Node {
 
-    /** What {@link #execute} returns when execution goes on with the next instruction. */
+    /** The value {@link #execute} returns when execution goes on with the next instruction. */
     static final long CONTINUE = -1;
 
     /** Code-segment offset of the instruction, which its exceptions name. */

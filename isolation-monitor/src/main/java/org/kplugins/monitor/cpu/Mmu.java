@@ -160,7 +160,7 @@ public final class Mmu {
         return regions[index];
     }
 
-    /** Returns the index of the region that holds {@code size} bytes at {@code linear}, or -1. */
+    /** Returns the index of the region that contains {@code size} bytes at {@code linear}, or -1. */
     public int regionIndex(long linear, int size) {
         for (int i = 0; i < regions.length; i++) {
             if (regions[i].contains(linear, size)) {

@@ -84,8 +84,9 @@ public enum Op {
     /** xorps (size 4) or xorpd (size 8) xmm dst, xmm src: all 128 bits. */
     XORP,
     /**
-     * Bytes that are no instruction the decoder knows, or a form it rejects (for example a register
-     * where only memory is allowed): executing it raises the invalid-opcode exception.
+     * Bytes that the decoder does not recognize as an instruction, or a form it rejects (for
+     * example a register where only memory is allowed): executing it raises the invalid-opcode
+     * exception.
      */
     INVALID,
     /**

@@ -5,8 +5,8 @@ package org.kplugins.monitor.cpu;
  * An entry of the emulated descriptor table: base, limit (the last valid offset) and type.
  *
  * <p>x86-64 in 64-bit mode ignores the base and limit of CS, DS, ES and SS and checks no limit
- * at all. The emulated CPU checks every limit as protected mode does, because the paper's model
- * isolates plugins by segment limits; that is the one rule it adds to 64-bit mode.
+ * at all. The emulated CPU checks every limit as protected mode does, because segment limits are
+ * what isolates a plugin's data in this model. That is the one rule it adds to 64-bit mode.
  */
 public record SegmentDescriptor(long base, long limit, Type type) {
 

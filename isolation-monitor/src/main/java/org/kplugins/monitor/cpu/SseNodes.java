@@ -126,7 +126,12 @@ final class SseNodes {
             this.size = size;
             this.dstXmm = dst instanceof Operand.Xmm x ? x.number() : -1;
             this.srcXmm = src instanceof Operand.Xmm x ? x.number() : -1;
-            Operand.Mem mem = dst instanceof Operand.Mem d ? d : src instanceof Operand.Mem s ? s : null;
+            Operand.Mem mem = null;
+            if (dst instanceof Operand.Mem d) {
+                mem = d;
+            } else if (src instanceof Operand.Mem s) {
+                mem = s;
+            }
             this.memory = mem == null ? null : new MemoryOperand(mem, machine, in.offset(), in.next());
         }
 

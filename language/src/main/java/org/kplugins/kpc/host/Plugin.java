@@ -233,10 +233,10 @@ public final class Plugin {
     }
 
     /**
-     * Returns the most memory one instance of the plugin holds between calls, in bytes: its stack,
+     * Returns the most memory one instance of the plugin uses between calls, in bytes: its stack,
      * static data, data windows and whole kp_alloc heap range, plus the host-buffer memory it keeps
      * ({@link PluginLimits#retainedHostBytes}), at most {@link PluginLimits#memoryLimit}. During
-     * a call an instance holds up to the memory limit.
+     * a call an instance uses up to the memory limit.
      *
      * @throws IllegalStateException if the plugin is unloaded or quarantined
      */
@@ -255,7 +255,7 @@ public final class Plugin {
     }
 
     /**
-     * Returns the memory that this thread's instance holds now, in bytes, creating the instance if
+     * Returns the memory that this thread's instance uses now, in bytes, creating the instance if
      * the thread has none.
      *
      * @throws IllegalStateException if the plugin is unloaded or quarantined

@@ -21,7 +21,7 @@ import org.kplugins.kpc.link.PluginImports;
  */
 public interface NativeTier {
 
-    /** Where the machine code runs, and which checks it carries. */
+    /** The place the machine code runs, and the checks it carries. */
     enum Mode {
         /** On the host processor, with inline segment and page-table checks. */
         NATIVE,

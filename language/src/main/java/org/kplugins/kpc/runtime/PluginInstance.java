@@ -427,9 +427,9 @@ public final class PluginInstance implements TruffleObject {
     public static final String RESIDENT_MEMBER = "kpc:resident-bytes";
 
     /**
-     * Returns the most memory the instance holds between calls from the host, in bytes: everything
+     * Returns the most memory the instance uses between calls from the host, in bytes: everything
      * below the host region (stack, static data, data windows and the whole heap range) plus the
-     * retained host-buffer bytes, at most the segment limit. During a call it holds up to the
+     * retained host-buffer bytes, at most the segment limit. During a call it uses up to the
      * segment limit.
      */
     public long footprint() {
