@@ -45,11 +45,14 @@ final class AccessWindows {
      * @param size   access size in bytes, 1 to 8
      */
     boolean contains(int window, int address, int size) {
-        // address - start is read as unsigned, so an address below the start becomes a large
-        // offset. The right side is computed in long, so a free slot (length 0) gives a negative
-        // bound that rejects every access. In a loop the right side is invariant, and compiled
-        // code hoists it, so an access costs a subtract and one compare.
-        return window >= 0 && Integer.toUnsignedLong(address - starts[window]) <= (long) lengths[window] - size;
+        if (window < 0) {
+            return false;
+        }
+        // The first and the last byte, each an unsigned compare that Graal can move out of a
+        // counted loop. A free slot has length 0, so both fail.
+        int offset = address - starts[window];
+        int length = lengths[window];
+        return Integer.compareUnsigned(offset, length) < 0 && Integer.compareUnsigned(offset + (size - 1), length) < 0;
     }
 
     /** Returns the slot whose window contains {@code [address, address + size)}, or -1. */

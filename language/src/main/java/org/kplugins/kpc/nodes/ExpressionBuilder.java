@@ -47,7 +47,7 @@ import org.kplugins.kpc.nodes.expression.KpcLogicalNotNode;
 import org.kplugins.kpc.nodes.expression.KpcLogicalOrNode;
 import org.kplugins.kpc.nodes.expression.KpcLongConstantNode;
 import org.kplugins.kpc.nodes.expression.KpcLongToIntNode;
-import org.kplugins.kpc.nodes.expression.KpcMultiplyNode;
+import org.kplugins.kpc.nodes.expression.KpcScaleNode;
 import org.kplugins.kpc.nodes.expression.KpcNegateNode;
 import org.kplugins.kpc.nodes.expression.KpcNotEqualNode;
 import org.kplugins.kpc.nodes.expression.KpcPointerDifferenceNode;
@@ -135,7 +135,7 @@ final class ExpressionBuilder {
                             new KpcPointerDifferenceNode(value(d.left()), value(d.right()), d.elementSize()), d.location());
             case Expr.Assign a -> assign(a);
             case Expr.CompoundAssign c -> compoundAssign(c);
-            case Expr.IncDec i -> incrementOrDecrement(i);
+            case Expr.IncDec i -> incrementOrDecrement(i, true);
             case Expr.Conditional c -> new KpcConditionalNode(condition(c.condition()), value(c.whenTrue()),
                             value(c.whenFalse()));
             case Expr.Comma c -> new KpcCommaNode(effect(c.left()), value(c.right()));
@@ -158,6 +158,13 @@ final class ExpressionBuilder {
 
     /** Builds an expression evaluated only for its effects: a void expression. */
     KpcExpressionNode effect(Expr e) {
+        if (e instanceof Expr.IncDec i && !i.prefix()) {
+            // The old value goes unused, so x++ is built as ++x, without a slot for the old value
+            // that compiled loops would carry from one iteration to the next.
+            KpcExpressionNode node = incrementOrDecrement(i, false);
+            node.addExpressionTag();
+            return convert(located(node, e.location()), e.type(), org.kplugins.kpc.types.VoidType.VOID);
+        }
         return convert(value(e), e.type(), org.kplugins.kpc.types.VoidType.VOID);
     }
 
@@ -391,10 +398,11 @@ final class ExpressionBuilder {
         return target.sequence(write);
     }
 
-    private KpcExpressionNode incrementOrDecrement(Expr.IncDec i) {
+    /** Builds ++x, x++, --x or x--; {@code valueUsed} false builds a postfix form as the prefix one. */
+    private KpcExpressionNode incrementOrDecrement(Expr.IncDec i, boolean valueUsed) {
         ReadModifyWrite target = new ReadModifyWrite(i.target());
         CType type = i.type();
-        if (i.prefix()) {
+        if (i.prefix() || !valueUsed) {
             return target.sequence(located(target.write(stepped(target.read(), type, i)), i.location()));
         }
         boolean isLong = ValueKind.of(type) == ValueKind.LONG;
@@ -447,7 +455,7 @@ final class ExpressionBuilder {
         KpcExpressionNode node = switch (op) {
             case ADD -> new KpcAddNode(left, right);
             case SUB -> new KpcSubtractNode(left, right);
-            case MUL -> new KpcMultiplyNode(left, right);
+            case MUL -> KpcScaleNode.multiply(left, right);
             case DIV -> unsigned ? new KpcUnsignedDivideNode(left, right) : new KpcDivideNode(left, right);
             case REM -> unsigned ? new KpcUnsignedRemainderNode(left, right) : new KpcRemainderNode(left, right);
             case SHL -> new KpcShiftLeftNode(left, right, ValueKind.of(rightType) == ValueKind.LONG);
@@ -504,7 +512,7 @@ final class ExpressionBuilder {
     private KpcExpressionNode pointerArithmetic(BinaryOp op, KpcExpressionNode pointer, KpcExpressionNode index,
                     int elementSize, SourceLocation location) {
         KpcExpressionNode offset = elementSize == 1 ? index
-                        : new KpcMultiplyNode(index, new KpcIntConstantNode(elementSize));
+                        : KpcScaleNode.multiply(index, new KpcIntConstantNode(elementSize));
         KpcExpressionNode node = op == BinaryOp.SUB ? new KpcSubtractNode(pointer, offset) : new KpcAddNode(pointer, offset);
         return located(node, location);
     }

@@ -179,18 +179,28 @@ final class FunctionBuilder {
         return node;
     }
 
-    /** Builds a compound statement; the locals it declares are in scope up to its closing brace. */
+    /**
+     * Builds a compound statement; the locals it declares are in scope up to its closing brace.
+     * The parser also makes a block of a label and its statement, and of the declarations in the
+     * init of a {@code for}; the locals of those are in scope beyond the block.
+     */
     private KpcStatementNode scopedBlock(Stmt.Block b) {
         int enclosingEnd = scopeEnd;
         scopeEnd = endOf(b.location());
         try {
-            return block(b.statements());
+            boolean labelled = b.statements().stream().anyMatch(child -> child instanceof Stmt.Label);
+            return block(b.statements(), !labelled);
         } finally {
             scopeEnd = enclosingEnd;
         }
     }
 
-    private KpcStatementNode block(List<Stmt> statements) {
+    /**
+     * Builds the statements of a block. When {@code endsScope} is set and they contain no label,
+     * control enters only at the top, and the block ends by setting the slots of the locals it
+     * defines back to 0, as at function entry; see {@link #slotResets}.
+     */
+    private KpcStatementNode block(List<Stmt> statements, boolean endsScope) {
         int firstLabel = labelsBuilt;
         KpcStatementNode[] nodes = new KpcStatementNode[statements.size()];
         int[] labelEnds = new int[nodes.length];
@@ -198,7 +208,45 @@ final class FunctionBuilder {
             nodes[i] = statement(statements.get(i));
             labelEnds[i] = labelsBuilt;
         }
-        return new KpcBlockNode(nodes, labelRanges(firstLabel, labelEnds));
+        LabelRanges labels = labelRanges(firstLabel, labelEnds);
+        if (endsScope && labels == null) {
+            List<KpcStatementNode> resets = slotResets(statements);
+            if (!resets.isEmpty()) {
+                List<KpcStatementNode> all = new ArrayList<>(List.of(nodes));
+                all.addAll(resets);
+                return new KpcBlockNode(all.toArray(new KpcStatementNode[0]));
+            }
+        }
+        return new KpcBlockNode(nodes, labels);
+    }
+
+    /**
+     * Returns statements that set the frame slots of the locals defined in {@code statements} back
+     * to 0, as at function entry. Otherwise compiled code carries each dead value around the loop
+     * that contains the scope, because the frame state at the loop header still refers to it.
+     */
+    private List<KpcStatementNode> slotResets(List<Stmt> statements) {
+        List<KpcStatementNode> resets = new ArrayList<>();
+        for (Stmt statement : statements) {
+            if (!(statement instanceof Stmt.Declaration declaration)) {
+                continue;
+            }
+            Variable variable = declaration.variable();
+            if (frame.isScalarReplaced(variable)) {
+                for (ScalarReplacement.ScalarMember member : ScalarReplacement.scalarMembers((StructType) variable.type())) {
+                    resets.add(slotReset(frame.memberSlotOf(variable, member.offset()), member.type()));
+                }
+            } else if (frame.slotOf(variable) != null) {
+                resets.add(slotReset(frame.slotOf(variable), variable.type()));
+            }
+        }
+        return resets;
+    }
+
+    private static KpcStatementNode slotReset(int slot, CType type) {
+        boolean isLong = ValueKind.of(type) == ValueKind.LONG;
+        KpcExpressionNode zero = isLong ? new KpcLongConstantNode(0) : new KpcIntConstantNode(0);
+        return new KpcExpressionStatementNode(new KpcWriteLocalNode(slot, isLong, zero));
     }
 
     /** Returns the label ranges of a statement's children, or null when they contain no label. */
@@ -242,9 +290,19 @@ final class FunctionBuilder {
             scopeEnd = endOf(body.location());
         }
         try {
-            KpcStatementNode init = statement(f.init());
+            // Several declarations come as a block, whose locals stay in scope for the loop.
+            List<Stmt> initStatements = f.init() instanceof Stmt.Block group ? group.statements() : List.of(f.init());
+            KpcStatementNode init = f.init() instanceof Stmt.Block ? block(initStatements, false) : statement(f.init());
+            init.setSourceSection(program.section(f.init().location()));
             int[] labelEnds = {firstLabel, labelsBuilt};
-            return new KpcBlockNode(new KpcStatementNode[]{init, loop}, labelRanges(firstLabel, labelEnds));
+            LabelRanges labels = labelRanges(firstLabel, labelEnds);
+            if (labels == null) {
+                // As at the end of a block: the loop variables' slots go back to 0 after the loop.
+                List<KpcStatementNode> nodes = new ArrayList<>(List.of(init, loop));
+                nodes.addAll(slotResets(initStatements));
+                return new KpcBlockNode(nodes.toArray(new KpcStatementNode[0]));
+            }
+            return new KpcBlockNode(new KpcStatementNode[]{init, loop}, labels);
         } finally {
             scopeEnd = enclosingEnd;
         }

@@ -7,6 +7,7 @@ import com.oracle.truffle.api.nodes.LoopNode;
 import com.oracle.truffle.api.nodes.NodeInfo;
 import com.oracle.truffle.api.nodes.RepeatingNode;
 import com.oracle.truffle.api.profiles.BranchProfile;
+import com.oracle.truffle.api.profiles.CountingConditionProfile;
 import org.kplugins.kpc.nodes.KpcExpressionNode;
 import org.kplugins.kpc.nodes.KpcStatementNode;
 import org.kplugins.kpc.runtime.PluginInstance;
@@ -59,6 +60,8 @@ public final class KpcLoopNode extends KpcStatementNode {
         private final boolean budgetEnabled;
         private final BranchProfile breakTaken = BranchProfile.create();
         private final BranchProfile continueTaken = BranchProfile.create();
+        /** Counts how often the condition holds, which tells Graal how many iterations a loop runs. */
+        private final CountingConditionProfile conditionProfile = CountingConditionProfile.create();
 
         Iteration(KpcExpressionNode condition, KpcStatementNode body, KpcExpressionNode step, boolean testFirst,
                         boolean budgetEnabled) {
@@ -115,7 +118,7 @@ public final class KpcLoopNode extends KpcStatementNode {
         }
 
         private boolean testCondition(VirtualFrame frame) {
-            return condition == null || condition.executeInt(frame) != 0;
+            return condition == null || conditionProfile.profile(condition.executeInt(frame) != 0);
         }
 
         @Override

@@ -13,6 +13,10 @@ public final class KpcIntConstantNode extends KpcExpressionNode {
         this.value = value;
     }
 
+    public int value() {
+        return value;
+    }
+
     @Override
     public int executeInt(VirtualFrame frame) {
         return value;

@@ -13,6 +13,10 @@ public final class KpcLongConstantNode extends KpcExpressionNode {
         this.value = value;
     }
 
+    public long value() {
+        return value;
+    }
+
     @Override
     public long executeLong(VirtualFrame frame) {
         return value;

@@ -9,15 +9,19 @@ import org.kplugins.monitor.memory.AddressSpace;
 /**
  * A load or store that speculates on the access window of the address space that its address
  * falls in (see {@link AddressSpace#findReadWindow}). Compiled code then checks an access with
- * one unsigned compare against that window's bounds, which it reads from the current address
- * space, and runs the full segment-limit and page-table check only when the compare fails.
+ * unsigned compares against that window's bounds, which it reads from the current address space,
+ * and runs the full segment-limit and page-table check only when a compare fails. In a counted
+ * loop whose addresses grow with the counter, Graal moves those compares before the loop.
  *
  * <p>Nodes are shared by every plugin instance of a context, so the node keeps a window index,
  * never an address range, and the address space validates the index on every access. An access
- * outside the speculated window that is still allowed picks the window that contains it and
- * invalidates the compiled code. After {@link #MAX_WINDOW_CHANGES} such changes, or when no
- * window contains the access, the node stops speculating and always takes the full check. A
- * faulting access changes nothing, so a fault deoptimizes without invalidating the code.
+ * outside the speculated window that is still allowed picks the window that contains it. After
+ * {@link #MAX_WINDOW_CHANGES} such changes, or when no window contains the access, the node stops
+ * speculating and always takes the full check.
+ *
+ * <p>A failed compare first deoptimizes and invalidates the code, even for a faulting access,
+ * because Graal moves only such a branch out of a loop. With the full check first, a flat
+ * grayscale loop on 512x512 took 0.71 ms a call instead of 0.50.
  */
 public abstract class KpcMemoryAccessNode extends KpcExpressionNode {
 
@@ -29,10 +33,6 @@ public abstract class KpcMemoryAccessNode extends KpcExpressionNode {
     /** Value of {@link #window} once the node has stopped speculating. */
     private static final int GENERIC = AddressSpace.NO_WINDOW;
 
-    // TODO: hoist the window check out of compiled loops. Today the compare here and the one in
-    // AddressSpace's windowed load both stay in the loop, and each access reloads the window table
-    // through the frame's instance. One loop-invariant read of the table and a single compare
-    // could let Graal move the check. Without any window check, grayscale takes 0.72 ms, not 1.0.
     @CompilationFinal private int window = UNSET;
     @CompilationFinal private int windowChanges;
 
@@ -43,8 +43,8 @@ public abstract class KpcMemoryAccessNode extends KpcExpressionNode {
     protected final int readWindow(AddressSpace memory, int address, int size) {
         int speculated = window;
         if (speculated != GENERIC && !memory.isInReadWindow(speculated, address, size)) {
-            memory.checkRead(this, address, size);
             CompilerDirectives.transferToInterpreterAndInvalidate();
+            memory.checkRead(this, address, size);
             speculated = respecialize(memory.findReadWindow(address, size));
         }
         return speculated;
@@ -54,8 +54,8 @@ public abstract class KpcMemoryAccessNode extends KpcExpressionNode {
     protected final int writeWindow(AddressSpace memory, int address, int size) {
         int speculated = window;
         if (speculated != GENERIC && !memory.isInWriteWindow(speculated, address, size)) {
-            memory.checkWrite(this, address, size);
             CompilerDirectives.transferToInterpreterAndInvalidate();
+            memory.checkWrite(this, address, size);
             speculated = respecialize(memory.findWriteWindow(address, size));
         }
         return speculated;
