@@ -480,7 +480,7 @@ public final class ImageServer implements AutoCloseable {
             discardBody(exchange);
             Map<String, Object> description = registry.describe(name);
             if (description == null) {
-                throw new HttpError(404, "no plugin named '" + name + "'");
+                throw new HttpError(404, "no plugin named '" + name + "'; GET /plugins lists the plugins");
             }
             sendJson(exchange, 200, description);
             return;
@@ -490,7 +490,7 @@ public final class ImageServer implements AutoCloseable {
         if (method.equals("DELETE")) {
             discardBody(exchange);
             if (!registry.delete(name)) {
-                throw new HttpError(404, "no plugin named '" + name + "'");
+                throw new HttpError(404, "no plugin named '" + name + "'; GET /plugins lists the plugins");
             }
             sendHeaders(exchange, 204, -1);
             return;
@@ -508,6 +508,10 @@ public final class ImageServer implements AutoCloseable {
 
     private String readSource(HttpExchange exchange) throws IOException {
         byte[] body = readBody(exchange, options.maxUploadBytes(), "plugin source");
+        if (body.length == 0) {
+            throw new HttpError(400, "empty plugin source: send the KPC source as the request body, for example with"
+                            + " curl -T FILE");
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                             .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();

@@ -70,6 +70,8 @@ final class PluginRegistry implements AutoCloseable {
      * plugin's memory (256 MiB by default), which takes well under a second.
      */
     static final Duration CALL_STOP_GRACE = Duration.ofSeconds(2);
+    /** How long {@link #close} retries closing the engine while a context is still in use. */
+    private static final Duration ENGINE_CLOSE_WAIT = Duration.ofSeconds(1);
 
     /** The compiler thread's stack, in bytes: the parser descends recursively up to 256 levels. */
     private static final long COMPILER_STACK_BYTES = 64L << 20;
@@ -384,7 +386,9 @@ final class PluginRegistry implements AutoCloseable {
             closeIfUnpublished(slot, existing);
             metrics.countLoadFailure("link");
             LOG.warning(() -> "plugin '" + name + "' (" + origin + ") failed to link: " + e.getMessage());
-            throw new HttpError(400, e.getMessage(), Map.of("plugin", name, "stage", "link"));
+            throw new HttpError(400, e.getMessage() + "; a transcoder defines " + HOOK_PROTOTYPE
+                            + ", and an upload must send the source unchanged (curl -T FILE or --data-binary @FILE)",
+                            Map.of("plugin", name, "stage", "link"));
         }
         long linkNanos = System.nanoTime() - linkStart;
         metrics.observeLink(name, linkNanos);
@@ -401,7 +405,7 @@ final class PluginRegistry implements AutoCloseable {
             old.unload();
         }
         boolean replaced = existing != null;
-        LOG.info(() -> "plugin '" + name + "' " + (replaced ? "replaced" : "linked") + " to hook " + HOOK_FUNCTION + " in "
+        LOG.info(() -> "plugin '" + name + "' " + (replaced ? "replaced on" : "linked to") + " hook " + HOOK_FUNCTION + " in "
                         + millis(linkNanos) + " ms (tier " + tierDescription() + ")");
         return new Installed(replaced, describe(slot));
     }
@@ -637,8 +641,8 @@ final class PluginRegistry implements AutoCloseable {
         if (timedOut) {
             metrics.countTimeout(slot.name);
         }
-        LOG.warning(() -> "plugin '" + slot.name + "' " + (timedOut ? "timed out" : "faulted") + " (" + plugin.faults() + " of "
-                        + plugin.limits().faultLimit() + " faults allowed): " + firstLine(report));
+        LOG.warning(() -> "plugin '" + slot.name + "' " + (timedOut ? "timed out" : "faulted") + " (fault " + plugin.faults()
+                        + ", quarantine at " + plugin.limits().faultLimit() + "): " + firstLine(report));
         if (plugin.isQuarantined() && version.quarantineReported.compareAndSet(false, true)) {
             metrics.countQuarantine(slot.name);
             LOG.warning(() -> "plugin '" + slot.name + "' quarantined after " + plugin.faults()
@@ -755,12 +759,28 @@ final class PluginRegistry implements AutoCloseable {
             slot.kernel.close();
         }
         slots.clear();
-        try {
-            engine.close();
-        } catch (IllegalStateException e) {
-            // A compile whose upload timed out may still run on the compiler thread; the JVM's exit ends it.
-            LOG.warning(() -> "the plugin engine did not close, because a plugin compile or call is still running: "
-                            + e.getMessage());
+        // A worker thread that has just finished its last call may still be leaving the plugin's
+        // context, so the engine gets a short time before the server gives up on closing it.
+        long deadline = System.nanoTime() + ENGINE_CLOSE_WAIT.toNanos();
+        while (true) {
+            try {
+                engine.close();
+                return;
+            } catch (IllegalStateException e) {
+                if (System.nanoTime() >= deadline) {
+                    // A compile whose upload timed out may still run on the compiler thread; the JVM's exit ends it.
+                    LOG.warning(() -> "the plugin engine did not close, because a plugin compile or call is still running: "
+                                    + e.getMessage());
+                    return;
+                }
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                LOG.warning("the plugin engine did not close, because the server was interrupted while it waited");
+                return;
+            }
         }
     }
 

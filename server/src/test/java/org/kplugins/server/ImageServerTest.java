@@ -319,6 +319,12 @@ class ImageServerTest {
         HttpResponse<String> noFunction = put("/plugins/steady", "int other(void) { return 0; }\n");
         assertEquals(400, noFunction.statusCode());
         assertTrue(noFunction.body().contains("exports no function 'transcode'"), noFunction.body());
+        assertTrue(noFunction.body().contains("a transcoder defines int transcode(const uint8_t *in"), noFunction.body());
+        assertTrue(noFunction.body().contains("curl -T FILE"), noFunction.body());
+
+        HttpResponse<String> empty = put("/plugins/steady", "");
+        assertEquals(400, empty.statusCode());
+        assertTrue(empty.body().contains("empty plugin source"), empty.body());
 
         HttpResponse<byte[]> still = get("/astronaut.png?plugin=steady");
         assertEquals(200, still.statusCode());
