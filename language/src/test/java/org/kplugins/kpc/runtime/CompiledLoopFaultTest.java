@@ -81,4 +81,46 @@ class CompiledLoopFaultTest {
             assertShaded(after, HEIGHT);
         }
     }
+
+    /** A loop over a host buffer whose length the host passes, so that a longer count faults. */
+    private static final String ACCUMULATE = """
+                    #include <kernel.h>
+                    int accumulate(uint8_t *buf, int n) {
+                        int sum = 0;
+                        for (int i = 0; i < n; i++) {
+                            buf[i] = (uint8_t)(buf[i] + i);
+                            sum += buf[i];
+                        }
+                        return sum;
+                    }
+                    """;
+
+    /**
+     * Faults at the same access, call after call, must not end compilation of the function. The
+     * compiled tier throws when a compilation fails, and Graal fails a compilation whose
+     * deoptimization was taken again after each earlier fault.
+     */
+    @ParameterizedTest
+    @EnumSource(Tier.class)
+    void repeatedFaultsKeepCompiling(Tier tier) {
+        try (Run run = KpcTestSupport.open(tier)) {
+            Value plugin = run.eval("accumulate.kpc", ACCUMULATE);
+            ByteBuffer buffer = ByteBuffer.allocate(4096);
+            for (int round = 0; round < 25; round++) {
+                for (int call = 0; call < 20; call++) {
+                    plugin.invokeMember("accumulate", buffer, 4096);
+                }
+                PolyglotException e = assertThrows(PolyglotException.class,
+                                () -> plugin.invokeMember("accumulate", buffer, 5000));
+                assertEquals("PAGE_NOT_PRESENT", e.getGuestObject().getMember("kind").asString(), e.getMessage());
+                assertEquals(5, e.getGuestObject().getMember("line").asInt(), e.getMessage());
+            }
+            ByteBuffer fresh = ByteBuffer.allocate(4096);
+            int expected = 0;
+            for (int i = 0; i < 4096; i++) {
+                expected += i & 0xFF;
+            }
+            assertEquals(expected, plugin.invokeMember("accumulate", fresh, 4096).asInt());
+        }
+    }
 }

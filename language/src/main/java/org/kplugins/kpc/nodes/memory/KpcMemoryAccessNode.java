@@ -4,6 +4,7 @@ package org.kplugins.kpc.nodes.memory;
 import com.oracle.truffle.api.CompilerDirectives;
 import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
 import org.kplugins.kpc.nodes.KpcExpressionNode;
+import org.kplugins.monitor.fault.PluginFault;
 import org.kplugins.monitor.memory.AddressSpace;
 
 /**
@@ -19,9 +20,11 @@ import org.kplugins.monitor.memory.AddressSpace;
  * {@link #MAX_WINDOW_CHANGES} such changes, or when no window contains the access, the node stops
  * speculating and always takes the full check.
  *
- * <p>A failed compare first deoptimizes and invalidates the code, even for a faulting access,
- * because Graal moves only such a branch out of a loop. With the full check first, a flat
- * grayscale loop on 512x512 took 0.71 ms a call instead of 0.50.
+ * <p>A failed compare first deoptimizes and invalidates the code, because Graal moves only such
+ * a branch out of a loop. With the full check first, a flat grayscale loop on 512x512 took
+ * 0.71 ms a call instead of 0.50. Once an access of the node has faulted, compiled code runs the
+ * full check first and raises later faults without deoptimizing. Otherwise each fault would
+ * deoptimize again, and after a few such cycles Graal stops compiling the function.
  */
 public abstract class KpcMemoryAccessNode extends KpcExpressionNode {
 
@@ -35,6 +38,8 @@ public abstract class KpcMemoryAccessNode extends KpcExpressionNode {
 
     @CompilationFinal private int window = UNSET;
     @CompilationFinal private int windowChanges;
+    /** Set when an access of this node faulted. */
+    @CompilationFinal private boolean faulted;
 
     /**
      * Returns the window index to pass to the load of {@code size} bytes at {@code address}.
@@ -43,8 +48,16 @@ public abstract class KpcMemoryAccessNode extends KpcExpressionNode {
     protected final int readWindow(AddressSpace memory, int address, int size) {
         int speculated = window;
         if (speculated != GENERIC && !memory.isInReadWindow(speculated, address, size)) {
+            if (faulted) {
+                memory.checkRead(this, address, size);
+            }
             CompilerDirectives.transferToInterpreterAndInvalidate();
-            memory.checkRead(this, address, size);
+            try {
+                memory.checkRead(this, address, size);
+            } catch (PluginFault fault) {
+                faulted = true;
+                throw fault;
+            }
             speculated = respecialize(memory.findReadWindow(address, size));
         }
         return speculated;
@@ -54,8 +67,16 @@ public abstract class KpcMemoryAccessNode extends KpcExpressionNode {
     protected final int writeWindow(AddressSpace memory, int address, int size) {
         int speculated = window;
         if (speculated != GENERIC && !memory.isInWriteWindow(speculated, address, size)) {
+            if (faulted) {
+                memory.checkWrite(this, address, size);
+            }
             CompilerDirectives.transferToInterpreterAndInvalidate();
-            memory.checkWrite(this, address, size);
+            try {
+                memory.checkWrite(this, address, size);
+            } catch (PluginFault fault) {
+                faulted = true;
+                throw fault;
+            }
             speculated = respecialize(memory.findWriteWindow(address, size));
         }
         return speculated;
