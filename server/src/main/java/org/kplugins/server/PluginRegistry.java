@@ -582,6 +582,10 @@ final class PluginRegistry implements AutoCloseable {
 
     /** Calls the slot's transcode hook on this worker's instance of the plugin. */
     private void callHook(Slot slot, Version version, RgbImage input, byte[] output) {
+        if (version.plugin.isQuarantined()) {
+            // Quarantined while the request waited for a worker: no call, so nothing is counted.
+            throw quarantined(slot, version);
+        }
         long start = System.nanoTime();
         metrics.countCall(slot.name);
         version.stats.calls.increment();
