@@ -413,7 +413,7 @@ public final class ImageServer implements AutoCloseable {
                             + " digits, '-' or '_', or " + PluginRegistry.JAVA_GRAYSCALE);
         }
         if (!registry.exists(plugin)) {
-            throw new HttpError(404, "no plugin named '" + plugin + "'; GET /plugins lists the plugins");
+            throw PluginRegistry.noSuchPlugin(plugin);
         }
         StaticFiles.ServedFile file = files.resolve(path);
         if (!transcodeSlots.tryAcquire()) {
@@ -480,7 +480,7 @@ public final class ImageServer implements AutoCloseable {
             discardBody(exchange);
             Map<String, Object> description = registry.describe(name);
             if (description == null) {
-                throw new HttpError(404, "no plugin named '" + name + "'; GET /plugins lists the plugins");
+                throw PluginRegistry.noSuchPlugin(name);
             }
             sendJson(exchange, 200, description);
             return;
@@ -490,7 +490,7 @@ public final class ImageServer implements AutoCloseable {
         if (method.equals("DELETE")) {
             discardBody(exchange);
             if (!registry.delete(name)) {
-                throw new HttpError(404, "no plugin named '" + name + "'; GET /plugins lists the plugins");
+                throw PluginRegistry.noSuchPlugin(name);
             }
             sendHeaders(exchange, 204, -1);
             return;

@@ -552,7 +552,7 @@ final class PluginRegistry implements AutoCloseable {
         Slot slot = slots.get(name);
         Version version = slot == null ? null : slot.current;
         if (version == null) {
-            throw new HttpError(404, "no plugin named '" + name + "'; GET /plugins lists the plugins");
+            throw noSuchPlugin(name);
         }
         if (version.plugin.isQuarantined()) {
             throw quarantined(slot, version);
@@ -564,6 +564,11 @@ final class PluginRegistry implements AutoCloseable {
             return null;
         }, waitNanos, () -> notStopped(slot, timeoutMillis));
         return new RgbImage(input.width(), input.height(), output);
+    }
+
+    /** Builds the 404 for a request that names no loaded plugin. */
+    static HttpError noSuchPlugin(String name) {
+        return new HttpError(404, "no plugin named '" + name + "'; GET /plugins lists the plugins");
     }
 
     /**
@@ -772,7 +777,7 @@ final class PluginRegistry implements AutoCloseable {
                 return;
             } catch (IllegalStateException e) {
                 if (System.nanoTime() >= deadline) {
-                    // A compile whose upload timed out may still run on the compiler thread; the JVM's exit ends it.
+                    // A compile whose upload timed out may still run on the compiler thread. The JVM's exit ends it.
                     LOG.warning(() -> "the plugin engine did not close, because a plugin compile or call is still running: "
                                     + e.getMessage());
                     return;

@@ -515,9 +515,9 @@ public final class AddressSpace {
 
     /**
      * Checks a read for a load that names {@code window}. With {@link #NO_WINDOW} it takes the
-     * full check. Callers pass a window index only after checking the access against that window
-     * themselves, so the window compare here never fails. Its branch deoptimizes, which lets
-     * Graal merge it with the caller's compare, or move both out of a loop.
+     * full check. Callers are expected to check the access against the window they pass, so that
+     * this compare fails only for a caller that did not, which then deoptimizes and gets the full
+     * check. Because its branch deoptimizes, Graal merges it with the caller's compare.
      */
     private void checkRead(Node location, int window, int address, int size) {
         if (window == NO_WINDOW) {
@@ -645,8 +645,9 @@ public final class AddressSpace {
      * that stays in one page loads the same entry twice, which the compiler folds.
      *
      * The failing branch raises the fault from compiled code without deoptimizing. A deoptimization
-     * there would be taken again on every later fault, and Graal stops compiling a function after a
-     * few such repeated deoptimizations, which left a plugin that faults now and then 100 times slower.
+     * there is taken again on every later fault, and Graal stops compiling a function whose
+     * deoptimization keeps being taken: in one measurement after 8 faults, which left the plugin
+     * about 100 times slower.
      */
 
     /**

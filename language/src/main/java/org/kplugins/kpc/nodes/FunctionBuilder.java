@@ -243,6 +243,7 @@ final class FunctionBuilder {
         return resets;
     }
 
+    /** Returns a statement that sets frame slot {@code slot}, of a local of {@code type}, to 0. */
     private static KpcStatementNode slotReset(int slot, CType type) {
         boolean isLong = ValueKind.of(type) == ValueKind.LONG;
         KpcExpressionNode zero = isLong ? new KpcLongConstantNode(0) : new KpcIntConstantNode(0);
@@ -443,10 +444,7 @@ final class FunctionBuilder {
         }
         for (ScalarReplacement.ScalarMember member : ScalarReplacement.scalarMembers((StructType) variable.type())) {
             if (!initialized.contains(member.offset())) {
-                boolean isLong = ValueKind.of(member.type()) == ValueKind.LONG;
-                KpcExpressionNode zero = isLong ? new KpcLongConstantNode(0) : new KpcIntConstantNode(0);
-                int slot = frame.memberSlotOf(variable, member.offset());
-                steps.add(new KpcExpressionStatementNode(new KpcWriteLocalNode(slot, isLong, zero)));
+                steps.add(slotReset(frame.memberSlotOf(variable, member.offset()), member.type()));
             }
         }
         if (items == null) {

@@ -60,7 +60,7 @@ public final class KpcLoopNode extends KpcStatementNode {
         private final boolean budgetEnabled;
         private final BranchProfile breakTaken = BranchProfile.create();
         private final BranchProfile continueTaken = BranchProfile.create();
-        /** Counts how often the condition holds, which tells Graal how many iterations a loop runs. */
+        /** Counts how often the condition holds, from which Graal estimates the iterations per loop entry. */
         private final CountingConditionProfile conditionProfile = CountingConditionProfile.create();
 
         Iteration(KpcExpressionNode condition, KpcStatementNode body, KpcExpressionNode step, boolean testFirst,

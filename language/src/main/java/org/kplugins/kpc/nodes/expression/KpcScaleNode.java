@@ -53,7 +53,7 @@ public final class KpcScaleNode extends KpcExpressionNode {
         return node instanceof KpcIntConstantNode || node instanceof KpcLongConstantNode;
     }
 
-    /** The value of a constant operand above 2 of the form 2^n ± 1, or null. */
+    /** Returns the value of a constant operand above 2 of the form 2^n ± 1, or null. */
     private static Long awkwardFactor(KpcExpressionNode node) {
         long value;
         if (node instanceof KpcIntConstantNode constant) {

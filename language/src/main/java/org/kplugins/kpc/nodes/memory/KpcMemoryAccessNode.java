@@ -38,7 +38,7 @@ public abstract class KpcMemoryAccessNode extends KpcExpressionNode {
 
     @CompilationFinal private int window = UNSET;
     @CompilationFinal private int windowChanges;
-    /** Set when an access of this node faulted. */
+    /** Set once an access of this node has faulted; compiled code then runs the full check first. */
     @CompilationFinal private boolean faulted;
 
     /**
@@ -46,40 +46,42 @@ public abstract class KpcMemoryAccessNode extends KpcExpressionNode {
      * Raises the load's fault here when the access is not allowed.
      */
     protected final int readWindow(AddressSpace memory, int address, int size) {
-        int speculated = window;
-        if (speculated != GENERIC && !memory.isInReadWindow(speculated, address, size)) {
-            if (faulted) {
-                memory.checkRead(this, address, size);
-            }
-            CompilerDirectives.transferToInterpreterAndInvalidate();
-            try {
-                memory.checkRead(this, address, size);
-            } catch (PluginFault fault) {
-                faulted = true;
-                throw fault;
-            }
-            speculated = respecialize(memory.findReadWindow(address, size));
-        }
-        return speculated;
+        return window(memory, address, size, false);
     }
 
     /** Returns the window index to pass to the store; see {@link #readWindow}. */
     protected final int writeWindow(AddressSpace memory, int address, int size) {
+        return window(memory, address, size, true);
+    }
+
+    private int window(AddressSpace memory, int address, int size, boolean write) {
         int speculated = window;
-        if (speculated != GENERIC && !memory.isInWriteWindow(speculated, address, size)) {
+        if (speculated != GENERIC && !isInWindow(memory, speculated, address, size, write)) {
             if (faulted) {
-                memory.checkWrite(this, address, size);
+                fullCheck(memory, address, size, write);
             }
             CompilerDirectives.transferToInterpreterAndInvalidate();
             try {
-                memory.checkWrite(this, address, size);
+                fullCheck(memory, address, size, write);
             } catch (PluginFault fault) {
                 faulted = true;
                 throw fault;
             }
-            speculated = respecialize(memory.findWriteWindow(address, size));
+            speculated = respecialize(write ? memory.findWriteWindow(address, size) : memory.findReadWindow(address, size));
         }
         return speculated;
+    }
+
+    private static boolean isInWindow(AddressSpace memory, int speculated, int address, int size, boolean write) {
+        return write ? memory.isInWriteWindow(speculated, address, size) : memory.isInReadWindow(speculated, address, size);
+    }
+
+    private void fullCheck(AddressSpace memory, int address, int size, boolean write) {
+        if (write) {
+            memory.checkWrite(this, address, size);
+        } else {
+            memory.checkRead(this, address, size);
+        }
     }
 
     /** Moves the speculation to window {@code found}, or stops it. Runs in the interpreter only. */
