@@ -31,8 +31,9 @@ public final class X86Compiler {
      *                  force spills
      * @param mode      the checks the code carries; the program must have been lowered in the
      *                  same mode ({@link org.kplugins.x86.lower.ProgramLowering#lower})
-     * @throws IllegalStateException in {@link CodeMode#HARDWARE} if the program was lowered with
-     *                               loop versioning, which only {@link CodeMode#CHECKED} uses
+     * @throws IllegalStateException in {@link CodeMode#HARDWARE} if the program was lowered for
+     *                               {@link CodeMode#CHECKED}, whose loop versioning walks the
+     *                               page table
      */
     public static NativeCode compile(IrProgram program, List<Register> registers, CodeMode mode) {
         List<MachineFunction> functions = new ArrayList<>();

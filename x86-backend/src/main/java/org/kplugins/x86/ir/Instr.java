@@ -375,6 +375,32 @@ public sealed interface Instr {
     }
 
     /**
+     * Takes {@code steps} budget steps at once for a loop that will then count none: when
+     * {@code allowed} is not 0, {@code steps} (an {@code I64}) is at most
+     * {@link #MAX_STEPS} and the budget has that many steps left, it subtracts them (none when
+     * {@code steps} is negative) and sets {@code dst} to 1. Otherwise it changes nothing and sets
+     * {@code dst} to 0. It never faults.
+     */
+    record BudgetReserve(VReg dst, Operand steps, Operand allowed) implements Instr {
+        /**
+         * The most steps taken at once. A call timeout stops native code through the budget
+         * counter, which a loop that took its steps before it no longer reads, so this bounds how
+         * long the timeout waits: 2^16 iterations of a one-step body without calls.
+         */
+        public static final long MAX_STEPS = 1 << 16;
+
+        @Override
+        public VReg def() {
+            return dst;
+        }
+
+        @Override
+        public List<VReg> uses() {
+            return registers(steps, allowed);
+        }
+    }
+
+    /**
      * Faults with STACK_OVERFLOW at {@code site} when a frame of {@code frameSize} bytes that ends at
      * {@code stackPointer} would start below the bottom of the plugin stack: the check of a
      * {@link Call}, kept where a call was inlined.

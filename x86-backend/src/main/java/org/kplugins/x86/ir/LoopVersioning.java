@@ -29,7 +29,21 @@ import org.kplugins.kpc.runtime.PluginLayout;
  * check passes, the loop runs as a copy without those checks. In the copy, each base that the
  * body computed on every iteration starts at its first value and grows by its stride instead.
  * Otherwise the loop runs as it was, with every check, so the first check that fails does so as
- * before, with the same report. Both copies keep every other instruction, budget steps included.
+ * before, with the same report. Both copies keep every other instruction.
+ *
+ * <p>The budget steps of the body go the same way: when the budget has the steps of every
+ * iteration left, the preheader takes them all at once ({@link Instr.BudgetReserve}) and the copy
+ * counts none. The loop then cannot run out of budget, so no budget fault moves. A call timeout
+ * stops native code through the budget counter, which the copy no longer reads, so the preheader
+ * takes the steps only for at most {@link Instr.BudgetReserve#MAX_STEPS} of them: the timeout then waits at
+ * most that many iterations of a body without calls. The choice of the copy is made last, once
+ * every other check has passed, because the original loop counts its steps itself.
+ *
+ * <p>Code for hardware isolation has no page-table checks to drop: the emulated segment limit and
+ * page table check each access anyway. There the pass makes no page walk and keeps every access
+ * as it is, and only the strength reduction, the single stack check and the budget steps taken
+ * at once remain. A loop with no stack check to make and no budget steps then needs no choice,
+ * and the copy replaces it.
  *
  * <p>The page table changes only through calls, which the body does not make, so the result of
  * the walk holds for the whole loop. NOTE: this assumes that no other thread maps or unmaps pages
@@ -51,15 +65,21 @@ final class LoopVersioning {
     private record Range(VReg base, boolean write, long stride, long start, long end) {
     }
 
-    static void run(IrFunction function) {
+    /**
+     * Versions the counted loops of {@code function}.
+     *
+     * @param pageTable whether the code checks the page table itself, so that a walk before the
+     *                  loop can drop the checks of its accesses. Hardware isolation passes false.
+     */
+    static void run(IrFunction function, boolean pageTable) {
         // The loops found before any copy is made: a copy is never versioned again.
         List<LoopInvariantCodeMotion.Loop> loops = LoopInvariantCodeMotion.loops(function);
         for (LoopInvariantCodeMotion.Loop loop : loops.subList(0, Math.min(loops.size(), Optimizer.MAX_OPTIMIZED_LOOPS))) {
-            version(function, loop);
+            version(function, loop, pageTable);
         }
     }
 
-    private static void version(IrFunction function, LoopInvariantCodeMotion.Loop loop) {
+    private static void version(IrFunction function, LoopInvariantCodeMotion.Loop loop, boolean pageTable) {
         Block header = loop.header();
         if (loop.body().size() != 2 || header.instructions().size() != 1
                         || !(header.instructions().getFirst() instanceof Instr.Branch branch)) {
@@ -137,7 +157,14 @@ final class LoopVersioning {
                 stackChecks.add(i);
             }
         }
-        if (unchecked.isEmpty() && stackChecks.isEmpty()) {
+        List<Integer> budgetSteps = new ArrayList<>();
+        for (int i = 0; i < instructions.size(); i++) {
+            if (instructions.get(i) instanceof Instr.BudgetStep) {
+                budgetSteps.add(i);
+            }
+        }
+        boolean reducible = ranges.values().stream().anyMatch(range -> definitions.containsKey(range.base()));
+        if (stackChecks.isEmpty() && budgetSteps.isEmpty() && (pageTable ? unchecked.isEmpty() : !reducible)) {
             return;
         }
 
@@ -154,25 +181,13 @@ final class LoopVersioning {
             firstValues.put(definition.getKey(), first);
             check.add(withDestination(copy, first));
         }
-        boolean signed = branch.cond() == Cond.LT;
-        VReg counter64 = convert(function, check, counter, signed);
-        VReg bound64 = convert(function, check, branch.right(), signed);
-        VReg lastIteration = binary(function, check, Instr.BinaryOp.SUB, bound64, counter64);
-        lastIteration = binary(function, check, Instr.BinaryOp.SUB, lastIteration, Imm.of(1, Width.I64));
         Operand allowed = Imm.of(1, Width.I32);
-        for (Range range : ranges.values()) {
-            VReg first = convert(function, check, firstValues.getOrDefault(range.base(), range.base()), false);
-            VReg span = binary(function, check, Instr.BinaryOp.MUL, lastIteration, Imm.of(range.stride(), Width.I64));
-            VReg last = binary(function, check, Instr.BinaryOp.ADD, first, span);
-            VReg high = binary(function, check, Instr.BinaryOp.SHR, last, Imm.of(32, Width.I32));
-            VReg noWrap = function.newRegister(Width.I32, "");
-            check.add(new Instr.Compare(Cond.EQ, noWrap, high, Imm.of(0, Width.I64)));
-            VReg low = binary(function, check, Instr.BinaryOp.ADD, first, Imm.of(range.start(), Width.I64));
-            VReg highest = binary(function, check, Instr.BinaryOp.ADD, last, Imm.of(range.end() - 1, Width.I64));
-            VReg pages = function.newRegister(Width.I32, "");
-            check.add(new Instr.PagesAllowed(pages, low, highest, range.write()));
-            allowed = binary(function, check, Instr.BinaryOp.AND, allowed, noWrap);
-            allowed = binary(function, check, Instr.BinaryOp.AND, allowed, pages);
+        VReg iterations = null;
+        if (pageTable || !budgetSteps.isEmpty()) {
+            iterations = iterations(function, check, branch, counter);
+        }
+        if (pageTable) {
+            allowed = pagesAllowed(function, check, iterations, ranges.values(), firstValues);
         }
 
         // The copy gets its own registers for the values that live only within one iteration, so
@@ -200,6 +215,14 @@ final class LoopVersioning {
         Map<VReg, VReg> induction = new LinkedHashMap<>();
         Map<VReg, Long> inductionStrides = new HashMap<>();
         List<Integer> dropped = new ArrayList<>(stackChecks);
+        dropped.addAll(budgetSteps);
+        if (!budgetSteps.isEmpty()) {
+            // Last, so that the steps are taken only when the copy runs.
+            VReg steps = binary(function, check, Instr.BinaryOp.MUL, iterations, Imm.of(budgetSteps.size(), Width.I64));
+            VReg reserved = function.newRegister(Width.I32, "");
+            check.add(new Instr.BudgetReserve(reserved, steps, allowed));
+            allowed = reserved;
+        }
         for (Range range : ranges.values()) {
             VReg base = range.base();
             if (local.containsKey(base) && definitions.containsKey(base) && !induction.containsKey(local.get(base))) {
@@ -221,7 +244,7 @@ final class LoopVersioning {
                 VReg renamed = local.getOrDefault(r, r);
                 return induction.getOrDefault(renamed, renamed);
             }), instruction.def() == null ? null : local.getOrDefault(instruction.def(), instruction.def()));
-            if (unchecked.contains(i)) {
+            if (pageTable && unchecked.contains(i)) {
                 instruction = switch (instruction) {
                     case Instr.Load l -> new Instr.Load(l.dst(), l.base(), l.displacement(), l.size(), l.signed(), false,
                                     l.site());
@@ -235,7 +258,8 @@ final class LoopVersioning {
                                         Imm.of(step.getValue(), Width.I32)), body.location(i));
                     }
                 }
-                instruction = new Instr.Jump(fastHeader);
+                // The copy tests the condition at its end, so an iteration takes one branch.
+                instruction = new Instr.Branch(branch.cond(), branch.left(), branch.right(), fastBody, branch.ifFalse());
             }
             fastBody.add(instruction, body.location(i));
         }
@@ -244,12 +268,45 @@ final class LoopVersioning {
         for (Instr instruction : check) {
             preheader.insert(end++, instruction, location);
         }
-        preheader.replace(end, new Instr.Branch(Cond.NE, allowed, Imm.of(0, Width.I32), fastHeader, header));
         List<Block> blocks = function.blocks();
         blocks.remove(fastHeader);
         blocks.remove(fastBody);
         blocks.add(blocks.indexOf(header), fastHeader);
         blocks.add(blocks.indexOf(header), fastBody);
+        if (allowed instanceof Imm) {
+            // Nothing to check: the copy is the loop. Only the preheader entered the old header.
+            preheader.replace(end, new Instr.Jump(fastHeader));
+            blocks.remove(header);
+            blocks.remove(body);
+        } else {
+            preheader.replace(end, new Instr.Branch(Cond.NE, allowed, Imm.of(0, Width.I32), fastHeader, header));
+        }
+    }
+
+    /**
+     * Adds to {@code check} the test that every range lies in the 32-bit space without wrapping
+     * and that every page it touches allows the access, and returns the register that is 1 when
+     * all pass.
+     */
+    private static Operand pagesAllowed(IrFunction function, List<Instr> check, VReg iterations, Iterable<Range> ranges,
+                    Map<VReg, VReg> firstValues) {
+        VReg lastIteration = binary(function, check, Instr.BinaryOp.SUB, iterations, Imm.of(1, Width.I64));
+        Operand allowed = Imm.of(1, Width.I32);
+        for (Range range : ranges) {
+            VReg first = convert(function, check, firstValues.getOrDefault(range.base(), range.base()), false);
+            VReg span = binary(function, check, Instr.BinaryOp.MUL, lastIteration, Imm.of(range.stride(), Width.I64));
+            VReg last = binary(function, check, Instr.BinaryOp.ADD, first, span);
+            VReg high = binary(function, check, Instr.BinaryOp.SHR, last, Imm.of(32, Width.I32));
+            VReg noWrap = function.newRegister(Width.I32, "");
+            check.add(new Instr.Compare(Cond.EQ, noWrap, high, Imm.of(0, Width.I64)));
+            VReg low = binary(function, check, Instr.BinaryOp.ADD, first, Imm.of(range.start(), Width.I64));
+            VReg highest = binary(function, check, Instr.BinaryOp.ADD, last, Imm.of(range.end() - 1, Width.I64));
+            VReg pages = function.newRegister(Width.I32, "");
+            check.add(new Instr.PagesAllowed(pages, low, highest, range.write()));
+            allowed = binary(function, check, Instr.BinaryOp.AND, allowed, noWrap);
+            allowed = binary(function, check, Instr.BinaryOp.AND, allowed, pages);
+        }
+        return allowed;
     }
 
     /**
@@ -361,6 +418,7 @@ final class LoopVersioning {
             case Instr.Param p -> new Instr.Param(dst, p.index());
             case Instr.DataImportAddress d -> new Instr.DataImportAddress(dst, d.index());
             case Instr.PagesAllowed a -> new Instr.PagesAllowed(dst, a.first(), a.last(), a.write());
+            case Instr.BudgetReserve r -> new Instr.BudgetReserve(dst, r.steps(), r.allowed());
             default -> {
                 if (instruction.def() != null) {
                     throw new IllegalStateException("cannot rename the result of " + instruction);
@@ -368,6 +426,17 @@ final class LoopVersioning {
                 yield instruction;
             }
         };
+    }
+
+    /**
+     * Adds to {@code check} the number of iterations of the loop, {@code bound - counter} in 64
+     * bits, and returns its register. It is 0 or negative when the loop runs no iteration.
+     */
+    private static VReg iterations(IrFunction function, List<Instr> check, Instr.Branch branch, VReg counter) {
+        boolean signed = branch.cond() == Cond.LT;
+        VReg counter64 = convert(function, check, counter, signed);
+        VReg bound64 = convert(function, check, branch.right(), signed);
+        return binary(function, check, Instr.BinaryOp.SUB, bound64, counter64);
     }
 
     private static VReg convert(IrFunction function, List<Instr> code, Operand value, boolean signed) {

@@ -11,7 +11,8 @@ import java.util.Map;
  * instruction that can fault, access memory, call or cost a budget step, so faults, their reports
  * and the budget count stay as the lowering made them. They change where pure values are
  * computed and which registers carry them, and loop versioning drops page-table checks that a
- * check before the loop has shown to pass.
+ * check before the loop has shown to pass, and budget steps that it took before the loop, where
+ * they cannot run out.
  *
  * <ol>
  * <li>Straight-line blocks are merged: a block that jumps to a block with no other predecessor
@@ -23,8 +24,10 @@ import java.util.Map;
  * <li>{@link LoopInvariantCodeMotion} moves pure computations whose operands a loop does not
  * change into a block before the loop.
  * <li>{@link LoopVersioning} checks the pages that a simple counted loop accesses once before it,
- * and runs a copy of the loop without those accesses' checks when they all pass. Code for
- * hardware isolation skips it.
+ * and runs a copy of the loop without those accesses' checks when they all pass. In the copy,
+ * addresses grow by their stride instead of being computed from the counter, and the budget
+ * steps of every iteration are taken before the loop. Code for hardware
+ * isolation, which checks no pages itself, gets that copy without a page walk.
  * <li>Dead assignments are removed: a pure instruction whose result no path reads before it is
  * written again, such as the zeroing of a local that the code assigns before reading it.
  * </ol>
@@ -34,7 +37,7 @@ public final class Optimizer {
     private Optimizer() {
     }
 
-    /** Optimizes every function of {@code functions} in place, with loop versioning. */
+    /** Optimizes every function of {@code functions} in place, for code that checks the page table. */
     public static void optimize(List<IrFunction> functions) {
         optimize(functions, true);
     }
@@ -42,29 +45,29 @@ public final class Optimizer {
     /**
      * Optimizes every function of {@code functions} in place.
      *
-     * @param versionLoops whether {@link LoopVersioning} runs. Code without page-table checks
-     *                     (hardware isolation) turns it off, because it has no checks to drop
-     *                     and no page table to check before a loop.
+     * @param pageTable whether the code checks the page table itself. Code for hardware isolation
+     *                  has no checks that {@link LoopVersioning} could drop, so the pass then
+     *                  walks no pages and only reduces the strength of loop addresses.
      */
-    public static void optimize(List<IrFunction> functions, boolean versionLoops) {
+    public static void optimize(List<IrFunction> functions, boolean pageTable) {
         for (IrFunction function : functions) {
-            optimize(function, versionLoops);
+            optimize(function, pageTable);
         }
     }
 
     /**
-     * Optimizes {@code function} in place, with loop versioning. Its blocks must be in the order
-     * of {@link IrFunction#orderBlocks}.
+     * Optimizes {@code function} in place, for code that checks the page table. Its blocks must be
+     * in the order of {@link IrFunction#orderBlocks}.
      */
     public static void optimize(IrFunction function) {
         optimize(function, true);
     }
 
     /**
-     * Optimizes {@code function} in place, with loop versioning when {@code versionLoops} is set.
+     * Optimizes {@code function} in place; {@code pageTable} as in {@link #optimize(List, boolean)}.
      * Its blocks must be in the order of {@link IrFunction#orderBlocks}.
      */
-    public static void optimize(IrFunction function, boolean versionLoops) {
+    public static void optimize(IrFunction function, boolean pageTable) {
         mergeStraightLineBlocks(function);
         removeDeadAssignments(function);
         LocalValueNumbering.run(function);
@@ -72,10 +75,8 @@ public final class Optimizer {
         writeResultsDirectly(function);
         LoopInvariantCodeMotion.run(function);
         removeDeadAssignments(function);
-        if (versionLoops) {
-            LoopVersioning.run(function);
-            removeDeadAssignments(function);
-        }
+        LoopVersioning.run(function, pageTable);
+        removeDeadAssignments(function);
     }
 
     /**

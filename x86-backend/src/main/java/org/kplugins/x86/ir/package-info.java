@@ -39,10 +39,13 @@
  * {@link org.kplugins.x86.ir.Optimizer} merges straight-line blocks, numbers values within each
  * block to propagate copies and drop recomputed pure operations, moves pure loop-invariant
  * operations into a preheader before the loop, versions simple counted loops, and removes
- * assignments that no path reads. No pass moves or drops a load, store, call, budget step or any
+ * assignments that no path reads. No pass moves a load, store, call, budget step or any
  * instruction that can fault, so every fault keeps its site and every budget step its place.
  * Loop versioning runs such a loop as one of two copies: one with every check, and one without the
  * page-table checks of accesses whose whole range {@link org.kplugins.x86.ir.Instr.PagesAllowed}
- * has found allowed before the loop.
+ * has found allowed before the loop, and without the budget steps that
+ * {@link org.kplugins.x86.ir.Instr.BudgetReserve} took for the whole loop before it, so that the
+ * loop cannot run out of budget. Code for hardware isolation keeps its accesses, and its copy has
+ * only the addresses that grow by their stride and the budget taken before the loop.
  */
 package org.kplugins.x86.ir;

@@ -74,8 +74,8 @@ public final class ProgramLowering {
      * Lowers every defined function of {@code unit}.
      *
      * @param functionTable the plugin's function pointer table, whose tokens the layout already uses
-     * @param mode          the mode the program will be compiled in; {@link CodeMode#HARDWARE}
-     *                      turns loop versioning off
+     * @param mode          the mode the program will be compiled in; in {@link CodeMode#HARDWARE}
+     *                      loop versioning walks no page table
      * @param unsupported receives one entry per function that uses a construct the tier cannot
      *                    lower yet; such a function is left out of the program
      */

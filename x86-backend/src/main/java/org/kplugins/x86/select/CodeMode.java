@@ -16,8 +16,10 @@ public enum CodeMode {
      * Hardware isolation, for the emulated CPU only. Plugin memory accesses carry no page-table
      * check and go through GS, so the emulated segment limit and page table reject a stray access.
      * A division has no divisor check, because its div or idiv raises the divide error itself.
-     * Loop versioning, merged checks and store groups are off. Budget steps, plugin and native
-     * stack checks, function-pointer checks and upcalls stay as in {@link #CHECKED}. The register
+     * Merged checks and store groups are off, and loop versioning walks no page table: it only
+     * makes a loop's stack check once and lets its addresses grow by their stride. Budget steps,
+     * plugin and native stack checks, function-pointer checks and upcalls stay as in
+     * {@link #CHECKED}. The register
      * and context-block conventions of this mode are in {@link RuntimeAbi}, and
      * {@link org.kplugins.x86.emit.NativeCode#hardwareSites()} maps each instruction that can fault
      * to what the fault reports.

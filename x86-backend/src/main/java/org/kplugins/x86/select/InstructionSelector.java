@@ -176,6 +176,7 @@ public final class InstructionSelector {
             case Instr.Store s -> store(s);
             case Instr.ZeroFill z -> zeroFill(z);
             case Instr.PagesAllowed a -> pagesAllowed(a);
+            case Instr.BudgetReserve r -> budgetReserve(r);
             case Instr.Call c -> call(c);
             case Instr.HostCall h -> hostCall(h);
             case Instr.IndirectCall c -> indirectCall(c);
@@ -744,8 +745,8 @@ public final class InstructionSelector {
     private void pagesAllowed(Instr.PagesAllowed a) {
         if (mode == CodeMode.HARDWARE) {
             throw new IllegalStateException(function.name() + "() contains a page-table walk of loop versioning, which "
-                            + CodeMode.HARDWARE + " code cannot do; lower the program with CodeMode.HARDWARE, which turns"
-                            + " loop versioning off");
+                            + CodeMode.HARDWARE + " code cannot do; lower the program with CodeMode.HARDWARE, whose loop"
+                            + " versioning walks no page table");
         }
         MachineLabel fail = newLabel("pages not allowed");
         MachineLabel next = newLabel("next page");
@@ -773,6 +774,37 @@ public final class InstructionSelector {
         jmp(done);
         bind(fail);
         emit(Opcode.MOV, DWORD, v(a.dst()), new Immediate(0));
+        bind(done);
+    }
+
+    /**
+     * Takes the steps of a versioned loop from the budget, or sets the result to 0 and takes none:
+     * see {@link Instr.BudgetReserve}. The steps are in RAX while it compares them.
+     */
+    private void budgetReserve(Instr.BudgetReserve r) {
+        MachineLabel rejected = newLabel("budget not reserved");
+        MachineLabel reserved = newLabel("budget reserved");
+        MachineLabel done = newLabel("budget decided");
+        if (r.allowed() instanceof VReg allowed) {
+            emit(Opcode.CMP, DWORD, v(allowed), new Immediate(0));
+            jcc(Condition.E, rejected);
+        } else if (((Imm) r.allowed()).value() == 0) {
+            jmp(rejected);
+        }
+        emit(Opcode.MOV, QWORD, RAX, operand(r.steps()));
+        emit(Opcode.CMP, QWORD, RAX, new Immediate(Instr.BudgetReserve.MAX_STEPS));
+        jcc(Condition.G, rejected);
+        emit(Opcode.CMP, QWORD, RAX, new Immediate(0));
+        jcc(Condition.LE, reserved);
+        // Signed: a timed-out call has a negative counter, which no positive count fits.
+        emit(Opcode.CMP, QWORD, Memory.at(CONTEXT, RuntimeAbi.BUDGET), RAX);
+        jcc(Condition.L, rejected);
+        emit(Opcode.SUB, QWORD, Memory.at(CONTEXT, RuntimeAbi.BUDGET), RAX);
+        bind(reserved);
+        emit(Opcode.MOV, DWORD, v(r.dst()), new Immediate(1));
+        jmp(done);
+        bind(rejected);
+        emit(Opcode.MOV, DWORD, v(r.dst()), new Immediate(0));
         bind(done);
     }
 

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The IR optimizations on hand-built functions: what each pass changes and what it must leave alone. */
 class OptimizerTest {
@@ -327,7 +329,7 @@ class OptimizerTest {
     }
 
     @Test
-    void versioningOffKeepsEveryCheck() {
+    void hardwareModeKeepsEveryCheckAndStepsBase() {
         CountedLoop loop = pixelLoop(address -> new Instr.Store(address, 2, constant(9), 1, true, site));
         closeLoop(loop);
         loop.exit().add(new Instr.Return(constant(0)), null);
@@ -338,6 +340,63 @@ class OptimizerTest {
         assertEquals(0, count(function, i -> i instanceof Instr.PagesAllowed), function.render());
         assertEquals(1, count(function, i -> i instanceof Instr.Store st && st.checked()), function.render());
         assertEquals(0, count(function, i -> i instanceof Instr.Store st && !st.checked()), function.render());
+        // Nothing is left to check before the loop, so the copy replaces it: one loop, no product.
+        assertFalse(function.blocks().contains(loop.header()), function.render());
+        assertFalse(function.blocks().contains(loop.body()), function.render());
+        assertEquals(0, count(function, i -> i instanceof Instr.Branch b && b.cond() == Cond.NE), function.render());
+        Instr.Store store = (Instr.Store) all(function).stream().filter(i -> i instanceof Instr.Store).findFirst()
+                        .orElseThrow();
+        assertEquals(1, count(function, i -> i instanceof Instr.Binary b && b.op() == Instr.BinaryOp.MUL),
+                        "only the first address is a product: " + function.render());
+        assertTrue(all(function).contains(new Instr.Binary(Instr.BinaryOp.ADD, store.base(), store.base(), constant(3))),
+                        "the base grows by 3 per iteration: " + function.render());
+        assertInstanceOf(Instr.Jump.class, loop.entry().instructions().getLast(), function.render());
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void versioningTakesBudgetStepsBeforeLoop(boolean pageTable) {
+        CountedLoop loop = pixelLoop(address -> new Instr.Store(address, 0, constant(9), 1, true, site));
+        loop.body().add(new Instr.BudgetStep(site), null);
+        closeLoop(loop);
+        loop.exit().add(new Instr.Return(constant(0)), null);
+        function.orderBlocks();
+
+        Optimizer.optimize(function, pageTable);
+
+        String ir = function.render();
+        assertEquals(1, count(function, i -> i instanceof Instr.BudgetStep), ir);
+        assertTrue(loop.body().instructions().stream().anyMatch(i -> i instanceof Instr.BudgetStep),
+                        "the original loop counts its steps: " + ir);
+        List<Instr> entry = loop.entry().instructions();
+        Instr.BudgetReserve reserve = (Instr.BudgetReserve) entry.stream().filter(i -> i instanceof Instr.BudgetReserve)
+                        .findFirst().orElseThrow(() -> new AssertionError(ir));
+        // The reservation decides last: the copy runs only when it took the steps.
+        Instr.Branch choice = assertInstanceOf(Instr.Branch.class, entry.getLast(), ir);
+        assertEquals(reserve.dst(), choice.left(), ir);
+        assertEquals(loop.header(), choice.ifFalse(), ir);
+        assertEquals(pageTable, reserve.allowed() instanceof VReg, "only the page walk comes before: " + ir);
+        Instr.Binary steps = (Instr.Binary) entry.stream().filter(i -> reserve.steps().equals(i.def())).findFirst()
+                        .orElseThrow(() -> new AssertionError(ir));
+        assertEquals(Instr.BinaryOp.MUL, steps.op(), ir);
+        assertEquals(Imm.of(1, Width.I64), steps.right(), "one step per iteration: " + ir);
+    }
+
+    @Test
+    void hardwareModeLeavesLoopWithoutAddressesAlone() {
+        CountedLoop loop = countedLoop();
+        VReg p = register("p");
+        loop.entry().instructions().addFirst(new Instr.Param(p, 2));
+        loop.body().add(new Instr.Store(p, 0, loop.i(), 4, true, site), null);
+        closeLoop(loop);
+        loop.exit().add(new Instr.Return(constant(0)), null);
+        function.orderBlocks();
+        int blocks = function.blocks().size();
+
+        Optimizer.optimize(function, false);
+
+        assertTrue(function.blocks().contains(loop.header()), function.render());
+        assertEquals(blocks, function.blocks().size(), function.render());
     }
 
     @Test
@@ -407,8 +466,9 @@ class OptimizerTest {
         assertEquals(0, count(function, i -> i instanceof Instr.PagesAllowed), function.render());
     }
 
-    @Test
-    void versioningMakesStackCheckOnce() {
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void versioningMakesStackCheckOnce(boolean pageTable) {
         CountedLoop loop = countedLoop();
         VReg stackPointer = register("stack pointer");
         loop.entry().instructions().addFirst(new Instr.Param(stackPointer, 0));
@@ -417,13 +477,15 @@ class OptimizerTest {
         loop.exit().add(new Instr.Return(constant(0)), null);
         function.orderBlocks();
 
-        Optimizer.optimize(function);
+        Optimizer.optimize(function, pageTable);
 
         assertEquals(1, count(function, i -> i instanceof Instr.StackCheck), function.render());
         assertTrue(loop.body().instructions().stream().anyMatch(i -> i instanceof Instr.StackCheck),
                         "the original loop keeps the stack check: " + function.render());
         assertTrue(loop.entry().instructions().stream().anyMatch(i -> i instanceof Instr.Compare c
                         && c.cond() == Cond.GE), function.render());
+        Instr.Branch choice = assertInstanceOf(Instr.Branch.class, loop.entry().instructions().getLast(), function.render());
+        assertEquals(loop.header(), choice.ifFalse(), function.render());
     }
 
     @Test

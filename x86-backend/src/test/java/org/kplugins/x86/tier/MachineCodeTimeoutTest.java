@@ -42,6 +42,13 @@ class MachineCodeTimeoutTest {
                             to = from;
                         return 0;
                     }
+                    unsigned char row[3000];
+                    int rows(void) {
+                        for (;;)
+                            for (int i = 0; i < 1000; i++)
+                                row[i * 3] = (unsigned char)i;
+                        return 0;
+                    }
                     int sum(int n) {
                         int total = 0;
                         for (int i = 0; i < n; i++)
@@ -69,7 +76,8 @@ class MachineCodeTimeoutTest {
         try (Context context = context(tier, Map.of("kpc.CallTimeout", "500"))) {
             Value plugin = context.eval(Source.newBuilder("kpc", SPIN, "spin.kpc").buildLiteral());
             assertEquals(4950, plugin.invokeMember("sum", 100).asInt());
-            for (String function : new String[]{"loop", "jump", "copy"}) {
+            // rows() runs counted loops that take their budget steps before they start.
+            for (String function : new String[]{"loop", "jump", "copy", "rows"}) {
                 long start = System.nanoTime();
                 PolyglotException e = assertThrows(PolyglotException.class, () -> plugin.invokeMember(function), function);
                 long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
