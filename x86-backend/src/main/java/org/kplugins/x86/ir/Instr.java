@@ -376,18 +376,14 @@ public sealed interface Instr {
 
     /**
      * Takes {@code steps} budget steps at once for a loop that will then count none: when
-     * {@code allowed} is not 0, {@code steps} (an {@code I64}) is at most
-     * {@link #MAX_STEPS} and the budget has that many steps left, it subtracts them (none when
-     * {@code steps} is negative) and sets {@code dst} to 1. Otherwise it changes nothing and sets
-     * {@code dst} to 0. It never faults.
+     * {@code allowed} is not 0, {@code steps} (an {@code I64}) is at most {@code maxSteps} and the
+     * budget has that many steps left, it subtracts them (none when {@code steps} is negative)
+     * and sets {@code dst} to 1. Otherwise it changes nothing and sets {@code dst} to 0. It never
+     * faults. A call timeout stops native code through the budget counter, which the loop then no
+     * longer reads, so {@code maxSteps} bounds how long the timeout waits: see
+     * {@link LoopVersioning#MAX_RESERVED_WORK}.
      */
-    record BudgetReserve(VReg dst, Operand steps, Operand allowed) implements Instr {
-        /**
-         * The most steps taken at once. A call timeout stops native code through the budget
-         * counter, which a loop that took its steps before it no longer reads, so this bounds how
-         * long the timeout waits: 2^16 iterations of a one-step body without calls.
-         */
-        public static final long MAX_STEPS = 1 << 16;
+    record BudgetReserve(VReg dst, Operand steps, Operand allowed, int maxSteps) implements Instr {
 
         @Override
         public VReg def() {

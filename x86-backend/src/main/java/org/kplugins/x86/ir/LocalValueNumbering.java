@@ -172,7 +172,8 @@ final class LocalValueNumbering {
             case Instr.HostCall h -> new Instr.HostCall(h.dst(), h.index(), h.target(),
                             h.arguments().stream().map(operand).toList(), h.site());
             case Instr.BudgetStep b -> b;
-            case Instr.BudgetReserve r -> new Instr.BudgetReserve(r.dst(), operand.apply(r.steps()), operand.apply(r.allowed()));
+            case Instr.BudgetReserve r -> new Instr.BudgetReserve(r.dst(), operand.apply(r.steps()), operand.apply(r.allowed()),
+                            r.maxSteps());
             case Instr.StackCheck c -> new Instr.StackCheck(base.apply(c.stackPointer()), c.frameSize(), c.site());
             case Instr.Jump j -> j;
             case Instr.Branch b -> new Instr.Branch(b.cond(), operand.apply(b.left()), operand.apply(b.right()),

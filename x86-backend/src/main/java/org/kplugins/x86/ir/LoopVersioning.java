@@ -35,8 +35,8 @@ import org.kplugins.kpc.runtime.PluginLayout;
  * iteration left, the preheader takes them all at once ({@link Instr.BudgetReserve}) and the copy
  * counts none. The loop then cannot run out of budget, so no budget fault moves. A call timeout
  * stops native code through the budget counter, which the copy no longer reads, so the preheader
- * takes the steps only for at most {@link Instr.BudgetReserve#MAX_STEPS} of them: the timeout then waits at
- * most that many iterations of a body without calls. The choice of the copy is made last, once
+ * takes the steps only when the loop's estimated work, its iterations times the cost of its body,
+ * is at most {@link #MAX_RESERVED_WORK}: the timeout then waits at most about that long. The choice of the copy is made last, once
  * every other check has passed, because the original loop counts its steps itself.
  *
  * <p>Code for hardware isolation has no page-table checks to drop: the emulated segment limit and
@@ -55,6 +55,17 @@ final class LoopVersioning {
 
     /** The largest stride, in bytes per iteration, of a base that the versioned loop leaves unchecked. */
     static final long MAX_STRIDE = 1 << 20;
+
+    /**
+     * The most work, in the units of {@link #cost}, that a loop may do with its budget steps taken
+     * before it. Each unit is roughly one simple instruction, so 2^20 of them take on the order of
+     * a millisecond, the longest that a call timeout then waits for the loop (an estimate: a
+     * cache miss costs more than its unit).
+     */
+    static final long MAX_RESERVED_WORK = 1 << 20;
+
+    /** The units of {@link #cost} of a division, which takes tens of cycles. */
+    private static final int DIVISION_COST = 32;
 
     private static final long MASK_32 = 0xFFFF_FFFFL;
 
@@ -220,7 +231,9 @@ final class LoopVersioning {
             // Last, so that the steps are taken only when the copy runs.
             VReg steps = binary(function, check, Instr.BinaryOp.MUL, iterations, Imm.of(budgetSteps.size(), Width.I64));
             VReg reserved = function.newRegister(Width.I32, "");
-            check.add(new Instr.BudgetReserve(reserved, steps, allowed));
+            long maxIterations = MAX_RESERVED_WORK / cost(instructions);
+            int maxSteps = (int) Math.min(maxIterations * budgetSteps.size(), Integer.MAX_VALUE);
+            check.add(new Instr.BudgetReserve(reserved, steps, allowed, maxSteps));
             allowed = reserved;
         }
         for (Range range : ranges.values()) {
@@ -418,7 +431,7 @@ final class LoopVersioning {
             case Instr.Param p -> new Instr.Param(dst, p.index());
             case Instr.DataImportAddress d -> new Instr.DataImportAddress(dst, d.index());
             case Instr.PagesAllowed a -> new Instr.PagesAllowed(dst, a.first(), a.last(), a.write());
-            case Instr.BudgetReserve r -> new Instr.BudgetReserve(dst, r.steps(), r.allowed());
+            case Instr.BudgetReserve r -> new Instr.BudgetReserve(dst, r.steps(), r.allowed(), r.maxSteps());
             default -> {
                 if (instruction.def() != null) {
                     throw new IllegalStateException("cannot rename the result of " + instruction);
@@ -426,6 +439,22 @@ final class LoopVersioning {
                 yield instruction;
             }
         };
+    }
+
+    /**
+     * Returns the estimated work of one iteration of a loop body: one unit per instruction,
+     * {@link #DIVISION_COST} per division and one per 8 bytes that a zero fill writes.
+     */
+    private static long cost(List<Instr> body) {
+        long cost = 0;
+        for (Instr instruction : body) {
+            cost += switch (instruction) {
+                case Instr.Divide d -> DIVISION_COST;
+                case Instr.ZeroFill z -> 1 + z.size() / 8;
+                default -> 1;
+            };
+        }
+        return Math.max(cost, 1);
     }
 
     /**

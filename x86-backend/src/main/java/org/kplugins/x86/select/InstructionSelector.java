@@ -792,7 +792,7 @@ public final class InstructionSelector {
             jmp(rejected);
         }
         emit(Opcode.MOV, QWORD, RAX, operand(r.steps()));
-        emit(Opcode.CMP, QWORD, RAX, new Immediate(Instr.BudgetReserve.MAX_STEPS));
+        emit(Opcode.CMP, QWORD, RAX, new Immediate(r.maxSteps()));
         jcc(Condition.G, rejected);
         emit(Opcode.CMP, QWORD, RAX, new Immediate(0));
         jcc(Condition.LE, reserved);

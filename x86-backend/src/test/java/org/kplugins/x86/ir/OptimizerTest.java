@@ -380,6 +380,29 @@ class OptimizerTest {
                         .orElseThrow(() -> new AssertionError(ir));
         assertEquals(Instr.BinaryOp.MUL, steps.op(), ir);
         assertEquals(Imm.of(1, Width.I64), steps.right(), "one step per iteration: " + ir);
+        assertTrue(reserve.maxSteps() >= 16384, "a row of a 16384-pixel image fits: " + ir);
+    }
+
+    @Test
+    void costlyBodyReservesFewSteps() {
+        CountedLoop loop = pixelLoop(address -> new Instr.Store(address, 0, constant(9), 1, true, site));
+        VReg sum = register("sum");
+        loop.entry().insert(0, new Instr.Move(sum, constant(1)), null);
+        for (int i = 0; i < 64; i++) {
+            loop.body().add(new Instr.Divide(Instr.DivideOp.SIGNED_QUOTIENT, sum, sum, loop.n(), site), null);
+        }
+        loop.body().add(new Instr.BudgetStep(site), null);
+        closeLoop(loop);
+        loop.exit().add(new Instr.Return(sum), null);
+        function.orderBlocks();
+
+        Optimizer.optimize(function);
+
+        Instr.BudgetReserve reserve = (Instr.BudgetReserve) all(function).stream()
+                        .filter(i -> i instanceof Instr.BudgetReserve).findFirst().orElseThrow();
+        // 64 divisions make an iteration cost over 2,048 units, so the loop may take at most 512.
+        assertTrue(reserve.maxSteps() <= LoopVersioning.MAX_RESERVED_WORK / 2048, function.render());
+        assertTrue(reserve.maxSteps() > 0, function.render());
     }
 
     @Test
