@@ -246,11 +246,15 @@ final class HostArguments {
 
     /**
      * Builds the frame arguments of a call whose arguments are all Integer or Long, converting each
-     * to its parameter's type as a C cast does (codes of {@link KpcHostFunctionCallNode}).
+     * to its parameter's type as a C cast does (codes of {@link KpcHostFunctionCallNode}). The caller
+     * has checked that there are as many arguments as conversions.
      */
     @ExplodeLoop
     static Object[] toDirectFrameArguments(PluginInstance instance, Object[] arguments, int[] conversions) {
-        Object[] frameArguments = new Object[arguments.length + 1];
+        // Sized by the compilation-final conversions, not by the host's array, so that the length
+        // is a constant for the compiler, which can then keep the array and the boxed arguments
+        // out of the heap when it inlines the callee.
+        Object[] frameArguments = new Object[conversions.length + 1];
         frameArguments[0] = instance;
         for (int i = 0; i < conversions.length; i++) {
             Object argument = arguments[i];
