@@ -1,33 +1,49 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.kplugins.kpc.host;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Value;
 import org.kplugins.kpc.types.FunctionType;
-import org.kplugins.monitor.link.Hook;
 
 /**
  * A hook point of the kernel: a C prototype that one plugin function at a time is linked to.
  * {@link #link}, {@link #unlink} and {@link #replace} are atomic and safe while other threads
  * {@link #call} the hook: a call runs entirely on the binding it found when it started, so calls
  * already running finish on the old plugin and calls that start later go to the new one.
+ *
+ * <p>Linking, unlinking and replacing are single atomic updates of one field, so a call reads
+ * either the old binding or the new one, never a mix. Prototypes are checked before the update.
  */
 public final class KernelHook {
 
-    /** A plugin function linked to the hook, with its index in the plugin's instances. */
-    record Binding(Plugin plugin, String function, int index) {
+    /** Updates {@link #binding} atomically. */
+    private static final VarHandle BINDING;
+
+    static {
+        try {
+            BINDING = MethodHandles.lookup().findVarHandle(KernelHook.class, "binding", ExportedFunction.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     private final String name;
+    private final String prototype;
     private final FunctionType type;
-    private final Hook<Binding> hook;
+    /**
+     * The plugin function linked now, or null. A field of the hook itself, so that a call reaches
+     * it in one load.
+     */
+    private volatile ExportedFunction binding;
     /** The plugin whose quarantine unlinked this hook last, named when a call finds the hook empty. */
     private volatile Plugin lastQuarantined;
 
     KernelHook(String name, String prototype, FunctionType type) {
         this.name = name;
+        this.prototype = prototype;
         this.type = type;
-        this.hook = new Hook<>(name, prototype);
     }
 
     public String name() {
@@ -36,19 +52,19 @@ public final class KernelHook {
 
     /** Returns the prototype the hook was declared with. */
     public String prototype() {
-        return hook.prototype();
+        return prototype;
     }
 
     /** Returns the plugin linked now, or null. */
     public Plugin plugin() {
-        Binding binding = hook.binding();
+        ExportedFunction binding = this.binding;
         return binding == null ? null : binding.plugin();
     }
 
     /** Returns the name of the plugin function linked now, or null. */
     public String function() {
-        Binding binding = hook.binding();
-        return binding == null ? null : binding.function();
+        ExportedFunction binding = this.binding;
+        return binding == null ? null : binding.name();
     }
 
     /**
@@ -58,8 +74,8 @@ public final class KernelHook {
      *                       {@link #replace} describes
      */
     public void link(Plugin plugin, String function) {
-        if (!hook.link(bind(plugin, function))) {
-            Binding current = hook.binding();
+        if (!BINDING.compareAndSet(this, null, bind(plugin, function))) {
+            ExportedFunction current = binding;
             throw new LinkException("hook '" + name + "' is linked to " + describe(current)
                             + " already; replace it, or unlink it first");
         }
@@ -75,26 +91,27 @@ public final class KernelHook {
      *                       its prototype differs from the hook's (the message shows both)
      */
     public Plugin replace(Plugin plugin, String function) {
-        Binding old = hook.replace(bind(plugin, function));
+        ExportedFunction old = (ExportedFunction) BINDING.getAndSet(this, bind(plugin, function));
         unlinkIfUnloaded(plugin);
         return old == null ? null : old.plugin();
     }
 
     /** Unlinks whatever is linked and returns its plugin, or null. Calls running on it finish. */
     public Plugin unlink() {
-        Binding old = hook.unlink();
+        ExportedFunction old = (ExportedFunction) BINDING.getAndSet(this, null);
         return old == null ? null : old.plugin();
     }
 
     /** Unlinks {@code plugin} if it is linked here; the kernel calls it when the plugin is unloaded. */
     void unlinkPlugin(Plugin plugin) {
-        Binding current = hook.binding();
-        if (current != null && current.plugin() == plugin && hook.unlink(current) && plugin.isQuarantined()) {
+        ExportedFunction current = binding;
+        if (current != null && current.plugin() == plugin && BINDING.compareAndSet(this, current, null)
+                        && plugin.isQuarantined()) {
             lastQuarantined = plugin;
         }
     }
 
-    private Binding bind(Plugin plugin, String function) {
+    private ExportedFunction bind(Plugin plugin, String function) {
         if (!plugin.isLoaded()) {
             throw new LinkException("cannot link plugin '" + plugin.name() + "' to hook '" + name + "': the plugin is "
                             + (plugin.isQuarantined() ? "quarantined" : "unloaded"));
@@ -105,7 +122,7 @@ public final class KernelHook {
                             + "': the hook is '" + type.prototype(name) + "' but the plugin defines '"
                             + actual.prototype(function) + "'");
         }
-        return new Binding(plugin, function, plugin.functionIndex(function));
+        return plugin.exported(function);
     }
 
     /**
@@ -127,22 +144,17 @@ public final class KernelHook {
      */
     public Value call(Object... arguments) {
         while (true) {
-            Binding binding = hook.binding();
+            ExportedFunction binding = this.binding;
             if (binding == null) {
                 throw unlinkedError();
             }
-            Plugin plugin = binding.plugin();
-            if (!plugin.gate().enter()) {
-                // The plugin was unloaded after the binding was read: the hook has moved on or is
-                // being unlinked, so read it again.
-                hook.unlink(binding);
-                continue;
+            Value result = binding.call(arguments);
+            if (result != null) {
+                return result;
             }
-            try {
-                return plugin.execute(binding.index(), arguments);
-            } finally {
-                plugin.gate().exit();
-            }
+            // The plugin was unloaded after the binding was read: the hook has moved on or is
+            // being unlinked, so read it again.
+            BINDING.compareAndSet(this, binding, null);
         }
     }
 
@@ -158,12 +170,12 @@ public final class KernelHook {
         return text == null ? "" : text.lines().findFirst().orElse("");
     }
 
-    private static String describe(Binding binding) {
-        return binding == null ? "nothing" : "'" + binding.function() + "' of plugin '" + binding.plugin().name() + "'";
+    private static String describe(ExportedFunction binding) {
+        return binding == null ? "nothing" : "'" + binding.name() + "' of plugin '" + binding.plugin().name() + "'";
     }
 
     @Override
     public String toString() {
-        return "hook " + name + " -> " + describe(hook.binding());
+        return "hook " + name + " -> " + describe(binding);
     }
 }

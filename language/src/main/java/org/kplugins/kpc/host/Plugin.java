@@ -2,11 +2,9 @@
 package org.kplugins.kpc.host;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.HostAccess;
@@ -28,50 +26,28 @@ import org.kplugins.monitor.link.CallGate;
  * its own on the kernel's engine, created on the thread's first call. {@link #unload} unlinks the
  * plugin from every hook and stops new calls; calls already running finish, and the last one to
  * return releases the memory of every instance.
+ *
+ * <p>Every call enters the plugin's {@link CallGate} through its thread's instance, which is the
+ * thread's slot in the gate, and exits it when the call returns.
  */
 public final class Plugin {
-
-    /**
-     * One thread's instance: its context, the plugin instance evaluated in it, and the function
-     * values fetched so far by index. Only the owning thread reads it during calls; the release
-     * clears it, so that a thread-local entry left in a living thread holds nothing big.
-     */
-    private static final class Instance {
-        Context context;
-        Value plugin;
-        Value[] functions = new Value[0];
-        /**
-         * Calls made on this instance. Only the owning thread writes it, without synchronization,
-         * so that counting costs no atomic operation; other threads read a recent value.
-         */
-        long calls;
-
-        Instance(Context context, Value plugin) {
-            this.context = context;
-            this.plugin = plugin;
-        }
-
-        void clear() {
-            context = null;
-            plugin = null;
-            functions = new Value[0];
-        }
-    }
 
     private final Kernel kernel;
     private final String name;
     private final Source source;
     private final PluginLimits limits;
     private final CallGate gate = new CallGate(this::release);
-    private final ThreadLocal<Instance> threadInstance = new ThreadLocal<>();
-    /** Every instance, so that the release closes the ones of other threads too. */
-    private final List<Instance> instances = new ArrayList<>();
+    /** Each thread's instance, found by thread id: a {@link ThreadTable}. */
+    private volatile ThreadTable.Entry[] threadInstances = ThreadTable.empty();
+    /**
+     * Every instance with a context, so that the release releases the ones of other threads too.
+     * Also the lock under which {@link #threadInstances} is replaced.
+     */
+    private final List<ThreadInstance> instances = new ArrayList<>();
     /** Prototypes of the functions linked so far, by name. */
     private final Map<String, FunctionType> prototypes = new ConcurrentHashMap<>();
-    /** Index of each function fetched so far in every instance's {@code functions} array. */
-    private final Map<String, Integer> functionIndices = new ConcurrentHashMap<>();
-    /** The name of each function by its index in {@link #functionIndices}. */
-    private final List<String> functionNames = new CopyOnWriteArrayList<>();
+    /** The exported functions used so far, by name, each with its value in every thread's instance. */
+    private final Map<String, ExportedFunction> exports = new ConcurrentHashMap<>();
     /** The symbol table reference every instance's context uses: the table's id and generation at load. */
     private final String tableReference;
     /** Calls made on instances that were released. */
@@ -90,7 +66,9 @@ public final class Plugin {
         this.limits = limits;
         this.tableReference = kernel.symbolTable().id() + "/" + kernel.symbolTable().generation();
         long start = System.nanoTime();
-        threadInstance.set(newInstance());
+        // Nothing can unload the plugin before its constructor returns, so the first context is
+        // created without entering the gate.
+        createContext(addInstance(Thread.currentThread().threadId()));
         this.compileNanos = System.nanoTime() - start;
     }
 
@@ -98,8 +76,11 @@ public final class Plugin {
         return new Plugin(kernel, source, limits);
     }
 
-    /** Creates this thread's instance: a context with the plugin's limits, and the plugin evaluated in it. */
-    private Instance newInstance() {
+    /**
+     * Creates the context of a thread's instance: a context with the plugin's limits, and the
+     * plugin evaluated in it.
+     */
+    private void createContext(ThreadInstance instance) {
         Context context;
         try {
             context = Context.newBuilder(KpcLanguage.ID)
@@ -122,11 +103,11 @@ public final class Plugin {
         }
         try {
             Value plugin = context.eval(source);
-            Instance instance = new Instance(context, plugin);
+            instance.context = context;
+            instance.plugin = plugin;
             synchronized (instances) {
                 instances.add(instance);
             }
-            return instance;
         } catch (PolyglotException e) {
             context.close();
             throw new PluginLoadException(e.getMessage(), e);
@@ -157,7 +138,7 @@ public final class Plugin {
     public long calls() {
         synchronized (instances) {
             long sum = releasedCalls;
-            for (Instance instance : instances) {
+            for (ThreadInstance instance : instances) {
                 sum += instance.calls;
             }
             return sum;
@@ -209,11 +190,12 @@ public final class Plugin {
         if (cached != null) {
             return cached;
         }
-        if (!gate.enter()) {
+        ThreadInstance instance = enter();
+        if (instance == null) {
             throw new LinkException("plugin '" + name + "' is " + (quarantined ? "quarantined" : "unloaded"));
         }
         try {
-            Value value = instance().plugin.getMember(function);
+            Value value = instance.plugin.getMember(function);
             if (value == null || !value.canExecute()) {
                 throw new LinkException("plugin '" + name + "' exports no function '" + function + "'");
             }
@@ -228,7 +210,7 @@ public final class Plugin {
             prototypes.put(function, type);
             return type;
         } finally {
-            gate.exit();
+            gate.exit(instance);
         }
     }
 
@@ -265,13 +247,14 @@ public final class Plugin {
     }
 
     private long memoryMember(String member) {
-        if (!gate.enter()) {
+        ThreadInstance instance = enter();
+        if (instance == null) {
             throw new IllegalStateException("plugin '" + name + "' is " + (quarantined ? "quarantined" : "unloaded"));
         }
         try {
-            return instance().plugin.invokeMember(member).asLong();
+            return instance.plugin.invokeMember(member).asLong();
         } finally {
-            gate.exit();
+            gate.exit(instance);
         }
     }
 
@@ -284,93 +267,101 @@ public final class Plugin {
      * @throws LinkException         if the plugin exports no such function
      */
     public Value call(String function, Object... arguments) {
-        if (!gate.enter()) {
-            throw new IllegalStateException("plugin '" + name + "' is " + (quarantined ? "quarantined" : "unloaded")
-                            + "; load it again to call it");
+        ExportedFunction exported = exports.get(function);
+        if (exported == null) {
+            // The first call by this name checks the name inside the gate.
+            ThreadInstance instance = enter();
+            if (instance == null) {
+                throw unloadedCallError();
+            }
+            try {
+                exported = exported(function);
+            } finally {
+                gate.exit(instance);
+            }
         }
-        try {
-            return invoke(function, arguments);
-        } finally {
-            gate.exit();
+        Value result = exported.call(arguments);
+        if (result == null) {
+            throw unloadedCallError();
         }
+        return result;
     }
 
-    CallGate gate() {
-        return gate;
+    private IllegalStateException unloadedCallError() {
+        return new IllegalStateException("plugin '" + name + "' is " + (quarantined ? "quarantined" : "unloaded")
+                        + "; load it again to call it");
     }
 
     /**
-     * Returns the index under which {@link #function(int)} finds the exported function
-     * {@code function}.
+     * Returns the exported function {@code function}, which hooks link to.
      *
-     * @throws LinkException if the plugin exports no such function
+     * @throws LinkException if the plugin exports no such function, or is unloaded or quarantined
+     *                       before its first use of the name
      */
-    int functionIndex(String function) {
-        Integer index = functionIndices.get(function);
-        if (index != null) {
-            return index;
+    ExportedFunction exported(String function) {
+        ExportedFunction exported = exports.get(function);
+        if (exported != null) {
+            return exported;
         }
         type(function);
-        synchronized (functionIndices) {
-            return functionIndices.computeIfAbsent(function, name -> {
-                functionNames.add(name);
-                return functionNames.size() - 1;
-            });
-        }
-    }
-
-    /** Returns this thread's value of the function with {@code index}; the caller has entered the gate. */
-    Value function(int index) {
-        return function(instance(), index);
-    }
-
-    private Value function(Instance instance, int index) {
-        Value[] functions = instance.functions;
-        if (index < functions.length && functions[index] != null) {
-            return functions[index];
-        }
-        return fetchFunction(instance, index);
-    }
-
-    private Value fetchFunction(Instance instance, int index) {
-        Value value = instance.plugin.getMember(functionNames.get(index));
-        if (instance.functions.length <= index) {
-            instance.functions = Arrays.copyOf(instance.functions, index + 1);
-        }
-        instance.functions[index] = value;
-        return value;
-    }
-
-    /** Calls on this thread's instance and counts the call and its fault; the caller has entered the gate. */
-    Value invoke(String function, Object[] arguments) {
-        return execute(functionIndex(function), arguments);
+        return exports.computeIfAbsent(function, name -> new ExportedFunction(this, gate, name));
     }
 
     /**
-     * Calls the function with {@code index} on this thread's instance, counting the call and its
-     * fault; the caller has entered the gate.
+     * Enters the gate through this thread's instance and returns the instance, creating it and its
+     * context on the thread's first call. Returns null, entering nothing, when the plugin is
+     * unloaded or quarantined. The caller exits the gate through the instance when its call ends.
      */
-    Value execute(int index, Object[] arguments) {
-        Instance instance = instance();
-        Value value = function(instance, index);
+    ThreadInstance enter() {
+        ThreadInstance instance = ThreadTable.get(threadInstances, Thread.currentThread().threadId());
+        if (instance != null && instance.context != null) {
+            return gate.enter(instance) ? instance : null;
+        }
+        return enterFirstTime(instance);
+    }
+
+    /** Enters the gate for a thread that has no instance yet, or whose instance has no context. */
+    private ThreadInstance enterFirstTime(ThreadInstance existing) {
+        ThreadInstance instance = existing != null ? existing : addInstance(Thread.currentThread().threadId());
+        if (!gate.enter(instance)) {
+            return null;
+        }
+        // Inside the gate, so that no context is created after the release.
+        if (instance.context == null) {
+            try {
+                createContext(instance);
+            } catch (RuntimeException | Error e) {
+                gate.exit(instance);
+                throw e;
+            }
+        }
+        return instance;
+    }
+
+    /** Adds an instance without a context for the thread with id {@code threadId}, and its slot in the gate. */
+    private ThreadInstance addInstance(long threadId) {
+        ThreadInstance instance = new ThreadInstance(threadId);
+        gate.add(instance);
+        synchronized (instances) {
+            threadInstances = ThreadTable.with(threadInstances, instance);
+        }
+        return instance;
+    }
+
+    /**
+     * Calls {@code function}, the value of an exported function in {@code instance}, counting the
+     * call and its fault; the caller has entered the gate through the instance.
+     */
+    Value execute(ThreadInstance instance, Value function, Object[] arguments) {
         instance.calls++;
         try {
-            return value.execute(arguments);
+            return function.execute(arguments);
         } catch (PolyglotException e) {
             if (isFault(e)) {
                 recordFault(e);
             }
             throw e;
         }
-    }
-
-    private Instance instance() {
-        Instance instance = threadInstance.get();
-        if (instance == null) {
-            instance = newInstance();
-            threadInstance.set(instance);
-        }
-        return instance;
     }
 
     private static boolean isFault(PolyglotException e) {
@@ -393,17 +384,29 @@ public final class Plugin {
      * Releases the calling thread's instance of the plugin, if it has one, and closes its context,
      * so its memory is freed. A later call from this thread creates a new instance. A host calls it
      * on a thread that is about to end, whose instance would otherwise stay until the plugin is
-     * unloaded. Must not be called from a host function while the plugin runs on this thread.
+     * unloaded.
+     *
+     * @throws IllegalStateException if called from a host function while the plugin runs on this thread
      */
     public void releaseThreadInstance() {
-        Instance instance = threadInstance.get();
+        ThreadInstance instance = ThreadTable.get(threadInstances, Thread.currentThread().threadId());
         if (instance == null) {
             return;
         }
-        threadInstance.remove();
+        if (instance.running() != 0) {
+            throw new IllegalStateException("cannot release this thread's instance of plugin '" + name
+                            + "' while a call of it runs on this thread; release it after the call returns");
+        }
+        synchronized (instances) {
+            threadInstances = ThreadTable.without(threadInstances, instance.threadId());
+        }
+        gate.remove(instance);
+        for (ExportedFunction exported : exports.values()) {
+            exported.forgetThread(instance.threadId());
+        }
         synchronized (instances) {
             if (!instances.remove(instance)) {
-                // The plugin's release has taken it already.
+                // The plugin's release has taken it already, or its context was never created.
                 return;
             }
             releasedCalls += instance.calls;
@@ -436,15 +439,18 @@ public final class Plugin {
      */
     private void release() {
         kernel.forget(this);
-        List<Instance> all;
+        List<ThreadInstance> all;
         synchronized (instances) {
             all = List.copyOf(instances);
-            for (Instance instance : all) {
+            for (ThreadInstance instance : all) {
                 releasedCalls += instance.calls;
             }
             instances.clear();
         }
-        for (Instance instance : all) {
+        for (ExportedFunction exported : exports.values()) {
+            exported.forgetAll();
+        }
+        for (ThreadInstance instance : all) {
             try {
                 instance.plugin.invokeMember(RELEASE_MEMBER);
             } catch (RuntimeException e) {

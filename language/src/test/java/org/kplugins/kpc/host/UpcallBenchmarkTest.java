@@ -26,7 +26,7 @@ class UpcallBenchmarkTest {
             KernelHook hook = kernel.declareHook("int inc(int x)");
             Plugin plugin = kernel.load("inc", "int inc(int x) { return x + 1; }");
             hook.link(plugin, "inc");
-            Value direct = plugin.function(plugin.functionIndex("inc"));
+            Value direct = plugin.exported("inc").value();
             IntUnaryOperator java = x -> x + 1;
 
             for (int round = 0; round < ROUNDS; round++) {
