@@ -66,12 +66,19 @@ final class ContextBlock {
         block.set(JAVA_LONG, RuntimeAbi.BUDGET, Long.MIN_VALUE / 2);
     }
 
-    /** Writes the argument block: the stack pointer, then each argument as an 8-byte slot. */
-    void setArguments(int stackPointer, long[] arguments) {
-        block.set(JAVA_LONG, argumentsOffset, arguments.length + 1);
+    /**
+     * Writes the argument block: the stack pointer, then each argument as an 8-byte slot. The
+     * arguments are the C arguments of {@code frameArguments}, which start at index 1, each an
+     * Integer or a Long.
+     */
+    void setArguments(int stackPointer, Object[] frameArguments) {
+        int count = frameArguments.length - 1;
+        block.set(JAVA_LONG, argumentsOffset, count + 1);
         block.set(JAVA_LONG, argumentsOffset + 8, stackPointer);
-        for (int i = 0; i < arguments.length; i++) {
-            block.set(JAVA_LONG, argumentsOffset + 16 + 8L * i, arguments[i]);
+        for (int i = 0; i < count; i++) {
+            Object argument = frameArguments[i + 1];
+            long value = argument instanceof Long number ? number : (Integer) argument;
+            block.set(JAVA_LONG, argumentsOffset + 16 + 8L * i, value);
         }
     }
 

@@ -29,14 +29,18 @@ final class NativeFunctionRootNode extends RootNode implements LineDirectives {
     private final NativeProgram program;
     private final Sections sections;
     private final IrFunction function;
+    /** The native address of the function's code, or its address in the emulated code segment. */
+    private final long address;
     private final SourceSection section;
     @Children private final SiteNode[] sites;
 
-    NativeFunctionRootNode(KpcLanguage language, NativeProgram program, IrFunction function, Sections sections) {
+    NativeFunctionRootNode(KpcLanguage language, NativeProgram program, IrFunction function, long address,
+                    Sections sections) {
         super(language);
         this.program = program;
         this.sections = sections;
         this.function = function;
+        this.address = address;
         this.section = sections.of(function.location());
         this.sites = new SiteNode[function.sites().size()];
         for (Site site : function.sites()) {
@@ -89,6 +93,11 @@ final class NativeFunctionRootNode extends RootNode implements LineDirectives {
 
     IrFunction function() {
         return function;
+    }
+
+    /** Returns the address of the function's code, where a call from the host enters it. */
+    long address() {
+        return address;
     }
 
     /** Returns the node of a fault site of this function. */

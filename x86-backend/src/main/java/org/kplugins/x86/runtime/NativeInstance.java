@@ -14,14 +14,26 @@ import org.kplugins.monitor.memory.AddressSpace;
  */
 final class NativeInstance implements NativeTier.StoppableState {
 
+    /** The lowest stack address that plugin code may use on one platform thread. */
+    private record StackLimit(Thread thread, long limit) {
+    }
+
     private final ContextBlock block;
     /** The emulated CPU of the instance, or null in the native tier. */
     private final EmulatedCpu cpu;
+    /** The active call that {@link Upcalls} finds while a call of this instance runs, one object for every call. */
+    private final Upcalls.ActiveCall activeCall;
+    /**
+     * The stack limit of the platform thread that called last, or null. One field with both, so
+     * that a thread never pairs its own thread with another thread's limit.
+     */
+    private StackLimit stackLimit;
     private Throwable pending;
 
-    private NativeInstance(ContextBlock block, EmulatedCpu cpu) {
+    private NativeInstance(ContextBlock block, EmulatedCpu cpu, NativeProgram program, PluginInstance instance) {
         this.block = block;
         this.cpu = cpu;
+        this.activeCall = new Upcalls.ActiveCall(program, instance, this);
     }
 
     /** Returns the native state of {@code instance}, creating it on the first call. */
@@ -39,12 +51,12 @@ final class NativeInstance implements NativeTier.StoppableState {
         if (program.machine() == null) {
             state = new NativeInstance(new ContextBlock(memory.nativeMemory().address(), memory.nativePageTable(),
                             Upcalls.stub().address(), program.nativeFunctionTable(), dataImports, program.maxParameters()),
-                            null);
+                            null, program, instance);
         } else {
             long memoryBase = program.hardwareIsolation() ? 0 : memory.nativeMemory().address();
             ContextBlock block = new ContextBlock(memoryBase, memory.nativePageTable(), program.machine().upcallGate(),
                             program.nativeFunctionTable(), dataImports, program.maxParameters());
-            state = new NativeInstance(block, new EmulatedCpu(program, memory, block));
+            state = new NativeInstance(block, new EmulatedCpu(program, memory, block), program, instance);
         }
         instance.setTierState(state);
         return state;
@@ -73,6 +85,27 @@ final class NativeInstance implements NativeTier.StoppableState {
 
     EmulatedCpu cpu() {
         return cpu;
+    }
+
+    Upcalls.ActiveCall activeCall() {
+        return activeCall;
+    }
+
+    /**
+     * Returns the lowest RSP that plugin code may use on this thread, computed once per platform
+     * thread as long as the same thread keeps calling this instance.
+     */
+    long nativeStackLimit() {
+        Thread thread = Thread.currentThread();
+        StackLimit cached = stackLimit;
+        if (cached != null && cached.thread() == thread) {
+            return cached.limit();
+        }
+        long limit = NativeProgram.nativeStackLimit();
+        if (!thread.isVirtual()) {
+            stackLimit = new StackLimit(thread, limit);
+        }
+        return limit;
     }
 
     @Override

@@ -74,6 +74,8 @@ final class NativeProgram {
     private final Map<String, NativeFunctionRootNode> roots = new HashMap<>();
     private final Map<String, Long> functionAddresses = new HashMap<>();
     private final int maxParameters;
+    /** Whether the code calls the host anywhere, through {@link Upcalls}. */
+    private final boolean hasHostCalls;
     private final FunctionTable functionTable;
     /** The native function table that indirect calls read, laid out as {@link RuntimeAbi#FUNCTION_TABLE} describes. */
     private final MemorySegment nativeFunctionTable;
@@ -98,11 +100,13 @@ final class NativeProgram {
         int parameters = 0;
         Sections sections = new Sections();
         for (IrFunction function : ir.functions()) {
-            roots.put(function.name(), new NativeFunctionRootNode(language, this, function, sections));
-            functionAddresses.put(function.name(), codeBase + code.functionOffsets().get(function.name()));
+            long address = codeBase + code.functionOffsets().get(function.name());
+            roots.put(function.name(), new NativeFunctionRootNode(language, this, function, address, sections));
+            functionAddresses.put(function.name(), address);
             parameters = Math.max(parameters, function.parameterCount());
         }
         this.maxParameters = parameters;
+        this.hasHostCalls = !ir.hostCalls().isEmpty();
         this.functionTable = functionTable;
         this.nativeFunctionTable = fillFunctionTable(functionTable, imports);
     }
@@ -193,19 +197,16 @@ final class NativeProgram {
     Object call(NativeFunctionRootNode root, PluginInstance instance, Object[] frameArguments, int stackPointer) {
         NativeInstance state = NativeInstance.of(instance, this);
         ContextBlock block = state.block();
-        long[] arguments = new long[frameArguments.length - 1];
-        for (int i = 0; i < arguments.length; i++) {
-            Object argument = frameArguments[i + 1];
-            arguments[i] = argument instanceof Long value ? value : (Integer) argument;
-        }
         long budget = instance.budget();
         EmulatedCpu cpu = state.cpu();
-        block.prepare(budget == 0 ? Long.MAX_VALUE : budget, cpu == null ? nativeStackLimit() : cpu.stackLimit());
-        block.setArguments(stackPointer, arguments);
+        block.prepare(budget == 0 ? Long.MAX_VALUE : budget, cpu == null ? state.nativeStackLimit() : cpu.stackLimit());
+        block.setArguments(stackPointer, frameArguments);
 
-        long function = functionAddresses.get(root.function().name());
+        long function = root.address();
         long result;
-        Upcalls.ActiveCall previous = Upcalls.enter(new Upcalls.ActiveCall(this, instance, state));
+        // Only host calls enter Upcalls.dispatch, which finds the running call through the thread's
+        // active call, so a program without them skips the thread-local accesses.
+        Upcalls.ActiveCall previous = hasHostCalls ? Upcalls.enter(state.activeCall()) : null;
         instance.setRunningNativeCode(cpu == null);
         try {
             if (cpu == null) {
@@ -228,7 +229,9 @@ final class NativeProgram {
             throw new IllegalStateException("entering the machine code of " + root + " failed: " + e, e);
         } finally {
             instance.setRunningNativeCode(false);
-            Upcalls.leave(previous);
+            if (hasHostCalls) {
+                Upcalls.leave(previous);
+            }
         }
 
         long faultPc = block.faultPc();
@@ -308,7 +311,7 @@ final class NativeProgram {
      * stack of the carrier thread it is mounted on, which can change whenever it blocks, so the
      * limit is computed for each call (no blocking operation lies between here and the downcall).
      */
-    private static long nativeStackLimit() {
+    static long nativeStackLimit() {
         if (Thread.currentThread().isVirtual()) {
             return Posix.threadStackLow() + NATIVE_STACK_RESERVE;
         }
