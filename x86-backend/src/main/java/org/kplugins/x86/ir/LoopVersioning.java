@@ -57,7 +57,7 @@ final class LoopVersioning {
     static final long MAX_STRIDE = 1 << 20;
 
     /**
-     * The most work, in the units of {@link #cost}, that a loop may do with its budget steps taken
+     * The maximum work, in the units of {@link #cost}, that a loop may do with its budget steps taken
      * before it. Each unit is roughly one simple instruction, so 2^20 of them take on the order of
      * a millisecond, the longest that a call timeout then waits for the loop (an estimate: a
      * cache miss costs more than its unit).
