@@ -14,6 +14,7 @@ import org.graalvm.polyglot.Value;
 import org.kplugins.kpc.host.Kernel;
 import org.kplugins.kpc.host.KernelHook;
 import org.kplugins.kpc.host.Plugin;
+import org.kplugins.kpc.host.PluginBuffer;
 import org.kplugins.kpc.host.PluginLimits;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -35,10 +36,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * the time per call into MB of input (10^6 bytes) per second. Every subject's output is checked
  * against {@link GrayscaleImage#reference} in its setup.
  *
- * <p>What a call includes differs by subject, as a host would use each one. The KPC call maps the
- * Java input array into the plugin's address space and copies the output back. The peers work on
- * memory that already contains the image: the wasm linear memory, or native memory for gcc and
- * Sulong. The Java loop works on the arrays.
+ * <p>What a call includes differs by subject, as a host would use each one. The {@code kpc} call
+ * maps the Java input array into the plugin's address space and copies the output back. The
+ * {@code kpcBuffers} call passes two {@link PluginBuffer}s that the setup filled, so it copies
+ * nothing. The peers work on memory that already contains the image: the wasm linear memory, or
+ * native memory for gcc and Sulong. The Java loop works on the arrays.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -107,6 +109,46 @@ public class GrayscaleBenchmark {
                 requireSuccess("kpc auto after the switch", hook.call(input, output, side, side).asInt());
                 GrayscaleImage.requireEqual("kpc auto after the switch", expected, output);
             }
+        }
+
+        @TearDown
+        public void tearDown() {
+            kernel.close();
+            engine.close();
+        }
+    }
+
+    /**
+     * The plugin as in {@link Kpc}, called on buffers mapped in its instance: the image written
+     * once into a read-only buffer, the output left in a writable one. The auto tier is left out:
+     * after its switch it runs the native tier's code.
+     */
+    @State(Scope.Benchmark)
+    public static class KpcBuffers extends Image {
+        @Param({"jit", "native", "emulated"})
+        public String tier;
+
+        Engine engine;
+        Kernel kernel;
+        KernelHook hook;
+        PluginBuffer in;
+        PluginBuffer out;
+
+        @Setup
+        public void setUp() {
+            createImage();
+            engine = KpcTier.of(tier).newEngine();
+            kernel = Kernel.builder("grayscale").engine(engine).build();
+            hook = kernel.declareHook(TRANSCODE);
+            Plugin plugin = kernel.load(Artifacts.path(Artifacts.GRAYSCALE_KPC), PluginLimits.DEFAULT);
+            hook.link(plugin, "transcode");
+            in = plugin.allocateReadOnlyBuffer(input.length);
+            out = plugin.allocateBuffer(input.length);
+            in.write(0, input);
+            requireSuccess("kpc buffers " + tier, hook.call(in, out, side, side).asInt());
+            byte[] output = new byte[input.length];
+            out.read(0, output);
+            GrayscaleImage.requireEqual("kpc buffers " + tier, expected, output);
         }
 
         @TearDown
@@ -254,6 +296,11 @@ public class GrayscaleBenchmark {
     @Benchmark
     public int kpc(Kpc kpc) {
         return kpc.hook.call(kpc.input, kpc.output, kpc.side, kpc.side).asInt();
+    }
+
+    @Benchmark
+    public int kpcBuffers(KpcBuffers kpc) {
+        return kpc.hook.call(kpc.in, kpc.out, kpc.side, kpc.side).asInt();
     }
 
     @Benchmark

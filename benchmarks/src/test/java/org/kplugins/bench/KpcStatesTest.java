@@ -60,6 +60,24 @@ class KpcStatesTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"jit", "native", "emulated"})
+    void grayscaleOnBuffersMatchesReference(String tier) {
+        GrayscaleBenchmark.KpcBuffers state = new GrayscaleBenchmark.KpcBuffers();
+        state.side = 24;
+        state.tier = tier;
+        state.setUp();
+        try {
+            byte[] output = new byte[state.input.length];
+            state.out.write(0, output);
+            assertEquals(0, new GrayscaleBenchmark().kpcBuffers(state));
+            state.out.read(0, output);
+            GrayscaleImage.requireEqual("kpc buffers " + tier, state.expected, output);
+        } finally {
+            state.tearDown();
+        }
+    }
+
     @Test
     void autoGrayscaleSwitchesBeforeTiming() {
         GrayscaleBenchmark.Kpc state = new GrayscaleBenchmark.Kpc();

@@ -52,6 +52,7 @@ final class ResultKeys {
             case "HookLinkBenchmark.replace" -> time("replace_us.jit", seconds, errorSeconds, 1e6);
             case "HookLinkBenchmark.linkUnlink" -> time("link_unlink_us.jit", seconds, errorSeconds, 1e6);
             case "GrayscaleBenchmark.kpc" -> throughput(row, tier(row), seconds, errorSeconds);
+            case "GrayscaleBenchmark.kpcBuffers" -> throughput(row, tier(row) + "_buffers", seconds, errorSeconds);
             case "GrayscaleBenchmark.java", "GrayscaleBenchmark.gccO2", "GrayscaleBenchmark.gccO3Native", "GrayscaleBenchmark.wasm",
                             "GrayscaleBenchmark.sulong" -> throughput(row, SUBJECTS.get(name), seconds, errorSeconds);
             default -> throw new IllegalArgumentException("no report key for benchmark " + row.benchmark()

@@ -355,13 +355,73 @@ public final class Plugin {
     Value execute(ThreadInstance instance, Value function, Object[] arguments) {
         instance.calls++;
         try {
-            return function.execute(arguments);
+            return function.execute(withBufferAddresses(instance, arguments));
         } catch (PolyglotException e) {
             if (isFault(e)) {
                 recordFault(e);
             }
             throw e;
         }
+    }
+
+    /** Returns {@code arguments} with each {@link PluginBuffer} replaced by its address, copied only if it has one. */
+    private static Object[] withBufferAddresses(ThreadInstance instance, Object[] arguments) {
+        Object[] converted = arguments;
+        for (int i = 0; i < arguments.length; i++) {
+            if (arguments[i] instanceof PluginBuffer buffer) {
+                if (converted == arguments) {
+                    converted = arguments.clone();
+                }
+                converted[i] = buffer.addressIn(instance);
+            }
+        }
+        return converted;
+    }
+
+    /**
+     * Maps a zero-filled buffer of {@code size} bytes in this thread's instance, which the plugin
+     * may read and write, and which stays mapped across calls until it is closed. A call that takes
+     * it copies nothing, where a {@code byte[]} argument is copied in and out on every call.
+     *
+     * @throws IllegalStateException if the plugin is unloaded or quarantined, or a call of it runs on this thread
+     * @throws PolyglotException     if the buffer does not fit under the plugin's memory limit
+     */
+    public PluginBuffer allocateBuffer(int size) {
+        return mapBuffer(size, false);
+    }
+
+    /**
+     * Maps a buffer like {@link #allocateBuffer}, which the plugin may only read: a write to it
+     * faults. The host writes it with {@link PluginBuffer#write}.
+     */
+    public PluginBuffer allocateReadOnlyBuffer(int size) {
+        return mapBuffer(size, true);
+    }
+
+    private PluginBuffer mapBuffer(int size, boolean readOnly) {
+        if (size <= 0) {
+            throw new IllegalArgumentException("a plugin buffer needs a size of at least 1 byte, not " + size);
+        }
+        ThreadInstance instance = enter();
+        if (instance == null) {
+            throw unloadedCallError();
+        }
+        try {
+            // One is this method's own entry.
+            if (instance.running() > 1) {
+                throw new IllegalStateException("cannot map a buffer in plugin '" + name
+                                + "' while a call of it runs on this thread; map it between calls");
+            }
+            long address = instance.plugin.invokeMember(MAP_BUFFER_MEMBER, size, readOnly).asLong();
+            return new PluginBuffer(this, instance, address, size, readOnly);
+        } finally {
+            gate.exit(instance);
+        }
+    }
+
+    /** Exits the gate through {@code instance}, which {@link #enter} returned. */
+    void exitGate(ThreadInstance instance) {
+        gate.exit(instance);
     }
 
     private static boolean isFault(PolyglotException e) {
@@ -464,6 +524,11 @@ public final class Plugin {
 
     /** The member of a KPC plugin instance that releases its memory; see PluginInstance.release. */
     private static final String RELEASE_MEMBER = "kpc:release";
+    /** The members of a KPC plugin instance for host buffers; see PluginInstance. */
+    static final String MAP_BUFFER_MEMBER = "kpc:map-buffer";
+    static final String UNMAP_BUFFER_MEMBER = "kpc:unmap-buffer";
+    static final String WRITE_BUFFER_MEMBER = "kpc:write-buffer";
+    static final String READ_BUFFER_MEMBER = "kpc:read-buffer";
 
     @Override
     public String toString() {

@@ -46,9 +46,11 @@ public final class PluginInstance implements TruffleObject {
     private final int hostRegionStart;
     /**
      * Size of the backing store above which a call from the host trims it when it returns: the
-     * host region start plus kpc.RetainedHostBytes.
+     * end of the host buffers plus kpc.RetainedHostBytes.
      */
-    private final long trimAbove;
+    private long trimAbove;
+    /** The buffers the host keeps mapped across calls, at the bottom of the host region. */
+    private final HostBuffers hostBuffers;
     /** Address of each data window the program imports, in the order of {@link PluginProgram#dataImports()}. */
     @CompilationFinal(dimensions = 1) private final int[] dataImportAddresses;
     /** Execution budget of each host call, in steps; 0 disables it. */
@@ -94,6 +96,7 @@ public final class PluginInstance implements TruffleObject {
         this.heap = heap;
         this.dataImportAddresses = dataImportAddresses;
         this.hostRegionStart = hostRegionStart;
+        this.hostBuffers = new HostBuffers(memory, hostRegionStart);
         this.trimAbove = hostRegionStart + Math.min(context.retainedHostBytes(), Integer.MAX_VALUE);
         this.budget = context.budget();
         this.stepsPerCall = budget == 0 ? Long.MAX_VALUE : budget;
@@ -223,7 +226,7 @@ public final class PluginInstance implements TruffleObject {
         if (callWatch != null) {
             callWatch.begin();
         }
-        HostMappings mappings = new HostMappings(memory, hostRegionStart);
+        HostMappings mappings = new HostMappings(memory, hostBuffers.top());
         try {
             Object[] frameArguments = HostArguments.toFrameArguments(this, entry, arguments, mappings);
             stackPointer = stackTop;
@@ -429,10 +432,19 @@ public final class PluginInstance implements TruffleObject {
     /** The member that returns the size of the instance's backing store now, {@link AddressSpace#residentBytes()}. */
     public static final String RESIDENT_MEMBER = "kpc:resident-bytes";
 
+    /** The member that maps a host buffer: arguments size and read-only, result its address. */
+    public static final String MAP_BUFFER_MEMBER = "kpc:map-buffer";
+    /** The member that unmaps the host buffer at the address it takes. */
+    public static final String UNMAP_BUFFER_MEMBER = "kpc:unmap-buffer";
+    /** The member that copies host bytes into a host buffer: address, offset, byte[], array offset, length. */
+    public static final String WRITE_BUFFER_MEMBER = "kpc:write-buffer";
+    /** The member that copies a host buffer's bytes out: address, offset, byte[], array offset, length. */
+    public static final String READ_BUFFER_MEMBER = "kpc:read-buffer";
+
     /**
      * Returns the most memory the instance uses between calls from the host, in bytes: everything
-     * below the host region (stack, static data, data windows and the whole heap range) plus the
-     * retained host-buffer bytes, at most the segment limit. During a call it uses up to the
+     * below the host region (stack, static data, data windows and the whole heap range), the host
+     * buffers and the retained bytes of a call's mappings, at most the segment limit. During a call it uses up to the
      * segment limit.
      */
     public long footprint() {
@@ -483,7 +495,9 @@ public final class PluginInstance implements TruffleObject {
     @TruffleBoundary
     boolean isMemberInvocable(String member) {
         return functions.containsKey(member) || member.equals(RELEASE_MEMBER) || member.equals(TIER_MEMBER)
-                        || member.equals(FOOTPRINT_MEMBER) || member.equals(STATIC_DATA_MEMBER) || member.equals(RESIDENT_MEMBER);
+                        || member.equals(FOOTPRINT_MEMBER) || member.equals(STATIC_DATA_MEMBER) || member.equals(RESIDENT_MEMBER)
+                        || member.equals(MAP_BUFFER_MEMBER) || member.equals(UNMAP_BUFFER_MEMBER)
+                        || member.equals(WRITE_BUFFER_MEMBER) || member.equals(READ_BUFFER_MEMBER);
     }
 
     @ExportMessage
@@ -522,11 +536,78 @@ public final class PluginInstance implements TruffleObject {
                 }
             }
         }
+        switch (member) {
+            case MAP_BUFFER_MEMBER -> {
+                checkArity(arguments, 2);
+                return mapHostBuffer(intArgument(arguments, 0), InteropLibrary.getUncached().asBoolean(arguments[1]));
+            }
+            case UNMAP_BUFFER_MEMBER -> {
+                checkArity(arguments, 1);
+                return unmapHostBuffer(intArgument(arguments, 0));
+            }
+            case WRITE_BUFFER_MEMBER, READ_BUFFER_MEMBER -> {
+                checkArity(arguments, 5);
+                checkOpen();
+                if (!(HostArguments.hostObject(arguments[2]) instanceof byte[] bytes)) {
+                    throw UnsupportedTypeException.create(arguments, "argument 3 must be a byte[]");
+                }
+                int address = intArgument(arguments, 0);
+                int offset = intArgument(arguments, 1);
+                int arrayOffset = intArgument(arguments, 3);
+                int length = intArgument(arguments, 4);
+                if (member.equals(WRITE_BUFFER_MEMBER)) {
+                    hostBuffers.write(address, offset, bytes, arrayOffset, length);
+                } else {
+                    hostBuffers.read(address, offset, bytes, arrayOffset, length);
+                }
+                return KpcNull.INSTANCE;
+            }
+            default -> {
+            }
+        }
         KpcFunction function = functions.get(member);
         if (function == null) {
             throw UnknownIdentifierException.create(member);
         }
         return callFromHost(function.entry(), arguments);
+    }
+
+    private static void checkArity(Object[] arguments, int expected) throws ArityException {
+        if (arguments.length != expected) {
+            throw ArityException.create(expected, expected, arguments.length);
+        }
+    }
+
+    private static int intArgument(Object[] arguments, int index) throws UnsupportedMessageException {
+        return (int) InteropLibrary.getUncached().asLong(arguments[index]);
+    }
+
+    /**
+     * Maps a host buffer of {@code size} bytes that stays mapped across calls until
+     * {@link #unmapHostBuffer}, and returns its address.
+     */
+    private long mapHostBuffer(int size, boolean readOnly) {
+        checkOpen();
+        if (running) {
+            throw new KpcException("plugin '" + name() + "' is running on this thread: map host buffers between calls,"
+                            + " not from a host function the plugin calls", null);
+        }
+        int address = hostBuffers.map(name(), size, readOnly);
+        trimAbove = hostBuffers.top() + Math.min(context.retainedHostBytes(), Integer.MAX_VALUE);
+        return Integer.toUnsignedLong(address);
+    }
+
+    private boolean unmapHostBuffer(int address) {
+        if (released) {
+            // The release unmapped everything.
+            return false;
+        }
+        boolean unmapped = hostBuffers.unmap(address);
+        trimAbove = hostBuffers.top() + Math.min(context.retainedHostBytes(), Integer.MAX_VALUE);
+        if (!running && memory.residentBytes() > trimAbove) {
+            memory.trim();
+        }
+        return unmapped;
     }
 
     @ExportMessage

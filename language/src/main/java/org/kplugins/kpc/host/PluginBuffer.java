@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.kpc.host;
+
+import java.util.Objects;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Value;
+
+/**
+ * A buffer that stays mapped in one thread's instance of a plugin across calls, so that calls
+ * which take it copy nothing. The host writes its input there and reads the plugin's output
+ * from it. Passed as an argument for a pointer parameter, it is the buffer's plugin address.
+ * The plugin reaches it like any memory the host maps for it: read-only buffers fault on a
+ * write, and accesses past the end fault like any other out-of-bounds access.
+ *
+ * <p>A buffer belongs to the instance of the thread that allocated it, and only that thread uses
+ * it. {@link #close} unmaps it; so do {@link Plugin#releaseThreadInstance} and the unload of the
+ * plugin, after which its methods throw {@link IllegalStateException}.
+ */
+public final class PluginBuffer implements AutoCloseable {
+
+    private final Plugin plugin;
+    private final ThreadInstance owner;
+    /** The owner's plugin instance when the buffer was mapped. A released and recreated instance is another value. */
+    private final Value instanceValue;
+    private final long address;
+    private final int size;
+    private final boolean readOnly;
+    private boolean closed;
+
+    PluginBuffer(Plugin plugin, ThreadInstance owner, long address, int size, boolean readOnly) {
+        this.plugin = plugin;
+        this.owner = owner;
+        this.instanceValue = owner.plugin;
+        this.address = address;
+        this.size = size;
+        this.readOnly = readOnly;
+    }
+
+    /** Returns the buffer's address in the plugin's address space. */
+    public long address() {
+        return address;
+    }
+
+    /** Returns the buffer's size in bytes, as requested. */
+    public int size() {
+        return size;
+    }
+
+    /** Returns whether the plugin may only read the buffer. The host writes it either way. */
+    public boolean isReadOnly() {
+        return readOnly;
+    }
+
+    /** Copies all of {@code src} into the buffer from {@code offset}. */
+    public void write(int offset, byte[] src) {
+        write(offset, src, 0, src.length);
+    }
+
+    /**
+     * Copies {@code length} bytes of {@code src} from {@code srcOffset} into the buffer from
+     * {@code offset}.
+     *
+     * @throws IndexOutOfBoundsException if a range lies outside the buffer or the array
+     * @throws IllegalStateException     if the buffer is closed or belongs to another thread
+     */
+    public void write(int offset, byte[] src, int srcOffset, int length) {
+        Objects.checkFromIndexSize(offset, length, size);
+        Objects.checkFromIndexSize(srcOffset, length, src.length);
+        transfer(Plugin.WRITE_BUFFER_MEMBER, offset, src, srcOffset, length);
+    }
+
+    /** Copies the buffer's bytes from {@code offset} into all of {@code dst}. */
+    public void read(int offset, byte[] dst) {
+        read(offset, dst, 0, dst.length);
+    }
+
+    /**
+     * Copies {@code length} bytes of the buffer from {@code offset} into {@code dst} from
+     * {@code dstOffset}.
+     *
+     * @throws IndexOutOfBoundsException if a range lies outside the buffer or the array
+     * @throws IllegalStateException     if the buffer is closed or belongs to another thread
+     */
+    public void read(int offset, byte[] dst, int dstOffset, int length) {
+        Objects.checkFromIndexSize(offset, length, size);
+        Objects.checkFromIndexSize(dstOffset, length, dst.length);
+        transfer(Plugin.READ_BUFFER_MEMBER, offset, dst, dstOffset, length);
+    }
+
+    private void transfer(String member, int offset, byte[] bytes, int bytesOffset, int length) {
+        ThreadInstance instance = enterOwner();
+        try {
+            instance.plugin.invokeMember(member, address, offset, bytes, bytesOffset, length);
+        } finally {
+            plugin.exitGate(instance);
+        }
+    }
+
+    /**
+     * Unmaps the buffer. A later call must not pass its address: the plugin faults on it. Closing
+     * a buffer twice, or after its instance is released, does nothing.
+     *
+     * @throws IllegalStateException if called from another thread than the owner's
+     */
+    @Override
+    public void close() {
+        checkThread();
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ThreadInstance instance = plugin.enter();
+        if (instance == null) {
+            // Unloaded: the release unmapped everything.
+            return;
+        }
+        try {
+            if (instance == owner && instance.plugin == instanceValue) {
+                instance.plugin.invokeMember(Plugin.UNMAP_BUFFER_MEMBER, address);
+            }
+        } catch (PolyglotException e) {
+            // The instance was released meanwhile, with its buffers.
+        } finally {
+            plugin.exitGate(instance);
+        }
+    }
+
+    /** Returns whether {@link #close} has run. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Returns the address to pass for this buffer in a call on {@code instance}, or throws if it cannot be passed there. */
+    long addressIn(ThreadInstance instance) {
+        if (closed) {
+            throw new IllegalStateException(describe() + " is closed; allocate a new one");
+        }
+        if (instance != owner || instance.plugin != instanceValue) {
+            throw new IllegalStateException(describe() + " belongs to the instance of thread " + owner.threadId()
+                            + (instance == owner ? ", which was released" : "") + "; pass buffers only on the thread that allocated them");
+        }
+        return address;
+    }
+
+    private ThreadInstance enterOwner() {
+        checkThread();
+        if (closed) {
+            throw new IllegalStateException(describe() + " is closed; allocate a new one");
+        }
+        ThreadInstance instance = plugin.enter();
+        if (instance == null) {
+            throw new IllegalStateException(describe() + " was unmapped: plugin '" + plugin.name() + "' is "
+                            + (plugin.isQuarantined() ? "quarantined" : "unloaded"));
+        }
+        if (instance != owner || instance.plugin != instanceValue) {
+            plugin.exitGate(instance);
+            throw new IllegalStateException(describe() + " was unmapped when this thread's instance of plugin '"
+                            + plugin.name() + "' was released; allocate a new one");
+        }
+        return instance;
+    }
+
+    private void checkThread() {
+        long current = Thread.currentThread().threadId();
+        if (current != owner.threadId()) {
+            throw new IllegalStateException(describe() + " belongs to thread " + owner.threadId() + ", not to thread " + current
+                            + "; use it only on the thread that allocated it");
+        }
+    }
+
+    private String describe() {
+        return "the " + size + "-byte buffer at " + address + " of plugin '" + plugin.name() + "'";
+    }
+
+    @Override
+    public String toString() {
+        return "buffer of " + size + " bytes at " + address + " in plugin " + plugin.name() + (closed ? " (closed)" : "");
+    }
+}
