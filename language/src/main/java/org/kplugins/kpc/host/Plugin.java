@@ -2,6 +2,7 @@
 package org.kplugins.kpc.host;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -320,6 +321,15 @@ public final class Plugin {
         return enterFirstTime(instance);
     }
 
+    /**
+     * Enters the gate through {@code instance} if it is still this thread's instance with a
+     * context, and returns whether it did. Unlike {@link #enter}, it never creates an instance.
+     */
+    boolean enterExisting(ThreadInstance instance) {
+        return ThreadTable.get(threadInstances, instance.threadId()) == instance && instance.context != null
+                        && gate.enter(instance);
+    }
+
     /** Enters the gate for a thread that has no instance yet, or whose instance has no context. */
     private ThreadInstance enterFirstTime(ThreadInstance existing) {
         ThreadInstance instance = existing != null ? existing : addInstance(Thread.currentThread().threadId());
@@ -365,14 +375,15 @@ public final class Plugin {
     }
 
     /** Returns {@code arguments} with each {@link PluginBuffer} replaced by its address, copied only if it has one. */
-    private static Object[] withBufferAddresses(ThreadInstance instance, Object[] arguments) {
+    private Object[] withBufferAddresses(ThreadInstance instance, Object[] arguments) {
         Object[] converted = arguments;
         for (int i = 0; i < arguments.length; i++) {
             if (arguments[i] instanceof PluginBuffer buffer) {
                 if (converted == arguments) {
-                    converted = arguments.clone();
+                    // Not clone(): the host may pass a PluginBuffer[] as the varargs array.
+                    converted = Arrays.copyOf(arguments, arguments.length, Object[].class);
                 }
-                converted[i] = buffer.addressIn(instance);
+                converted[i] = buffer.addressIn(this, instance);
             }
         }
         return converted;
@@ -416,6 +427,13 @@ public final class Plugin {
             return new PluginBuffer(this, instance, address, size, readOnly);
         } finally {
             gate.exit(instance);
+        }
+    }
+
+    /** Returns how many threads' instances have a context now. */
+    int instanceCount() {
+        synchronized (instances) {
+            return instances.size();
         }
     }
 

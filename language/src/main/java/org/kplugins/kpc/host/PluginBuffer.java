@@ -9,12 +9,12 @@ import org.graalvm.polyglot.Value;
  * A buffer that stays mapped in one thread's instance of a plugin across calls, so that calls
  * which take it copy nothing. The host writes its input there and reads the plugin's output
  * from it. Passed as an argument for a pointer parameter, it is the buffer's plugin address.
- * The plugin reaches it like any memory the host maps for it: read-only buffers fault on a
- * write, and accesses past the end fault like any other out-of-bounds access.
+ * The plugin reaches it like any memory the host maps for it: a read-only buffer faults on a
+ * write, and an access past the buffer's last page hits an unmapped guard page and faults.
  *
- * <p>A buffer belongs to the instance of the thread that allocated it, and only that thread uses
- * it. {@link #close} unmaps it; so do {@link Plugin#releaseThreadInstance} and the unload of the
- * plugin, after which its methods throw {@link IllegalStateException}.
+ * <p>A buffer belongs to the plugin and the instance of the thread that allocated it, and only
+ * that thread uses it. {@link #close} unmaps it. {@link Plugin#releaseThreadInstance} and the
+ * unload of the plugin unmap it too, after which its methods throw {@link IllegalStateException}.
  */
 public final class PluginBuffer implements AutoCloseable {
 
@@ -109,19 +109,18 @@ public final class PluginBuffer implements AutoCloseable {
             return;
         }
         closed = true;
-        ThreadInstance instance = plugin.enter();
-        if (instance == null) {
-            // Unloaded: the release unmapped everything.
+        if (!plugin.enterExisting(owner)) {
+            // Unloaded, or the thread's instance released: that unmapped the buffer with the rest.
             return;
         }
         try {
-            if (instance == owner && instance.plugin == instanceValue) {
-                instance.plugin.invokeMember(Plugin.UNMAP_BUFFER_MEMBER, address);
+            if (owner.plugin == instanceValue) {
+                owner.plugin.invokeMember(Plugin.UNMAP_BUFFER_MEMBER, address);
             }
         } catch (PolyglotException e) {
             // The instance was released meanwhile, with its buffers.
         } finally {
-            plugin.exitGate(instance);
+            plugin.exitGate(owner);
         }
     }
 
@@ -130,10 +129,18 @@ public final class PluginBuffer implements AutoCloseable {
         return closed;
     }
 
-    /** Returns the address to pass for this buffer in a call on {@code instance}, or throws if it cannot be passed there. */
-    long addressIn(ThreadInstance instance) {
+    /**
+     * Returns the address to pass for this buffer in a call of {@code callee} on {@code instance},
+     * or throws if it cannot be passed there.
+     */
+    long addressIn(Plugin callee, ThreadInstance instance) {
         if (closed) {
             throw new IllegalStateException(describe() + " is closed; allocate a new one");
+        }
+        if (callee != plugin) {
+            throw new IllegalStateException(describe() + " cannot be passed to plugin '" + callee.name()
+                            + "': a buffer is mapped in the plugin that allocated it only; allocate one from plugin '"
+                            + callee.name() + "'");
         }
         if (instance != owner || instance.plugin != instanceValue) {
             throw new IllegalStateException(describe() + " belongs to the instance of thread " + owner.threadId()
@@ -147,17 +154,27 @@ public final class PluginBuffer implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException(describe() + " is closed; allocate a new one");
         }
-        ThreadInstance instance = plugin.enter();
-        if (instance == null) {
-            throw new IllegalStateException(describe() + " was unmapped: plugin '" + plugin.name() + "' is "
-                            + (plugin.isQuarantined() ? "quarantined" : "unloaded"));
+        if (!plugin.isLoaded()) {
+            throw unloaded();
         }
-        if (instance != owner || instance.plugin != instanceValue) {
-            plugin.exitGate(instance);
-            throw new IllegalStateException(describe() + " was unmapped when this thread's instance of plugin '"
-                            + plugin.name() + "' was released; allocate a new one");
+        if (!plugin.enterExisting(owner)) {
+            throw plugin.isLoaded() ? released() : unloaded();
         }
-        return instance;
+        if (owner.plugin != instanceValue) {
+            plugin.exitGate(owner);
+            throw released();
+        }
+        return owner;
+    }
+
+    private IllegalStateException unloaded() {
+        return new IllegalStateException(describe() + " was unmapped: plugin '" + plugin.name() + "' is "
+                        + (plugin.isQuarantined() ? "quarantined" : "unloaded"));
+    }
+
+    private IllegalStateException released() {
+        return new IllegalStateException(describe() + " was unmapped when this thread's instance of plugin '"
+                        + plugin.name() + "' was released; allocate a new one");
     }
 
     private void checkThread() {

@@ -9,12 +9,12 @@ import org.kplugins.monitor.memory.PageFlags;
 
 /**
  * The buffers that the host keeps mapped in one plugin instance across calls. They take whole
- * pages at the bottom of the host region, in the order of the requests, and the mappings
- * of each call start above the highest of them. The host writes and reads them directly, so a
- * call that takes their addresses copies nothing.
+ * pages at the bottom of the host region, in the order of the requests, each followed by an
+ * unmapped guard page. The mappings of each call start above the highest of them. The host
+ * writes and reads them directly, so a call that takes their addresses copies nothing.
  *
- * <p>A freed buffer's pages are unmapped at once, but its addresses are reused only when every
- * buffer above it is freed too, so the region cannot fragment.
+ * <p>A closed buffer's pages are unmapped at once, but its addresses are reused only when every
+ * buffer above it is closed too, so the region cannot fragment.
  */
 final class HostBuffers {
 
@@ -24,7 +24,7 @@ final class HostBuffers {
     private final TreeMap<Integer, Integer> mapped = new TreeMap<>();
     /** Requested size in bytes of every live buffer, by start address. */
     private final Map<Integer, Integer> sizes = new TreeMap<>();
-    /** End of the highest live buffer: where the mappings of a call start. */
+    /** End of the guard page above the highest live buffer: where the mappings of a call start. */
     private int top;
 
     HostBuffers(AddressSpace memory, int regionStart) {
@@ -33,7 +33,12 @@ final class HostBuffers {
         this.top = regionStart;
     }
 
-    /** Returns the first address above every live buffer. */
+    /** Returns the start of the host region, where the lowest buffer goes. */
+    int regionStart() {
+        return regionStart;
+    }
+
+    /** Returns the first address above every live buffer and its guard page. */
     int top() {
         return top;
     }
@@ -51,13 +56,14 @@ final class HostBuffers {
         if (end > memory.segmentLimit()) {
             throw new KpcException("a host buffer of " + size + " bytes does not fit in plugin '" + pluginName + "': "
                             + (memory.segmentLimit() - (long) top) + " bytes are left above the heap and the other buffers"
-                            + " under kpc.MemoryLimit " + memory.segmentLimit() + "; raise kpc.MemoryLimit or close a buffer", null);
+                            + " under the memory limit of " + memory.segmentLimit() + " bytes; raise kpc.MemoryLimit"
+                            + " (PluginLimits.memoryLimit) or close a buffer", null);
         }
         int address = top;
         memory.map(address, (int) pages, readOnly ? PageFlags.PRESENT : PageFlags.PRESENT | PageFlags.WRITABLE);
         mapped.put(address, (int) pages);
         sizes.put(address, size);
-        top = (int) end;
+        top = aboveGuardPage(end);
         return address;
     }
 
@@ -70,8 +76,17 @@ final class HostBuffers {
         sizes.remove(address);
         memory.unmap(address, pages);
         Map.Entry<Integer, Integer> highest = mapped.lastEntry();
-        top = highest == null ? regionStart : highest.getKey() + highest.getValue();
+        top = highest == null ? regionStart : aboveGuardPage((long) highest.getKey() + highest.getValue());
         return true;
+    }
+
+    /**
+     * Returns the address one unmapped page above {@code end}, the end of a buffer, or the segment
+     * limit if that is lower. The guard page makes an access just past a buffer fault, where it
+     * would otherwise reach the next buffer or a call's mapping.
+     */
+    private int aboveGuardPage(long end) {
+        return (int) Math.min(end + PluginLayout.PAGE_SIZE, memory.segmentLimit());
     }
 
     /** Copies {@code length} bytes of {@code src} into the buffer at {@code address} from {@code offset}. */

@@ -41,10 +41,14 @@ final class HostMappings {
     private int regionTop;
     private final List<Mapping> mappings = new ArrayList<>();
 
-    HostMappings(AddressSpace memory, int regionStart) {
+    /** Bytes that the host's plugin buffers take below {@code regionStart}, for the error that a value does not fit. */
+    private final long bufferBytes;
+
+    HostMappings(AddressSpace memory, int regionStart, long bufferBytes) {
         this.memory = memory;
         this.regionStart = regionStart;
         this.regionTop = regionStart;
+        this.bufferBytes = bufferBytes;
     }
 
     /**
@@ -77,9 +81,11 @@ final class HostMappings {
         long size = Math.max(length, 1);
         long end = regionTop + ((size + PluginLayout.PAGE_SIZE - 1) & -PluginLayout.PAGE_SIZE);
         if (end > memory.segmentLimit()) {
+            String buffers = bufferBytes == 0 ? "; raise kpc.MemoryLimit"
+                            : " (its plugin buffers take " + bufferBytes + " bytes more); raise kpc.MemoryLimit or close a plugin buffer";
             throw UnsupportedTypeException.create(new Object[0], "host value of " + length
                             + " bytes does not fit the plugin's host mapping region of "
-                            + (memory.segmentLimit() - (long) regionStart) + " bytes; raise kpc.MemoryLimit");
+                            + (memory.segmentLimit() - (long) regionStart) + " bytes" + buffers);
         }
         // NOTE: the host region lies above the whole heap range, so the first mapping grows the
         // address space's backing array past kpc.HeapSize bytes even when the heap is unused.

@@ -226,7 +226,7 @@ public final class PluginInstance implements TruffleObject {
         if (callWatch != null) {
             callWatch.begin();
         }
-        HostMappings mappings = new HostMappings(memory, hostBuffers.top());
+        HostMappings mappings = new HostMappings(memory, hostBuffers.top(), hostBuffers.top() - hostBuffers.regionStart());
         try {
             Object[] frameArguments = HostArguments.toFrameArguments(this, entry, arguments, mappings);
             stackPointer = stackTop;

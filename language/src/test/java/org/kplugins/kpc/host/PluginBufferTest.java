@@ -31,6 +31,8 @@ class PluginBufferTest {
                     }
                     void poke(uint8_t *p, uint32_t offset) { p[offset] = 7; }
                     int peek(const uint8_t *p, uint32_t offset) { return p[offset]; }
+                    int peek_beside(const uint8_t *p, const uint8_t *next, uint32_t offset) { return p[offset] + next[0]; }
+                    int first(const uint8_t *p) { return p[0]; }
                     """;
 
     private static byte[] pattern(int length) {
@@ -97,7 +99,7 @@ class PluginBufferTest {
     @EnumSource(Tier.class)
     void pluginFaultsOnReadOnlyBufferAndPastItsPages(Tier tier) {
         try (KernelTestSupport support = new KernelTestSupport(tier)) {
-            Plugin plugin = support.kernel.load("invert", INVERT);
+            Plugin plugin = support.kernel.load("invert", INVERT, PluginLimits.DEFAULT.withFaultLimit(10));
             try (PluginBuffer readOnly = plugin.allocateReadOnlyBuffer(10)) {
                 PolyglotException write = assertThrows(PolyglotException.class, () -> plugin.call("poke", readOnly, 3));
                 assertEquals("PAGE_NOT_WRITABLE", write.getGuestObject().getMember("kind").asString());
@@ -105,6 +107,15 @@ class PluginBufferTest {
                 assertEquals(0, plugin.call("peek", readOnly, 4095).asInt());
                 PolyglotException past = assertThrows(PolyglotException.class, () -> plugin.call("peek", readOnly, 4096));
                 assertEquals("PAGE_NOT_PRESENT", past.getGuestObject().getMember("kind").asString());
+                // A guard page keeps the next buffer and the call's own mappings out of reach.
+                try (PluginBuffer next = plugin.allocateBuffer(10)) {
+                    PolyglotException intoBuffer = assertThrows(PolyglotException.class,
+                                    () -> plugin.call("peek_beside", readOnly, next, 4096));
+                    assertEquals("PAGE_NOT_PRESENT", intoBuffer.getGuestObject().getMember("kind").asString());
+                    PolyglotException intoArgument = assertThrows(PolyglotException.class,
+                                    () -> plugin.call("peek_beside", next, new byte[] {99}, 4096));
+                    assertEquals("PAGE_NOT_PRESENT", intoArgument.getGuestObject().getMember("kind").asString());
+                }
                 // The host keeps using the buffer after the faults.
                 readOnly.write(3, new byte[] {42});
                 assertEquals(42, plugin.call("peek", readOnly, 3).asInt());
@@ -135,15 +146,16 @@ class PluginBufferTest {
     void freedSpaceIsReusedFromTheTop(Tier tier) {
         try (KernelTestSupport support = new KernelTestSupport(tier)) {
             Plugin plugin = support.kernel.load("invert", INVERT);
+            // Each buffer takes whole pages and a guard page above them.
             PluginBuffer first = plugin.allocateBuffer(5000);
             PluginBuffer second = plugin.allocateBuffer(1);
-            assertEquals(first.address() + 8192, second.address());
+            assertEquals(first.address() + 8192 + 4096, second.address());
             second.close();
             PluginBuffer third = plugin.allocateBuffer(4096);
             assertEquals(second.address(), third.address());
             first.close();
             PluginBuffer fourth = plugin.allocateBuffer(1);
-            assertEquals(third.address() + 4096, fourth.address());
+            assertEquals(third.address() + 4096 + 4096, fourth.address());
             third.close();
             fourth.close();
             PluginBuffer fifth = plugin.allocateBuffer(1);
@@ -162,12 +174,66 @@ class PluginBufferTest {
             PolyglotException tooBig = assertThrows(PolyglotException.class, () -> plugin.allocateBuffer(Integer.MAX_VALUE));
             assertTrue(tooBig.getMessage().startsWith("a host buffer of 2147483647 bytes does not fit in plugin 'invert': "),
                             tooBig.getMessage());
-            assertTrue(tooBig.getMessage().endsWith("; raise kpc.MemoryLimit or close a buffer"), tooBig.getMessage());
+            assertTrue(tooBig.getMessage().endsWith("; raise kpc.MemoryLimit (PluginLimits.memoryLimit) or close a buffer"), tooBig.getMessage());
             try (PluginBuffer buffer = plugin.allocateBuffer(8)) {
                 assertThrows(IndexOutOfBoundsException.class, () -> buffer.write(4, new byte[5]));
                 assertThrows(IndexOutOfBoundsException.class, () -> buffer.read(-1, new byte[1]));
                 assertThrows(IndexOutOfBoundsException.class, () -> buffer.read(0, new byte[4], 2, 3));
                 assertEquals(0, plugin.call("peek", buffer, 7).asInt());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Tier.class)
+    void bufferArrayPassesAsArguments(Tier tier) {
+        try (KernelTestSupport support = new KernelTestSupport(tier)) {
+            Plugin plugin = support.kernel.load("invert", INVERT);
+            try (PluginBuffer buffer = plugin.allocateBuffer(4)) {
+                buffer.write(0, new byte[] {42});
+                Object[] arguments = new PluginBuffer[] {buffer};
+                assertEquals(42, plugin.call("first", arguments).asInt());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Tier.class)
+    void fullRegionNamesBuffersInArgumentError(Tier tier) {
+        try (KernelTestSupport support = new KernelTestSupport(tier)) {
+            PluginLimits limits = PluginLimits.DEFAULT.withMemoryLimit(8 << 20).withHeapSize(1 << 20);
+            Plugin plugin = support.kernel.load("invert", INVERT, limits);
+            PolyglotException tooBig = assertThrows(PolyglotException.class, () -> plugin.allocateBuffer(8 << 20));
+            String message = tooBig.getMessage();
+            long left = Long.parseLong(message.substring(message.indexOf(": ") + 2, message.indexOf(" bytes are left")));
+            try (PluginBuffer all = plugin.allocateBuffer((int) left)) {
+                IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                                () -> plugin.call("peek_beside", all, new byte[] {1}, 0));
+                assertTrue(error.getMessage().contains("host value of 1 bytes does not fit the plugin's host mapping region of 0"
+                                + " bytes (its plugin buffers take " + left + " bytes more); raise kpc.MemoryLimit or"
+                                + " close a plugin buffer"), error.getMessage());
+            }
+            assertEquals(0, plugin.call("peek_beside", new byte[] {0}, new byte[] {0}, 0).asInt());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Tier.class)
+    void bufferBelongsToItsPlugin(Tier tier) {
+        try (KernelTestSupport support = new KernelTestSupport(tier)) {
+            Plugin first = support.kernel.load("first", INVERT);
+            Plugin second = support.kernel.load("second", INVERT);
+            KernelHook hook = support.kernel.declareHook("int peek(const uint8_t *p, uint32_t offset)");
+            hook.link(first, "peek");
+            try (PluginBuffer buffer = first.allocateBuffer(16)) {
+                buffer.write(0, new byte[] {9});
+                assertEquals(9, hook.call(buffer, 0).asInt());
+                hook.replace(second, "peek");
+                IllegalStateException error = assertThrows(IllegalStateException.class, () -> hook.call(buffer, 0));
+                assertEquals("the 16-byte buffer at " + buffer.address() + " of plugin 'first' cannot be passed to plugin"
+                                + " 'second': a buffer is mapped in the plugin that allocated it only; allocate one from"
+                                + " plugin 'second'", error.getMessage());
+                assertThrows(IllegalStateException.class, () -> second.call("peek", buffer, 0));
             }
         }
     }
@@ -191,11 +257,14 @@ class PluginBufferTest {
                             written.get().getMessage());
 
             plugin.releaseThreadInstance();
+            // The other thread's instance stays.
+            assertEquals(1, plugin.instanceCount());
             IllegalStateException released = assertThrows(IllegalStateException.class, () -> buffer.read(0, new byte[1]));
             assertTrue(released.getMessage().contains("was unmapped when this thread's instance of plugin 'invert' was released"),
                             released.getMessage());
-            assertThrows(IllegalStateException.class, () -> plugin.call("peek", buffer, 0));
             buffer.close();
+            assertEquals(1, plugin.instanceCount(), "using or closing a stale buffer creates no instance");
+            assertThrows(IllegalStateException.class, () -> plugin.call("peek", buffer, 0));
 
             PluginBuffer afterUnload = plugin.allocateBuffer(16);
             plugin.unload();
