@@ -279,6 +279,7 @@ public final class CodeEmitter {
                 Memory address = ((InMemory) resolve(operands.get(1))).memory();
                 withRegisterDestination(size, resolve(operands.get(0)), register -> out.lea(size, register, address));
             }
+            case LEA_SUM -> leaSum(size, operands);
             case ADD -> alu(AluOperation.ADD, size, resolve(operands.get(0)), resolve(operands.get(1)));
             case SUB -> alu(AluOperation.SUB, size, resolve(operands.get(0)), resolve(operands.get(1)));
             case AND -> alu(AluOperation.AND, size, resolve(operands.get(0)), resolve(operands.get(1)));
@@ -564,6 +565,29 @@ public final class CodeEmitter {
                 case Constant s -> throw new IllegalStateException("extension of a constant: " + instruction);
             }
         });
+    }
+
+    /**
+     * Emits {@code lea D, [A + B + displacement]}. A spilled A is reloaded into R10 and a spilled B
+     * into R11. The lea reads both before it writes, so R11 may also stand for a spilled D.
+     */
+    private void leaSum(OperandSize size, List<MachineOperand> operands) {
+        Register left = registerOrReload(size, resolve(operands.get(1)), RELOAD);
+        Register right = registerOrReload(size, resolve(operands.get(2)), SCRATCH);
+        int displacement = (int) ((MachineOperand.Immediate) operands.get(3)).value();
+        Memory sum = Memory.at(left, right, 1, displacement);
+        withRegisterDestination(size, resolve(operands.get(0)), register -> out.lea(size, register, sum));
+    }
+
+    private Register registerOrReload(OperandSize size, Location location, Register reload) {
+        return switch (location) {
+            case InRegister r -> r.register();
+            case InMemory m -> {
+                out.mov(size, reload, m.memory());
+                yield reload;
+            }
+            case Constant c -> throw new IllegalStateException("lea of a constant operand: " + c.value());
+        };
     }
 
     /** Runs {@code body} on the destination register, or on R11 followed by a store when the destination is a slot. */

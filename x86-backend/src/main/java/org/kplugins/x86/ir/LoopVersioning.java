@@ -28,6 +28,8 @@ import org.kplugins.kpc.runtime.PluginLayout;
  * the 32-bit space, no base wraps at 2^32, every page lets the plugin access it and every stack
  * check passes, the loop runs as a copy without those checks. In the copy, each base that the
  * body computed on every iteration starts at its first value and grows by its stride instead.
+ * When nothing else reads the counter, the copy stops counting and ends when a base with an odd
+ * stride reaches its final value.
  * Otherwise the loop runs as it was, with every check, so the first check that fails does so as
  * before, with the same report. Both copies keep every other instruction.
  *
@@ -245,6 +247,26 @@ final class LoopVersioning {
             }
         }
 
+        // Linear function test replacement: when nothing else in the copy or after the loop reads
+        // the counter, the copy tests an induction register against its final value instead and
+        // drops the increment. An odd stride reaches that value first after exactly the loop's
+        // iterations, because it is invertible modulo 2^32 and there are fewer than 2^32 of them.
+        VReg exitRegister = null;
+        VReg exitValue = null;
+        if (!carriedOut(function, branch.ifFalse(), counter)) {
+            dropped.addAll(unusedInCopy(instructions, dropped, carried));
+            for (Map.Entry<VReg, Long> step : inductionStrides.entrySet()) {
+                if ((step.getValue() & 1) == 1 && readsOnlyIn(instructions, counter, increment, dropped)) {
+                    VReg count = binary(function, check, Instr.BinaryOp.SUB, branch.right(), counter);
+                    VReg distance = binary(function, check, Instr.BinaryOp.MUL, count, Imm.of(step.getValue(), Width.I32));
+                    exitValue = binary(function, check, Instr.BinaryOp.ADD, step.getKey(), distance);
+                    exitRegister = step.getKey();
+                    dropped.add(increment);
+                    break;
+                }
+            }
+        }
+
         Block fastHeader = function.newBlock();
         Block fastBody = function.newBlock();
         fastHeader.add(new Instr.Branch(branch.cond(), branch.left(), branch.right(), fastBody, branch.ifFalse()), location);
@@ -272,7 +294,9 @@ final class LoopVersioning {
                     }
                 }
                 // The copy tests the condition at its end, so an iteration takes one branch.
-                instruction = new Instr.Branch(branch.cond(), branch.left(), branch.right(), fastBody, branch.ifFalse());
+                instruction = exitRegister == null
+                                ? new Instr.Branch(branch.cond(), branch.left(), branch.right(), fastBody, branch.ifFalse())
+                                : new Instr.Branch(Cond.NE, exitRegister, exitValue, fastBody, branch.ifFalse());
             }
             fastBody.add(instruction, body.location(i));
         }
@@ -349,6 +373,55 @@ final class LoopVersioning {
             return -1;
         }
         return -1;
+    }
+
+    /**
+     * Returns the indexes of the arithmetic that only the left-out instructions at {@code dropped}
+     * read, such as {@code y * stride + x} of a strength-reduced base. Values in {@code carried}
+     * live on into the next iteration and stay.
+     */
+    private static List<Integer> unusedInCopy(List<Instr> instructions, List<Integer> dropped, BitSet carried) {
+        List<Integer> unused = new ArrayList<>();
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (int i = 0; i < instructions.size(); i++) {
+                Instr instruction = instructions.get(i);
+                VReg def = instruction.def();
+                boolean pure = instruction instanceof Instr.Binary || instruction instanceof Instr.Move
+                                || instruction instanceof Instr.Convert || instruction instanceof Instr.Unary;
+                if (!pure || def == null || carried.get(def.id()) || dropped.contains(i) || unused.contains(i)) {
+                    continue;
+                }
+                boolean read = false;
+                for (int j = 0; j < instructions.size() && !read; j++) {
+                    read = j != i && !dropped.contains(j) && !unused.contains(j) && instructions.get(j).uses().contains(def);
+                }
+                if (!read) {
+                    unused.add(i);
+                    changed = true;
+                }
+            }
+        }
+        return unused;
+    }
+
+    /** Returns whether {@code register} is live on entry to {@code exit}, the block after the loop. */
+    private static boolean carriedOut(IrFunction function, Block exit, VReg register) {
+        return IrLiveness.of(function).liveIn(exit).get(register.id());
+    }
+
+    /**
+     * Returns whether no instruction of the body reads {@code counter} besides the increment at
+     * {@code increment} and the instructions at {@code dropped}, which the copy leaves out.
+     */
+    private static boolean readsOnlyIn(List<Instr> instructions, VReg counter, int increment, List<Integer> dropped) {
+        for (int i = 0; i < instructions.size(); i++) {
+            if (i != increment && !dropped.contains(i) && instructions.get(i).uses().contains(counter)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isIncrement(Instr instruction, VReg counter) {

@@ -77,6 +77,8 @@ public final class InstructionSelector {
     private SourceLocation location;
     private int outgoingAreaBytes;
     private int internalLabels;
+    /** Reads of each virtual register in the function, computed on first use by {@link #useCount}. */
+    private Map<VReg, Integer> useCounts;
 
     private InstructionSelector(IrProgram program, IrFunction function, CodeMode mode) {
         this.program = program;
@@ -121,6 +123,10 @@ public final class InstructionSelector {
             for (int i = 0; i < instructions.size(); i++) {
                 location = block.location(i);
                 Instr instruction = instructions.get(i);
+                if (i + 1 < instructions.size() && leaSum(instruction, instructions.get(i + 1))) {
+                    i++;
+                    continue;
+                }
                 if (mode == CodeMode.HARDWARE) {
                     // No access has a page-table check of its own, so there is none to merge.
                     select(instruction);
@@ -194,6 +200,52 @@ public final class InstructionSelector {
     }
 
     // ---- Arithmetic ----
+
+    /**
+     * Selects {@code t = a + b; u = t + c} (or {@code t - c}) as one {@code lea u, [a + b + c]}
+     * when {@code t} is read nowhere else, and returns whether it did. The lea wraps at the
+     * destination's width, as the two additions do.
+     */
+    private boolean leaSum(Instr first, Instr second) {
+        if (!(first instanceof Instr.Binary sum) || sum.op() != Instr.BinaryOp.ADD
+                        || !(sum.left() instanceof VReg a) || !(sum.right() instanceof VReg b)
+                        || !(second instanceof Instr.Binary offset)) {
+            return false;
+        }
+        VReg t = sum.dst();
+        Operand constant;
+        if (offset.op() == Instr.BinaryOp.ADD && t.equals(offset.left())) {
+            constant = offset.right();
+        } else if (offset.op() == Instr.BinaryOp.ADD && t.equals(offset.right())) {
+            constant = offset.left();
+        } else if (offset.op() == Instr.BinaryOp.SUB && t.equals(offset.left())) {
+            constant = offset.right();
+        } else {
+            return false;
+        }
+        if (!(constant instanceof Imm imm) || imm.value() != (int) imm.value() || imm.value() == Integer.MIN_VALUE
+                        || !t.width().equals(offset.dst().width()) || useCount(t) != 1) {
+            return false;
+        }
+        int displacement = (int) (offset.op() == Instr.BinaryOp.ADD ? imm.value() : -imm.value());
+        emit(Opcode.LEA_SUM, size(offset.dst()), v(offset.dst()), v(a), v(b), new Immediate(displacement));
+        return true;
+    }
+
+    /** Returns how many instructions of the function read {@code register}, counted once per function. */
+    private int useCount(VReg register) {
+        if (useCounts == null) {
+            useCounts = new HashMap<>();
+            for (Block block : function.blocks()) {
+                for (Instr instruction : block.instructions()) {
+                    for (VReg used : instruction.uses()) {
+                        useCounts.merge(used, 1, Integer::sum);
+                    }
+                }
+            }
+        }
+        return useCounts.getOrDefault(register, 0);
+    }
 
     private void binary(Instr.Binary b) {
         OperandSize size = size(b.dst());

@@ -16,6 +16,8 @@ public enum Opcode {
     MOVSX(Role.DEF, Role.USE),
     /** lea D, [memory]. */
     LEA(Role.DEF, Role.USE),
+    /** lea D, [U + U + immediate]: the sum of two registers and a constant in one instruction. */
+    LEA_SUM(Role.DEF, Role.USE, Role.USE, Role.USE),
     ADD(Role.USE_DEF, Role.USE),
     SUB(Role.USE_DEF, Role.USE),
     AND(Role.USE_DEF, Role.USE),
