@@ -69,33 +69,52 @@ public class GrayscaleBenchmark {
         }
     }
 
+    /** The image, and the plugin in a kernel on an engine of one tier, linked to a transcode hook. */
+    public abstract static class KpcKernel extends Image {
+        Engine engine;
+        Kernel kernel;
+        KernelHook hook;
+
+        /**
+         * Creates the image, the engine of {@code tier} (with its tier log sent to {@code tierLog}
+         * unless null) and the kernel, and returns the plugin, linked to {@link #hook}.
+         */
+        Plugin linkPlugin(KpcTier tier, TierLog tierLog) {
+            createImage();
+            engine = tier.newEngine(tierLog);
+            kernel = Kernel.builder("grayscale").engine(engine).build();
+            hook = kernel.declareHook(TRANSCODE);
+            Plugin plugin = kernel.load(Artifacts.path(Artifacts.GRAYSCALE_KPC), PluginLimits.DEFAULT);
+            hook.link(plugin, "transcode");
+            return plugin;
+        }
+
+        @TearDown
+        public void tearDown() {
+            kernel.close();
+            engine.close();
+        }
+    }
+
     /**
      * The plugin in a kernel of one tier, linked to a transcode hook. In the auto tier the setup
      * calls the hook until the log reports the switch to machine code, so warm-up and measurement
      * time only the machine code.
      */
     @State(Scope.Benchmark)
-    public static class Kpc extends Image {
+    public static class Kpc extends KpcKernel {
         @Param({"interp", "jit", "native", "emulated", "emulated-checked", "auto"})
         public String tier;
 
-        Engine engine;
-        Kernel kernel;
-        KernelHook hook;
         byte[] output;
         /** The auto tier's log message of the switch to machine code, or null in the other tiers. */
         String switchMessage;
 
         @Setup
         public void setUp() {
-            createImage();
             KpcTier kpcTier = KpcTier.of(tier);
             TierLog tierLog = kpcTier == KpcTier.AUTO ? new TierLog() : null;
-            engine = kpcTier.newEngine(tierLog);
-            kernel = Kernel.builder("grayscale").engine(engine).build();
-            hook = kernel.declareHook(TRANSCODE);
-            Plugin plugin = kernel.load(Artifacts.path(Artifacts.GRAYSCALE_KPC), PluginLimits.DEFAULT);
-            hook.link(plugin, "transcode");
+            linkPlugin(kpcTier, tierLog);
             output = new byte[input.length];
             requireSuccess("kpc " + tier, hook.call(input, output, side, side).asInt());
             GrayscaleImage.requireEqual("kpc " + tier, expected, output);
@@ -110,12 +129,6 @@ public class GrayscaleBenchmark {
                 GrayscaleImage.requireEqual("kpc auto after the switch", expected, output);
             }
         }
-
-        @TearDown
-        public void tearDown() {
-            kernel.close();
-            engine.close();
-        }
     }
 
     /**
@@ -124,24 +137,16 @@ public class GrayscaleBenchmark {
      * after its switch it runs the native tier's code.
      */
     @State(Scope.Benchmark)
-    public static class KpcBuffers extends Image {
+    public static class KpcBuffers extends KpcKernel {
         @Param({"jit", "native", "emulated"})
         public String tier;
 
-        Engine engine;
-        Kernel kernel;
-        KernelHook hook;
         PluginBuffer in;
         PluginBuffer out;
 
         @Setup
         public void setUp() {
-            createImage();
-            engine = KpcTier.of(tier).newEngine();
-            kernel = Kernel.builder("grayscale").engine(engine).build();
-            hook = kernel.declareHook(TRANSCODE);
-            Plugin plugin = kernel.load(Artifacts.path(Artifacts.GRAYSCALE_KPC), PluginLimits.DEFAULT);
-            hook.link(plugin, "transcode");
+            Plugin plugin = linkPlugin(KpcTier.of(tier), null);
             in = plugin.allocateReadOnlyBuffer(input.length);
             out = plugin.allocateBuffer(input.length);
             in.write(0, input);
@@ -149,12 +154,6 @@ public class GrayscaleBenchmark {
             byte[] output = new byte[input.length];
             out.read(0, output);
             GrayscaleImage.requireEqual("kpc buffers " + tier, expected, output);
-        }
-
-        @TearDown
-        public void tearDown() {
-            kernel.close();
-            engine.close();
         }
     }
 

@@ -418,12 +418,12 @@ public final class Plugin {
             throw unloadedCallError();
         }
         try {
-            // One is this method's own entry.
+            // A count of one is this method's own entry into the gate.
             if (instance.running() > 1) {
                 throw new IllegalStateException("cannot map a buffer in plugin '" + name
                                 + "' while a call of it runs on this thread; map it between calls");
             }
-            long address = instance.plugin.invokeMember(MAP_BUFFER_MEMBER, size, readOnly).asLong();
+            long address = instance.plugin.invokeMember(PluginInstance.MAP_BUFFER_MEMBER, size, readOnly).asLong();
             return new PluginBuffer(this, instance, address, size, readOnly);
         } finally {
             gate.exit(instance);
@@ -491,7 +491,7 @@ public final class Plugin {
         }
         Context context = instance.context;
         try {
-            instance.plugin.invokeMember(RELEASE_MEMBER);
+            instance.plugin.invokeMember(PluginInstance.RELEASE_MEMBER);
             context.close();
         } catch (RuntimeException e) {
             // The context was closed already, by the kernel's close or by its engine.
@@ -530,7 +530,7 @@ public final class Plugin {
         }
         for (ThreadInstance instance : all) {
             try {
-                instance.plugin.invokeMember(RELEASE_MEMBER);
+                instance.plugin.invokeMember(PluginInstance.RELEASE_MEMBER);
             } catch (RuntimeException e) {
                 // The context was closed already, by the kernel's close or by its engine: nothing is
                 // left to release in it.
@@ -539,14 +539,6 @@ public final class Plugin {
         }
         released = true;
     }
-
-    /** The member of a KPC plugin instance that releases its memory; see PluginInstance.release. */
-    private static final String RELEASE_MEMBER = "kpc:release";
-    /** The members of a KPC plugin instance for host buffers; see PluginInstance. */
-    static final String MAP_BUFFER_MEMBER = "kpc:map-buffer";
-    static final String UNMAP_BUFFER_MEMBER = "kpc:unmap-buffer";
-    static final String WRITE_BUFFER_MEMBER = "kpc:write-buffer";
-    static final String READ_BUFFER_MEMBER = "kpc:read-buffer";
 
     @Override
     public String toString() {

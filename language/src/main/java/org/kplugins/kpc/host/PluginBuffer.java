@@ -4,6 +4,7 @@ package org.kplugins.kpc.host;
 import java.util.Objects;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Value;
+import org.kplugins.kpc.runtime.PluginInstance;
 
 /**
  * A buffer that stays mapped in one thread's instance of a plugin across calls, so that calls
@@ -66,7 +67,7 @@ public final class PluginBuffer implements AutoCloseable {
     public void write(int offset, byte[] src, int srcOffset, int length) {
         Objects.checkFromIndexSize(offset, length, size);
         Objects.checkFromIndexSize(srcOffset, length, src.length);
-        transfer(Plugin.WRITE_BUFFER_MEMBER, offset, src, srcOffset, length);
+        transfer(PluginInstance.WRITE_BUFFER_MEMBER, offset, src, srcOffset, length);
     }
 
     /** Copies the buffer's bytes from {@code offset} into all of {@code dst}. */
@@ -84,7 +85,7 @@ public final class PluginBuffer implements AutoCloseable {
     public void read(int offset, byte[] dst, int dstOffset, int length) {
         Objects.checkFromIndexSize(offset, length, size);
         Objects.checkFromIndexSize(dstOffset, length, dst.length);
-        transfer(Plugin.READ_BUFFER_MEMBER, offset, dst, dstOffset, length);
+        transfer(PluginInstance.READ_BUFFER_MEMBER, offset, dst, dstOffset, length);
     }
 
     private void transfer(String member, int offset, byte[] bytes, int bytesOffset, int length) {
@@ -115,7 +116,7 @@ public final class PluginBuffer implements AutoCloseable {
         }
         try {
             if (owner.plugin == instanceValue) {
-                owner.plugin.invokeMember(Plugin.UNMAP_BUFFER_MEMBER, address);
+                owner.plugin.invokeMember(PluginInstance.UNMAP_BUFFER_MEMBER, address);
             }
         } catch (PolyglotException e) {
             // The instance was released meanwhile, with its buffers.
@@ -135,7 +136,7 @@ public final class PluginBuffer implements AutoCloseable {
      */
     long addressIn(Plugin callee, ThreadInstance instance) {
         if (closed) {
-            throw new IllegalStateException(describe() + " is closed; allocate a new one");
+            throw closedError();
         }
         if (callee != plugin) {
             throw new IllegalStateException(describe() + " cannot be passed to plugin '" + callee.name()
@@ -152,10 +153,7 @@ public final class PluginBuffer implements AutoCloseable {
     private ThreadInstance enterOwner() {
         checkThread();
         if (closed) {
-            throw new IllegalStateException(describe() + " is closed; allocate a new one");
-        }
-        if (!plugin.isLoaded()) {
-            throw unloaded();
+            throw closedError();
         }
         if (!plugin.enterExisting(owner)) {
             throw plugin.isLoaded() ? released() : unloaded();
@@ -165,6 +163,10 @@ public final class PluginBuffer implements AutoCloseable {
             throw released();
         }
         return owner;
+    }
+
+    private IllegalStateException closedError() {
+        return new IllegalStateException(describe() + " is closed; allocate a new one");
     }
 
     private IllegalStateException unloaded() {

@@ -20,10 +20,8 @@ final class HostBuffers {
 
     private final AddressSpace memory;
     private final int regionStart;
-    /** Start address to mapped size (whole pages) of every live buffer. */
-    private final TreeMap<Integer, Integer> mapped = new TreeMap<>();
-    /** Requested size in bytes of every live buffer, by start address. */
-    private final Map<Integer, Integer> sizes = new TreeMap<>();
+    /** Requested size in bytes of every live buffer, by start address. Each maps the whole pages of its size. */
+    private final TreeMap<Integer, Integer> sizes = new TreeMap<>();
     /** End of the guard page above the highest live buffer: where the mappings of a call start. */
     private int top;
 
@@ -51,7 +49,7 @@ final class HostBuffers {
         if (size <= 0) {
             throw new KpcException("a host buffer needs a size of at least 1 byte, not " + size, null);
         }
-        long pages = ((long) size + PluginLayout.PAGE_SIZE - 1) & -PluginLayout.PAGE_SIZE;
+        long pages = PluginLayout.pageAligned(size);
         long end = top + pages;
         if (end > memory.segmentLimit()) {
             throw new KpcException("a host buffer of " + size + " bytes does not fit in plugin '" + pluginName + "': "
@@ -61,7 +59,6 @@ final class HostBuffers {
         }
         int address = top;
         memory.map(address, (int) pages, readOnly ? PageFlags.PRESENT : PageFlags.PRESENT | PageFlags.WRITABLE);
-        mapped.put(address, (int) pages);
         sizes.put(address, size);
         top = aboveGuardPage(end);
         return address;
@@ -69,14 +66,13 @@ final class HostBuffers {
 
     /** Unmaps the buffer at {@code address}; returns false if no live buffer starts there. */
     boolean unmap(int address) {
-        Integer pages = mapped.remove(address);
-        if (pages == null) {
+        Integer size = sizes.remove(address);
+        if (size == null) {
             return false;
         }
-        sizes.remove(address);
-        memory.unmap(address, pages);
-        Map.Entry<Integer, Integer> highest = mapped.lastEntry();
-        top = highest == null ? regionStart : aboveGuardPage((long) highest.getKey() + highest.getValue());
+        memory.unmap(address, (int) PluginLayout.pageAligned(size));
+        Map.Entry<Integer, Integer> highest = sizes.lastEntry();
+        top = highest == null ? regionStart : aboveGuardPage(highest.getKey() + PluginLayout.pageAligned(highest.getValue()));
         return true;
     }
 

@@ -78,8 +78,7 @@ final class HostMappings {
      * the host region, or raises the error that the value does not fit.
      */
     private long reserve(int length) throws UnsupportedTypeException {
-        long size = Math.max(length, 1);
-        long end = regionTop + ((size + PluginLayout.PAGE_SIZE - 1) & -PluginLayout.PAGE_SIZE);
+        long end = regionTop + PluginLayout.pageAligned(length);
         if (end > memory.segmentLimit()) {
             String buffers = bufferBytes == 0 ? "; raise kpc.MemoryLimit"
                             : " (its plugin buffers take " + bufferBytes + " bytes more); raise kpc.MemoryLimit or close a plugin buffer";

@@ -44,11 +44,8 @@ public final class PluginInstance implements TruffleObject {
     private final PluginHeap heap;
     /** Start of the region where host buffers are mapped for the duration of one call. */
     private final int hostRegionStart;
-    /**
-     * Size of the backing store above which a call from the host trims it when it returns: the
-     * end of the host buffers plus kpc.RetainedHostBytes.
-     */
-    private long trimAbove;
+    /** kpc.RetainedHostBytes: the bytes of a call's mappings that the instance keeps after the call. */
+    private final long retainedHostBytes;
     /** The buffers the host keeps mapped across calls, at the bottom of the host region. */
     private final HostBuffers hostBuffers;
     /** Address of each data window the program imports, in the order of {@link PluginProgram#dataImports()}. */
@@ -97,7 +94,7 @@ public final class PluginInstance implements TruffleObject {
         this.dataImportAddresses = dataImportAddresses;
         this.hostRegionStart = hostRegionStart;
         this.hostBuffers = new HostBuffers(memory, hostRegionStart);
-        this.trimAbove = hostRegionStart + Math.min(context.retainedHostBytes(), Integer.MAX_VALUE);
+        this.retainedHostBytes = Math.min(context.retainedHostBytes(), Integer.MAX_VALUE);
         this.budget = context.budget();
         this.stepsPerCall = budget == 0 ? Long.MAX_VALUE : budget;
         this.stackTop = program.layout().stackTop();
@@ -124,7 +121,7 @@ public final class PluginInstance implements TruffleObject {
         long windowsEnd = windowsStart;
         for (int i = 0; i < windowAddresses.length; i++) {
             windowAddresses[i] = windowsEnd;
-            windowsEnd += pageAligned(program.dataImports().get(i).export().buffer().capacity());
+            windowsEnd += PluginLayout.pageAligned(program.dataImports().get(i).export().buffer().capacity());
         }
         long heapBase = windowsEnd;
         long hostRegionStart = heapBase + context.heapSize();
@@ -158,13 +155,9 @@ public final class PluginInstance implements TruffleObject {
             DataExport window = program.dataImports().get(i).export();
             dataImportAddresses[i] = (int) windowAddresses[i];
             int flags = window.writable() ? PageFlags.PRESENT | PageFlags.WRITABLE : PageFlags.PRESENT;
-            memory.map(dataImportAddresses[i], (int) pageAligned(window.buffer().capacity()), flags);
+            memory.map(dataImportAddresses[i], (int) PluginLayout.pageAligned(window.buffer().capacity()), flags);
         }
         return new PluginInstance(program, context, memory, heap, dataImportAddresses, (int) hostRegionStart);
-    }
-
-    private static long pageAligned(long bytes) {
-        return (Math.max(bytes, 1) + PluginLayout.PAGE_SIZE - 1) & -PluginLayout.PAGE_SIZE;
     }
 
     /** Returns the address at which this instance maps the data window {@code index} of its program. */
@@ -250,7 +243,7 @@ public final class PluginInstance implements TruffleObject {
                 callWatch.end();
             }
             mappings.release();
-            if (memory.residentBytes() > trimAbove) {
+            if (memory.residentBytes() > trimAbove()) {
                 memory.trim();
             }
             flushOutput();
@@ -444,11 +437,19 @@ public final class PluginInstance implements TruffleObject {
     /**
      * Returns the most memory the instance uses between calls from the host, in bytes: everything
      * below the host region (stack, static data, data windows and the whole heap range), the host
-     * buffers and the retained bytes of a call's mappings, at most the segment limit. During a call it uses up to the
-     * segment limit.
+     * buffers and the retained bytes of a call's mappings, at most the segment limit. During a
+     * call it uses up to the segment limit.
      */
     public long footprint() {
-        return Math.min(trimAbove, memory.segmentLimit());
+        return Math.min(trimAbove(), memory.segmentLimit());
+    }
+
+    /**
+     * Returns the size of the backing store above which a call from the host trims it when it
+     * returns: the end of the host buffers plus kpc.RetainedHostBytes.
+     */
+    private long trimAbove() {
+        return hostBuffers.top() + retainedHostBytes;
     }
 
     /**
@@ -549,7 +550,7 @@ public final class PluginInstance implements TruffleObject {
                 checkArity(arguments, 5);
                 checkOpen();
                 if (!(HostArguments.hostObject(arguments[2]) instanceof byte[] bytes)) {
-                    throw UnsupportedTypeException.create(arguments, "argument 3 must be a byte[]");
+                    throw UnsupportedTypeException.create(arguments, "invalid argument 3 of " + member + ": expected a byte[]");
                 }
                 int address = intArgument(arguments, 0);
                 int offset = intArgument(arguments, 1);
@@ -592,9 +593,7 @@ public final class PluginInstance implements TruffleObject {
             throw new KpcException("plugin '" + name() + "' is running on this thread: map host buffers between calls,"
                             + " not from a host function the plugin calls", null);
         }
-        int address = hostBuffers.map(name(), size, readOnly);
-        trimAbove = hostBuffers.top() + Math.min(context.retainedHostBytes(), Integer.MAX_VALUE);
-        return Integer.toUnsignedLong(address);
+        return Integer.toUnsignedLong(hostBuffers.map(name(), size, readOnly));
     }
 
     private boolean unmapHostBuffer(int address) {
@@ -603,8 +602,7 @@ public final class PluginInstance implements TruffleObject {
             return false;
         }
         boolean unmapped = hostBuffers.unmap(address);
-        trimAbove = hostBuffers.top() + Math.min(context.retainedHostBytes(), Integer.MAX_VALUE);
-        if (!running && memory.residentBytes() > trimAbove) {
+        if (!running && memory.residentBytes() > trimAbove()) {
             memory.trim();
         }
         return unmapped;

@@ -154,6 +154,11 @@ public final class PluginLayout {
         return (int) ((address + PAGE_SIZE - 1) & -PAGE_SIZE);
     }
 
+    /** Returns the bytes of the whole pages that a value of {@code bytes} bytes takes, at least one page. */
+    static long pageAligned(long bytes) {
+        return (Math.max(bytes, 1) + PAGE_SIZE - 1) & -PAGE_SIZE;
+    }
+
     private void writeStrings() {
         for (Map.Entry<String, Integer> entry : stringAddresses.entrySet()) {
             String bytes = entry.getKey();

@@ -166,7 +166,7 @@ class PluginBufferTest {
 
     @ParameterizedTest
     @EnumSource(Tier.class)
-    void badRequestsAreRefused(Tier tier) {
+    void invalidSizesAndRangesAreRejected(Tier tier) {
         try (KernelTestSupport support = new KernelTestSupport(tier)) {
             Plugin plugin = support.kernel.load("invert", INVERT);
             IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> plugin.allocateBuffer(0));

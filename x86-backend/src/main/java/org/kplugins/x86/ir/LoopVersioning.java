@@ -226,7 +226,7 @@ final class LoopVersioning {
         // register that starts at the base's first value. It grows by the stride at the end of each
         // iteration, modulo 2^32 as the base did.
         Map<VReg, VReg> induction = new LinkedHashMap<>();
-        Map<VReg, Long> inductionStrides = new HashMap<>();
+        Map<VReg, Long> inductionStrides = new LinkedHashMap<>();
         List<Integer> dropped = new ArrayList<>(stackChecks);
         dropped.addAll(budgetSteps);
         if (!budgetSteps.isEmpty()) {
@@ -255,15 +255,14 @@ final class LoopVersioning {
         VReg exitValue = null;
         if (!carriedOut(function, branch.ifFalse(), counter)) {
             dropped.addAll(unusedInCopy(instructions, dropped, carried));
-            for (Map.Entry<VReg, Long> step : inductionStrides.entrySet()) {
-                if ((step.getValue() & 1) == 1 && readsOnlyIn(instructions, counter, increment, dropped)) {
-                    VReg count = binary(function, check, Instr.BinaryOp.SUB, branch.right(), counter);
-                    VReg distance = binary(function, check, Instr.BinaryOp.MUL, count, Imm.of(step.getValue(), Width.I32));
-                    exitValue = binary(function, check, Instr.BinaryOp.ADD, step.getKey(), distance);
-                    exitRegister = step.getKey();
-                    dropped.add(increment);
-                    break;
-                }
+            Map.Entry<VReg, Long> odd = inductionStrides.entrySet().stream().filter(step -> (step.getValue() & 1) == 1)
+                            .findFirst().orElse(null);
+            if (odd != null && readsOnlyIn(instructions, counter, increment, dropped)) {
+                VReg count = binary(function, check, Instr.BinaryOp.SUB, branch.right(), counter);
+                VReg distance = binary(function, check, Instr.BinaryOp.MUL, count, Imm.of(odd.getValue(), Width.I32));
+                exitValue = binary(function, check, Instr.BinaryOp.ADD, odd.getKey(), distance);
+                exitRegister = odd.getKey();
+                dropped.add(increment);
             }
         }
 
