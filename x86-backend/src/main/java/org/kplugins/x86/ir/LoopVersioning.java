@@ -269,6 +269,8 @@ final class LoopVersioning {
         Block fastHeader = function.newBlock();
         Block fastBody = function.newBlock();
         fastHeader.add(new Instr.Branch(branch.cond(), branch.left(), branch.right(), fastBody, branch.ifFalse()), location);
+        List<Instr> copy = new ArrayList<>();
+        List<SourceLocation> copyLocations = new ArrayList<>();
         for (int i = 0; i < instructions.size(); i++) {
             if (dropped.contains(i)) {
                 continue;
@@ -288,8 +290,9 @@ final class LoopVersioning {
             } else if (i == instructions.size() - 1) {
                 for (Map.Entry<VReg, Long> step : inductionStrides.entrySet()) {
                     if (step.getValue() != 0) {
-                        fastBody.add(new Instr.Binary(Instr.BinaryOp.ADD, step.getKey(), step.getKey(),
-                                        Imm.of(step.getValue(), Width.I32)), body.location(i));
+                        copy.add(new Instr.Binary(Instr.BinaryOp.ADD, step.getKey(), step.getKey(),
+                                        Imm.of(step.getValue(), Width.I32)));
+                        copyLocations.add(body.location(i));
                     }
                 }
                 // The copy tests the condition at its end, so an iteration takes one branch.
@@ -297,7 +300,12 @@ final class LoopVersioning {
                                 ? new Instr.Branch(branch.cond(), branch.left(), branch.right(), fastBody, branch.ifFalse())
                                 : new Instr.Branch(Cond.NE, exitRegister, exitValue, fastBody, branch.ifFalse());
             }
-            fastBody.add(instruction, body.location(i));
+            copy.add(instruction);
+            copyLocations.add(body.location(i));
+        }
+        CopyScheduler.schedule(copy, copyLocations, inductionStrides.keySet());
+        for (int i = 0; i < copy.size(); i++) {
+            fastBody.add(copy.get(i), copyLocations.get(i));
         }
 
         int end = preheader.instructions().size() - 1;
