@@ -123,4 +123,69 @@ class CompiledLoopFaultTest {
             assertEquals(expected, plugin.invokeMember("accumulate", fresh, 4096).asInt());
         }
     }
+
+    /**
+     * A loop that calls a function with a large frame, at the bottom of a recursion. At the right
+     * depth the recursion itself fits and the call in the loop overflows the plugin stack.
+     */
+    private static final String DESCEND = """
+                    #include <kernel.h>
+                    static int padded(uint32_t v) {
+                        volatile uint8_t pad[512];
+                        pad[v & 511] = (uint8_t)v;
+                        return pad[v & 511] + 1;
+                    }
+                    int descend(uint8_t *out, uint32_t n, uint32_t depth) {
+                        if (depth > 0)
+                            return descend(out, n, depth - 1);
+                        for (uint32_t i = 0; i < n; i++) {
+                            out[i] = 7;
+                            out[i] = (uint8_t)padded(i);
+                        }
+                        return 0;
+                    }
+                    """;
+
+    /**
+     * Compiled code checks the stack for a call in a loop once, before the loop. The overflow must
+     * still come after the iteration's store and name the call's line. It must also come again on
+     * each later call without ending compilation of the function.
+     */
+    @ParameterizedTest
+    @EnumSource(Tier.class)
+    void loopCallOverflowKeepsStores(Tier tier) {
+        try (Run run = KpcTestSupport.open(tier)) {
+            Value plugin = run.eval("descend.kpc", DESCEND);
+            ByteBuffer warm = ByteBuffer.allocate(64);
+            for (int call = 0; call < 50; call++) {
+                assertEquals(0, plugin.invokeMember("descend", warm, 64, 3).asInt());
+            }
+            assertEquals(2, warm.get(1), "padded(1)");
+
+            // The first depth that overflows: the recursion fits, because padded() needs more stack.
+            int depth = 0;
+            PolyglotException overflow = null;
+            while (overflow == null) {
+                try {
+                    plugin.invokeMember("descend", ByteBuffer.allocate(4), 4, ++depth);
+                } catch (PolyglotException e) {
+                    overflow = e;
+                }
+            }
+            assertEquals("STACK_OVERFLOW", overflow.getGuestObject().getMember("kind").asString(), overflow.getMessage());
+            assertEquals(12, overflow.getGuestObject().getMember("line").asInt(), overflow.getMessage());
+
+            for (int round = 0; round < 20; round++) {
+                ByteBuffer buffer = ByteBuffer.allocate(4);
+                int at = depth;
+                PolyglotException e = assertThrows(PolyglotException.class,
+                                () -> plugin.invokeMember("descend", buffer, 4, at));
+                assertEquals("STACK_OVERFLOW", e.getGuestObject().getMember("kind").asString(), e.getMessage());
+                assertEquals(12, e.getGuestObject().getMember("line").asInt(), e.getMessage());
+                assertEquals(7, buffer.get(0), "the store before the call");
+                assertEquals(0, buffer.get(1), "the next iteration did not run");
+                assertEquals(0, plugin.invokeMember("descend", warm, 64, 3).asInt());
+            }
+        }
+    }
 }

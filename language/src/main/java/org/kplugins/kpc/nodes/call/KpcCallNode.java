@@ -36,6 +36,13 @@ public final class KpcCallNode extends KpcExpressionNode {
     /** Bytes the callee takes on the plugin stack; set by {@link #link}. */
     private int calleeStackFrameSize;
     @Child private DirectCallNode callNode;
+    /**
+     * Whether a call of this node has overflowed the plugin stack. Until then the overflow branch
+     * deoptimizes and invalidates the code, so Graal can move the check of a call in a loop before
+     * the loop, where the stack pointer does not change. Later overflows raise the fault without
+     * deoptimizing, because repeated deoptimizations make Graal stop compiling the function.
+     */
+    @CompilationFinal private boolean overflowed;
 
     public KpcCallNode(KpcExpressionNode[] arguments, boolean[] argumentIsLong, int argumentAreaSize,
                     boolean budgetEnabled) {
@@ -68,7 +75,10 @@ public final class KpcCallNode extends KpcExpressionNode {
         }
         int stackPointer = frame.getInt(KpcFunctionRootNode.FRAME_BASE_SLOT);
         if (stackPointer - argumentAreaSize - calleeStackFrameSize < PluginLayout.STACK_BOTTOM) {
-            CompilerDirectives.transferToInterpreter();
+            if (!overflowed) {
+                CompilerDirectives.transferToInterpreterAndInvalidate();
+                overflowed = true;
+            }
             throw Faults.stackOverflow(this, instance);
         }
         frameArguments[arguments.length + 1] = stackPointer;
