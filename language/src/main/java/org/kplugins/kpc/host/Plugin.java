@@ -15,6 +15,7 @@ import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.io.IOAccess;
 import org.kplugins.kpc.KpcLanguage;
 import org.kplugins.kpc.link.Prototypes;
+import org.kplugins.kpc.runtime.KpcPointer;
 import org.kplugins.kpc.runtime.PluginInstance;
 import org.kplugins.kpc.types.FunctionType;
 import org.kplugins.monitor.link.CallGate;
@@ -374,7 +375,10 @@ public final class Plugin {
         }
     }
 
-    /** Returns {@code arguments} with each {@link PluginBuffer} replaced by its address, copied only if it has one. */
+    /**
+     * Returns {@code arguments} with each {@link PluginBuffer} replaced by a pointer to it, copied
+     * only if it has one. A pointer, unlike a number, fits only a pointer parameter.
+     */
     private Object[] withBufferAddresses(ThreadInstance instance, Object[] arguments) {
         Object[] converted = arguments;
         for (int i = 0; i < arguments.length; i++) {
@@ -383,7 +387,7 @@ public final class Plugin {
                     // Not clone(): the host may pass a PluginBuffer[] as the varargs array.
                     converted = Arrays.copyOf(arguments, arguments.length, Object[].class);
                 }
-                converted[i] = buffer.addressIn(this, instance);
+                converted[i] = new KpcPointer((int) buffer.addressIn(this, instance), null);
             }
         }
         return converted;

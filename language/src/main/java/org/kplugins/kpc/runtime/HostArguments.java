@@ -25,7 +25,8 @@ import org.kplugins.kpc.types.PointerType;
  * <p>Arguments, by parameter type:
  * <ul>
  *   <li>integer: a number that fits in 64 bits, or a boolean (1 or 0), converted to the parameter
- *       type as a C cast does; _Bool takes any nonzero number as 1;
+ *       type as a C cast does; _Bool takes any nonzero number as 1. An interop pointer is rejected,
+ *       because the host passes an address for an integer as a number;
  *   <li>float and double: a number. A Java float or double, and an integer that the type
  *       represents exactly, keeps its value; another integer, BigInteger included, is rounded to
  *       nearest as C converts a long long, and a double passed for a float is rounded to float as
@@ -106,6 +107,10 @@ final class HostArguments {
             number = interop.asLong(value);
         } else if (interop.fitsInBigInteger(value)) {
             number = interop.asBigInteger(value).longValue();
+        } else if (interop.isPointer(value)) {
+            throw UnsupportedTypeException.create(new Object[]{value}, "expected an integer or a boolean for a"
+                            + " parameter of type '" + type.spelling() + "', got a pointer; to pass an address as an"
+                            + " integer, pass it as a number, such as PluginBuffer.address()");
         } else {
             throw UnsupportedTypeException.create(new Object[]{value},
                             "expected an integer or a boolean for a parameter of type '" + type.spelling() + "'");

@@ -186,6 +186,24 @@ class PluginBufferTest {
 
     @ParameterizedTest
     @EnumSource(Tier.class)
+    void integerParameterRejectsBuffer(Tier tier) {
+        try (KernelTestSupport support = new KernelTestSupport(tier)) {
+            Plugin plugin = support.kernel.load("invert", INVERT);
+            try (PluginBuffer buffer = plugin.allocateBuffer(64)) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                                () -> plugin.call("peek", buffer, buffer));
+                assertTrue(e.getMessage().contains("parameter of type 'unsigned int', got a pointer"), e.getMessage());
+                assertTrue(e.getMessage().contains("PluginBuffer.address()"), e.getMessage());
+
+                plugin.call("poke", buffer, 9);
+                assertEquals(7, plugin.call("peek", buffer, 9).asInt());
+                assertEquals(7, plugin.call("peek", buffer.address(), 9).asInt());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Tier.class)
     void bufferArrayPassesAsArguments(Tier tier) {
         try (KernelTestSupport support = new KernelTestSupport(tier)) {
             Plugin plugin = support.kernel.load("invert", INVERT);
