@@ -25,6 +25,13 @@ import org.kplugins.kpc.diagnostics.SourceLocation;
  */
 final class CopyScheduler {
 
+    /**
+     * The most loads a body may have for them to move. Each moved load keeps a register busy for
+     * longer, and a body with many of them would spill in the loop. Grayscale has three. NOTE:
+     * the limit is an estimate; no benchmark has measured a body with more loads.
+     */
+    static final int MAX_MOVED_LOADS = 4;
+
     private CopyScheduler() {
     }
 
@@ -34,7 +41,8 @@ final class CopyScheduler {
      * body increments by a constant at its end.
      */
     static void schedule(List<Instr> body, List<SourceLocation> locations, Set<VReg> induction) {
-        for (int i = 0; i < body.size(); i++) {
+        boolean moveLoads = body.stream().filter(instruction -> instruction instanceof Instr.Load).count() <= MAX_MOVED_LOADS;
+        for (int i = 0; i < body.size() && moveLoads; i++) {
             if (body.get(i) instanceof Instr.Load load) {
                 int to = i;
                 while (to > 0 && canPass(load, body.get(to - 1))) {

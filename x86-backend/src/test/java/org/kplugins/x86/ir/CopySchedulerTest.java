@@ -85,6 +85,19 @@ class CopySchedulerTest {
     }
 
     @Test
+    void manyLoadsKeepTheirPlaces() {
+        List<Instr> body = new ArrayList<>();
+        for (int i = 0; i <= CopyScheduler.MAX_MOVED_LOADS; i++) {
+            VReg value = register("value" + i);
+            body.add(load(value, src, i));
+            body.add(binary(Instr.BinaryOp.MUL, value, value, constant(3)));
+        }
+        body.add(loopBranch());
+
+        assertEquals(body, schedule(body, Set.of()));
+    }
+
+    @Test
     void loadStopsAtBarriers() {
         VReg a = register("a");
         VReg x = register("x");
