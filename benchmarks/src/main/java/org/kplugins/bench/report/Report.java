@@ -147,7 +147,8 @@ public final class Report {
                             + LOAD_THRESHOLD + ")");
         }
         if (mode.equals("quick")) {
-            reasons.add("this is a quick run (1 fork, 4 s of warm-up, 2 measured iterations of 1 s)");
+            reasons.add("this is a quick run (1 fork, one warm-up iteration of 3 s and one measured iteration of 1 s,"
+                            + " grayscale on 512x512 only)");
         } else if (mode.equals("smoke")) {
             reasons.add("this is a smoke run (one 100 ms iteration in one JVM, only to check that every benchmark runs)");
         } else if (!mode.equals("full") && !mode.equals("partial")) {

@@ -290,6 +290,8 @@ class ReportTest {
         run.setProperty("load_end", "0.9");
         run.setProperty("mode", "quick");
         assertTrue(Report.warning(run).contains("quick run"), Report.warning(run));
+        assertTrue(Report.warning(run).contains("one warm-up iteration of 3 s and one measured iteration of 1 s"),
+                        Report.warning(run));
 
         run.setProperty("mode", "partial");
         assertEquals(null, Report.warning(run));
