@@ -71,6 +71,10 @@ final class HostArguments {
             } catch (UnsupportedMessageException e) {
                 throw UnsupportedTypeException.create(arguments, "argument " + (i + 1) + " of " + entry.name()
                                 + "() cannot be read as '" + parameters.get(i).spelling() + "'");
+            } catch (UnsupportedTypeException e) {
+                // Names the argument, and lists every argument of the call, not only the rejected one.
+                throw UnsupportedTypeException.create(arguments, "argument " + (i + 1) + " of " + entry.name() + "(): "
+                                + e.getMessage());
             }
         }
         return frameArguments;

@@ -194,6 +194,7 @@ class PluginBufferTest {
                                 () -> plugin.call("peek", buffer, buffer));
                 assertTrue(e.getMessage().contains("parameter of type 'unsigned int', got a pointer"), e.getMessage());
                 assertTrue(e.getMessage().contains("PluginBuffer.address()"), e.getMessage());
+                assertTrue(e.getMessage().contains("argument 2 of peek(): "), e.getMessage());
 
                 plugin.call("poke", buffer, 9);
                 assertEquals(7, plugin.call("peek", buffer, 9).asInt());
