@@ -125,9 +125,12 @@ public final class PluginBuffer implements AutoCloseable {
         }
     }
 
-    /** Returns whether {@link #close} has run. */
+    /**
+     * Returns whether the buffer is unmapped: {@link #close} has run, or the thread's instance was
+     * released, or the plugin was unloaded. Its methods then throw {@link IllegalStateException}.
+     */
     public boolean isClosed() {
-        return closed;
+        return closed || owner.plugin != instanceValue;
     }
 
     /**
@@ -143,9 +146,13 @@ public final class PluginBuffer implements AutoCloseable {
                             + "': a buffer is mapped in the plugin that allocated it only; allocate one from plugin '"
                             + callee.name() + "'");
         }
-        if (instance != owner || instance.plugin != instanceValue) {
+        if (instance.threadId() != owner.threadId()) {
             throw new IllegalStateException(describe() + " belongs to the instance of thread " + owner.threadId()
-                            + (instance == owner ? ", which was released" : "") + "; pass buffers only on the thread that allocated them");
+                            + "; pass buffers only on the thread that allocated them");
+        }
+        if (instance != owner || owner.plugin != instanceValue) {
+            // This thread's instance was released since, and the call got a new one.
+            throw plugin.isLoaded() ? released() : unloaded();
         }
         return address;
     }

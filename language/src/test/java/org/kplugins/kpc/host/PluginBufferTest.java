@@ -3,6 +3,7 @@ package org.kplugins.kpc.host;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -263,6 +264,7 @@ class PluginBufferTest {
         try (KernelTestSupport support = new KernelTestSupport(tier)) {
             Plugin plugin = support.kernel.load("invert", INVERT);
             PluginBuffer buffer = plugin.allocateBuffer(16);
+            PluginBuffer kept = plugin.allocateBuffer(16);
             AtomicReference<Throwable> passed = new AtomicReference<>();
             AtomicReference<Throwable> written = new AtomicReference<>();
             Thread thread = new Thread(() -> {
@@ -281,12 +283,20 @@ class PluginBufferTest {
             IllegalStateException released = assertThrows(IllegalStateException.class, () -> buffer.read(0, new byte[1]));
             assertTrue(released.getMessage().contains("was unmapped when this thread's instance of plugin 'invert' was released"),
                             released.getMessage());
+            assertTrue(buffer.isClosed(), "a buffer of a released instance is unmapped");
+            assertTrue(kept.isClosed());
             buffer.close();
             assertEquals(1, plugin.instanceCount(), "using or closing a stale buffer creates no instance");
             assertThrows(IllegalStateException.class, () -> plugin.call("peek", buffer, 0));
+            IllegalStateException passedAfterRelease = assertThrows(IllegalStateException.class,
+                            () -> plugin.call("peek", kept, 0));
+            assertTrue(passedAfterRelease.getMessage().contains("was unmapped when this thread's instance of plugin 'invert'"
+                            + " was released"), passedAfterRelease.getMessage());
 
             PluginBuffer afterUnload = plugin.allocateBuffer(16);
+            assertFalse(afterUnload.isClosed());
             plugin.unload();
+            assertTrue(afterUnload.isClosed(), "an unloaded plugin's buffer is unmapped");
             IllegalStateException unloaded = assertThrows(IllegalStateException.class, () -> afterUnload.write(0, new byte[1]));
             assertTrue(unloaded.getMessage().endsWith("was unmapped: plugin 'invert' is unloaded"), unloaded.getMessage());
             afterUnload.close();
