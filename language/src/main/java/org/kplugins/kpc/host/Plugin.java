@@ -366,7 +366,7 @@ public final class Plugin {
     Value execute(ThreadInstance instance, Value function, Object[] arguments) {
         instance.calls++;
         try {
-            return function.execute(withBufferAddresses(instance, arguments));
+            return function.execute(withBufferPointers(instance, arguments));
         } catch (PolyglotException e) {
             if (isFault(e)) {
                 recordFault(e);
@@ -379,7 +379,7 @@ public final class Plugin {
      * Returns {@code arguments} with each {@link PluginBuffer} replaced by a pointer to it, copied
      * only if it has one. A pointer, unlike a number, fits only a pointer parameter.
      */
-    private Object[] withBufferAddresses(ThreadInstance instance, Object[] arguments) {
+    private Object[] withBufferPointers(ThreadInstance instance, Object[] arguments) {
         Object[] converted = arguments;
         for (int i = 0; i < arguments.length; i++) {
             if (arguments[i] instanceof PluginBuffer buffer) {

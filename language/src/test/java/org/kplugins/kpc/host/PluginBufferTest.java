@@ -264,7 +264,7 @@ class PluginBufferTest {
         try (KernelTestSupport support = new KernelTestSupport(tier)) {
             Plugin plugin = support.kernel.load("invert", INVERT);
             PluginBuffer buffer = plugin.allocateBuffer(16);
-            PluginBuffer kept = plugin.allocateBuffer(16);
+            PluginBuffer unclosed = plugin.allocateBuffer(16);
             AtomicReference<Throwable> passed = new AtomicReference<>();
             AtomicReference<Throwable> written = new AtomicReference<>();
             Thread thread = new Thread(() -> {
@@ -284,12 +284,12 @@ class PluginBufferTest {
             assertTrue(released.getMessage().contains("was unmapped when this thread's instance of plugin 'invert' was released"),
                             released.getMessage());
             assertTrue(buffer.isClosed(), "a buffer of a released instance is unmapped");
-            assertTrue(kept.isClosed());
+            assertTrue(unclosed.isClosed());
             buffer.close();
             assertEquals(1, plugin.instanceCount(), "using or closing a stale buffer creates no instance");
             assertThrows(IllegalStateException.class, () -> plugin.call("peek", buffer, 0));
             IllegalStateException passedAfterRelease = assertThrows(IllegalStateException.class,
-                            () -> plugin.call("peek", kept, 0));
+                            () -> plugin.call("peek", unclosed, 0));
             assertTrue(passedAfterRelease.getMessage().contains("was unmapped when this thread's instance of plugin 'invert'"
                             + " was released"), passedAfterRelease.getMessage());
 

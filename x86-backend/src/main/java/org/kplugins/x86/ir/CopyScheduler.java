@@ -26,7 +26,7 @@ import org.kplugins.kpc.diagnostics.SourceLocation;
 final class CopyScheduler {
 
     /**
-     * The most loads a body may have for them to move. Each moved load keeps a register busy for
+     * The maximum number of loads in a body whose loads move. Each moved load keeps a register busy for
      * longer, and a body with many of them would spill in the loop. Grayscale has three. NOTE:
      * the limit is an estimate; no benchmark has measured a body with more loads.
      */
@@ -41,16 +41,19 @@ final class CopyScheduler {
      * body increments by a constant at its end.
      */
     static void schedule(List<Instr> body, List<SourceLocation> locations, Set<VReg> induction) {
-        boolean moveLoads = body.stream().filter(instruction -> instruction instanceof Instr.Load).count() <= MAX_MOVED_LOADS;
-        for (int i = 0; i < body.size() && moveLoads; i++) {
-            if (body.get(i) instanceof Instr.Load load) {
-                int to = i;
-                while (to > 0 && canPass(load, body.get(to - 1))) {
-                    to--;
+        long loads = body.stream().filter(instruction -> instruction instanceof Instr.Load).count();
+        if (loads <= MAX_MOVED_LOADS) {
+            for (int i = 0; i < body.size(); i++) {
+                if (body.get(i) instanceof Instr.Load load) {
+                    int to = i;
+                    while (to > 0 && canPass(load, body.get(to - 1))) {
+                        to--;
+                    }
+                    move(body, locations, i, to);
                 }
-                move(body, locations, i, to);
             }
         }
+
         List<Instr> increments = body.stream().filter(instruction -> isIncrement(instruction, induction)).toList();
         for (Instr increment : increments) {
             int from = body.indexOf(increment);
@@ -69,10 +72,8 @@ final class CopyScheduler {
 
     /** Returns whether {@code load} may run before {@code earlier} without changing a result or a fault. */
     private static boolean canPass(Instr.Load load, Instr earlier) {
-        boolean pure = earlier instanceof Instr.Move || earlier instanceof Instr.Binary
-                        || earlier instanceof Instr.Unary || earlier instanceof Instr.Convert
-                        || earlier instanceof Instr.Compare;
-        return pure && !touches(earlier, load.dst()) && (load.base() == null || !load.base().equals(earlier.def()));
+        return IrFunction.isPure(earlier) && !touches(earlier, load.dst())
+                        && (load.base() == null || !load.base().equals(earlier.def()));
     }
 
     private static boolean touches(Instr instruction, VReg register) {
