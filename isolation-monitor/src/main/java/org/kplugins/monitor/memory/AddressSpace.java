@@ -538,6 +538,19 @@ public final class AddressSpace {
         }
     }
 
+    /** Returns whether {@link #rawAccessArray} backs the address space; false when native memory does. */
+    public boolean isArrayBacked() {
+        return !isNativeBacked();
+    }
+
+    /**
+     * Returns the array that backs the address space when {@link #isArrayBacked}, for
+     * {@link RawBytes} accesses that a window check has allowed. It is never null.
+     */
+    public byte[] rawAccessArray() {
+        return memory;
+    }
+
     public byte loadI8(Node location, int address) {
         return loadI8(location, NO_WINDOW, address);
     }

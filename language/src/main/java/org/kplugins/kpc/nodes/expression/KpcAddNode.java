@@ -13,6 +13,14 @@ public final class KpcAddNode extends KpcBinaryNode {
         super(left, right);
     }
 
+    public KpcExpressionNode left() {
+        return left;
+    }
+
+    public KpcExpressionNode right() {
+        return right;
+    }
+
     @Override
     public int executeInt(VirtualFrame frame) {
         int a = left.executeInt(frame);

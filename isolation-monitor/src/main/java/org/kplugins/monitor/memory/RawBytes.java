@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+package org.kplugins.monitor.memory;
+
+import java.lang.reflect.Field;
+import sun.misc.Unsafe;
+
+/**
+ * Reads and writes of a byte array at a zero-extended int offset plus a small constant, without
+ * the array's own bounds check. Every caller first checks with {@link #covers} that the bytes lie
+ * inside the same array reference it then accesses, so no access can leave the array even when
+ * another thread replaces an address space's backing store meanwhile.
+ *
+ * <p>Compiled code folds the constant into the address of the machine instruction, which an
+ * {@code int} array index cannot allow: {@code memory[base + 1]} must wrap at 2^32 before it
+ * widens to 64 bits, so Graal computes {@code base + 1} in an instruction of its own.
+ */
+public final class RawBytes {
+
+    private static final Unsafe UNSAFE = unsafe();
+    /** True when the accesses work on this JVM, false when sun.misc.Unsafe denies memory access. */
+    public static final boolean AVAILABLE = UNSAFE != null;
+    private static final long BASE = AVAILABLE ? UNSAFE.arrayBaseOffset(byte[].class) : 0;
+
+    private RawBytes() {
+    }
+
+    /**
+     * Returns whether the bytes {@code [base, base + end)}, with {@code base} read as an unsigned
+     * 32-bit offset, all lie inside {@code array}. A caller passes its displacement plus its access
+     * size as {@code end}.
+     *
+     * @param end 1 to 2^31 - 1
+     */
+    public static boolean covers(byte[] array, int base, int end) {
+        // The form of an array bounds check, base < bound, which Graal moves out of a counted loop.
+        int bound = Math.max(0, array.length - (end - 1));
+        return Integer.compareUnsigned(base, bound) < 0;
+    }
+
+    /** Reads the byte at {@code base + displacement}, which {@link #covers} has checked. */
+    public static byte getByte(byte[] array, int base, int displacement) {
+        return UNSAFE.getByte(array, BASE + Integer.toUnsignedLong(base) + displacement);
+    }
+
+    /** Writes the byte at {@code base + displacement}, which {@link #covers} has checked. */
+    public static void putByte(byte[] array, int base, int displacement, byte value) {
+        UNSAFE.putByte(array, BASE + Integer.toUnsignedLong(base) + displacement, value);
+    }
+
+    private static Unsafe unsafe() {
+        try {
+            Field field = Unsafe.class.getDeclaredField("theUnsafe");
+            field.setAccessible(true);
+            Unsafe unsafe = (Unsafe) field.get(null);
+            byte[] probe = new byte[1];
+            unsafe.putByte(probe, unsafe.arrayBaseOffset(byte[].class), (byte) 1);
+            return probe[0] == 1 ? unsafe : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+}
