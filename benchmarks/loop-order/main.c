@@ -13,7 +13,7 @@
 #include <time.h>
 
 typedef void row_function(uint8_t *base, uint32_t src, uint32_t dst, uint32_t pixels);
-row_function source_order, scheduled, three_multiplies, gcc_o2;
+row_function source_order, scheduled, three_multiplies, gcc_o2, jit_before, jit_folded, jit_reduced, jit_now;
 
 static const struct {
     const char *name;
@@ -23,6 +23,10 @@ static const struct {
     {"scheduled", scheduled},
     {"three_multiplies", three_multiplies},
     {"gcc_o2", gcc_o2},
+    {"jit_before", jit_before},
+    {"jit_folded", jit_folded},
+    {"jit_reduced", jit_reduced},
+    {"jit_now", jit_now},
 };
 
 enum { VARIANTS = sizeof variants / sizeof variants[0], IMAGES = 400, ROUNDS = 3 };

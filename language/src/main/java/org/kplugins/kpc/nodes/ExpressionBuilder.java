@@ -2,7 +2,9 @@
 package org.kplugins.kpc.nodes;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import com.oracle.truffle.api.source.SourceSection;
 import org.kplugins.kpc.ast.BinaryOp;
 import org.kplugins.kpc.ast.Expr;
@@ -111,10 +113,24 @@ final class ExpressionBuilder {
 
     private final NodeBuilder program;
     private final FrameLayout frame;
+    /** Addresses that a loop keeps in frame slots ({@link LoopPointers}): the slot each occurrence reads. */
+    private final Map<Expr.PointerArithmetic, Integer> reducedPointers = new IdentityHashMap<>();
 
     ExpressionBuilder(NodeBuilder program, FrameLayout frame) {
         this.program = program;
         this.frame = frame;
+    }
+
+    /** Makes every occurrence of {@code pointer} read {@code slot} until {@link #forgetReduced}. */
+    void reduce(LoopPointers.Pointer pointer, int slot) {
+        for (Expr.PointerArithmetic use : pointer.uses()) {
+            reducedPointers.put(use, slot);
+        }
+    }
+
+    /** Makes the occurrences of {@code pointer} compute their address again. */
+    void forgetReduced(LoopPointers.Pointer pointer) {
+        pointer.uses().forEach(reducedPointers::remove);
     }
 
     /** Builds an expression whose value the parent uses, of kind {@code ValueKind.of(e.type())}. */
@@ -129,8 +145,8 @@ final class ExpressionBuilder {
             case Expr.Unary u -> unary(u);
             case Expr.Binary b -> binary(b.op(), b.type(), value(b.left()), value(b.right()), b.left().type(),
                             b.right().type(), program.operatorSection(b.location(), b.right().location(), b.op().spelling));
-            case Expr.PointerArithmetic p -> pointerArithmetic(p.op(), value(p.pointer()), value(p.index()),
-                            p.elementSize(), p.location());
+            case Expr.PointerArithmetic p -> reducedPointers.containsKey(p) ? new KpcReadLocalNode(reducedPointers.get(p))
+                            : pointerArithmetic(p.op(), value(p.pointer()), value(p.index()), p.elementSize(), p.location());
             case Expr.PointerDifference d -> located(
                             new KpcPointerDifferenceNode(value(d.left()), value(d.right()), d.elementSize()), d.location());
             case Expr.Assign a -> assign(a);

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.kplugins.kpc.ast.Expr;
 import org.kplugins.kpc.ast.Function;
 import org.kplugins.kpc.ast.InitItem;
 import org.kplugins.kpc.ast.Stmt;
@@ -26,13 +27,17 @@ import org.kplugins.kpc.nodes.controlflow.KpcLoopNode;
 import org.kplugins.kpc.nodes.controlflow.KpcReturnNode;
 import org.kplugins.kpc.nodes.controlflow.KpcSwitchNode;
 import org.kplugins.kpc.nodes.controlflow.LabelRanges;
+import org.kplugins.kpc.nodes.expression.KpcAddNode;
 import org.kplugins.kpc.nodes.expression.KpcIntConstantNode;
 import org.kplugins.kpc.nodes.expression.KpcLongConstantNode;
+import org.kplugins.kpc.nodes.expression.KpcSequenceNode;
 import org.kplugins.kpc.nodes.local.KpcFrameAddressNode;
 import org.kplugins.kpc.nodes.local.KpcReadArgumentNode;
+import org.kplugins.kpc.nodes.local.KpcReadLocalNode;
 import org.kplugins.kpc.nodes.local.KpcWriteLocalNode;
 import org.kplugins.kpc.nodes.memory.KpcZeroFillNode;
 import org.kplugins.kpc.types.CType;
+import org.kplugins.kpc.types.IntegerType;
 import org.kplugins.kpc.types.StructType;
 
 /**
@@ -277,11 +282,64 @@ final class FunctionBuilder {
     }
 
     private KpcStatementNode forLoop(Stmt.For f) {
+        LoopPointers.Plan plan = gotoStateSlot < 0 && !hasLabels(f) ? LoopPointers.plan(f, frame) : null;
+        if (plan == null) {
+            return forLoop(f, List.of(), List.of(), List.of());
+        }
+        // The set-up runs after the init and computes the derived locals, then each address's first value.
+        List<KpcStatementNode> setUp = new ArrayList<>();
+        List<KpcStatementNode> derivedResets = new ArrayList<>();
+        for (Map.Entry<Variable, Expr> derived : plan.derived()) {
+            int slot = frame.slotOf(derived.getKey());
+            setUp.add(new KpcExpressionStatementNode(new KpcWriteLocalNode(slot, false, expressions.value(derived.getValue()))));
+            derivedResets.add(slotReset(slot, derived.getKey().type()));
+        }
+        List<KpcExpressionNode> increments = new ArrayList<>();
+        List<KpcStatementNode> after = new ArrayList<>();
+        for (LoopPointers.Pointer pointer : plan.pointers()) {
+            int slot = frame.addTemporarySlot(false, "loop pointer");
+            setUp.add(new KpcExpressionStatementNode(new KpcWriteLocalNode(slot, false, expressions.value(pointer.first()))));
+            increments.add(new KpcWriteLocalNode(slot, false,
+                            new KpcAddNode(new KpcReadLocalNode(slot), new KpcIntConstantNode(pointer.increment()))));
+            after.add(slotReset(slot, IntegerType.INT));
+            expressions.reduce(pointer, slot);
+        }
+        setUp.addAll(derivedResets);
+        try {
+            return forLoop(f, setUp, increments, after);
+        } finally {
+            plan.pointers().forEach(expressions::forgetReduced);
+        }
+    }
+
+    /** Whether the init or body of {@code f} has a label. */
+    private static boolean hasLabels(Stmt.For f) {
+        List<String> labels = new ArrayList<>();
+        collectLabels(f.body(), labels);
+        if (f.init() != null) {
+            collectLabels(f.init(), labels);
+        }
+        return !labels.isEmpty();
+    }
+
+    /**
+     * Builds a for loop. Unless the loop keeps addresses in slots ({@link LoopPointers}), the lists
+     * are empty; otherwise {@code setUp} runs after the init, {@code increments} after each step
+     * and {@code after} after the loop.
+     */
+    private KpcStatementNode forLoop(Stmt.For f, List<KpcStatementNode> setUp, List<KpcExpressionNode> increments,
+                    List<KpcStatementNode> after) {
         int firstLabel = labelsBuilt;
         KpcExpressionNode condition = f.condition() == null ? null : expressions.condition(f.condition());
         KpcExpressionNode step = f.step() == null ? null : expressions.effect(f.step());
+        if (!increments.isEmpty()) {
+            List<KpcExpressionNode> effects = new ArrayList<>();
+            effects.add(step);
+            effects.addAll(increments.subList(0, increments.size() - 1));
+            step = new KpcSequenceNode(effects.toArray(new KpcExpressionNode[0]), increments.get(increments.size() - 1));
+        }
         KpcLoopNode loop = new KpcLoopNode(condition, statement(f.body()), step, true, program.budgetEnabled());
-        if (f.init() == null) {
+        if (f.init() == null && setUp.isEmpty()) {
             return loop;
         }
         loop.setSourceSection(program.section(f.location()));
@@ -292,18 +350,25 @@ final class FunctionBuilder {
         }
         try {
             // Several declarations come as a block, whose locals stay in scope for the loop.
-            List<Stmt> initStatements = f.init() instanceof Stmt.Block group ? group.statements() : List.of(f.init());
-            KpcStatementNode init = f.init() instanceof Stmt.Block ? block(initStatements, false) : statement(f.init());
-            init.setSourceSection(program.section(f.init().location()));
+            List<Stmt> initStatements = f.init() == null ? List.of()
+                            : f.init() instanceof Stmt.Block group ? group.statements() : List.of(f.init());
+            List<KpcStatementNode> nodes = new ArrayList<>();
+            if (f.init() != null) {
+                KpcStatementNode init = f.init() instanceof Stmt.Block ? block(initStatements, false) : statement(f.init());
+                init.setSourceSection(program.section(f.init().location()));
+                nodes.add(init);
+            }
             int[] labelEnds = {firstLabel, labelsBuilt};
             LabelRanges labels = labelRanges(firstLabel, labelEnds);
-            if (labels == null) {
-                // As at the end of a block: the loop variables' slots go back to 0 after the loop.
-                List<KpcStatementNode> nodes = new ArrayList<>(List.of(init, loop));
-                nodes.addAll(slotResets(initStatements));
-                return new KpcBlockNode(nodes.toArray(new KpcStatementNode[0]));
+            if (labels != null) {
+                return new KpcBlockNode(new KpcStatementNode[]{nodes.get(0), loop}, labels);
             }
-            return new KpcBlockNode(new KpcStatementNode[]{init, loop}, labels);
+            nodes.addAll(setUp);
+            nodes.add(loop);
+            nodes.addAll(after);
+            // As at the end of a block: the loop variables' slots go back to 0 after the loop.
+            nodes.addAll(slotResets(initStatements));
+            return new KpcBlockNode(nodes.toArray(new KpcStatementNode[0]));
         } finally {
             scopeEnd = enclosingEnd;
         }
