@@ -41,7 +41,10 @@ final class FrameLayout {
         this.scalarReplaced = scalarReplaced;
         int frameBase = descriptor.addSlot(FrameSlotKind.Int, "frame base", null);
         int returnValue = addZeroedSlot(returnKind == ValueKind.LONG, "return value");
-        assert frameBase == KpcFunctionRootNode.FRAME_BASE_SLOT && returnValue == KpcFunctionRootNode.RETURN_SLOT;
+        int budget = descriptor.addSlot(FrameSlotKind.Int, "budget", null);
+        int budgetRest = descriptor.addSlot(FrameSlotKind.Long, "budget rest", null);
+        assert frameBase == KpcFunctionRootNode.FRAME_BASE_SLOT && returnValue == KpcFunctionRootNode.RETURN_SLOT
+                        && budget == KpcFunctionRootNode.BUDGET_SLOT && budgetRest == KpcFunctionRootNode.BUDGET_REST_SLOT;
     }
 
     /** Returns whether a local lives in a frame slot, which is so for a scalar whose address is never taken. */

@@ -15,6 +15,10 @@ import org.kplugins.kpc.ast.Variable;
 import org.kplugins.kpc.debug.CVariable;
 import org.kplugins.kpc.debug.FunctionVariables;
 import org.kplugins.kpc.diagnostics.SourceLocation;
+import com.oracle.truffle.api.nodes.Node;
+import com.oracle.truffle.api.nodes.NodeUtil;
+import org.kplugins.kpc.nodes.call.KpcCallNode;
+import org.kplugins.kpc.nodes.call.KpcIndirectCallNode;
 import org.kplugins.kpc.nodes.controlflow.KpcBlockNode;
 import org.kplugins.kpc.nodes.controlflow.KpcBreakNode;
 import org.kplugins.kpc.nodes.controlflow.KpcContinueNode;
@@ -108,12 +112,21 @@ final class FunctionBuilder {
 
         SourceLocation definition = function.location().to(function.body().location());
         KpcFunctionBodyNode bodyNode = new KpcFunctionBodyNode(frame.stackFrameSize(), frame.zeroedIntSlots(),
-                        frame.zeroedLongSlots(), parameterCopies, body, frame.variadicArgumentsSlot(), namedArgumentBytes);
+                        frame.zeroedLongSlots(), parameterCopies, body, frame.variadicArgumentsSlot(), namedArgumentBytes,
+                        program.budgetEnabled() && countsSteps(body));
         bodyNode.setSourceSection(program.section(definition));
         FunctionVariables variables = new FunctionVariables(function.name(), parameterVariables(), localVariables,
                         program.globalVariables());
         return new KpcFunctionRootNode(program.language(), frame.buildDescriptor(), function.name(),
                         program.section(definition), returnKind, bodyNode, variables, program.lineDirectiveFiles());
+    }
+
+    /** Whether {@code body} has a node that counts a step: a loop, a goto or a call of plugin code. */
+    private static boolean countsSteps(Node body) {
+        return !NodeUtil.findAllNodeInstances(body, KpcLoopNode.class).isEmpty()
+                        || !NodeUtil.findAllNodeInstances(body, KpcGotoNode.class).isEmpty()
+                        || !NodeUtil.findAllNodeInstances(body, KpcCallNode.class).isEmpty()
+                        || !NodeUtil.findAllNodeInstances(body, KpcIndirectCallNode.class).isEmpty();
     }
 
     /** Returns where each parameter lives; a parameter's name is in scope in the whole function. */

@@ -35,6 +35,9 @@ import org.kplugins.kpc.runtime.PluginLayout;
  * reads the variadic ones from there. Its call from plugin code passes the stack pointer after the
  * variadic arguments, and the caller's stack check counts the area ({@link #argumentAreaSize}).
  *
+ * <p>When the body has a loop, a goto or a call, the node moves the budget's steps left from the
+ * instance into the frame before the body runs and back after it ({@link StepBudget}).
+ *
  * <p>This node carries {@link RootTag}, and it writes no frame slot before it runs: tools see
  * the function's entry before the frame is set up, as Truffle expects of the top-most root tag.
  * Its value is the function's return value, read from {@link KpcFunctionRootNode#RETURN_SLOT}.
@@ -52,10 +55,13 @@ public final class KpcFunctionBodyNode extends KpcExpressionNode {
     private final int variadicArgumentsSlot;
     /** Bytes of the named parameters' slots at the start of the argument area of a variadic function. */
     private final int namedArgumentBytes;
+    /** Whether the body counts steps of the budget, so that the count lives in a frame slot ({@link StepBudget}). */
+    private final boolean countsSteps;
 
     public KpcFunctionBodyNode(int stackFrameSize, int[] zeroedIntSlots, int[] zeroedLongSlots,
                     KpcStatementNode[] parameterCopies, KpcStatementNode body, int variadicArgumentsSlot,
-                    int namedArgumentBytes) {
+                    int namedArgumentBytes, boolean countsSteps) {
+        this.countsSteps = countsSteps;
         this.variadicArgumentsSlot = variadicArgumentsSlot;
         this.namedArgumentBytes = namedArgumentBytes;
         this.stackFrameSize = stackFrameSize;
@@ -102,6 +108,20 @@ public final class KpcFunctionBodyNode extends KpcExpressionNode {
         frame.setInt(KpcFunctionRootNode.FRAME_BASE_SLOT, base);
         copyParameters(frame);
 
+        if (!countsSteps) {
+            runBody(frame);
+            return;
+        }
+        PluginInstance instance = CompilerDirectives.castExact(arguments[0], PluginInstance.class);
+        StepBudget.take(frame, instance);
+        try {
+            runBody(frame);
+        } finally {
+            StepBudget.store(frame, instance);
+        }
+    }
+
+    private void runBody(VirtualFrame frame) {
         try {
             body.executeVoid(frame);
         } catch (ReturnException e) {
@@ -184,6 +204,11 @@ public final class KpcFunctionBodyNode extends KpcExpressionNode {
     /** Returns the bytes this function takes on the plugin stack, including {@link KpcFunctionRootNode#LINKAGE_BYTES}. */
     int stackFrameSize() {
         return stackFrameSize;
+    }
+
+    /** Returns whether the body counts steps of the budget. */
+    boolean countsSteps() {
+        return countsSteps;
     }
 
     @Override

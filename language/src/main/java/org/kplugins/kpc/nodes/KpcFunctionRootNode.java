@@ -29,6 +29,10 @@ public final class KpcFunctionRootNode extends RootNode implements LineDirective
 
     public static final int FRAME_BASE_SLOT = 0;
     public static final int RETURN_SLOT = 1;
+    /** In a function that counts steps, the int chunk of the budget's steps left ({@link StepBudget}). */
+    public static final int BUDGET_SLOT = 2;
+    /** In a function that counts steps, the budget's steps left beyond the chunk. */
+    public static final int BUDGET_REST_SLOT = 3;
 
     /** Bytes of the return address and saved frame pointer of a native frame. */
     public static final int LINKAGE_BYTES = 16;
@@ -39,6 +43,8 @@ public final class KpcFunctionRootNode extends RootNode implements LineDirective
     private final FunctionVariables variables;
     /** Bytes this function takes on the plugin stack, including {@link #LINKAGE_BYTES}. */
     private final int stackFrameSize;
+    /** Whether a call of this function may count steps of the budget: its body has a loop, goto or call. */
+    private final boolean countsSteps;
     /** The {@link KpcFunctionBodyNode}, or the wrapper that a tool put around it. */
     @Child private KpcExpressionNode body;
     /** The plugin's source files that have {@code #line} directives, by their Truffle source. */
@@ -55,6 +61,7 @@ public final class KpcFunctionRootNode extends RootNode implements LineDirective
         this.body = body;
         this.variables = variables;
         this.stackFrameSize = body.stackFrameSize();
+        this.countsSteps = body.countsSteps();
     }
 
     @Override
@@ -72,6 +79,11 @@ public final class KpcFunctionRootNode extends RootNode implements LineDirective
     /** Returns the bytes this function takes on the plugin stack, including {@link #LINKAGE_BYTES}. */
     public int stackFrameSize() {
         return stackFrameSize;
+    }
+
+    /** Returns whether a call of this function may count steps of the budget. */
+    public boolean countsSteps() {
+        return countsSteps;
     }
 
     /** Returns where the function's variables and the plugin's globals live, for tools. */

@@ -98,7 +98,7 @@ public final class NodeBuilder {
         }
         for (Map.Entry<KpcCallNode, Function> call : pendingCalls) {
             KpcFunctionRootNode callee = roots.get(call.getValue());
-            call.getKey().link(callee.getCallTarget(), callee.stackFrameSize());
+            call.getKey().link(callee.getCallTarget(), callee.stackFrameSize(), callee.countsSteps());
         }
         fillFunctionTable(roots);
         return new PluginProgram(name, layout, exports, List.copyOf(usedData));

@@ -194,15 +194,17 @@ public final class PluginInstance implements TruffleObject {
     }
 
     /**
-     * Charges one step of the budget: a loop iteration or a call.
-     *
-     * @throws PluginFault WATCHDOG at {@code location} when the budget is used up
+     * Returns the steps left in the current host call as the last function that counts steps
+     * left them: a function keeps its count in a frame slot while it runs (see
+     * {@code StepBudget}) and stores it here before each call and on its exit.
      */
-    public static void consumeStep(PluginInstance instance, Node location) {
-        if (--instance.remainingBudget < 0) {
-            CompilerDirectives.transferToInterpreter();
-            throw Faults.budgetUsedUp(location, instance);
-        }
+    public static long budgetOf(PluginInstance instance) {
+        return instance.remainingBudget;
+    }
+
+    /** Stores the steps left in the current host call; see {@link #budgetOf}. */
+    public static void setBudget(PluginInstance instance, long steps) {
+        instance.remainingBudget = steps;
     }
 
     /**

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Map;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Value;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.kplugins.kpc.runtime.KpcTestSupport.Run;
@@ -160,6 +161,30 @@ class FaultTest {
                     """, "f");
             assertFault(e, "WATCHDOG", 3, 5);
             assertTrue(e.getMessage().contains("budget of 1000000 steps used up"), e.getMessage());
+        }
+    }
+
+    /**
+     * A budget above 2^31 steps: a function counts in int chunks of at most 2^31 - 1 steps
+     * (StepBudget), so this loop runs out of its first chunk, takes the rest, and must fault at
+     * the same step as one counter would. Compiled only: the interpreter would take minutes.
+     */
+    @Test
+    void budgetBeyondOneChunkFaultsAtItsLastStep() {
+        long budget = (1L << 31) + 40;
+        try (Run run = KpcTestSupport.open(Tier.COMPILED, Map.of("kpc.Budget", Long.toString(budget)))) {
+            Value p = run.eval("long_budget.kpc", """
+                    unsigned count(unsigned n) {
+                        unsigned k = 0;
+                        for (unsigned i = 0; i < n; i++)
+                            k += 3;
+                        return k;
+                    }
+                    """);
+            // n iterations take n steps: exactly the budget, then one step more.
+            assertEquals((3 * budget) & 0xFFFFFFFFL, p.invokeMember("count", (int) budget).asLong());
+            PolyglotException e = assertThrows(PolyglotException.class, () -> p.invokeMember("count", (int) budget + 1));
+            assertFault(e, "WATCHDOG", 3, 5);
         }
     }
 

@@ -12,6 +12,7 @@ import com.oracle.truffle.api.nodes.ExplodeLoop;
 import com.oracle.truffle.api.nodes.NodeInfo;
 import org.kplugins.kpc.nodes.KpcExpressionNode;
 import org.kplugins.kpc.nodes.KpcFunctionRootNode;
+import org.kplugins.kpc.nodes.StepBudget;
 import org.kplugins.kpc.runtime.Faults;
 import org.kplugins.kpc.runtime.PluginInstance;
 import org.kplugins.kpc.runtime.PluginLayout;
@@ -33,8 +34,12 @@ public final class KpcCallNode extends KpcExpressionNode {
     /** Bytes of the argument area that a variadic callee places above its frame, 0 for other callees. */
     private final int argumentAreaSize;
     private final boolean budgetEnabled;
+    /** Counts this node's steps of the budget, or null when the budget is off. */
+    @Child private StepBudget steps;
     /** Bytes the callee takes on the plugin stack; set by {@link #link}. */
     private int calleeStackFrameSize;
+    /** Whether the callee may count steps, so that the budget count goes to the instance and back around the call. */
+    @CompilationFinal private boolean calleeCountsSteps;
     @Child private DirectCallNode callNode;
     /**
      * Whether a call of this node has overflowed the plugin stack. Until then the overflow branch
@@ -50,11 +55,13 @@ public final class KpcCallNode extends KpcExpressionNode {
         this.argumentIsLong = argumentIsLong;
         this.argumentAreaSize = argumentAreaSize;
         this.budgetEnabled = budgetEnabled;
+        this.steps = budgetEnabled ? new StepBudget() : null;
     }
 
     /** Binds the call to the callee; called once while the plugin is built. */
-    public void link(CallTarget callee, int stackFrameSize) {
+    public void link(CallTarget callee, int stackFrameSize, boolean countsSteps) {
         this.calleeStackFrameSize = stackFrameSize;
+        this.calleeCountsSteps = countsSteps;
         this.callNode = insert(DirectCallNode.create(callee));
     }
 
@@ -71,7 +78,7 @@ public final class KpcCallNode extends KpcExpressionNode {
             }
         }
         if (budgetEnabled) {
-            PluginInstance.consumeStep(instance, this);
+            steps.consume(frame, instance, this);
         }
         int stackPointer = frame.getInt(KpcFunctionRootNode.FRAME_BASE_SLOT);
         if (stackPointer - argumentAreaSize - calleeStackFrameSize < PluginLayout.STACK_BOTTOM) {
@@ -82,6 +89,18 @@ public final class KpcCallNode extends KpcExpressionNode {
             throw Faults.stackOverflow(this, instance);
         }
         frameArguments[arguments.length + 1] = stackPointer;
+        if (!(budgetEnabled && calleeCountsSteps)) {
+            return callCallee(instance, frameArguments);
+        }
+        StepBudget.store(frame, instance);
+        try {
+            return callCallee(instance, frameArguments);
+        } finally {
+            StepBudget.take(frame, instance);
+        }
+    }
+
+    private Object callCallee(PluginInstance instance, Object[] frameArguments) {
         try {
             return callNode.call(frameArguments);
         } catch (StackOverflowError e) {

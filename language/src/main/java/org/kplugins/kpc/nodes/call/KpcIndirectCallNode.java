@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.concurrent.locks.Lock;
 import org.kplugins.kpc.nodes.KpcExpressionNode;
 import org.kplugins.kpc.nodes.KpcFunctionRootNode;
+import org.kplugins.kpc.nodes.StepBudget;
 import org.kplugins.kpc.runtime.Faults;
 import org.kplugins.kpc.runtime.FunctionTable;
 import org.kplugins.kpc.runtime.KpcNull;
@@ -51,6 +52,8 @@ public final class KpcIndirectCallNode extends KpcExpressionNode {
     private final FunctionType type;
     private final int signature;
     private final boolean budgetEnabled;
+    /** Counts this node's steps of the budget, or null when the budget is off. */
+    @Child private StepBudget steps;
 
     @CompilationFinal private CachedTarget cached;
     @Child private DirectCallNode cachedCall;
@@ -70,6 +73,7 @@ public final class KpcIndirectCallNode extends KpcExpressionNode {
         this.type = type;
         this.signature = signature;
         this.budgetEnabled = budgetEnabled;
+        this.steps = budgetEnabled ? new StepBudget() : null;
     }
 
     /** Returns the frame arguments of the call: the plugin instance, the C arguments, and a slot for the stack pointer. */
@@ -151,7 +155,7 @@ public final class KpcIndirectCallNode extends KpcExpressionNode {
             return callHost(instance, entry, frameArguments);
         }
         if (budgetEnabled) {
-            PluginInstance.consumeStep(instance, this);
+            steps.consume(frame, instance, this);
         }
         int stackPointer = frame.getInt(KpcFunctionRootNode.FRAME_BASE_SLOT);
         if (stackPointer - argumentAreaSize - function.stackFrameSize() < PluginLayout.STACK_BOTTOM) {
@@ -159,11 +163,18 @@ public final class KpcIndirectCallNode extends KpcExpressionNode {
             throw Faults.stackOverflow(this, instance);
         }
         frameArguments[frameArguments.length - 1] = stackPointer;
+        if (budgetEnabled) {
+            StepBudget.store(frame, instance);
+        }
         try {
             return cachedTarget ? cachedCall.call(frameArguments) : indirectCall.call(function.callTarget(), frameArguments);
         } catch (StackOverflowError e) {
             CompilerDirectives.transferToInterpreter();
             throw Faults.hostStackOverflow(this, instance);
+        } finally {
+            if (budgetEnabled) {
+                StepBudget.take(frame, instance);
+            }
         }
     }
 

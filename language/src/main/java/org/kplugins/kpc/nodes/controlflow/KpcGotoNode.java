@@ -4,7 +4,7 @@ package org.kplugins.kpc.nodes.controlflow;
 import com.oracle.truffle.api.frame.VirtualFrame;
 import com.oracle.truffle.api.nodes.NodeInfo;
 import org.kplugins.kpc.nodes.KpcStatementNode;
-import org.kplugins.kpc.runtime.PluginInstance;
+import org.kplugins.kpc.nodes.StepBudget;
 
 /**
  * {@code goto label}: costs one step of the execution budget when the budget is enabled, so a
@@ -17,17 +17,20 @@ public final class KpcGotoNode extends KpcStatementNode {
     private final int stateSlot;
     private final int label;
     private final boolean budgetEnabled;
+    /** Counts this node's steps of the budget, or null when the budget is off. */
+    @Child private StepBudget steps;
 
     public KpcGotoNode(int stateSlot, int label, boolean budgetEnabled) {
         this.stateSlot = stateSlot;
         this.label = label;
         this.budgetEnabled = budgetEnabled;
+        this.steps = budgetEnabled ? new StepBudget() : null;
     }
 
     @Override
     public void executeVoid(VirtualFrame frame) {
         if (budgetEnabled) {
-            PluginInstance.consumeStep(instance(frame), this);
+            steps.consume(frame, instance(frame), this);
         }
         frame.setInt(stateSlot, label);
         throw GotoException.INSTANCE;

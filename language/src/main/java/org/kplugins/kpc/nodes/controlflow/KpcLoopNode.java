@@ -10,7 +10,7 @@ import com.oracle.truffle.api.profiles.BranchProfile;
 import com.oracle.truffle.api.profiles.CountingConditionProfile;
 import org.kplugins.kpc.nodes.KpcExpressionNode;
 import org.kplugins.kpc.nodes.KpcStatementNode;
-import org.kplugins.kpc.runtime.PluginInstance;
+import org.kplugins.kpc.nodes.StepBudget;
 
 /**
  * {@code while}, {@code do ... while} and {@code for} (whose init runs before this node). The
@@ -58,6 +58,8 @@ public final class KpcLoopNode extends KpcStatementNode {
         @Child private KpcExpressionNode step;
         private final boolean testFirst;
         private final boolean budgetEnabled;
+        /** Counts this node's steps of the budget, or null when the budget is off. */
+        @Child private StepBudget steps;
         private final BranchProfile breakTaken = BranchProfile.create();
         private final BranchProfile continueTaken = BranchProfile.create();
         /** Counts how often the condition holds, from which Graal estimates the iterations per loop entry. */
@@ -70,6 +72,7 @@ public final class KpcLoopNode extends KpcStatementNode {
             this.step = step;
             this.testFirst = testFirst;
             this.budgetEnabled = budgetEnabled;
+            this.steps = budgetEnabled ? new StepBudget() : null;
         }
 
         @Override
@@ -89,7 +92,7 @@ public final class KpcLoopNode extends KpcStatementNode {
                 step.executeVoid(frame);
             }
             if (budgetEnabled) {
-                PluginInstance.consumeStep(instance(frame), this);
+                steps.consume(frame, instance(frame), this);
             }
             return testFirst || testCondition(frame);
         }
@@ -112,7 +115,7 @@ public final class KpcLoopNode extends KpcStatementNode {
                 step.executeVoid(frame);
             }
             if (budgetEnabled) {
-                PluginInstance.consumeStep(instance(frame), this);
+                steps.consume(frame, instance(frame), this);
             }
             return testFirst || testCondition(frame);
         }
