@@ -289,63 +289,12 @@ final class LoopPointers {
     // ---- The scan of the loop for changed locals and candidate addresses ----
 
     private void scanStatement(Stmt statement) {
-        switch (statement) {
-            case Stmt.Block b -> b.statements().forEach(this::scanStatement);
-            case Stmt.ExprStmt e -> scan(e.expression());
-            case Stmt.Declaration d -> define(d.variable());
-            case Stmt.If i -> {
-                scan(i.condition());
-                scanStatement(i.thenBranch());
-                if (i.elseBranch() != null) {
-                    scanStatement(i.elseBranch());
-                }
-            }
-            case Stmt.While w -> {
-                scan(w.condition());
-                scanStatement(w.body());
-            }
-            case Stmt.DoWhile d -> {
-                scanStatement(d.body());
-                scan(d.condition());
-            }
-            case Stmt.For f -> {
-                if (f.init() != null) {
-                    scanStatement(f.init());
-                }
-                scanOptional(f.condition());
-                scanOptional(f.step());
-                scanStatement(f.body());
-            }
-            case Stmt.Switch s -> {
-                scan(s.selector());
-                scanStatement(s.body());
-            }
-            case Stmt.Return r -> scanOptional(r.value());
-            case Stmt.Break b -> {
-            }
-            case Stmt.Continue c -> {
-            }
-            case Stmt.Goto g -> {
-            }
-            case Stmt.Label l -> {
-            }
-            case Stmt.Empty e -> {
-            }
-        }
+        AstParts.visitParts(statement, this::scanStatement, this::scan, this::define);
     }
 
     private void define(Variable variable) {
         changed.add(variable);
-        List<InitItem> items = variable.initializer();
-        if (items != null) {
-            items.forEach(item -> scan(item.value()));
-        }
-    }
-
-    private void scanOptional(Expr e) {
-        if (e != null) {
-            scan(e);
-        }
+        AstParts.forEachInitializerValue(variable, this::scan);
     }
 
     private void assign(Expr target) {
@@ -358,68 +307,21 @@ final class LoopPointers {
             changed.add(root);
             assigned.add(root);
         }
-        scan(target);
     }
 
     private void scan(Expr e) {
         switch (e) {
-            case Expr.PointerArithmetic p -> {
-                candidates.add(p);
-                scan(p.pointer());
-                scan(p.index());
-            }
-            case Expr.Assign a -> {
-                assign(a.target());
-                scan(a.value());
-            }
-            case Expr.CompoundAssign c -> {
-                assign(c.target());
-                scan(c.value());
-            }
+            case Expr.PointerArithmetic p -> candidates.add(p);
+            case Expr.Assign a -> assign(a.target());
+            case Expr.CompoundAssign c -> assign(c.target());
             case Expr.IncDec i -> assign(i.target());
-            case Expr.Unary u -> scan(u.operand());
-            case Expr.Binary b -> {
-                scan(b.left());
-                scan(b.right());
+            case Expr.CompoundLiteral c -> {
+                define(c.variable());
+                return;
             }
-            case Expr.PointerDifference d -> {
-                scan(d.left());
-                scan(d.right());
-            }
-            case Expr.Conditional c -> {
-                scan(c.condition());
-                scan(c.whenTrue());
-                scan(c.whenFalse());
-            }
-            case Expr.Comma c -> {
-                scan(c.left());
-                scan(c.right());
-            }
-            case Expr.Cast c -> scan(c.operand());
-            case Expr.Decay d -> scan(d.array());
-            case Expr.AddressOf a -> scan(a.operand());
-            case Expr.Dereference d -> scan(d.pointer());
-            case Expr.MemberAccess m -> scan(m.struct());
-            case Expr.Call c -> c.arguments().forEach(this::scan);
-            case Expr.IndirectCall c -> {
-                scan(c.pointer());
-                c.arguments().forEach(this::scan);
-            }
-            case Expr.CompoundLiteral c -> define(c.variable());
-            case Expr.VariableRef v -> {
-            }
-            case Expr.IntConstant c -> {
-            }
-            case Expr.FloatConstant c -> {
-            }
-            case Expr.StringLiteral s -> {
-            }
-            case Expr.FunctionRef f -> {
-            }
-            case Expr.FunctionAddress f -> {
-            }
-            case Expr.VariadicArguments v -> {
+            default -> {
             }
         }
+        AstParts.forEachSubexpression(e, this::scan);
     }
 }

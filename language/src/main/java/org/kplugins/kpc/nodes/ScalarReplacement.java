@@ -137,49 +137,7 @@ final class ScalarReplacement {
     }
 
     private void scanStatement(Stmt statement) {
-        switch (statement) {
-            case Stmt.Block b -> b.statements().forEach(this::scanStatement);
-            case Stmt.ExprStmt e -> scan(e.expression());
-            case Stmt.Declaration d -> scanDeclaration(d.variable());
-            case Stmt.If i -> {
-                scan(i.condition());
-                scanStatement(i.thenBranch());
-                if (i.elseBranch() != null) {
-                    scanStatement(i.elseBranch());
-                }
-            }
-            case Stmt.While w -> {
-                scan(w.condition());
-                scanStatement(w.body());
-            }
-            case Stmt.DoWhile d -> {
-                scanStatement(d.body());
-                scan(d.condition());
-            }
-            case Stmt.For f -> {
-                if (f.init() != null) {
-                    scanStatement(f.init());
-                }
-                scanOptional(f.condition());
-                scanOptional(f.step());
-                scanStatement(f.body());
-            }
-            case Stmt.Switch s -> {
-                scan(s.selector());
-                scanStatement(s.body());
-            }
-            case Stmt.Return r -> scanOptional(r.value());
-            case Stmt.Break b -> {
-            }
-            case Stmt.Continue c -> {
-            }
-            case Stmt.Goto g -> {
-            }
-            case Stmt.Label l -> {
-            }
-            case Stmt.Empty e -> {
-            }
-        }
+        AstParts.visitParts(statement, this::scanStatement, this::scan, this::scanDeclaration);
     }
 
     /**
@@ -199,12 +157,6 @@ final class ScalarReplacement {
         }
     }
 
-    private void scanOptional(Expr e) {
-        if (e != null) {
-            scan(e);
-        }
-    }
-
     /** Removes from the candidates every variable that {@code e} uses other than through a scalar member. */
     private void scan(Expr e) {
         switch (e) {
@@ -216,58 +168,8 @@ final class ScalarReplacement {
                 }
                 scan(a.operand());
             }
-            case Expr.IntConstant c -> {
-            }
-            case Expr.FloatConstant c -> {
-            }
-            case Expr.StringLiteral s -> {
-            }
-            case Expr.Unary u -> scan(u.operand());
-            case Expr.Binary b -> {
-                scan(b.left());
-                scan(b.right());
-            }
-            case Expr.PointerArithmetic p -> {
-                scan(p.pointer());
-                scan(p.index());
-            }
-            case Expr.PointerDifference d -> {
-                scan(d.left());
-                scan(d.right());
-            }
-            case Expr.Assign a -> {
-                scan(a.target());
-                scan(a.value());
-            }
-            case Expr.CompoundAssign c -> {
-                scan(c.target());
-                scan(c.value());
-            }
-            case Expr.IncDec i -> scan(i.target());
-            case Expr.Conditional c -> {
-                scan(c.condition());
-                scan(c.whenTrue());
-                scan(c.whenFalse());
-            }
-            case Expr.Comma c -> {
-                scan(c.left());
-                scan(c.right());
-            }
-            case Expr.Cast c -> scan(c.operand());
-            case Expr.Decay d -> scan(d.array());
-            case Expr.Dereference d -> scan(d.pointer());
-            case Expr.Call c -> c.arguments().forEach(this::scan);
-            case Expr.IndirectCall c -> {
-                scan(c.pointer());
-                c.arguments().forEach(this::scan);
-            }
-            case Expr.FunctionRef f -> {
-            }
-            case Expr.FunctionAddress f -> {
-            }
-            case Expr.VariadicArguments v -> {
-            }
             case Expr.CompoundLiteral c -> scanDeclaration(c.variable());
+            default -> AstParts.forEachSubexpression(e, this::scan);
         }
     }
 

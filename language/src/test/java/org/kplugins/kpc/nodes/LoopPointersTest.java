@@ -10,14 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.kplugins.kpc.ast.Function;
 import org.kplugins.kpc.ast.Stmt;
-import org.kplugins.kpc.ast.TranslationUnit;
 import org.kplugins.kpc.ast.Variable;
-import org.kplugins.kpc.diagnostics.DiagnosticSink;
-import org.kplugins.kpc.diagnostics.SourceFile;
-import org.kplugins.kpc.lexer.Token;
-import org.kplugins.kpc.parser.Parser;
-import org.kplugins.kpc.preprocess.IncludeResolver;
-import org.kplugins.kpc.preprocess.Preprocessor;
 
 /**
  * Which addresses of a for loop {@link LoopPointers} keeps in frame slots, and by how much each
@@ -86,7 +79,7 @@ class LoopPointersTest {
 
     /** Returns the plan of the only for loop of {@code f}. */
     private static LoopPointers.Plan planOf(String source) {
-        Function f = parse(source).stream().filter(function -> function.name().equals("f")).findFirst().orElseThrow();
+        Function f = TestSources.parse(source).stream().filter(function -> function.name().equals("f")).findFirst().orElseThrow();
         FrameLayout frame = new FrameLayout(ValueKind.of(f.type().returnType()), ScalarReplacement.replaceableLocals(f));
         for (Variable parameter : f.parameters()) {
             frame.declareParameter(parameter);
@@ -102,14 +95,5 @@ class LoopPointersTest {
         }
         assertEquals(1, loops.size(), "for loops in f");
         return LoopPointers.plan(loops.get(0), frame);
-    }
-
-    private static List<Function> parse(String source) {
-        DiagnosticSink sink = new DiagnosticSink();
-        SourceFile file = new SourceFile("test.kpc", source, null);
-        List<Token> tokens = new Preprocessor(sink, IncludeResolver.NONE).preprocess(file);
-        TranslationUnit unit = new Parser(tokens, file, sink).parseTranslationUnit();
-        assertEquals(List.of(), sink.diagnostics(), "diagnostics of the test source");
-        return unit.functions();
     }
 }

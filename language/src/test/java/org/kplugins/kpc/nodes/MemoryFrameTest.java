@@ -8,14 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.kplugins.kpc.ast.Function;
-import org.kplugins.kpc.ast.TranslationUnit;
 import org.kplugins.kpc.ast.Variable;
-import org.kplugins.kpc.diagnostics.DiagnosticSink;
-import org.kplugins.kpc.diagnostics.SourceFile;
-import org.kplugins.kpc.lexer.Token;
-import org.kplugins.kpc.parser.Parser;
-import org.kplugins.kpc.preprocess.IncludeResolver;
-import org.kplugins.kpc.preprocess.Preprocessor;
 
 /** {@link MemoryFrame} places every object where {@link FrameLayout} places it for the Truffle tier. */
 class MemoryFrameTest {
@@ -39,7 +32,7 @@ class MemoryFrameTest {
 
     @Test
     void offsetsAndSizeMatchFrameLayout() {
-        for (Function function : parse(SOURCE)) {
+        for (Function function : TestSources.parse(SOURCE)) {
             if (!function.isDefined()) {
                 continue;
             }
@@ -65,18 +58,9 @@ class MemoryFrameTest {
 
     @Test
     void offsetOfRejectsScalars() {
-        Function scalars = parse(SOURCE).stream().filter(f -> f.name().equals("scalars")).findFirst().orElseThrow();
+        Function scalars = TestSources.parse(SOURCE).stream().filter(f -> f.name().equals("scalars")).findFirst().orElseThrow();
         Variable a = scalars.parameters().get(0);
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> MemoryFrame.of(scalars).offsetOf(a));
         assertEquals("'a' is not in the memory frame: it is stored as SCALAR", error.getMessage());
-    }
-
-    private static List<Function> parse(String source) {
-        DiagnosticSink sink = new DiagnosticSink();
-        SourceFile file = new SourceFile("test.kpc", source, null);
-        List<Token> tokens = new Preprocessor(sink, IncludeResolver.NONE).preprocess(file);
-        TranslationUnit unit = new Parser(tokens, file, sink).parseTranslationUnit();
-        assertEquals(List.of(), sink.diagnostics(), "diagnostics of the test source");
-        return unit.functions();
     }
 }

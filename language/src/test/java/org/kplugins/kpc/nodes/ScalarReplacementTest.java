@@ -10,14 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.kplugins.kpc.ast.Function;
-import org.kplugins.kpc.ast.TranslationUnit;
 import org.kplugins.kpc.ast.Variable;
-import org.kplugins.kpc.diagnostics.DiagnosticSink;
-import org.kplugins.kpc.diagnostics.SourceFile;
-import org.kplugins.kpc.lexer.Token;
-import org.kplugins.kpc.parser.Parser;
-import org.kplugins.kpc.preprocess.IncludeResolver;
-import org.kplugins.kpc.preprocess.Preprocessor;
 import org.kplugins.kpc.types.StructType;
 
 /** Which struct locals {@link ScalarReplacement} moves to frame slots, and which stay in plugin memory. */
@@ -68,7 +61,7 @@ class ScalarReplacementTest {
 
     @Test
     void scalarMembersOfNestedStructsHaveOuterOffsets() {
-        Function f = parse(TYPES + "void f(void) { struct line l; }").stream()
+        Function f = TestSources.parse(TYPES + "void f(void) { struct line l; }").stream()
                         .filter(function -> function.name().equals("f")).findFirst().orElseThrow();
         StructType line = (StructType) f.locals().get(0).type();
         List<String> members = ScalarReplacement.scalarMembers(line).stream()
@@ -77,7 +70,7 @@ class ScalarReplacementTest {
     }
 
     private static Set<String> replacedLocals(String source, String functionName) {
-        for (Function function : parse(source)) {
+        for (Function function : TestSources.parse(source)) {
             if (function.name().equals(functionName)) {
                 Set<String> names = new TreeSet<>();
                 for (Variable local : ScalarReplacement.replaceableLocals(function)) {
@@ -87,14 +80,5 @@ class ScalarReplacementTest {
             }
         }
         throw new AssertionError("no function named " + functionName);
-    }
-
-    private static List<Function> parse(String source) {
-        DiagnosticSink sink = new DiagnosticSink();
-        SourceFile file = new SourceFile("test.kpc", source, null);
-        List<Token> tokens = new Preprocessor(sink, IncludeResolver.NONE).preprocess(file);
-        TranslationUnit unit = new Parser(tokens, file, sink).parseTranslationUnit();
-        assertEquals(List.of(), sink.diagnostics(), "diagnostics of the test source");
-        return unit.functions();
     }
 }
