@@ -319,8 +319,8 @@ public final class KpcMain extends AbstractLanguageLauncher {
                         + " is not cut off. Default: " + ServerOptions.DEFAULT_CLIENT_TIMEOUT.toSeconds() + ".");
         launcherOption("--shutdown-grace-s N", "Time a stop waits for requests in flight, in seconds. Default: "
                         + ServerOptions.DEFAULT_SHUTDOWN_GRACE.toSeconds() + ".");
-        launcherOption("--budget=N", "For kpc serve, the steps each transcode call may take. Default: " + ServerOptions.DEFAULT_BUDGET
-                        + ".");
+        launcherOption("--budget=N", "For kpc serve, the steps each transcode call may take, in place of the common"
+                        + " option's default below. Default: " + ServerOptions.DEFAULT_BUDGET + ".");
     }
 
     private void printCommonOptions() {
@@ -332,8 +332,8 @@ public final class KpcMain extends AbstractLanguageLauncher {
                         + " (kpc.Tier=emulated). auto: functions start in the jit tier; when an exported function has run"
                         + " --auto-threshold steps, the next call from the host compiles the plugin to machine code, native where"
                         + " available and emulated otherwise, and later calls from the host run it (kpc.Tier=auto). Native comes"
-                        + " first because it runs on the processor itself: its grayscale transcode is about twice as fast as the"
-                        + " jit tier's (BENCHMARKS.md), while the emulated CPU emulates each instruction. A plugin the x86 tier"
+                        + " first because it runs on the processor itself: its grayscale transcode is about 1.2 times as fast as"
+                        + " the jit tier's (BENCHMARKS.md), while the emulated CPU emulates each instruction. A plugin the x86 tier"
                         + " cannot compile stays in the jit tier. --log.kpc.tier.level=FINE logs the switch. The Truffle tools"
                         + " (--inspect, --dap, --cpusampler) need interp or jit. --tier, --emulated-code and --auto-threshold"
                         + " set the language options kpc.Tier, kpc.EmulatedCode and kpc.AutoThreshold: give each setting in"
@@ -346,7 +346,7 @@ public final class KpcMain extends AbstractLanguageLauncher {
                         + " call it runs; a call that is running finishes in the jit tier (kpc.AutoThreshold). Default: "
                         + KpcLanguage.DEFAULT_AUTO_THRESHOLD + ".");
         launcherOption("--budget=N", "Execution budget per call in steps, where each loop iteration, goto and call is a step (sets kpc.Budget)."
-                        + " A call that uses it up faults. Default: " + Arguments.DEFAULT_BUDGET + " steps. "
+                        + " A call that uses it up faults. Default: " + Arguments.DEFAULT_BUDGET + " steps (kpc serve: see above). "
                         + Arguments.DEFAULT_BUDGET_REASON + " --kpc.Budget=0 removes the limit.");
         launcherOption("--stats", "Print to stderr the context setup time, the compile time (source to linked plugin, which includes"
                         + " linking) and the time of each call, in milliseconds, then the tier that ran; with --tier=auto, also"

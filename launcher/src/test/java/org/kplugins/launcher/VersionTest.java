@@ -36,6 +36,6 @@ class VersionTest {
             assertTrue(run.out().contains(option), () -> "help lacks " + option + ":\n" + run.out());
         }
         // launcherOption wraps lines at the terminal width, so compare with whitespace collapsed.
-        assertTrue(run.out().replaceAll("\\s+", " ").contains("Default: " + Arguments.DEFAULT_BUDGET + " steps."), run::toString);
+        assertTrue(run.out().replaceAll("\\s+", " ").contains("Default: " + Arguments.DEFAULT_BUDGET + " steps (kpc serve: see above)."), run::toString);
     }
 }

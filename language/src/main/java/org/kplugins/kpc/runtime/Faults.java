@@ -59,7 +59,7 @@ public final class Faults {
             // Machine code stops a timed-out call through its step counter, so its fault arrives here.
             return callTimedOut(location, instance);
         }
-        return raise(FaultKind.WATCHDOG, "budget of " + instance.budget() + " steps used up", location, instance);
+        return raise(FaultKind.WATCHDOG, "budget of " + instance.budget() + " steps (kpc.Budget) used up", location, instance);
     }
 
     /** Builds the fault of a call from the host that ran past kpc.CallTimeout, at the step where it stopped. */

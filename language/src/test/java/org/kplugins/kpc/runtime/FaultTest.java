@@ -160,7 +160,7 @@ class FaultTest {
                     }
                     """, "f");
             assertFault(e, "WATCHDOG", 3, 5);
-            assertTrue(e.getMessage().contains("budget of 1000000 steps used up"), e.getMessage());
+            assertTrue(e.getMessage().contains("budget of 1000000 steps (kpc.Budget) used up"), e.getMessage());
         }
     }
 
