@@ -14,7 +14,8 @@ import org.kplugins.monitor.memory.PageFlags;
 
 /**
  * The host values mapped into a plugin's host region for one call. Each mapping starts on a page
- * of its own, so page protection applies to it alone. {@link #copyBack} writes the writable
+ * of its own, so page protection applies to it alone, and an unmapped guard page follows it, so an
+ * access past its last page faults instead of reaching the next mapping. {@link #copyBack} writes the writable
  * mappings back to their host objects, and {@link #release} unmaps them all.
  */
 final class HostMappings {
@@ -60,7 +61,7 @@ final class HostMappings {
         int address = regionTop;
         long end = reserve(length);
         memory.mapWithData(address, (int) (end - address), pageFlags(writable), bytes, offset, length);
-        regionTop = (int) end;
+        skipGuardPage(end);
         return address;
     }
 
@@ -69,8 +70,13 @@ final class HostMappings {
         int address = regionTop;
         long end = reserve(buffer.limit());
         memory.mapWithData(address, (int) (end - address), pageFlags(writable), buffer);
-        regionTop = (int) end;
+        skipGuardPage(end);
         return address;
+    }
+
+    /** Moves the top of the host region one unmapped page past {@code end}, the end of the last mapping. */
+    private void skipGuardPage(long end) {
+        regionTop = (int) Math.min(end + AddressSpace.PAGE_SIZE, memory.segmentLimit());
     }
 
     /**

@@ -164,6 +164,25 @@ class FaultTest {
         }
     }
 
+    /** Each mapped argument is followed by an unmapped page, so reading one past its pages does not reach the next. */
+    @ParameterizedTest
+    @EnumSource(Tier.class)
+    void readPastMappedArgumentFaults(Tier tier) {
+        try (Run run = KpcTestSupport.open(tier)) {
+            Value p = run.eval("peek.kpc", """
+                    int peek(const unsigned char *in, unsigned char *out, unsigned n) {
+                        out[0] = 7;
+                        return in[n];
+                    }
+                    """);
+            byte[] in = new byte[4096];
+            in[4095] = 5;
+            assertEquals(5, p.invokeMember("peek", in, new byte[4096], 4095).asInt());
+            PolyglotException e = assertThrows(PolyglotException.class, () -> p.invokeMember("peek", in, new byte[4096], 4096));
+            assertFault(e, "PAGE_NOT_PRESENT", 3, 12);
+        }
+    }
+
     /**
      * A budget above 2^31 steps: a function counts in int chunks of at most 2^31 - 1 steps
      * (StepBudget), so this loop runs out of its first chunk, takes the rest, and must fault at
