@@ -115,7 +115,7 @@ final class ImageCommand {
     /**
      * Rejects an image whose input and output buffers cannot both fit in the plugin's host
      * mapping region: the memory from the end of the heap up to kpc.MemoryLimit, where each
-     * buffer starts on a page of its own. The check counts the static data as empty, so it misses
+     * buffer starts on a page of its own and an unmapped guard page separates the two. The check counts the static data as empty, so it misses
      * a plugin whose globals take the last pages; {@link #callFunction} reports that case.
      */
     private void checkBuffersFit(PluginSession session, RgbImage input) {
@@ -124,7 +124,7 @@ final class ImageCommand {
         long heapSize = session.languageOption("kpc.HeapSize", polyglotOptions);
 
         long bufferSize = input.pixels().length;
-        long buffersSize = 2 * alignToPage(bufferSize);
+        long buffersSize = 2 * alignToPage(bufferSize) + PAGE_SIZE;
         long largestRegion = memoryLimit - PAGES_BELOW_STACK - stackSize - heapSize;
         if (buffersSize <= largestRegion) {
             return;

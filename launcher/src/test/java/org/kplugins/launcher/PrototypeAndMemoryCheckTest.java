@@ -23,10 +23,11 @@ class PrototypeAndMemoryCheckTest {
     private static final String ASTRONAUT = example("images/astronaut.png");
 
     /**
-     * Two buffers of 786432 bytes, and 16384 bytes below the host mapping region when the plugin
-     * has no static data: the two pages below the stack, a one-page stack and a one-page heap.
+     * Two buffers of 786432 bytes with a guard page between them, and 16384 bytes below the host
+     * mapping region when the plugin has no static data: the two pages below the stack, a one-page
+     * stack and a one-page heap.
      */
-    private static final long LIMIT_FOR_ASTRONAUT = 2 * 786432 + 16384;
+    private static final long LIMIT_FOR_ASTRONAUT = 2 * 786432 + 4096 + 16384;
 
     @TempDir
     Path folder;
@@ -64,8 +65,8 @@ class PrototypeAndMemoryCheckTest {
 
         assertEquals(1, run.status(), run::toString);
         assertEquals("kpc: image of 512x512 pixels (786432 bytes) does not fit the plugin's memory: its input and output"
-                        + " buffers need 1572864 bytes, but the host mapping region has at most 1568768 bytes under"
-                        + " kpc.MemoryLimit 1585152; raise --kpc.MemoryLimit to at least 1589248 (at most 2147479552)"
+                        + " buffers need 1576960 bytes, but the host mapping region has at most 1572864 bytes under"
+                        + " kpc.MemoryLimit 1589248; raise --kpc.MemoryLimit to at least 1593344 (at most 2147479552)"
                         + System.lineSeparator(), run.err());
         assertFalse(Files.exists(output), "output written for a rejected image");
     }
@@ -89,7 +90,7 @@ class PrototypeAndMemoryCheckTest {
 
         assertEquals(1, run.status(), run::toString);
         assertEquals("kpc: image of 512x512 pixels (786432 bytes) does not fit the host mapping region of plugin '" + plugin
-                        + "' under kpc.MemoryLimit 1589248; raise --kpc.MemoryLimit (at most 2147479552)"
+                        + "' under kpc.MemoryLimit 1593344; raise --kpc.MemoryLimit (at most 2147479552)"
                         + System.lineSeparator(), run.err());
         assertFalse(Files.exists(output), "output written for a rejected image");
     }

@@ -137,10 +137,13 @@ public record ServerOptions(Path root, Path pluginsDirectory, String bindAddress
         return Duration.ofMillis(pluginLimits.callTimeoutMillis());
     }
 
-    /** Returns the bytes of plugin memory that the input and output buffers of the largest accepted image take. */
+    /**
+     * Returns the bytes of plugin memory that the input and output buffers of the largest accepted
+     * image take, with the unmapped guard page between them.
+     */
     long bufferBytes() {
         long buffer = maxPixels * 3;
-        return 2 * ((buffer + PAGE_SIZE - 1) & -PAGE_SIZE);
+        return 2 * ((buffer + PAGE_SIZE - 1) & -PAGE_SIZE) + PAGE_SIZE;
     }
 
     /** Options with their defaults; each setter replaces one. */
