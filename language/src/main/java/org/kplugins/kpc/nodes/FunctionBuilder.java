@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.kplugins.kpc.ast.Expr;
 import org.kplugins.kpc.ast.Function;
 import org.kplugins.kpc.ast.InitItem;
@@ -121,12 +122,10 @@ final class FunctionBuilder {
                         program.section(definition), returnKind, bodyNode, variables, program.lineDirectiveFiles());
     }
 
-    /** Whether {@code body} has a node that counts a step: a loop, a goto or a call of plugin code. */
+    /** Returns whether {@code body} has a node that counts a step: a loop, a goto or a call of plugin code. */
     private static boolean countsSteps(Node body) {
-        return !NodeUtil.findAllNodeInstances(body, KpcLoopNode.class).isEmpty()
-                        || !NodeUtil.findAllNodeInstances(body, KpcGotoNode.class).isEmpty()
-                        || !NodeUtil.findAllNodeInstances(body, KpcCallNode.class).isEmpty()
-                        || !NodeUtil.findAllNodeInstances(body, KpcIndirectCallNode.class).isEmpty();
+        return Stream.of(KpcLoopNode.class, KpcGotoNode.class, KpcCallNode.class, KpcIndirectCallNode.class)
+                        .anyMatch(kind -> NodeUtil.findFirstNodeInstance(body, kind) != null);
     }
 
     /** Returns where each parameter lives; a parameter's name is in scope in the whole function. */
@@ -325,7 +324,7 @@ final class FunctionBuilder {
         }
     }
 
-    /** Whether the init or body of {@code f} has a label. */
+    /** Returns whether the init or body of {@code f} has a label. */
     private static boolean hasLabels(Stmt.For f) {
         List<String> labels = new ArrayList<>();
         collectLabels(f.body(), labels);

@@ -33,7 +33,6 @@ public final class KpcCallNode extends KpcExpressionNode {
     @CompilationFinal(dimensions = 1) private final boolean[] argumentIsLong;
     /** Bytes of the argument area that a variadic callee places above its frame, 0 for other callees. */
     private final int argumentAreaSize;
-    private final boolean budgetEnabled;
     /** Counts this node's steps of the budget, or null when the budget is off. */
     @Child private StepBudget steps;
     /** Bytes the callee takes on the plugin stack; set by {@link #link}. */
@@ -54,7 +53,6 @@ public final class KpcCallNode extends KpcExpressionNode {
         this.arguments = arguments;
         this.argumentIsLong = argumentIsLong;
         this.argumentAreaSize = argumentAreaSize;
-        this.budgetEnabled = budgetEnabled;
         this.steps = budgetEnabled ? new StepBudget() : null;
     }
 
@@ -77,7 +75,7 @@ public final class KpcCallNode extends KpcExpressionNode {
                 frameArguments[i + 1] = arguments[i].executeInt(frame);
             }
         }
-        if (budgetEnabled) {
+        if (steps != null) {
             steps.consume(frame, instance, this);
         }
         int stackPointer = frame.getInt(KpcFunctionRootNode.FRAME_BASE_SLOT);
@@ -89,7 +87,7 @@ public final class KpcCallNode extends KpcExpressionNode {
             throw Faults.stackOverflow(this, instance);
         }
         frameArguments[arguments.length + 1] = stackPointer;
-        if (!(budgetEnabled && calleeCountsSteps)) {
+        if (steps == null || !calleeCountsSteps) {
             return callCallee(instance, frameArguments);
         }
         StepBudget.store(frame, instance);

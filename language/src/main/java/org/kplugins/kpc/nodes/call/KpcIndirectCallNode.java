@@ -51,7 +51,6 @@ public final class KpcIndirectCallNode extends KpcExpressionNode {
     /** The call's function type and its number, which a target's {@link FunctionTable.Entry#signature()} must equal. */
     private final FunctionType type;
     private final int signature;
-    private final boolean budgetEnabled;
     /** Counts this node's steps of the budget, or null when the budget is off. */
     @Child private StepBudget steps;
 
@@ -72,7 +71,6 @@ public final class KpcIndirectCallNode extends KpcExpressionNode {
         this.table = table;
         this.type = type;
         this.signature = signature;
-        this.budgetEnabled = budgetEnabled;
         this.steps = budgetEnabled ? new StepBudget() : null;
     }
 
@@ -154,7 +152,7 @@ public final class KpcIndirectCallNode extends KpcExpressionNode {
         if (!(entry instanceof FunctionTable.PluginEntry function)) {
             return callHost(instance, entry, frameArguments);
         }
-        if (budgetEnabled) {
+        if (steps != null) {
             steps.consume(frame, instance, this);
         }
         int stackPointer = frame.getInt(KpcFunctionRootNode.FRAME_BASE_SLOT);
@@ -163,7 +161,7 @@ public final class KpcIndirectCallNode extends KpcExpressionNode {
             throw Faults.stackOverflow(this, instance);
         }
         frameArguments[frameArguments.length - 1] = stackPointer;
-        if (budgetEnabled) {
+        if (steps != null) {
             StepBudget.store(frame, instance);
         }
         try {
@@ -172,7 +170,7 @@ public final class KpcIndirectCallNode extends KpcExpressionNode {
             CompilerDirectives.transferToInterpreter();
             throw Faults.hostStackOverflow(this, instance);
         } finally {
-            if (budgetEnabled) {
+            if (steps != null) {
                 StepBudget.take(frame, instance);
             }
         }

@@ -16,20 +16,18 @@ public final class KpcGotoNode extends KpcStatementNode {
 
     private final int stateSlot;
     private final int label;
-    private final boolean budgetEnabled;
     /** Counts this node's steps of the budget, or null when the budget is off. */
     @Child private StepBudget steps;
 
     public KpcGotoNode(int stateSlot, int label, boolean budgetEnabled) {
         this.stateSlot = stateSlot;
         this.label = label;
-        this.budgetEnabled = budgetEnabled;
         this.steps = budgetEnabled ? new StepBudget() : null;
     }
 
     @Override
     public void executeVoid(VirtualFrame frame) {
-        if (budgetEnabled) {
+        if (steps != null) {
             steps.consume(frame, instance(frame), this);
         }
         frame.setInt(stateSlot, label);

@@ -57,7 +57,6 @@ public final class KpcLoopNode extends KpcStatementNode {
         @Child private KpcStatementNode body;
         @Child private KpcExpressionNode step;
         private final boolean testFirst;
-        private final boolean budgetEnabled;
         /** Counts this node's steps of the budget, or null when the budget is off. */
         @Child private StepBudget steps;
         private final BranchProfile breakTaken = BranchProfile.create();
@@ -71,7 +70,6 @@ public final class KpcLoopNode extends KpcStatementNode {
             this.body = body;
             this.step = step;
             this.testFirst = testFirst;
-            this.budgetEnabled = budgetEnabled;
             this.steps = budgetEnabled ? new StepBudget() : null;
         }
 
@@ -91,7 +89,7 @@ public final class KpcLoopNode extends KpcStatementNode {
             if (step != null) {
                 step.executeVoid(frame);
             }
-            if (budgetEnabled) {
+            if (steps != null) {
                 steps.consume(frame, instance(frame), this);
             }
             return testFirst || testCondition(frame);
@@ -114,7 +112,7 @@ public final class KpcLoopNode extends KpcStatementNode {
             if (step != null) {
                 step.executeVoid(frame);
             }
-            if (budgetEnabled) {
+            if (steps != null) {
                 steps.consume(frame, instance(frame), this);
             }
             return testFirst || testCondition(frame);
