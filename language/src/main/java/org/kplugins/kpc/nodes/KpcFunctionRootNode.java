@@ -43,7 +43,7 @@ public final class KpcFunctionRootNode extends RootNode implements LineDirective
     private final FunctionVariables variables;
     /** Bytes this function takes on the plugin stack, including {@link #LINKAGE_BYTES}. */
     private final int stackFrameSize;
-    /** Whether a call of this function may count steps of the budget: its body has a loop, goto or call. */
+    /** True when a call of this function may count steps of the budget: its body has a loop, goto or call. */
     private final boolean countsSteps;
     /** The {@link KpcFunctionBodyNode}, or the wrapper that a tool put around it. */
     @Child private KpcExpressionNode body;

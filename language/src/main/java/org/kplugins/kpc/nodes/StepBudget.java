@@ -17,7 +17,7 @@ import org.kplugins.kpc.runtime.PluginInstance;
  * <p>In the frame, the steps left are an int chunk of at most 2^31 - 1 steps in
  * {@link KpcFunctionRootNode#BUDGET_SLOT}, which each step decrements, and the rest in
  * {@link KpcFunctionRootNode#BUDGET_REST_SLOT}. A chunk that runs out takes the next one from the
- * rest; the fault comes when both are used up, at the same step as with one counter.
+ * rest. The fault comes when both are used up, at the same step as with one counter.
  *
  * <p>Graal keeps a frame slot in a register, where a field of the instance is loaded and stored
  * again in each loop iteration. And its speculative guard movement moves only int compares out of
@@ -26,7 +26,7 @@ import org.kplugins.kpc.runtime.PluginInstance;
  */
 public final class StepBudget extends Node {
 
-    /** Set once a step here found the chunk used up; compiled code then takes the next chunk or faults without deoptimizing. */
+    /** Set once a step here found the chunk used up. Compiled code then takes the next chunk or faults without deoptimizing. */
     @CompilationFinal private boolean chunkUsedUpBefore;
 
     /** Moves the steps left from the instance into the frame: on entry, and after a call that may count steps. */

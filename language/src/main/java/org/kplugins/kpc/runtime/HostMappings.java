@@ -14,7 +14,7 @@ import org.kplugins.monitor.memory.PageFlags;
 
 /**
  * The host values mapped into a plugin's host region for one call. Each mapping starts on a page
- * of its own, so page protection applies to it alone, and an unmapped guard page follows it, so an
+ * of its own, so page protection applies to it alone. An unmapped guard page follows it, so an
  * access past its last page faults instead of reaching the next mapping. {@link #copyBack} writes the writable
  * mappings back to their host objects, and {@link #release} unmaps them all.
  */

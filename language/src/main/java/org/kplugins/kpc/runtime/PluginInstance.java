@@ -194,15 +194,15 @@ public final class PluginInstance implements TruffleObject {
     }
 
     /**
-     * Returns the steps left in the current host call as the last function that counts steps
-     * left them: a function keeps its count in a frame slot while it runs (see
-     * {@code StepBudget}) and stores it here before each call and on its exit.
+     * Returns the steps left in the current host call, as the last function that counts steps
+     * stored them. Such a function keeps its count in a frame slot while it runs
+     * ({@code StepBudget}) and stores it here before each call and on its exit.
      */
     public static long budgetOf(PluginInstance instance) {
         return instance.remainingBudget;
     }
 
-    /** Stores the steps left in the current host call; see {@link #budgetOf}. */
+    /** Stores the steps left in the current host call, which {@link #budgetOf} returns. */
     public static void setBudget(PluginInstance instance, long steps) {
         instance.remainingBudget = steps;
     }

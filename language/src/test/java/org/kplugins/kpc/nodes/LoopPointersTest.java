@@ -27,7 +27,7 @@ class LoopPointersTest {
             static int pick(int *p) { return *p; }
             """;
 
-    /** Each case is the body of {@code f}, which has one for loop; the result lists each address as increment x uses. */
+    /** Each case is the body of {@code f}, which has one for loop. The result lists each address as increment x uses. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             for (unsigned x = 0; x < w; x++) { unsigned i = y * w + x; d[i].r = s[i].g; d[i].b = 1; }     | 3x2 3x1

@@ -164,7 +164,7 @@ class FaultTest {
         }
     }
 
-    /** Each mapped argument is followed by an unmapped page, so reading one past its pages does not reach the next. */
+    /** Checks that a read past a mapped argument's pages faults, because an unmapped page follows each argument. */
     @ParameterizedTest
     @EnumSource(Tier.class)
     void readPastMappedArgumentFaults(Tier tier) {
@@ -184,12 +184,12 @@ class FaultTest {
     }
 
     /**
-     * A budget above 2^31 steps: a function counts in int chunks of at most 2^31 - 1 steps
-     * (StepBudget), so this loop runs out of its first chunk, takes the rest, and must fault at
-     * the same step as one counter would. Compiled only: the interpreter would take minutes.
+     * Checks a budget above 2^31 steps. A function counts in int chunks of at most 2^31 - 1 steps
+     * (StepBudget), so this loop runs out of its first chunk and takes the rest. It must fault at
+     * the same step as one counter would. Compiled only, because the interpreter would take minutes.
      */
     @Test
-    void budgetBeyondOneChunkFaultsAtItsLastStep() {
+    void budgetAcrossChunksFaultsExactly() {
         long budget = (1L << 31) + 40;
         try (Run run = KpcTestSupport.open(Tier.COMPILED, Map.of("kpc.Budget", Long.toString(budget)))) {
             Value p = run.eval("long_budget.kpc", """

@@ -83,7 +83,7 @@ public abstract class KpcMemoryAccessNode extends KpcExpressionNode {
         return array;
     }
 
-    /** Splits {@code address} into a base and a small constant displacement, or returns it whole with displacement 0. */
+    /** Returns the base of {@code address}: {@code base} of {@code base + k} for a small constant k, else the whole address. */
     protected static KpcExpressionNode baseOf(KpcExpressionNode address) {
         return displacementOf(address) == 0 ? address : ((KpcAddNode) address).left();
     }
