@@ -2,6 +2,7 @@
 package org.kplugins.monitor.memory;
 
 import java.lang.reflect.Field;
+import java.nio.ByteOrder;
 import sun.misc.Unsafe;
 
 /**
@@ -13,13 +14,23 @@ import sun.misc.Unsafe;
  * <p>Compiled code folds the constant into the address of the machine instruction, which an
  * {@code int} array index cannot allow: {@code memory[base + 1]} must wrap at 2^32 before it
  * widens to 64 bits, so Graal computes {@code base + 1} in an instruction of its own.
+ *
+ * <p>Values of 2, 4 and 8 bytes are little-endian, as plugin memory is in every tier. On a
+ * big-endian host their bytes are swapped after the load and before the store.
  */
 public final class RawBytes {
 
     private static final Unsafe UNSAFE = unsafe();
     /** True when the accesses work on this JVM, false when sun.misc.Unsafe denies memory access. */
     public static final boolean AVAILABLE = UNSAFE != null;
+    /**
+     * True when the 2-, 4- and 8-byte accesses work: they are unaligned whenever plugin data is,
+     * which x86-64 and AArch64 allow for every load and store.
+     */
+    public static final boolean WIDE_AVAILABLE = AVAILABLE && allowsUnalignedAccess(System.getProperty("os.arch"));
     private static final long BASE = AVAILABLE ? UNSAFE.arrayBaseOffset(byte[].class) : 0;
+    /** Whether the host's byte order is plugin memory's, so wide values need no byte swap. */
+    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
     private RawBytes() {
     }
@@ -45,6 +56,43 @@ public final class RawBytes {
     /** Writes the byte at {@code base + displacement}, which {@link #covers} has checked. */
     public static void putByte(byte[] array, int base, int displacement, byte value) {
         UNSAFE.putByte(array, BASE + Integer.toUnsignedLong(base) + displacement, value);
+    }
+
+    /** Reads the little-endian short at {@code base + displacement}, which {@link #covers} has checked. */
+    public static short getShort(byte[] array, int base, int displacement) {
+        short value = UNSAFE.getShort(array, BASE + Integer.toUnsignedLong(base) + displacement);
+        return LITTLE_ENDIAN ? value : Short.reverseBytes(value);
+    }
+
+    /** Writes a little-endian short at {@code base + displacement}, which {@link #covers} has checked. */
+    public static void putShort(byte[] array, int base, int displacement, short value) {
+        UNSAFE.putShort(array, BASE + Integer.toUnsignedLong(base) + displacement, LITTLE_ENDIAN ? value : Short.reverseBytes(value));
+    }
+
+    /** Reads the little-endian int at {@code base + displacement}, which {@link #covers} has checked. */
+    public static int getInt(byte[] array, int base, int displacement) {
+        int value = UNSAFE.getInt(array, BASE + Integer.toUnsignedLong(base) + displacement);
+        return LITTLE_ENDIAN ? value : Integer.reverseBytes(value);
+    }
+
+    /** Writes a little-endian int at {@code base + displacement}, which {@link #covers} has checked. */
+    public static void putInt(byte[] array, int base, int displacement, int value) {
+        UNSAFE.putInt(array, BASE + Integer.toUnsignedLong(base) + displacement, LITTLE_ENDIAN ? value : Integer.reverseBytes(value));
+    }
+
+    /** Reads the little-endian long at {@code base + displacement}, which {@link #covers} has checked. */
+    public static long getLong(byte[] array, int base, int displacement) {
+        long value = UNSAFE.getLong(array, BASE + Integer.toUnsignedLong(base) + displacement);
+        return LITTLE_ENDIAN ? value : Long.reverseBytes(value);
+    }
+
+    /** Writes a little-endian long at {@code base + displacement}, which {@link #covers} has checked. */
+    public static void putLong(byte[] array, int base, int displacement, long value) {
+        UNSAFE.putLong(array, BASE + Integer.toUnsignedLong(base) + displacement, LITTLE_ENDIAN ? value : Long.reverseBytes(value));
+    }
+
+    static boolean allowsUnalignedAccess(String arch) {
+        return "amd64".equals(arch) || "x86_64".equals(arch) || "aarch64".equals(arch);
     }
 
     private static Unsafe unsafe() {

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package org.kplugins.monitor.memory;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -41,5 +43,22 @@ class RawBytesTest {
         assertEquals(0x7f, array[8]);
         array[15] = -2;
         assertEquals(-2, RawBytes.getByte(array, 12, 3));
+    }
+
+    @Test
+    void wideValuesAreLittleEndianAtBasePlusDisplacement() {
+        byte[] array = new byte[32];
+        RawBytes.putShort(array, 3, 2, (short) 0x1234);
+        assertArrayEquals(new byte[] {0x34, 0x12}, Arrays.copyOfRange(array, 5, 7));
+        RawBytes.putInt(array, 7, 1, 0x89ABCDEF);
+        assertArrayEquals(new byte[] {(byte) 0xEF, (byte) 0xCD, (byte) 0xAB, (byte) 0x89}, Arrays.copyOfRange(array, 8, 12));
+        RawBytes.putLong(array, 13, 3, 0x0102030405060708L);
+        assertArrayEquals(new byte[] {8, 7, 6, 5, 4, 3, 2, 1}, Arrays.copyOfRange(array, 16, 24));
+
+        assertEquals((short) 0x1234, RawBytes.getShort(array, 0, 5));
+        assertEquals(0x89ABCDEF, RawBytes.getInt(array, 4, 4));
+        assertEquals(0x0102030405060708L, RawBytes.getLong(array, 15, 1));
+        // Unaligned: the int that starts in the middle of the short and the long.
+        assertEquals(0xCDEF0012, RawBytes.getInt(array, 6, 0));
     }
 }

@@ -5,24 +5,30 @@ import com.oracle.truffle.api.frame.VirtualFrame;
 import com.oracle.truffle.api.nodes.NodeInfo;
 import org.kplugins.kpc.nodes.KpcExpressionNode;
 import org.kplugins.monitor.memory.AddressSpace;
+import org.kplugins.monitor.memory.RawBytes;
 
 /** Loads a short or unsigned short, sign- or zero-extended to int. */
 @NodeInfo(shortName = "*")
 public final class KpcLoadI16Node extends KpcMemoryAccessNode {
 
-    @Child private KpcExpressionNode address;
+    @Child private KpcExpressionNode base;
+    private final int displacement;
     private final boolean signed;
 
     public KpcLoadI16Node(KpcExpressionNode address, boolean signed) {
-        this.address = address;
+        this.base = baseOf(address);
+        this.displacement = displacementOf(address);
         this.signed = signed;
     }
 
     @Override
     public int executeInt(VirtualFrame frame) {
-        int at = address.executeInt(frame);
+        int from = base.executeInt(frame);
+        int at = from + displacement;
         AddressSpace memory = memory(frame);
-        short value = memory.loadI16(this, readWindow(memory, at, Short.BYTES), at);
+        int window = readWindow(memory, at, Short.BYTES);
+        byte[] array = rawArray(memory, window, from, displacement, Short.BYTES);
+        short value = array != null ? RawBytes.getShort(array, from, displacement) : memory.loadI16(this, window, at);
         return signed ? value : value & 0xFFFF;
     }
 }

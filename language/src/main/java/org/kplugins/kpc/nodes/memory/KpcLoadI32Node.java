@@ -5,21 +5,27 @@ import com.oracle.truffle.api.frame.VirtualFrame;
 import com.oracle.truffle.api.nodes.NodeInfo;
 import org.kplugins.kpc.nodes.KpcExpressionNode;
 import org.kplugins.monitor.memory.AddressSpace;
+import org.kplugins.monitor.memory.RawBytes;
 
 /** Loads an int, long, their unsigned forms, a pointer, or the bits of a float. */
 @NodeInfo(shortName = "*")
 public final class KpcLoadI32Node extends KpcMemoryAccessNode {
 
-    @Child private KpcExpressionNode address;
+    @Child private KpcExpressionNode base;
+    private final int displacement;
 
     public KpcLoadI32Node(KpcExpressionNode address) {
-        this.address = address;
+        this.base = baseOf(address);
+        this.displacement = displacementOf(address);
     }
 
     @Override
     public int executeInt(VirtualFrame frame) {
-        int at = address.executeInt(frame);
+        int from = base.executeInt(frame);
+        int at = from + displacement;
         AddressSpace memory = memory(frame);
-        return memory.loadI32(this, readWindow(memory, at, Integer.BYTES), at);
+        int window = readWindow(memory, at, Integer.BYTES);
+        byte[] array = rawArray(memory, window, from, displacement, Integer.BYTES);
+        return array != null ? RawBytes.getInt(array, from, displacement) : memory.loadI32(this, window, at);
     }
 }

@@ -5,21 +5,27 @@ import com.oracle.truffle.api.frame.VirtualFrame;
 import com.oracle.truffle.api.nodes.NodeInfo;
 import org.kplugins.kpc.nodes.KpcExpressionNode;
 import org.kplugins.monitor.memory.AddressSpace;
+import org.kplugins.monitor.memory.RawBytes;
 
 /** Loads a long long, an unsigned long long, or the bits of a double. */
 @NodeInfo(shortName = "*")
 public final class KpcLoadI64Node extends KpcMemoryAccessNode {
 
-    @Child private KpcExpressionNode address;
+    @Child private KpcExpressionNode base;
+    private final int displacement;
 
     public KpcLoadI64Node(KpcExpressionNode address) {
-        this.address = address;
+        this.base = baseOf(address);
+        this.displacement = displacementOf(address);
     }
 
     @Override
     public long executeLong(VirtualFrame frame) {
-        int at = address.executeInt(frame);
+        int from = base.executeInt(frame);
+        int at = from + displacement;
         AddressSpace memory = memory(frame);
-        return memory.loadI64(this, readWindow(memory, at, Long.BYTES), at);
+        int window = readWindow(memory, at, Long.BYTES);
+        byte[] array = rawArray(memory, window, from, displacement, Long.BYTES);
+        return array != null ? RawBytes.getLong(array, from, displacement) : memory.loadI64(this, window, at);
     }
 }

@@ -27,7 +27,7 @@ public final class KpcLoadI8Node extends KpcMemoryAccessNode {
         int at = from + displacement;
         AddressSpace memory = memory(frame);
         int window = readWindow(memory, at, Byte.BYTES);
-        byte[] array = rawArray(memory, window, from, displacement + Byte.BYTES);
+        byte[] array = rawArray(memory, window, from, displacement, Byte.BYTES);
         byte value = array != null ? RawBytes.getByte(array, from, displacement) : memory.loadI8(this, window, at);
         return signed ? value : value & 0xFF;
     }

@@ -29,7 +29,7 @@ import org.kplugins.monitor.memory.RawBytes;
  * full check first and raises later faults without deoptimizing. Otherwise each fault would
  * deoptimize again, and after a few such cycles Graal stops compiling the function.
  *
- * <p>A byte access at {@code base + k}, for a constant {@code k} below the page size such as a
+ * <p>A load or store at {@code base + k}, for a constant {@code k} below the page size such as a
  * member offset, goes to the backing array through {@link RawBytes} once its window check has
  * passed, so that compiled code folds {@code k} into the instruction. That access also checks
  * {@code [base, base + k + size)} against the array it uses. That check fails for an address that
@@ -66,16 +66,16 @@ public abstract class KpcMemoryAccessNode extends KpcExpressionNode {
     }
 
     /**
-     * Returns the backing array for a {@link RawBytes} access within {@code [base, base + end)}
-     * in {@code window}, which {@link #readWindow} or {@link #writeWindow} returned, or null when
-     * the access must go through the address space.
+     * Returns the backing array for a {@link RawBytes} access of {@code size} bytes at
+     * {@code base + displacement} in {@code window}, which {@link #readWindow} or
+     * {@link #writeWindow} returned, or null when the access must go through the address space.
      */
-    protected final byte[] rawArray(AddressSpace memory, int window, int base, int end) {
-        if (!RawBytes.AVAILABLE || window < 0 || rawFailed || !memory.isArrayBacked()) {
+    protected final byte[] rawArray(AddressSpace memory, int window, int base, int displacement, int size) {
+        if (!(size == 1 ? RawBytes.AVAILABLE : RawBytes.WIDE_AVAILABLE) || window < 0 || rawFailed || !memory.isArrayBacked()) {
             return null;
         }
         byte[] array = memory.rawAccessArray();
-        if (!RawBytes.covers(array, base, end)) {
+        if (!RawBytes.covers(array, base, displacement + size)) {
             CompilerDirectives.transferToInterpreterAndInvalidate();
             rawFailed = true;
             return null;

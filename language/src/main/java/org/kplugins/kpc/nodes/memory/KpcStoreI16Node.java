@@ -5,6 +5,7 @@ import com.oracle.truffle.api.frame.VirtualFrame;
 import com.oracle.truffle.api.nodes.NodeInfo;
 import org.kplugins.kpc.nodes.KpcExpressionNode;
 import org.kplugins.monitor.memory.AddressSpace;
+import org.kplugins.monitor.memory.RawBytes;
 
 /**
  * Stores the low 16 bits of an int-valued value: a short. Evaluates the address, then the value, which is already converted to
@@ -13,20 +14,29 @@ import org.kplugins.monitor.memory.AddressSpace;
 @NodeInfo(shortName = "=")
 public final class KpcStoreI16Node extends KpcMemoryAccessNode {
 
-    @Child private KpcExpressionNode address;
+    @Child private KpcExpressionNode base;
+    private final int displacement;
     @Child private KpcExpressionNode value;
 
     public KpcStoreI16Node(KpcExpressionNode address, KpcExpressionNode value) {
-        this.address = address;
+        this.base = baseOf(address);
+        this.displacement = displacementOf(address);
         this.value = value;
     }
 
     @Override
     public int executeInt(VirtualFrame frame) {
-        int at = address.executeInt(frame);
+        int to = base.executeInt(frame);
+        int at = to + displacement;
         int stored = value.executeInt(frame);
         AddressSpace memory = memory(frame);
-        memory.storeI16(this, writeWindow(memory, at, Short.BYTES), at, (short) stored);
+        int window = writeWindow(memory, at, Short.BYTES);
+        byte[] array = rawArray(memory, window, to, displacement, Short.BYTES);
+        if (array != null) {
+            RawBytes.putShort(array, to, displacement, (short) stored);
+        } else {
+            memory.storeI16(this, window, at, (short) stored);
+        }
         return stored;
     }
 

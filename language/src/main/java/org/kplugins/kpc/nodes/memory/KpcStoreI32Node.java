@@ -5,6 +5,7 @@ import com.oracle.truffle.api.frame.VirtualFrame;
 import com.oracle.truffle.api.nodes.NodeInfo;
 import org.kplugins.kpc.nodes.KpcExpressionNode;
 import org.kplugins.monitor.memory.AddressSpace;
+import org.kplugins.monitor.memory.RawBytes;
 
 /**
  * Stores an int, long, pointer or the bits of a float. Evaluates the address, then the value, which is already converted to
@@ -13,20 +14,29 @@ import org.kplugins.monitor.memory.AddressSpace;
 @NodeInfo(shortName = "=")
 public final class KpcStoreI32Node extends KpcMemoryAccessNode {
 
-    @Child private KpcExpressionNode address;
+    @Child private KpcExpressionNode base;
+    private final int displacement;
     @Child private KpcExpressionNode value;
 
     public KpcStoreI32Node(KpcExpressionNode address, KpcExpressionNode value) {
-        this.address = address;
+        this.base = baseOf(address);
+        this.displacement = displacementOf(address);
         this.value = value;
     }
 
     @Override
     public int executeInt(VirtualFrame frame) {
-        int at = address.executeInt(frame);
+        int to = base.executeInt(frame);
+        int at = to + displacement;
         int stored = value.executeInt(frame);
         AddressSpace memory = memory(frame);
-        memory.storeI32(this, writeWindow(memory, at, Integer.BYTES), at, stored);
+        int window = writeWindow(memory, at, Integer.BYTES);
+        byte[] array = rawArray(memory, window, to, displacement, Integer.BYTES);
+        if (array != null) {
+            RawBytes.putInt(array, to, displacement, stored);
+        } else {
+            memory.storeI32(this, window, at, stored);
+        }
         return stored;
     }
 

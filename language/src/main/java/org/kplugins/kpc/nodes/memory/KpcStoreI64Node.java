@@ -5,6 +5,7 @@ import com.oracle.truffle.api.frame.VirtualFrame;
 import com.oracle.truffle.api.nodes.NodeInfo;
 import org.kplugins.kpc.nodes.KpcExpressionNode;
 import org.kplugins.monitor.memory.AddressSpace;
+import org.kplugins.monitor.memory.RawBytes;
 
 /**
  * Stores a long long or the bits of a double. Evaluates the address, then the value, which is already converted to
@@ -13,20 +14,29 @@ import org.kplugins.monitor.memory.AddressSpace;
 @NodeInfo(shortName = "=")
 public final class KpcStoreI64Node extends KpcMemoryAccessNode {
 
-    @Child private KpcExpressionNode address;
+    @Child private KpcExpressionNode base;
+    private final int displacement;
     @Child private KpcExpressionNode value;
 
     public KpcStoreI64Node(KpcExpressionNode address, KpcExpressionNode value) {
-        this.address = address;
+        this.base = baseOf(address);
+        this.displacement = displacementOf(address);
         this.value = value;
     }
 
     @Override
     public long executeLong(VirtualFrame frame) {
-        int at = address.executeInt(frame);
+        int to = base.executeInt(frame);
+        int at = to + displacement;
         long stored = value.executeLong(frame);
         AddressSpace memory = memory(frame);
-        memory.storeI64(this, writeWindow(memory, at, Long.BYTES), at, stored);
+        int window = writeWindow(memory, at, Long.BYTES);
+        byte[] array = rawArray(memory, window, to, displacement, Long.BYTES);
+        if (array != null) {
+            RawBytes.putLong(array, to, displacement, stored);
+        } else {
+            memory.storeI64(this, window, at, stored);
+        }
         return stored;
     }
 

@@ -31,7 +31,7 @@ public final class KpcStoreI8Node extends KpcMemoryAccessNode {
         int stored = value.executeInt(frame);
         AddressSpace memory = memory(frame);
         int window = writeWindow(memory, at, Byte.BYTES);
-        byte[] array = rawArray(memory, window, to, displacement + Byte.BYTES);
+        byte[] array = rawArray(memory, window, to, displacement, Byte.BYTES);
         if (array != null) {
             RawBytes.putByte(array, to, displacement, (byte) stored);
         } else {
