@@ -169,6 +169,26 @@ class ImageCommandTest {
         assertGrayscaleOf(crop, output);
     }
 
+    /**
+     * The word-moving example gives the luma formula too, in every tier. The crop has 7 x 5
+     * pixels, so 32 go in words and the last 3 one byte at a time.
+     */
+    @Test
+    void grayscaleWordsMatchesLumaFormulaInEveryTier(@TempDir Path folder) throws IOException {
+        BufferedImage crop = copyOf(ImageIO.read(ASTRONAUT.toFile()).getSubimage(300, 200, 7, 5));
+        Path input = folder.resolve("crop.png");
+        ImageIO.write(crop, "png", input.toFile());
+        for (String tier : new String[] {"interp", "jit", "native", "emulated"}) {
+            Path output = folder.resolve("words-" + tier + ".png");
+
+            KpcRun run = KpcRun.of("image", "--tier=" + tier, "--repeat=3", "--plugin", example("grayscale_words.kpc"), "--in",
+                            input.toString(), "--out", output.toString());
+
+            assertEquals(0, run.status(), tier + ": " + run);
+            assertGrayscaleOf(crop, output);
+        }
+    }
+
     @Test
     void invertToBmpIsExact(@TempDir Path folder) throws IOException {
         Path output = folder.resolve("negative.bmp");
