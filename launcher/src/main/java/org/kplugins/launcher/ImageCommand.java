@@ -63,7 +63,7 @@ final class ImageCommand {
         try (PluginSession session = PluginSession.open(builder, arguments.plugin)) {
             printStat("context", session.contextNanos());
             printStat("compile and link", session.compileNanos());
-            Value function = session.function(arguments.function);
+            Value function = session.function(arguments.function, "name the function to call with --function NAME");
             checkPrototype(function);
             checkBuffersFit(session, input);
             byte[] outputPixels = allocateOutput(input);

@@ -3,6 +3,7 @@ package org.kplugins.launcher;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.graalvm.options.OptionDescriptor;
@@ -45,6 +46,12 @@ final class PluginSession implements AutoCloseable {
      * @throws InvalidInputException if the plugin file is missing or unreadable
      */
     static PluginSession open(Context.Builder builder, Path file) {
+        if (!Files.exists(file) && !file.toString().endsWith(".kpc")) {
+            // A word such as "run" or "compile", which the command line took for a plugin file.
+            throw new InvalidInputException("cannot read plugin '" + file + "': no such file; kpc runs a plugin as kpc FILE.kpc,"
+                            + " and its commands are " + Arguments.IMAGE_COMMAND + ", " + Arguments.SERVE_COMMAND + " and "
+                            + Arguments.HEADERS_COMMAND + " (see kpc --help)");
+        }
         ImageFiles.requireReadableFile(file, "plugin");
         Source source;
         try {
@@ -69,15 +76,16 @@ final class PluginSession implements AutoCloseable {
     /**
      * Returns the exported function {@code name}.
      *
+     * @param fix what to do when the plugin lacks the function, appended to the error
      * @throws InvalidInputException if the plugin exports no function of that name
      */
-    Value function(String name) {
+    Value function(String name, String fix) {
         Value function = plugin.hasMembers() ? plugin.getMember(name) : null;
         if (function == null || function.isNull()) {
             function = context.getBindings(KpcMain.LANGUAGE_ID).getMember(name);
         }
         if (function == null || !function.canExecute()) {
-            throw new InvalidInputException("plugin '" + file + "' exports no function '" + name + "'");
+            throw new InvalidInputException("plugin '" + file + "' exports no function '" + name + "'; " + fix);
         }
         return function;
     }

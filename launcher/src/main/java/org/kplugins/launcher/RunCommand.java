@@ -29,7 +29,7 @@ final class RunCommand {
         try (PluginSession session = PluginSession.open(builder, arguments.plugin)) {
             printStat("context", session.contextNanos());
             printStat("compile and link", session.compileNanos());
-            Value main = session.function("main");
+            Value main = session.function("main", "define int main(void), or call another function with kpc image --function NAME");
 
             String[] argv = new String[arguments.programArguments.size() + 1];
             argv[0] = arguments.pluginArgument;

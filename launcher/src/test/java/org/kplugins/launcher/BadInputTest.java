@@ -42,6 +42,13 @@ class BadInputTest {
     }
 
     @Test
+    void unknownCommandNamesTheCommands() {
+        KpcRun run = KpcRun.of("run", "plugin.kpc");
+        assertRejected(run, "kpc: cannot read plugin 'run': no such file; kpc runs a plugin as kpc FILE.kpc, and its commands"
+                        + " are image, serve and headers (see kpc --help)");
+    }
+
+    @Test
     void missingImageFile() {
         Path image = folder.resolve("x.png");
         KpcRun run = runImage(GRAYSCALE, image.toString(), "out.png");
@@ -232,14 +239,15 @@ class BadInputTest {
     void missingFunction() {
         String plugin = testPlugin("no_transcode.kpc");
         KpcRun run = runImage(plugin, ASTRONAUT, "out.png");
-        assertRejected(run, "kpc: plugin '" + plugin + "' exports no function 'transcode'");
+        assertRejected(run, "kpc: plugin '" + plugin + "' exports no function 'transcode'; name the function to call with --function NAME");
     }
 
     @Test
     void missingMain() {
         String plugin = testPlugin("no_transcode.kpc");
         KpcRun run = KpcRun.of(plugin);
-        assertRejected(run, "kpc: plugin '" + plugin + "' exports no function 'main'");
+        assertRejected(run, "kpc: plugin '" + plugin + "' exports no function 'main'; define int main(void), or call another"
+                        + " function with kpc image --function NAME");
     }
 
     private KpcRun runImage(String plugin, String input, String outputName) {

@@ -40,7 +40,7 @@ public final class Faults {
 
     @TruffleBoundary
     public static PluginFault stackOverflow(Node location, PluginInstance instance) {
-        return raise(FaultKind.STACK_OVERFLOW, "stack of " + instance.stackSize() + " bytes exhausted", location,
+        return raise(FaultKind.STACK_OVERFLOW, "stack of " + instance.stackSize() + " bytes (kpc.StackSize) exhausted", location,
                         instance);
     }
 

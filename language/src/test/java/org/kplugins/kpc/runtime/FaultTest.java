@@ -138,7 +138,7 @@ class FaultTest {
             assertFault(e, "STACK_OVERFLOW", 2, 12);
             assertEquals("down", e.getGuestObject().getMember("function").asString(), "reported in the caller");
             assertEquals("down", e.getGuestObject().getMember("function").asString());
-            assertTrue(e.getMessage().contains("stack of 65536 bytes exhausted"), e.getMessage());
+            assertTrue(e.getMessage().contains("stack of 65536 bytes (kpc.StackSize) exhausted"), e.getMessage());
         }
     }
 
