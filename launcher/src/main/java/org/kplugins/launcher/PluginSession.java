@@ -3,7 +3,6 @@ package org.kplugins.launcher;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.graalvm.options.OptionDescriptor;
@@ -46,12 +45,6 @@ final class PluginSession implements AutoCloseable {
      * @throws InvalidInputException if the plugin file is missing or unreadable
      */
     static PluginSession open(Context.Builder builder, Path file) {
-        if (!Files.exists(file) && !file.toString().endsWith(".kpc")) {
-            // A word such as "run" or "compile", which the command line took for a plugin file.
-            throw new InvalidInputException("cannot read plugin '" + file + "': no such file; kpc runs a plugin as kpc FILE.kpc,"
-                            + " and its commands are " + Arguments.IMAGE_COMMAND + ", " + Arguments.SERVE_COMMAND + " and "
-                            + Arguments.HEADERS_COMMAND + " (see kpc --help)");
-        }
         ImageFiles.requireReadableFile(file, "plugin");
         Source source;
         try {

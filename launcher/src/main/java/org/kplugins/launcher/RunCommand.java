@@ -2,6 +2,8 @@
 package org.kplugins.launcher;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Value;
@@ -26,6 +28,7 @@ final class RunCommand {
 
     /** Runs main and returns the exit status. */
     int run(Context.Builder builder) {
+        rejectCommandLikeWord();
         try (PluginSession session = PluginSession.open(builder, arguments.plugin)) {
             printStat("context", session.contextNanos());
             printStat("compile and link", session.compileNanos());
@@ -89,6 +92,19 @@ final class RunCommand {
     private void printStat(String step, long nanos) {
         if (arguments.stats) {
             err.println("kpc stats: " + step + " " + CallTimes.millis(nanos));
+        }
+    }
+
+    /**
+     * Rejects a missing plugin file whose name lacks the .kpc extension, such as "run": the user
+     * most likely typed a command that kpc does not have, so the error names the commands it has.
+     */
+    private void rejectCommandLikeWord() {
+        Path plugin = arguments.plugin;
+        if (!Files.exists(plugin) && !plugin.toString().endsWith(".kpc")) {
+            throw new InvalidInputException("cannot read plugin '" + plugin + "': no such file; kpc runs a plugin as kpc FILE.kpc,"
+                            + " and its commands are " + Arguments.IMAGE_COMMAND + ", " + Arguments.SERVE_COMMAND + " and "
+                            + Arguments.HEADERS_COMMAND + " (see kpc --help)");
         }
     }
 }

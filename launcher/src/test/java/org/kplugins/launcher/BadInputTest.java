@@ -49,6 +49,13 @@ class BadInputTest {
     }
 
     @Test
+    void missingImagePluginWithoutExtension() {
+        Path plugin = folder.resolve("none");
+        KpcRun run = runImage(plugin.toString(), ASTRONAUT, "out.png");
+        assertRejected(run, "kpc: cannot read plugin '" + plugin + "': no such file");
+    }
+
+    @Test
     void missingImageFile() {
         Path image = folder.resolve("x.png");
         KpcRun run = runImage(GRAYSCALE, image.toString(), "out.png");

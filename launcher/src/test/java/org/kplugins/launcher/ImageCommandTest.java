@@ -170,7 +170,7 @@ class ImageCommandTest {
     }
 
     /**
-     * The word-moving example gives the luma formula too, in every tier. The crop has 7 x 5
+     * The word-moving example gives the luma formula too, in four tiers. The crop has 7 x 5
      * pixels, so 32 go in words and the last 3 one byte at a time.
      */
     @Test

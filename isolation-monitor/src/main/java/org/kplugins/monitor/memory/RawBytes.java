@@ -24,8 +24,8 @@ public final class RawBytes {
     /** True when the accesses work on this JVM, false when sun.misc.Unsafe denies memory access. */
     public static final boolean AVAILABLE = UNSAFE != null;
     /**
-     * True when the 2-, 4- and 8-byte accesses work: they are unaligned whenever plugin data is,
-     * which x86-64 and AArch64 allow for every load and store.
+     * True when the 2-, 4- and 8-byte accesses may be used. They are unaligned whenever plugin
+     * data is, which x86-64 and AArch64 allow for plain loads and stores.
      */
     public static final boolean WIDE_AVAILABLE = AVAILABLE && allowsUnalignedAccess(System.getProperty("os.arch"));
     private static final long BASE = AVAILABLE ? UNSAFE.arrayBaseOffset(byte[].class) : 0;
@@ -50,45 +50,50 @@ public final class RawBytes {
 
     /** Reads the byte at {@code base + displacement}, which {@link #covers} has checked. */
     public static byte getByte(byte[] array, int base, int displacement) {
-        return UNSAFE.getByte(array, BASE + Integer.toUnsignedLong(base) + displacement);
+        return UNSAFE.getByte(array, offset(base, displacement));
     }
 
     /** Writes the byte at {@code base + displacement}, which {@link #covers} has checked. */
     public static void putByte(byte[] array, int base, int displacement, byte value) {
-        UNSAFE.putByte(array, BASE + Integer.toUnsignedLong(base) + displacement, value);
+        UNSAFE.putByte(array, offset(base, displacement), value);
     }
 
     /** Reads the little-endian short at {@code base + displacement}, which {@link #covers} has checked. */
     public static short getShort(byte[] array, int base, int displacement) {
-        short value = UNSAFE.getShort(array, BASE + Integer.toUnsignedLong(base) + displacement);
+        short value = UNSAFE.getShort(array, offset(base, displacement));
         return LITTLE_ENDIAN ? value : Short.reverseBytes(value);
     }
 
     /** Writes a little-endian short at {@code base + displacement}, which {@link #covers} has checked. */
     public static void putShort(byte[] array, int base, int displacement, short value) {
-        UNSAFE.putShort(array, BASE + Integer.toUnsignedLong(base) + displacement, LITTLE_ENDIAN ? value : Short.reverseBytes(value));
+        UNSAFE.putShort(array, offset(base, displacement), LITTLE_ENDIAN ? value : Short.reverseBytes(value));
     }
 
     /** Reads the little-endian int at {@code base + displacement}, which {@link #covers} has checked. */
     public static int getInt(byte[] array, int base, int displacement) {
-        int value = UNSAFE.getInt(array, BASE + Integer.toUnsignedLong(base) + displacement);
+        int value = UNSAFE.getInt(array, offset(base, displacement));
         return LITTLE_ENDIAN ? value : Integer.reverseBytes(value);
     }
 
     /** Writes a little-endian int at {@code base + displacement}, which {@link #covers} has checked. */
     public static void putInt(byte[] array, int base, int displacement, int value) {
-        UNSAFE.putInt(array, BASE + Integer.toUnsignedLong(base) + displacement, LITTLE_ENDIAN ? value : Integer.reverseBytes(value));
+        UNSAFE.putInt(array, offset(base, displacement), LITTLE_ENDIAN ? value : Integer.reverseBytes(value));
     }
 
     /** Reads the little-endian long at {@code base + displacement}, which {@link #covers} has checked. */
     public static long getLong(byte[] array, int base, int displacement) {
-        long value = UNSAFE.getLong(array, BASE + Integer.toUnsignedLong(base) + displacement);
+        long value = UNSAFE.getLong(array, offset(base, displacement));
         return LITTLE_ENDIAN ? value : Long.reverseBytes(value);
     }
 
     /** Writes a little-endian long at {@code base + displacement}, which {@link #covers} has checked. */
     public static void putLong(byte[] array, int base, int displacement, long value) {
-        UNSAFE.putLong(array, BASE + Integer.toUnsignedLong(base) + displacement, LITTLE_ENDIAN ? value : Long.reverseBytes(value));
+        UNSAFE.putLong(array, offset(base, displacement), LITTLE_ENDIAN ? value : Long.reverseBytes(value));
+    }
+
+    /** Returns the Unsafe offset of byte {@code base + displacement}, with {@code base} read as unsigned. */
+    private static long offset(int base, int displacement) {
+        return BASE + Integer.toUnsignedLong(base) + displacement;
     }
 
     static boolean allowsUnalignedAccess(String arch) {

@@ -46,7 +46,7 @@ class RawBytesTest {
     }
 
     @Test
-    void wideValuesAreLittleEndianAtBasePlusDisplacement() {
+    void wideValuesAreLittleEndian() {
         byte[] array = new byte[32];
         RawBytes.putShort(array, 3, 2, (short) 0x1234);
         assertArrayEquals(new byte[] {0x34, 0x12}, Arrays.copyOfRange(array, 5, 7));
