@@ -327,6 +327,27 @@ final class Arguments {
         }
     }
 
+    /**
+     * Rejects a tier language option that {@code unrecognized}, the arguments that {@link #parse}
+     * returned, does not admit with --experimental-options. launcher-common would reject it too,
+     * but with a message that does not name the kpc option, which needs no flag.
+     */
+    void requireExperimentalOptions(List<String> unrecognized) {
+        if (tierLanguageOptions.isEmpty() || unrecognized.contains("--experimental-options")
+                        || unrecognized.contains("--experimental-options=true")) {
+            return;
+        }
+        Map.Entry<String, String> given = tierLanguageOptions.entrySet().iterator().next();
+        String kpcOption = switch (given.getKey()) {
+            case LANGUAGE_TIER_OPTION -> "--tier=" + Tier.parseLanguageOption(given.getValue()).optionValue();
+            case LANGUAGE_EMULATED_CODE_OPTION -> "--emulated-code=" + given.getValue();
+            case LANGUAGE_AUTO_THRESHOLD_OPTION -> "--auto-threshold=" + given.getValue();
+            default -> throw new IllegalStateException("tier language option without a kpc spelling: " + given.getKey());
+        };
+        throw new InvalidInputException("option " + given.getKey() + "=" + given.getValue() + " is an experimental language"
+                        + " option; give " + kpcOption + ", or add --experimental-options before it");
+    }
+
     /** Rejects {@code option}, if it was given, unless the tier is {@code required}: the other tiers do not read it. */
     private void requireTier(String option, boolean given, Tier required) {
         if (given && tier != required) {

@@ -18,6 +18,7 @@ import org.graalvm.polyglot.io.FileSystem;
 import org.graalvm.polyglot.io.IOAccess;
 import org.kplugins.kpc.KpcLanguage;
 import org.kplugins.kpc.link.KernelHeader;
+import org.kplugins.kpc.runtime.Faults;
 import org.kplugins.server.ServerOptions;
 import org.kplugins.server.image.ImageCodec;
 
@@ -63,6 +64,9 @@ public final class KpcMain extends AbstractLanguageLauncher {
         System.exit(new KpcMain().run(args));
     }
 
+    /** Printed after a fault of the execution budget. */
+    static final String BUDGET_HINT = "kpc: give a larger --budget=N to allow more steps per call, or --kpc.Budget=0 for no limit";
+
     /** Option prefixes of the Truffle tools bundled with kpc (chromeinspector-tool, dap-tool, profiler-tool). */
     private static final List<String> TRUFFLE_TOOLS = List.of("inspect", "dap", "cpusampler", "cputracer", "memtracer");
 
@@ -98,7 +102,9 @@ public final class KpcMain extends AbstractLanguageLauncher {
 
     @Override
     protected List<String> preprocessArguments(List<String> args, Map<String, String> polyglotOptions) {
-        return arguments.parse(args, polyglotOptions);
+        List<String> unrecognized = arguments.parse(args, polyglotOptions);
+        arguments.requireExperimentalOptions(unrecognized);
+        return unrecognized;
     }
 
     @Override
@@ -396,6 +402,10 @@ public final class KpcMain extends AbstractLanguageLauncher {
         if (e.isSyntaxError() || e.isGuestException() || e.isResourceExhausted() || e.isCancelled() || e.isInterrupted()) {
             String report = e.getMessage() == null ? "kpc: the plugin failed without a message" : e.getMessage();
             getError().print(report.endsWith("\n") ? report : report + "\n");
+            if (e.isGuestException() && report.lines().findFirst().orElse("").contains(Faults.BUDGET_USED_UP)) {
+                // The language names its option kpc.Budget; on the command line it is --budget.
+                getError().println(BUDGET_HINT);
+            }
             getError().flush();
             return EXIT_INVALID_INPUT;
         }

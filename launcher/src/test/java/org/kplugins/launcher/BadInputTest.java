@@ -148,12 +148,35 @@ class BadInputTest {
                         + " --tier=auto or drop --kpc.AutoThreshold");
     }
 
-    /** launcher-common still requires --experimental-options for the experimental language options. */
+    /** The experimental language options still need --experimental-options, and the message names the kpc option. */
     @Test
     void languageTierWithoutExperimentalOptions() {
         KpcRun run = KpcRun.of("--kpc.Tier=native", GRAYSCALE);
-        assertRejectedStartingWith(run, "kpc: Option '--kpc.Tier=native' is experimental and must be enabled via"
-                        + " '--experimental-options'");
+        assertRejected(run, "kpc: option --kpc.Tier=native is an experimental language option; give --tier=native, or add"
+                        + " --experimental-options before it");
+    }
+
+    /** The language tier truffle is the kpc tier jit. */
+    @Test
+    void languageTruffleTierWithoutExperimentalOptions() {
+        KpcRun run = KpcRun.of("--kpc.Tier=truffle", GRAYSCALE);
+        assertRejected(run, "kpc: option --kpc.Tier=truffle is an experimental language option; give --tier=jit, or add"
+                        + " --experimental-options before it");
+    }
+
+    @Test
+    void languageAutoThresholdWithoutExperimentalOptions() {
+        KpcRun run = KpcRun.of("image", "--tier=auto", "--kpc.AutoThreshold=5", "--plugin", GRAYSCALE, "--in", ASTRONAUT, "--out",
+                        folder.resolve("out.png").toString());
+        assertRejected(run, "kpc: option --kpc.AutoThreshold=5 is an experimental language option; give --auto-threshold=5,"
+                        + " or add --experimental-options before it");
+    }
+
+    /** --experimental-options may come after the option it admits, as launcher-common allows. */
+    @Test
+    void experimentalOptionsAfterLanguageTier() throws IOException {
+        KpcRun run = KpcRun.of("--kpc.Tier=truffle", "--experimental-options", testPlugin("main_void.kpc"));
+        assertEquals(7, run.status(), run::toString);
     }
 
     @Test
@@ -221,7 +244,18 @@ class BadInputTest {
 
         assertEquals(1, run.status(), run::toString);
         assertTrue(run.err().contains("budget of " + Arguments.DEFAULT_BUDGET + " steps"), run::toString);
+        assertTrue(run.err().endsWith(KpcMain.BUDGET_HINT + System.lineSeparator()), run::toString);
         assertNoFilesLeft();
+    }
+
+    /** A fault other than the budget's gets no hint about --budget. */
+    @Test
+    void otherFaultNamesNoBudget() {
+        KpcRun run = runImage(testPlugin("null_write.kpc"), ASTRONAUT, "out.png");
+
+        assertEquals(1, run.status(), run::toString);
+        assertTrue(run.err().contains("fault:"), run::toString);
+        assertFalse(run.err().contains("--budget"), run::toString);
     }
 
     @Test
