@@ -402,7 +402,7 @@ public final class KpcMain extends AbstractLanguageLauncher {
         if (e.isSyntaxError() || e.isGuestException() || e.isResourceExhausted() || e.isCancelled() || e.isInterrupted()) {
             String report = e.getMessage() == null ? "kpc: the plugin failed without a message" : e.getMessage();
             getError().print(report.endsWith("\n") ? report : report + "\n");
-            if (e.isGuestException() && report.lines().findFirst().orElse("").contains(Faults.BUDGET_USED_UP)) {
+            if (e.isGuestException() && !e.isSyntaxError() && report.lines().findFirst().orElse("").contains(Faults.BUDGET_USED_UP)) {
                 // The language names its option kpc.Budget; on the command line it is --budget.
                 getError().println(BUDGET_HINT);
             }
