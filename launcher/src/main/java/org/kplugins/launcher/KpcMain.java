@@ -64,7 +64,7 @@ public final class KpcMain extends AbstractLanguageLauncher {
         System.exit(new KpcMain().run(args));
     }
 
-    /** Printed after a fault of the execution budget. */
+    /** The line printed after a budget fault, which names the kpc options for the budget. */
     static final String BUDGET_HINT = "kpc: give a larger --budget=N to allow more steps per call, or --kpc.Budget=0 for no limit";
 
     /** Option prefixes of the Truffle tools bundled with kpc (chromeinspector-tool, dap-tool, profiler-tool). */
@@ -338,8 +338,9 @@ public final class KpcMain extends AbstractLanguageLauncher {
                         + " (kpc.Tier=emulated). auto: functions start in the jit tier; when an exported function has run"
                         + " --auto-threshold steps, the next call from the host compiles the plugin to machine code, native where"
                         + " available and emulated otherwise, and later calls from the host run it (kpc.Tier=auto). Native comes"
-                        + " first because it runs on the processor itself: its grayscale transcode is about 1.2 times as fast as"
-                        + " the jit tier's (BENCHMARKS.md), while the emulated CPU emulates each instruction. A plugin the x86 tier"
+                        + " first because it runs on the processor itself, while the emulated CPU emulates each instruction. Its"
+                        + " grayscale transcode ran 0.95 to 1.2 times as fast as the jit tier's, depending on the machine"
+                        + " (BENCHMARKS.md). A plugin the x86 tier"
                         + " cannot compile stays in the jit tier. --log.kpc.tier.level=FINE logs the switch. The Truffle tools"
                         + " (--inspect, --dap, --cpusampler) need interp or jit. --tier, --emulated-code and --auto-threshold"
                         + " set the language options kpc.Tier, kpc.EmulatedCode and kpc.AutoThreshold: give each setting in"
