@@ -288,9 +288,9 @@ final class Arguments {
             polyglotOptions.put("kpc.DumpX86", functionGiven ? function : "*");
         }
         requireTier("--emulated-code", emulatedCode != null, Tier.EMULATED);
-        requireTier(LANGUAGE_EMULATED_CODE_OPTION, tierLanguageOptions.containsKey(LANGUAGE_EMULATED_CODE_OPTION), Tier.EMULATED);
+        requireTier(LANGUAGE_EMULATED_CODE_OPTION, "--emulated-code", Tier.EMULATED);
         requireTier("--auto-threshold", autoThreshold != null, Tier.AUTO);
-        requireTier(LANGUAGE_AUTO_THRESHOLD_OPTION, tierLanguageOptions.containsKey(LANGUAGE_AUTO_THRESHOLD_OPTION), Tier.AUTO);
+        requireTier(LANGUAGE_AUTO_THRESHOLD_OPTION, "--auto-threshold", Tier.AUTO);
         if (emulatedCode != null) {
             polyglotOptions.put("kpc.EmulatedCode", emulatedCode);
         }
@@ -345,7 +345,21 @@ final class Arguments {
             default -> throw new IllegalStateException("tier language option without a kpc spelling: " + given.getKey());
         };
         throw new InvalidInputException("option " + given.getKey() + "=" + given.getValue() + " is an experimental language"
-                        + " option; give " + kpcOption + ", or add --experimental-options before it");
+                        + " option; give " + kpcOption + ", or add --experimental-options");
+    }
+
+    /**
+     * Rejects the language option {@code languageOption}, if it was given, unless the tier is
+     * {@code required}. The message names the kpc option with the same value, which needs no
+     * --experimental-options.
+     */
+    private void requireTier(String languageOption, String kpcOption, Tier required) {
+        String value = tierLanguageOptions.get(languageOption);
+        if (value != null && tier != required) {
+            throw new InvalidInputException("option " + languageOption + "=" + value + " applies to --tier="
+                            + required.optionValue() + " only, and the tier is " + tier.optionValue() + "; give --tier="
+                            + required.optionValue() + " " + kpcOption + "=" + value + " or drop " + languageOption);
+        }
     }
 
     /** Rejects {@code option}, if it was given, unless the tier is {@code required}: the other tiers do not read it. */

@@ -263,13 +263,13 @@ class ArgumentsTest {
     void languageTierOptionsNeedTheirTier() {
         InvalidInputException code = assertThrows(InvalidInputException.class,
                         () -> new Arguments().parse(List.of("--kpc.EmulatedCode=checked", "p.kpc"), new HashMap<>()));
-        assertEquals("option --kpc.EmulatedCode applies to --tier=emulated only, and the tier is jit; give --tier=emulated"
-                        + " or drop --kpc.EmulatedCode", code.getMessage());
+        assertEquals("option --kpc.EmulatedCode=checked applies to --tier=emulated only, and the tier is jit; give"
+                        + " --tier=emulated --emulated-code=checked or drop --kpc.EmulatedCode", code.getMessage());
 
         InvalidInputException threshold = assertThrows(InvalidInputException.class,
                         () -> new Arguments().parse(List.of("--kpc.Tier=native", "--kpc.AutoThreshold=5", "p.kpc"), new HashMap<>()));
-        assertEquals("option --kpc.AutoThreshold applies to --tier=auto only, and the tier is native; give --tier=auto or drop"
-                        + " --kpc.AutoThreshold", threshold.getMessage());
+        assertEquals("option --kpc.AutoThreshold=5 applies to --tier=auto only, and the tier is native; give --tier=auto"
+                        + " --auto-threshold=5 or drop --kpc.AutoThreshold", threshold.getMessage());
 
         Arguments auto = new Arguments();
         auto.parse(List.of("--kpc.Tier=auto", "--kpc.AutoThreshold=5", "p.kpc"), polyglotOptions);

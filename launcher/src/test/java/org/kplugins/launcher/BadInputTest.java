@@ -137,15 +137,15 @@ class BadInputTest {
     void languageEmulatedCodeWithJitTier() {
         KpcRun run = KpcRun.of("image", "--experimental-options", "--kpc.EmulatedCode=checked", "--plugin", GRAYSCALE, "--in",
                         ASTRONAUT, "--out", folder.resolve("out.png").toString());
-        assertRejected(run, "kpc: option --kpc.EmulatedCode applies to --tier=emulated only, and the tier is jit; give"
-                        + " --tier=emulated or drop --kpc.EmulatedCode");
+        assertRejected(run, "kpc: option --kpc.EmulatedCode=checked applies to --tier=emulated only, and the tier is jit; give"
+                        + " --tier=emulated --emulated-code=checked or drop --kpc.EmulatedCode");
     }
 
     @Test
     void languageAutoThresholdWithNativeTier() {
         KpcRun run = KpcRun.of("--tier=native", "--experimental-options", "--kpc.AutoThreshold=5", GRAYSCALE);
-        assertRejected(run, "kpc: option --kpc.AutoThreshold applies to --tier=auto only, and the tier is native; give"
-                        + " --tier=auto or drop --kpc.AutoThreshold");
+        assertRejected(run, "kpc: option --kpc.AutoThreshold=5 applies to --tier=auto only, and the tier is native; give"
+                        + " --tier=auto --auto-threshold=5 or drop --kpc.AutoThreshold");
     }
 
     /** The experimental language options still need --experimental-options, and the message names the kpc option. */
@@ -153,7 +153,7 @@ class BadInputTest {
     void languageTierWithoutExperimentalOptions() {
         KpcRun run = KpcRun.of("--kpc.Tier=native", GRAYSCALE);
         assertRejected(run, "kpc: option --kpc.Tier=native is an experimental language option; give --tier=native, or add"
-                        + " --experimental-options before it");
+                        + " --experimental-options");
     }
 
     /** The language tier truffle is the kpc tier jit. */
@@ -161,7 +161,7 @@ class BadInputTest {
     void languageTruffleTierWithoutExperimentalOptions() {
         KpcRun run = KpcRun.of("--kpc.Tier=truffle", GRAYSCALE);
         assertRejected(run, "kpc: option --kpc.Tier=truffle is an experimental language option; give --tier=jit, or add"
-                        + " --experimental-options before it");
+                        + " --experimental-options");
     }
 
     @Test
@@ -169,7 +169,7 @@ class BadInputTest {
         KpcRun run = KpcRun.of("image", "--tier=auto", "--kpc.AutoThreshold=5", "--plugin", GRAYSCALE, "--in", ASTRONAUT, "--out",
                         folder.resolve("out.png").toString());
         assertRejected(run, "kpc: option --kpc.AutoThreshold=5 is an experimental language option; give --auto-threshold=5,"
-                        + " or add --experimental-options before it");
+                        + " or add --experimental-options");
     }
 
     /** --experimental-options may come after the option it admits, as launcher-common allows. */
@@ -246,6 +246,19 @@ class BadInputTest {
         assertTrue(run.err().contains("budget of " + Arguments.DEFAULT_BUDGET + " steps"), run::toString);
         assertTrue(run.err().endsWith(KpcMain.BUDGET_HINT + System.lineSeparator()), run::toString);
         assertNoFilesLeft();
+    }
+
+    /** Each call of a plugin function takes one step, and printk and the host's call of main take none. */
+    @Test
+    void budgetCountsPluginCalls() throws IOException {
+        KpcRun enough = KpcRun.of("--budget=2", testPlugin("two_calls.kpc"));
+        assertEquals(1, enough.status(), enough::toString);
+        assertEquals("", enough.err(), enough::toString);
+
+        KpcRun tooFew = KpcRun.of("--budget=1", testPlugin("two_calls.kpc"));
+        assertEquals(1, tooFew.status(), tooFew::toString);
+        assertTrue(tooFew.err().contains("budget of 1 step (kpc.Budget) used up in main()"), tooFew::toString);
+        assertTrue(tooFew.err().endsWith(KpcMain.BUDGET_HINT + System.lineSeparator()), tooFew::toString);
     }
 
     /** A fault other than the budget's gets no hint about --budget. */

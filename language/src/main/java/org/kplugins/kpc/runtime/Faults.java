@@ -17,8 +17,8 @@ import org.kplugins.monitor.fault.PluginFault;
  */
 public final class Faults {
 
-    /** The text after the step count in the budget fault's message. The kpc launcher finds budget faults by it. */
-    public static final String BUDGET_USED_UP = " steps (kpc.Budget) used up";
+    /** The end of the budget fault's message. The kpc launcher finds budget faults by it. */
+    public static final String BUDGET_USED_UP = " (kpc.Budget) used up";
 
     private Faults() {
     }
@@ -62,7 +62,9 @@ public final class Faults {
             // Machine code stops a timed-out call through its step counter, so its fault arrives here.
             return callTimedOut(location, instance);
         }
-        return raise(FaultKind.WATCHDOG, "budget of " + instance.budget() + BUDGET_USED_UP, location, instance);
+        long budget = instance.budget();
+        return raise(FaultKind.WATCHDOG, "budget of " + budget + (budget == 1 ? " step" : " steps") + BUDGET_USED_UP, location,
+                        instance);
     }
 
     /** Builds the fault of a call from the host that ran past kpc.CallTimeout, at the step where it stopped. */
