@@ -173,14 +173,19 @@ final class Arguments {
             String name = equals < 0 ? argument : argument.substring(0, equals);
             String inlineValue = equals < 0 ? null : argument.substring(equals + 1);
 
-            if (name.equals("--kpc.Budget") && inlineValue != null) {
+            if (inlineValue == null && (name.equals("--kpc.Budget") || TIER_LANGUAGE_OPTIONS.contains(name))) {
+                // launcher-common would read the option alone as the value true and the next
+                // argument as something else.
+                throw new InvalidInputException("option " + name + " needs its value after '=': write " + name + "=VALUE");
+            }
+            if (name.equals("--kpc.Budget")) {
                 // Parsed here rather than by the polyglot launcher, so that --budget and
                 // --kpc.Budget override each other in the order they are given.
                 polyglotOptions.put("kpc.Budget", Long.toString(parseBudget(name, inlineValue)));
                 budgetGiven = true;
                 continue;
             }
-            if (TIER_LANGUAGE_OPTIONS.contains(name) && inlineValue != null) {
+            if (TIER_LANGUAGE_OPTIONS.contains(name)) {
                 // launcher-common checks these values and --experimental-options, so the argument
                 // goes on to it unchanged.
                 tierLanguageOptions.put(name, inlineValue.strip());
@@ -234,7 +239,7 @@ final class Arguments {
                     tier = Tier.parse(value);
                     tierGiven = true;
                 }
-                case "--emulated-code" -> emulatedCode = parseEmulatedCode(value);
+                case "--emulated-code" -> emulatedCode = parseEmulatedCode(name, value);
                 case "--auto-threshold" -> autoThreshold = parsePositiveLong(name, value);
                 case DUMP_X86_OPTION -> {
                     startDump();
@@ -288,9 +293,9 @@ final class Arguments {
             polyglotOptions.put("kpc.DumpX86", functionGiven ? function : "*");
         }
         requireTier("--emulated-code", emulatedCode != null, Tier.EMULATED);
-        requireTier(LANGUAGE_EMULATED_CODE_OPTION, "--emulated-code", Tier.EMULATED);
+        requireTier(LANGUAGE_EMULATED_CODE_OPTION, Tier.EMULATED);
         requireTier("--auto-threshold", autoThreshold != null, Tier.AUTO);
-        requireTier(LANGUAGE_AUTO_THRESHOLD_OPTION, "--auto-threshold", Tier.AUTO);
+        requireTier(LANGUAGE_AUTO_THRESHOLD_OPTION, Tier.AUTO);
         if (emulatedCode != null) {
             polyglotOptions.put("kpc.EmulatedCode", emulatedCode);
         }
@@ -328,24 +333,50 @@ final class Arguments {
     }
 
     /**
-     * Rejects a tier language option that {@code unrecognized}, the arguments that {@link #parse}
-     * returned, does not admit with --experimental-options. launcher-common would reject it too,
-     * but with a message that does not name the kpc option, which needs no flag.
+     * Rejects the tier language options unless {@code unrecognized}, the arguments that
+     * {@link #parse} returned, admits them with --experimental-options. launcher-common would
+     * reject them too, but with a message that does not name the kpc options, which need no flag.
+     * As in launcher-common, the last --experimental-options decides.
      */
     void requireExperimentalOptions(List<String> unrecognized) {
-        if (tierLanguageOptions.isEmpty() || unrecognized.contains("--experimental-options")
-                        || unrecognized.contains("--experimental-options=true")) {
+        if (tierLanguageOptions.isEmpty()) {
             return;
         }
-        Map.Entry<String, String> given = tierLanguageOptions.entrySet().iterator().next();
-        String kpcOption = switch (given.getKey()) {
-            case LANGUAGE_TIER_OPTION -> "--tier=" + Tier.parseLanguageOption(given.getValue()).optionValue();
-            case LANGUAGE_EMULATED_CODE_OPTION -> "--emulated-code=" + given.getValue();
-            case LANGUAGE_AUTO_THRESHOLD_OPTION -> "--auto-threshold=" + given.getValue();
-            default -> throw new IllegalStateException("tier language option without a kpc spelling: " + given.getKey());
+        String last = null;
+        for (String argument : unrecognized) {
+            if (argument.equals("--experimental-options") || argument.startsWith("--experimental-options=")) {
+                last = argument;
+            }
+        }
+        if (last != null && !last.equals("--experimental-options=false")) {
+            // --experimental-options and =true admit them; launcher-common rejects any other value.
+            return;
+        }
+        List<String> languageOptions = new ArrayList<>();
+        List<String> replacements = new ArrayList<>();
+        for (Map.Entry<String, String> option : tierLanguageOptions.entrySet()) {
+            languageOptions.add(option.getKey() + "=" + option.getValue());
+            replacements.add(kpcSpelling(option.getKey(), option.getValue()));
+        }
+        int count = languageOptions.size();
+        String subject = count == 1 ? "option " + languageOptions.get(0) + " is an experimental language option"
+                        : "options " + String.join(", ", languageOptions.subList(0, count - 1)) + " and "
+                                        + languageOptions.getLast() + " are experimental language options";
+        throw new InvalidInputException(subject + "; give " + String.join(" ", replacements) + ", or add --experimental-options");
+    }
+
+    /**
+     * Returns the kpc option that sets the tier language option {@code languageOption} to
+     * {@code value}, such as --tier=jit for --kpc.Tier=truffle, or raises the error that the value
+     * is invalid.
+     */
+    private static String kpcSpelling(String languageOption, String value) {
+        return switch (languageOption) {
+            case LANGUAGE_TIER_OPTION -> "--tier=" + Tier.parseLanguageOption(value).optionValue();
+            case LANGUAGE_EMULATED_CODE_OPTION -> "--emulated-code=" + parseEmulatedCode(languageOption, value);
+            case LANGUAGE_AUTO_THRESHOLD_OPTION -> "--auto-threshold=" + parsePositiveLong(languageOption, value);
+            default -> throw new IllegalStateException("tier language option without a kpc spelling: " + languageOption);
         };
-        throw new InvalidInputException("option " + given.getKey() + "=" + given.getValue() + " is an experimental language"
-                        + " option; give " + kpcOption + ", or add --experimental-options");
     }
 
     /**
@@ -353,12 +384,12 @@ final class Arguments {
      * {@code required}. The message names the kpc option with the same value, which needs no
      * --experimental-options.
      */
-    private void requireTier(String languageOption, String kpcOption, Tier required) {
+    private void requireTier(String languageOption, Tier required) {
         String value = tierLanguageOptions.get(languageOption);
         if (value != null && tier != required) {
             throw new InvalidInputException("option " + languageOption + "=" + value + " applies to --tier="
                             + required.optionValue() + " only, and the tier is " + tier.optionValue() + "; give --tier="
-                            + required.optionValue() + " " + kpcOption + "=" + value + " or drop " + languageOption);
+                            + required.optionValue() + " " + kpcSpelling(languageOption, value) + " or drop " + languageOption);
         }
     }
 
@@ -372,7 +403,7 @@ final class Arguments {
     }
 
     /** Returns the option that selected the tier as given, such as --tier=auto or --kpc.Tier=native. */
-    private String tierOption() {
+    String tierOption() {
         String languageTier = tierLanguageOptions.get(LANGUAGE_TIER_OPTION);
         return languageTier != null ? LANGUAGE_TIER_OPTION + "=" + languageTier : "--tier=" + tier.optionValue();
     }
@@ -522,9 +553,9 @@ final class Arguments {
         }
     }
 
-    private static String parseEmulatedCode(String value) {
+    private static String parseEmulatedCode(String option, String value) {
         if (!value.equals("hardware") && !value.equals("checked")) {
-            throw new InvalidInputException("invalid value '" + value + "' for --emulated-code: expected hardware or checked");
+            throw new InvalidInputException("invalid value '" + value + "' for " + option + ": expected hardware or checked");
         }
         return value;
     }

@@ -159,7 +159,7 @@ final class ImageCommand {
     private Value callFunction(Value function, ByteBuffer inputBuffer, ByteBuffer outputBuffer, RgbImage input,
                     PluginSession session) {
         try {
-            return function.execute(inputBuffer, outputBuffer, input.width(), input.height());
+            return PluginSession.call(() -> function.execute(inputBuffer, outputBuffer, input.width(), input.height()));
         } catch (IllegalArgumentException e) {
             // Value.execute throws this when the language rejects an argument. checkPrototype has
             // ruled out a wrong parameter list, so the remaining cause is a buffer that the host

@@ -18,7 +18,6 @@ import org.graalvm.polyglot.io.FileSystem;
 import org.graalvm.polyglot.io.IOAccess;
 import org.kplugins.kpc.KpcLanguage;
 import org.kplugins.kpc.link.KernelHeader;
-import org.kplugins.kpc.runtime.Faults;
 import org.kplugins.server.ServerOptions;
 import org.kplugins.server.image.ImageCodec;
 
@@ -91,6 +90,10 @@ public final class KpcMain extends AbstractLanguageLauncher {
         } catch (InvalidInputException e) {
             printError(e.getMessage());
             return EXIT_INVALID_INPUT;
+        } catch (BudgetFaultException e) {
+            int status = reportPolyglotException(e.fault());
+            getError().println(BUDGET_HINT);
+            return status;
         } catch (PolyglotException e) {
             return reportPolyglotException(e);
         } catch (RuntimeException | Error e) {
@@ -164,7 +167,7 @@ public final class KpcMain extends AbstractLanguageLauncher {
         for (String tool : TRUFFLE_TOOLS) {
             for (String option : polyglotOptions.keySet()) {
                 if (option.equals(tool) || option.startsWith(tool + ".")) {
-                    throw new InvalidInputException("option --" + tool + " does not work with --tier=" + arguments.tier.optionValue()
+                    throw new InvalidInputException("option --" + tool + " does not work with " + arguments.tierOption()
                                     + ", whose functions run as machine code outside Truffle" + when
                                     + "; use --tier=jit or --tier=interp with it");
                 }
@@ -403,10 +406,6 @@ public final class KpcMain extends AbstractLanguageLauncher {
         if (e.isSyntaxError() || e.isGuestException() || e.isResourceExhausted() || e.isCancelled() || e.isInterrupted()) {
             String report = e.getMessage() == null ? "kpc: the plugin failed without a message" : e.getMessage();
             getError().print(report.endsWith("\n") ? report : report + "\n");
-            if (e.isGuestException() && !e.isSyntaxError() && report.lines().findFirst().orElse("").contains(Faults.BUDGET_USED_UP)) {
-                // The language names its option kpc.Budget; on the command line it is --budget.
-                getError().println(BUDGET_HINT);
-            }
             getError().flush();
             return EXIT_INVALID_INPUT;
         }

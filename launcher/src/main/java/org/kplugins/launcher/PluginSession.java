@@ -5,11 +5,14 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.graalvm.options.OptionDescriptor;
 import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 import org.kplugins.kpc.runtime.PluginInstance;
+import org.kplugins.monitor.fault.FaultKind;
 
 /**
  * A polyglot context with one compiled and linked plugin in it, and the time each step took.
@@ -81,6 +84,30 @@ final class PluginSession implements AutoCloseable {
             throw new InvalidInputException("plugin '" + file + "' exports no function '" + name + "'; " + fix);
         }
         return function;
+    }
+
+    /**
+     * Runs {@code call}, a call of a function of this session's plugin. A fault of the execution
+     * budget leaves as {@link BudgetFaultException}, because the fault's kind can only be read while
+     * the context is open.
+     */
+    static Value call(Supplier<Value> call) {
+        try {
+            return call.get();
+        } catch (PolyglotException e) {
+            if (isFaultOfKind(e, FaultKind.WATCHDOG)) {
+                throw new BudgetFaultException(e);
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isFaultOfKind(PolyglotException e, FaultKind kind) {
+        if (!e.isGuestException() || e.isSyntaxError()) {
+            return false;
+        }
+        Value guest = e.getGuestObject();
+        return guest != null && guest.hasMember("kind") && kind.name().equals(guest.getMember("kind").asString());
     }
 
     /**

@@ -65,14 +65,14 @@ final class RunCommand {
     private Value callMain(Value main, String[] argv) {
         String prototype = PluginSession.prototype(main);
         if (prototype.endsWith(" main(void)")) {
-            return main.execute();
+            return PluginSession.call(main::execute);
         }
         if (!prototype.endsWith(" main(int, char **)") && !prototype.endsWith(" main(int, const char **)")) {
             throw new InvalidInputException("main must be declared int main(void) or int main(int argc, char **argv); "
                             + arguments.plugin + " declares " + prototype);
         }
         try {
-            return main.execute(argv.length, argv);
+            return PluginSession.call(() -> main.execute(argv.length, argv));
         } catch (IllegalArgumentException e) {
             // The parameter list is right, so the language rejected the strings themselves: argv
             // does not fit the plugin's host mapping region.

@@ -156,6 +156,49 @@ class BadInputTest {
                         + " --experimental-options");
     }
 
+    @Test
+    void severalLanguageOptionsNamedAtOnce() {
+        KpcRun run = KpcRun.of("--kpc.Tier=emulated", "--kpc.EmulatedCode=checked", GRAYSCALE);
+        assertRejected(run, "kpc: options --kpc.Tier=emulated and --kpc.EmulatedCode=checked are experimental language"
+                        + " options; give --tier=emulated --emulated-code=checked, or add --experimental-options");
+    }
+
+    /** An invalid value gets its error first, so the message never suggests a kpc option that fails too. */
+    @Test
+    void invalidLanguageOptionValueComesFirst() {
+        KpcRun code = KpcRun.of("--tier=emulated", "--kpc.EmulatedCode=bogus", GRAYSCALE);
+        assertRejected(code, "kpc: invalid value 'bogus' for --kpc.EmulatedCode: expected hardware or checked");
+
+        KpcRun threshold = KpcRun.of("--tier=auto", "--kpc.AutoThreshold=0", GRAYSCALE);
+        assertRejected(threshold, "kpc: invalid value '0' for --kpc.AutoThreshold: expected a positive integer");
+
+        KpcRun wrongTier = KpcRun.of("--kpc.EmulatedCode=bogus", GRAYSCALE);
+        assertRejected(wrongTier, "kpc: invalid value 'bogus' for --kpc.EmulatedCode: expected hardware or checked");
+    }
+
+    /** As in launcher-common, the last --experimental-options decides, and a value other than true or false is its error. */
+    @Test
+    void lastExperimentalOptionsDecides() {
+        KpcRun off = KpcRun.of("--experimental-options", "--kpc.Tier=native", "--experimental-options=false", GRAYSCALE);
+        assertRejected(off, "kpc: option --kpc.Tier=native is an experimental language option; give --tier=native, or add"
+                        + " --experimental-options");
+
+        KpcRun misspelled = KpcRun.of("--experimental-options=TRUE", "--kpc.Tier=native", GRAYSCALE);
+        assertEquals(1, misspelled.status(), misspelled::toString);
+        assertFalse(misspelled.err().contains("is an experimental language option"), misspelled::toString);
+        assertTrue(misspelled.err().contains("--experimental-options=TRUE"), misspelled::toString);
+    }
+
+    /** launcher-common would read --kpc.Tier alone as the value true. */
+    @Test
+    void languageOptionWithoutEquals() {
+        KpcRun tier = KpcRun.of("--kpc.Tier", "native", GRAYSCALE);
+        assertRejected(tier, "kpc: option --kpc.Tier needs its value after '=': write --kpc.Tier=VALUE");
+
+        KpcRun budget = KpcRun.of("--kpc.Budget", "5", GRAYSCALE);
+        assertRejected(budget, "kpc: option --kpc.Budget needs its value after '=': write --kpc.Budget=VALUE");
+    }
+
     /** The language tier truffle is the kpc tier jit. */
     @Test
     void languageTruffleTierWithoutExperimentalOptions() {
@@ -268,6 +311,17 @@ class BadInputTest {
 
         assertEquals(1, run.status(), run::toString);
         assertTrue(run.err().contains("fault:"), run::toString);
+        assertFalse(run.err().contains("--budget"), run::toString);
+    }
+
+    /** The hint follows the fault's kind, not the words of its report. */
+    @Test
+    void faultReportWithBudgetWordsNamesNoBudget() throws IOException {
+        KpcRun run = KpcRun.of(testPlugin("fault_named_like_budget.kpc"));
+
+        assertEquals(1, run.status(), run::toString);
+        assertTrue(run.err().startsWith("budget of 5 steps (kpc.Budget) used up:13:"), run::toString);
+        assertTrue(run.err().contains("page fault"), run::toString);
         assertFalse(run.err().contains("--budget"), run::toString);
     }
 

@@ -65,6 +65,16 @@ class ToolsTest {
         }
     }
 
+    /** The message names the tier option as the user spelled it. */
+    @Test
+    void toolRejectionNamesLanguageTierOption() {
+        KpcRun run = KpcRun.of("--experimental-options", "--kpc.Tier=native", "--cpusampler", KpcRun.testPlugin("exit_status.kpc"));
+
+        assertEquals(1, run.status(), run.toString());
+        assertEquals("kpc: option --cpusampler does not work with --kpc.Tier=native, whose functions run as machine code"
+                        + " outside Truffle; use --tier=jit or --tier=interp with it\n", run.err());
+    }
+
     @Test
     void inspectorListensOnLoopback() throws IOException {
         int port = freePort();

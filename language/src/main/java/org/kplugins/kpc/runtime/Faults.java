@@ -17,9 +17,6 @@ import org.kplugins.monitor.fault.PluginFault;
  */
 public final class Faults {
 
-    /** The end of the budget fault's message. The kpc launcher finds budget faults by it. */
-    public static final String BUDGET_USED_UP = " (kpc.Budget) used up";
-
     private Faults() {
     }
 
@@ -63,8 +60,8 @@ public final class Faults {
             return callTimedOut(location, instance);
         }
         long budget = instance.budget();
-        return raise(FaultKind.WATCHDOG, "budget of " + budget + (budget == 1 ? " step" : " steps") + BUDGET_USED_UP, location,
-                        instance);
+        return raise(FaultKind.WATCHDOG, "budget of " + budget + (budget == 1 ? " step" : " steps") + " (kpc.Budget) used up",
+                        location, instance);
     }
 
     /** Builds the fault of a call from the host that ran past kpc.CallTimeout, at the step where it stopped. */
