@@ -48,7 +48,9 @@ final class TierReport {
             return tier;
         }
         if (switchedTo == null) {
-            return tier + ", no switch to machine code (--log.kpc.tier.level=FINE logs why)";
+            // A switch waits for the next call from the host, and a plugin the x86 tier rejects never switches.
+            return tier + ", no switch to machine code (a call from the host switches once a function's steps, that call's"
+                            + " included, reach --auto-threshold; --log.kpc.tier.level=FINE logs a plugin that cannot switch)";
         }
         return tier + ", switched to " + switchedTo + " at " + switchCall;
     }

@@ -92,7 +92,8 @@ class ImageCommandTest {
                         "--out", folder.resolve("gray.png").toString());
 
         assertEquals(0, run.status(), run::toString);
-        String tier = "tier auto, no switch to machine code (--log.kpc.tier.level=FINE logs why)";
+        String tier = "tier auto, no switch to machine code (a call from the host switches once a function's steps, that"
+                        + " call's included, reach --auto-threshold; --log.kpc.tier.level=FINE logs a plugin that cannot switch)";
         assertTrue(run.out().strip().endsWith(", " + tier), run::toString);
         assertTrue(run.err().contains("kpc stats: " + tier + "\n"), run::toString);
     }
