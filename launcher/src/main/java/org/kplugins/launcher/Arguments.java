@@ -173,9 +173,9 @@ final class Arguments {
             String name = equals < 0 ? argument : argument.substring(0, equals);
             String inlineValue = equals < 0 ? null : argument.substring(equals + 1);
 
-            if (inlineValue == null && (name.equals("--kpc.Budget") || TIER_LANGUAGE_OPTIONS.contains(name))) {
-                // launcher-common would read the option alone as the value true and the next
-                // argument as something else.
+            if (inlineValue == null && name.startsWith("--kpc.") && name.length() > "--kpc.".length()) {
+                // Every kpc language option takes a value, and launcher-common would read the
+                // option alone as the value true and the next argument as something else.
                 throw new InvalidInputException("option " + name + " needs its value after '=': write " + name + "=VALUE");
             }
             if (name.equals("--kpc.Budget")) {
@@ -327,6 +327,7 @@ final class Arguments {
     private void rejectBothSpellings(String kpcOption, String kpcValue, String languageOption, String setting) {
         String languageValue = tierLanguageOptions.get(languageOption);
         if (kpcValue != null && languageValue != null) {
+            kpcSpelling(languageOption, languageValue);
             throw new InvalidInputException("options " + kpcOption + "=" + kpcValue + " and " + languageOption + "="
                             + languageValue + " both set " + setting + "; give only one of them");
         }
@@ -362,7 +363,8 @@ final class Arguments {
         String subject = count == 1 ? "option " + languageOptions.get(0) + " is an experimental language option"
                         : "options " + String.join(", ", languageOptions.subList(0, count - 1)) + " and "
                                         + languageOptions.getLast() + " are experimental language options";
-        throw new InvalidInputException(subject + "; give " + String.join(" ", replacements) + ", or add --experimental-options");
+        String admit = last == null ? "add --experimental-options" : "replace " + last + " with --experimental-options";
+        throw new InvalidInputException(subject + "; give " + String.join(" ", replacements) + ", or " + admit);
     }
 
     /**
@@ -374,9 +376,26 @@ final class Arguments {
         return switch (languageOption) {
             case LANGUAGE_TIER_OPTION -> "--tier=" + Tier.parseLanguageOption(value).optionValue();
             case LANGUAGE_EMULATED_CODE_OPTION -> "--emulated-code=" + parseEmulatedCode(languageOption, value);
-            case LANGUAGE_AUTO_THRESHOLD_OPTION -> "--auto-threshold=" + parsePositiveLong(languageOption, value);
+            case LANGUAGE_AUTO_THRESHOLD_OPTION -> "--auto-threshold=" + parseLanguageThreshold(value);
             default -> throw new IllegalStateException("tier language option without a kpc spelling: " + languageOption);
         };
+    }
+
+    /**
+     * Parses a --kpc.AutoThreshold value as the language does, which also takes a sign and any
+     * Unicode digits (Long.parseLong), and raises the error for what it rejects.
+     */
+    private static long parseLanguageThreshold(String value) {
+        long threshold;
+        try {
+            threshold = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            threshold = 0;
+        }
+        if (threshold <= 0) {
+            return parsePositiveLong(LANGUAGE_AUTO_THRESHOLD_OPTION, value);
+        }
+        return threshold;
     }
 
     /**
@@ -387,9 +406,18 @@ final class Arguments {
     private void requireTier(String languageOption, Tier required) {
         String value = tierLanguageOptions.get(languageOption);
         if (value != null && tier != required) {
+            String fix = kpcSpelling(languageOption, value);
+            String languageTier = tierLanguageOptions.get(LANGUAGE_TIER_OPTION);
+            if (languageTier != null) {
+                // --tier would now be rejected next to --kpc.Tier, so the fix changes --kpc.Tier.
+                throw new InvalidInputException("option " + languageOption + "=" + value + " applies to "
+                                + LANGUAGE_TIER_OPTION + "=" + required.optionValue() + " only, and " + LANGUAGE_TIER_OPTION
+                                + "=" + languageTier + " was given; give " + LANGUAGE_TIER_OPTION + "=" + required.optionValue()
+                                + " or drop " + languageOption);
+            }
             throw new InvalidInputException("option " + languageOption + "=" + value + " applies to --tier="
                             + required.optionValue() + " only, and the tier is " + tier.optionValue() + "; give --tier="
-                            + required.optionValue() + " " + kpcSpelling(languageOption, value) + " or drop " + languageOption);
+                            + required.optionValue() + " " + fix + " or drop " + languageOption);
         }
     }
 

@@ -268,8 +268,8 @@ class ArgumentsTest {
 
         InvalidInputException threshold = assertThrows(InvalidInputException.class,
                         () -> new Arguments().parse(List.of("--kpc.Tier=native", "--kpc.AutoThreshold=5", "p.kpc"), new HashMap<>()));
-        assertEquals("option --kpc.AutoThreshold=5 applies to --tier=auto only, and the tier is native; give --tier=auto"
-                        + " --auto-threshold=5 or drop --kpc.AutoThreshold", threshold.getMessage());
+        assertEquals("option --kpc.AutoThreshold=5 applies to --kpc.Tier=auto only, and --kpc.Tier=native was given; give"
+                        + " --kpc.Tier=auto or drop --kpc.AutoThreshold", threshold.getMessage());
 
         Arguments auto = new Arguments();
         auto.parse(List.of("--kpc.Tier=auto", "--kpc.AutoThreshold=5", "p.kpc"), polyglotOptions);

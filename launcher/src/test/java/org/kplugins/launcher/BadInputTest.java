@@ -174,14 +174,25 @@ class BadInputTest {
 
         KpcRun wrongTier = KpcRun.of("--kpc.EmulatedCode=bogus", GRAYSCALE);
         assertRejected(wrongTier, "kpc: invalid value 'bogus' for --kpc.EmulatedCode: expected hardware or checked");
+
+        KpcRun bothSpellings = KpcRun.of("--tier=native", "--kpc.Tier=bogus", GRAYSCALE);
+        assertRejected(bothSpellings, "kpc: invalid value 'bogus' for --kpc.Tier: expected truffle, native, emulated or auto");
+    }
+
+    /** The language reads +5 as 5, so kpc suggests the plain number instead of calling the value invalid. */
+    @Test
+    void signedThresholdSuggestsPlainNumber() {
+        KpcRun run = KpcRun.of("--tier=auto", "--kpc.AutoThreshold=+5", GRAYSCALE);
+        assertRejected(run, "kpc: option --kpc.AutoThreshold=+5 is an experimental language option; give --auto-threshold=5,"
+                        + " or add --experimental-options");
     }
 
     /** As in launcher-common, the last --experimental-options decides, and a value other than true or false is its error. */
     @Test
     void lastExperimentalOptionsDecides() {
         KpcRun off = KpcRun.of("--experimental-options", "--kpc.Tier=native", "--experimental-options=false", GRAYSCALE);
-        assertRejected(off, "kpc: option --kpc.Tier=native is an experimental language option; give --tier=native, or add"
-                        + " --experimental-options");
+        assertRejected(off, "kpc: option --kpc.Tier=native is an experimental language option; give --tier=native, or"
+                        + " replace --experimental-options=false with --experimental-options");
 
         KpcRun misspelled = KpcRun.of("--experimental-options=TRUE", "--kpc.Tier=native", GRAYSCALE);
         assertEquals(1, misspelled.status(), misspelled::toString);
@@ -197,6 +208,9 @@ class BadInputTest {
 
         KpcRun budget = KpcRun.of("--kpc.Budget", "5", GRAYSCALE);
         assertRejected(budget, "kpc: option --kpc.Budget needs its value after '=': write --kpc.Budget=VALUE");
+
+        KpcRun stack = KpcRun.of("--kpc.StackSize", "8192", GRAYSCALE);
+        assertRejected(stack, "kpc: option --kpc.StackSize needs its value after '=': write --kpc.StackSize=VALUE");
     }
 
     /** The language tier truffle is the kpc tier jit. */

@@ -45,8 +45,9 @@ class RunCommandTest {
 
         KpcRun truffle = KpcRun.of("--tier=auto", "--stats", testPlugin("exit_status.kpc"), "one");
         assertEquals(1001 & 255, truffle.status(), truffle::toString);
-        assertTrue(truffle.err().endsWith("kpc stats: tier auto, no switch to machine code (--log.kpc.tier.level=FINE logs"
-                        + " why)\n"), truffle::toString);
+        assertTrue(truffle.err().endsWith("kpc stats: tier auto, no switch to machine code (a call from the host switches once"
+                        + " a function's steps, that call's included, reach --auto-threshold; --log.kpc.tier.level=FINE logs a"
+                        + " plugin that cannot switch)\n"), truffle::toString);
 
         KpcRun emulated = KpcRun.of("--experimental-options", "--kpc.Tier=emulated", "--kpc.EmulatedCode=checked", "--stats",
                         testPlugin("exit_status.kpc"), "one");
