@@ -293,9 +293,9 @@ final class Arguments {
             polyglotOptions.put("kpc.DumpX86", functionGiven ? function : "*");
         }
         requireTier("--emulated-code", emulatedCode != null, Tier.EMULATED);
-        requireTier(LANGUAGE_EMULATED_CODE_OPTION, Tier.EMULATED);
+        requireLanguageOptionTier(LANGUAGE_EMULATED_CODE_OPTION, Tier.EMULATED);
         requireTier("--auto-threshold", autoThreshold != null, Tier.AUTO);
-        requireTier(LANGUAGE_AUTO_THRESHOLD_OPTION, Tier.AUTO);
+        requireLanguageOptionTier(LANGUAGE_AUTO_THRESHOLD_OPTION, Tier.AUTO);
         if (emulatedCode != null) {
             polyglotOptions.put("kpc.EmulatedCode", emulatedCode);
         }
@@ -327,6 +327,7 @@ final class Arguments {
     private void rejectBothSpellings(String kpcOption, String kpcValue, String languageOption, String setting) {
         String languageValue = tierLanguageOptions.get(languageOption);
         if (kpcValue != null && languageValue != null) {
+            // An invalid value gets its own error first, as it would with one spelling.
             kpcSpelling(languageOption, languageValue);
             throw new InvalidInputException("options " + kpcOption + "=" + kpcValue + " and " + languageOption + "="
                             + languageValue + " both set " + setting + "; give only one of them");
@@ -403,9 +404,10 @@ final class Arguments {
      * {@code required}. The message names the kpc option with the same value, which needs no
      * --experimental-options.
      */
-    private void requireTier(String languageOption, Tier required) {
+    private void requireLanguageOptionTier(String languageOption, Tier required) {
         String value = tierLanguageOptions.get(languageOption);
         if (value != null && tier != required) {
+            // kpcSpelling also raises the error of an invalid value, which comes before this one.
             String fix = kpcSpelling(languageOption, value);
             String languageTier = tierLanguageOptions.get(LANGUAGE_TIER_OPTION);
             if (languageTier != null) {

@@ -115,8 +115,9 @@ final class ImageCommand {
     /**
      * Rejects an image whose input and output buffers cannot both fit in the plugin's host
      * mapping region: the memory from the end of the heap up to kpc.MemoryLimit, where each
-     * buffer starts on a page of its own and an unmapped guard page separates the two. The check counts the static data as empty, so it misses
-     * a plugin whose globals take the last pages; {@link #callFunction} reports that case.
+     * buffer starts on a page of its own and an unmapped guard page separates the two. The check
+     * counts the static data as empty, so it misses a plugin whose globals take the last pages,
+     * and {@link #callFunction} reports that case.
      */
     private void checkBuffersFit(PluginSession session, RgbImage input) {
         long memoryLimit = session.languageOption("kpc.MemoryLimit", polyglotOptions);

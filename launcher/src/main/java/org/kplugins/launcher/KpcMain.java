@@ -356,7 +356,8 @@ public final class KpcMain extends AbstractLanguageLauncher {
                         + " call it runs; a call that is running finishes in the jit tier (kpc.AutoThreshold). Default: "
                         + KpcLanguage.DEFAULT_AUTO_THRESHOLD + ".");
         launcherOption("--budget=N", "Execution budget per call in steps, where each loop iteration, goto and call of a plugin"
-                        + " function is a step (sets kpc.Budget). A call that uses it up faults. Default: " + Arguments.DEFAULT_BUDGET + " steps (kpc serve: see above). "
+                        + " function is a step (sets kpc.Budget). A call that uses it up faults. Default: " + Arguments.DEFAULT_BUDGET
+                        + " steps (kpc serve: see above). "
                         + Arguments.DEFAULT_BUDGET_REASON + " --kpc.Budget=0 removes the limit.");
         launcherOption("--stats", "Print to stderr the context setup time, the compile time (source to linked plugin, which includes"
                         + " linking) and the time of each call, in milliseconds, then the tier that ran; with --tier=auto, also"

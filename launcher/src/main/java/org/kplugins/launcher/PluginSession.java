@@ -11,6 +11,7 @@ import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
+import org.kplugins.kpc.host.Plugin;
 import org.kplugins.kpc.runtime.PluginInstance;
 import org.kplugins.monitor.fault.FaultKind;
 
@@ -95,19 +96,11 @@ final class PluginSession implements AutoCloseable {
         try {
             return call.get();
         } catch (PolyglotException e) {
-            if (isFaultOfKind(e, FaultKind.WATCHDOG)) {
+            if (Plugin.faultKind(e) == FaultKind.WATCHDOG) {
                 throw new BudgetFaultException(e);
             }
             throw e;
         }
-    }
-
-    private static boolean isFaultOfKind(PolyglotException e, FaultKind kind) {
-        if (!e.isGuestException() || e.isSyntaxError()) {
-            return false;
-        }
-        Value guest = e.getGuestObject();
-        return guest != null && guest.hasMember("kind") && kind.name().equals(guest.getMember("kind").asString());
     }
 
     /**

@@ -32,7 +32,8 @@ final class RunCommand {
         try (PluginSession session = PluginSession.open(builder, arguments.plugin)) {
             printStat("context", session.contextNanos());
             printStat("compile and link", session.compileNanos());
-            Value main = session.function("main", "define int main(void), or call another function with kpc image --function NAME");
+            Value main = session.function("main",
+                            "define int main(void), or call another function with kpc image --function NAME");
 
             String[] argv = new String[arguments.programArguments.size() + 1];
             argv[0] = arguments.pluginArgument;

@@ -600,7 +600,7 @@ final class PluginRegistry implements AutoCloseable {
             result = slot.hook.call(ByteBuffer.wrap(input.pixels()).asReadOnlyBuffer(), ByteBuffer.wrap(output), input.width(),
                             input.height());
         } catch (PolyglotException e) {
-            if (isFault(e)) {
+            if (Plugin.faultKind(e) != null) {
                 throw fault(slot, version, e);
             }
             LOG.log(Level.SEVERE, "plugin '" + slot.name + "' failed without a fault report", e);
@@ -626,14 +626,6 @@ final class PluginRegistry implements AutoCloseable {
             throw new HttpError(500, "plugin '" + slot.name + "' returned " + result + " from transcode; a non-zero result"
                             + " means the transcode failed", Map.of("plugin", slot.name));
         }
-    }
-
-    private static boolean isFault(PolyglotException e) {
-        if (!e.isGuestException() || e.isSyntaxError()) {
-            return false;
-        }
-        Value guest = e.getGuestObject();
-        return guest != null && guest.hasMember("kind");
     }
 
     /**

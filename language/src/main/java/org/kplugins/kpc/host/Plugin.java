@@ -18,6 +18,7 @@ import org.kplugins.kpc.link.Prototypes;
 import org.kplugins.kpc.runtime.KpcPointer;
 import org.kplugins.kpc.runtime.PluginInstance;
 import org.kplugins.kpc.types.FunctionType;
+import org.kplugins.monitor.fault.FaultKind;
 import org.kplugins.monitor.link.CallGate;
 
 /**
@@ -368,7 +369,7 @@ public final class Plugin {
         try {
             return function.execute(withBufferPointers(instance, arguments));
         } catch (PolyglotException e) {
-            if (isFault(e)) {
+            if (faultKind(e) != null) {
                 recordFault(e);
             }
             throw e;
@@ -446,12 +447,20 @@ public final class Plugin {
         gate.exit(instance);
     }
 
-    private static boolean isFault(PolyglotException e) {
+    /**
+     * Returns the kind of the plugin fault that {@code e} reports, or null when {@code e} is
+     * another error, such as a compile error. Call it while the plugin's context is open, because
+     * the kind is read from the fault's guest object.
+     */
+    public static FaultKind faultKind(PolyglotException e) {
         if (!e.isGuestException() || e.isSyntaxError()) {
-            return false;
+            return null;
         }
         Value guest = e.getGuestObject();
-        return guest != null && guest.hasMember("kind");
+        if (guest == null || !guest.hasMember("kind")) {
+            return null;
+        }
+        return FaultKind.valueOf(guest.getMember("kind").asString());
     }
 
     private void recordFault(PolyglotException e) {

@@ -9,25 +9,22 @@ import org.kplugins.monitor.memory.RawBytes;
 
 /** Loads a short or unsigned short, sign- or zero-extended to int. */
 @NodeInfo(shortName = "*")
-public final class KpcLoadI16Node extends KpcMemoryAccessNode {
+public final class KpcLoadI16Node extends KpcScalarAccessNode {
 
-    @Child private KpcExpressionNode base;
-    private final int displacement;
     private final boolean signed;
 
     public KpcLoadI16Node(KpcExpressionNode address, boolean signed) {
-        this.base = baseOf(address);
-        this.displacement = displacementOf(address);
+        super(address);
         this.signed = signed;
     }
 
     @Override
     public int executeInt(VirtualFrame frame) {
-        int from = base.executeInt(frame);
+        int from = executeBase(frame);
         int at = from + displacement;
         AddressSpace memory = memory(frame);
         int window = readWindow(memory, at, Short.BYTES);
-        byte[] array = rawArray(memory, window, from, displacement, Short.BYTES);
+        byte[] array = rawArray(memory, window, from, Short.BYTES);
         short value = array != null ? RawBytes.getShort(array, from, displacement) : memory.loadI16(this, window, at);
         return signed ? value : value & 0xFFFF;
     }

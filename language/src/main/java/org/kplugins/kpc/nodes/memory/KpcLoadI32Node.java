@@ -9,23 +9,20 @@ import org.kplugins.monitor.memory.RawBytes;
 
 /** Loads an int, long, their unsigned forms, a pointer, or the bits of a float. */
 @NodeInfo(shortName = "*")
-public final class KpcLoadI32Node extends KpcMemoryAccessNode {
+public final class KpcLoadI32Node extends KpcScalarAccessNode {
 
-    @Child private KpcExpressionNode base;
-    private final int displacement;
 
     public KpcLoadI32Node(KpcExpressionNode address) {
-        this.base = baseOf(address);
-        this.displacement = displacementOf(address);
+        super(address);
     }
 
     @Override
     public int executeInt(VirtualFrame frame) {
-        int from = base.executeInt(frame);
+        int from = executeBase(frame);
         int at = from + displacement;
         AddressSpace memory = memory(frame);
         int window = readWindow(memory, at, Integer.BYTES);
-        byte[] array = rawArray(memory, window, from, displacement, Integer.BYTES);
+        byte[] array = rawArray(memory, window, from, Integer.BYTES);
         return array != null ? RawBytes.getInt(array, from, displacement) : memory.loadI32(this, window, at);
     }
 }

@@ -9,23 +9,20 @@ import org.kplugins.monitor.memory.RawBytes;
 
 /** Loads a long long, an unsigned long long, or the bits of a double. */
 @NodeInfo(shortName = "*")
-public final class KpcLoadI64Node extends KpcMemoryAccessNode {
+public final class KpcLoadI64Node extends KpcScalarAccessNode {
 
-    @Child private KpcExpressionNode base;
-    private final int displacement;
 
     public KpcLoadI64Node(KpcExpressionNode address) {
-        this.base = baseOf(address);
-        this.displacement = displacementOf(address);
+        super(address);
     }
 
     @Override
     public long executeLong(VirtualFrame frame) {
-        int from = base.executeInt(frame);
+        int from = executeBase(frame);
         int at = from + displacement;
         AddressSpace memory = memory(frame);
         int window = readWindow(memory, at, Long.BYTES);
-        byte[] array = rawArray(memory, window, from, displacement, Long.BYTES);
+        byte[] array = rawArray(memory, window, from, Long.BYTES);
         return array != null ? RawBytes.getLong(array, from, displacement) : memory.loadI64(this, window, at);
     }
 }

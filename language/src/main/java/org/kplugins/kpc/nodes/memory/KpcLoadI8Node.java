@@ -9,25 +9,22 @@ import org.kplugins.monitor.memory.RawBytes;
 
 /** Loads a char, signed char, unsigned char or _Bool, sign- or zero-extended to int. */
 @NodeInfo(shortName = "*")
-public final class KpcLoadI8Node extends KpcMemoryAccessNode {
+public final class KpcLoadI8Node extends KpcScalarAccessNode {
 
-    @Child private KpcExpressionNode base;
-    private final int displacement;
     private final boolean signed;
 
     public KpcLoadI8Node(KpcExpressionNode address, boolean signed) {
-        this.base = baseOf(address);
-        this.displacement = displacementOf(address);
+        super(address);
         this.signed = signed;
     }
 
     @Override
     public int executeInt(VirtualFrame frame) {
-        int from = base.executeInt(frame);
+        int from = executeBase(frame);
         int at = from + displacement;
         AddressSpace memory = memory(frame);
         int window = readWindow(memory, at, Byte.BYTES);
-        byte[] array = rawArray(memory, window, from, displacement, Byte.BYTES);
+        byte[] array = rawArray(memory, window, from, Byte.BYTES);
         byte value = array != null ? RawBytes.getByte(array, from, displacement) : memory.loadI8(this, window, at);
         return signed ? value : value & 0xFF;
     }

@@ -5,10 +5,7 @@ import com.oracle.truffle.api.CompilerDirectives;
 import com.oracle.truffle.api.CompilerDirectives.CompilationFinal;
 import org.kplugins.kpc.nodes.KpcExpressionNode;
 import org.kplugins.monitor.fault.PluginFault;
-import org.kplugins.kpc.nodes.expression.KpcAddNode;
-import org.kplugins.kpc.nodes.expression.KpcIntConstantNode;
 import org.kplugins.monitor.memory.AddressSpace;
-import org.kplugins.monitor.memory.RawBytes;
 
 /**
  * A load or store that speculates on the access window of the address space that its address
@@ -28,13 +25,6 @@ import org.kplugins.monitor.memory.RawBytes;
  * 0.71 ms a call instead of 0.50. Once an access of the node has faulted, compiled code runs the
  * full check first and raises later faults without deoptimizing. Otherwise each fault would
  * deoptimize again, and after a few such cycles Graal stops compiling the function.
- *
- * <p>A load or store at {@code base + k}, for a constant {@code k} below the page size such as a
- * member offset, goes to the backing array through {@link RawBytes} once its window check has
- * passed, so that compiled code folds {@code k} into the instruction. That access also checks
- * {@code [base, base + k + size)} against the array it uses. That check fails for an address that
- * wraps past 2^32: the code is then invalidated once, and the node takes the address space's
- * access from then on.
  */
 public abstract class KpcMemoryAccessNode extends KpcExpressionNode {
 
@@ -50,7 +40,6 @@ public abstract class KpcMemoryAccessNode extends KpcExpressionNode {
     @CompilationFinal private int windowChanges;
     /** Set once an access of this node has faulted; compiled code then runs the full check first. */
     @CompilationFinal private boolean faulted;
-    @CompilationFinal private boolean rawFailed;
 
     /**
      * Returns the window index to pass to the load of {@code size} bytes at {@code address}.
@@ -63,38 +52,6 @@ public abstract class KpcMemoryAccessNode extends KpcExpressionNode {
     /** Returns the window index to pass to the store; see {@link #readWindow}. */
     protected final int writeWindow(AddressSpace memory, int address, int size) {
         return window(memory, address, size, true);
-    }
-
-    /**
-     * Returns the backing array for a {@link RawBytes} access of {@code size} bytes at
-     * {@code base + displacement} in {@code window}, which {@link #readWindow} or
-     * {@link #writeWindow} returned, or null when the access must go through the address space.
-     */
-    protected final byte[] rawArray(AddressSpace memory, int window, int base, int displacement, int size) {
-        if (!(size == 1 ? RawBytes.AVAILABLE : RawBytes.WIDE_AVAILABLE) || window < 0 || rawFailed || !memory.isArrayBacked()) {
-            return null;
-        }
-        byte[] array = memory.rawAccessArray();
-        if (!RawBytes.covers(array, base, displacement + size)) {
-            CompilerDirectives.transferToInterpreterAndInvalidate();
-            rawFailed = true;
-            return null;
-        }
-        return array;
-    }
-
-    /** Returns the base of {@code address}: {@code base} of {@code base + k} for a small constant k, else the whole address. */
-    protected static KpcExpressionNode baseOf(KpcExpressionNode address) {
-        return displacementOf(address) == 0 ? address : ((KpcAddNode) address).left();
-    }
-
-    /** Returns the displacement that {@link #baseOf} splits off: 1 to the page size minus 1, or 0. */
-    protected static int displacementOf(KpcExpressionNode address) {
-        if (address instanceof KpcAddNode add && add.right() instanceof KpcIntConstantNode constant
-                        && constant.value() > 0 && constant.value() < AddressSpace.PAGE_SIZE) {
-            return constant.value();
-        }
-        return 0;
     }
 
     private int window(AddressSpace memory, int address, int size, boolean write) {

@@ -12,26 +12,23 @@ import org.kplugins.monitor.memory.RawBytes;
  * the target type, and yields the value stored.
  */
 @NodeInfo(shortName = "=")
-public final class KpcStoreI32Node extends KpcMemoryAccessNode {
+public final class KpcStoreI32Node extends KpcScalarAccessNode {
 
-    @Child private KpcExpressionNode base;
-    private final int displacement;
     @Child private KpcExpressionNode value;
 
     public KpcStoreI32Node(KpcExpressionNode address, KpcExpressionNode value) {
-        this.base = baseOf(address);
-        this.displacement = displacementOf(address);
+        super(address);
         this.value = value;
     }
 
     @Override
     public int executeInt(VirtualFrame frame) {
-        int to = base.executeInt(frame);
+        int to = executeBase(frame);
         int at = to + displacement;
         int stored = value.executeInt(frame);
         AddressSpace memory = memory(frame);
         int window = writeWindow(memory, at, Integer.BYTES);
-        byte[] array = rawArray(memory, window, to, displacement, Integer.BYTES);
+        byte[] array = rawArray(memory, window, to, Integer.BYTES);
         if (array != null) {
             RawBytes.putInt(array, to, displacement, stored);
         } else {

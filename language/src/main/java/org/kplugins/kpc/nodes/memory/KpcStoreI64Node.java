@@ -12,26 +12,23 @@ import org.kplugins.monitor.memory.RawBytes;
  * the target type, and yields the value stored.
  */
 @NodeInfo(shortName = "=")
-public final class KpcStoreI64Node extends KpcMemoryAccessNode {
+public final class KpcStoreI64Node extends KpcScalarAccessNode {
 
-    @Child private KpcExpressionNode base;
-    private final int displacement;
     @Child private KpcExpressionNode value;
 
     public KpcStoreI64Node(KpcExpressionNode address, KpcExpressionNode value) {
-        this.base = baseOf(address);
-        this.displacement = displacementOf(address);
+        super(address);
         this.value = value;
     }
 
     @Override
     public long executeLong(VirtualFrame frame) {
-        int to = base.executeInt(frame);
+        int to = executeBase(frame);
         int at = to + displacement;
         long stored = value.executeLong(frame);
         AddressSpace memory = memory(frame);
         int window = writeWindow(memory, at, Long.BYTES);
-        byte[] array = rawArray(memory, window, to, displacement, Long.BYTES);
+        byte[] array = rawArray(memory, window, to, Long.BYTES);
         if (array != null) {
             RawBytes.putLong(array, to, displacement, stored);
         } else {
